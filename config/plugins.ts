@@ -1,0 +1,77 @@
+import type { Core } from '@strapi/strapi';
+
+const allowedMediaTypes = ['image/*', 'application/pdf', 'text/plain', 'text/csv'];
+const deniedTypes = [
+  'image/svg+xml',
+  'application/vnd.microsoft.portable-executable',
+  'application/x-msdownload',
+  'application/x-msdos-program',
+  'application/x-executable',
+  'application/x-dosexec',
+  'application/x-sh',
+  'text/x-shellscript',
+  'application/x-mach-binary',
+];
+
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => {
+  const port = env.int('PORT', 1337);
+  const ownUrl = env('PUBLIC_URL', `http://localhost:${port}`);
+  const development = (process.env.NODE_ENV ?? 'development') === 'development';
+  const smtpHost = env('SMTP_HOST', development ? '127.0.0.1' : undefined);
+  if (!smtpHost && process.env.NODE_ENV === 'production') {
+    throw new Error('SMTP_HOST is required in production: tickets are sent by e-mail (see .env.example).');
+  }
+
+  return {
+    'users-permissions': {
+      config: {
+        jwtManagement: 'refresh',
+        sessions: { httpOnly: true },
+      },
+    },
+    upload: {
+      config: {
+        security: { allowedTypes: allowedMediaTypes, deniedTypes },
+      },
+    },
+    email: {
+      config: {
+        provider: 'nodemailer',
+        providerOptions: {
+          host: smtpHost,
+          // Development without SMTP_HOST: the local inbox started by `npm run develop`.
+          port: env.int('SMTP_PORT', development && !env('SMTP_HOST') ? 1025 : 587),
+          secure: env.bool('SMTP_SECURE', false),
+          ignoreTLS: development && !env('SMTP_HOST'),
+          auth: env('SMTP_USERNAME')
+            ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') }
+            : undefined,
+          connectionTimeout: env.int('SMTP_TIMEOUT_MS', 10000),
+          greetingTimeout: env.int('SMTP_TIMEOUT_MS', 10000),
+          socketTimeout: env.int('SMTP_TIMEOUT_MS', 10000),
+        },
+        settings: {
+          defaultFrom: env('EMAIL_FROM', 'AzioneLab <biglietteria@localhost>'),
+          defaultReplyTo: env('EMAIL_REPLY_TO', env('EMAIL_FROM', 'AzioneLab <biglietteria@localhost>')),
+        },
+      },
+    },
+    booking: {
+      enabled: true,
+      resolve: './src/plugins/booking',
+      config: {
+        publicUrl: env('BOOKING_PUBLIC_URL', `${ownUrl}/site`),
+        allowedOrigins: env.array('BOOKING_ALLOWED_ORIGINS', []),
+        confirmationTtlMinutes: env.int('BOOKING_CONFIRMATION_TTL_MINUTES', 60),
+        maxPartySize: env.int('BOOKING_MAX_PARTY_SIZE', 10),
+        checkInOpensMinutesBefore: env.int('BOOKING_CHECKIN_OPENS_MINUTES_BEFORE', 120),
+        checkInClosesMinutesAfter: env.int('BOOKING_CHECKIN_CLOSES_MINUTES_AFTER', 240),
+        rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
+        timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
+        seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
+      },
+    },
+  };
+};
+
+export default config;

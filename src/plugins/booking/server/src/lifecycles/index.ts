@@ -1,0 +1,91 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES, RESERVATION_TRANSITIONS, UID, type ReservationStatus } from '../constants';
+import { CAPACITY_FIELDS } from '../services/performances';
+import { getService } from '../utils/get-service';
+
+interface Event {
+  params: { where?: Record<string, unknown>; data?: Record<string, unknown> };
+}
+
+const forbiddenTransition = (from: string, to: string): never => {
+  throw new errors.ValidationError(
+    `Una prenotazione non può passare da "${from}" a "${to}". / A reservation cannot move from "${from}" to "${to}".`,
+    { code: ERROR_CODES.forbiddenTransition }
+  );
+};
+
+const checkPartySize = (data: Record<string, unknown>) => {
+  if (!('party_size' in data)) return;
+  const size = data.party_size;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+    throw new errors.ValidationError('party_size must be a positive integer', {
+      code: ERROR_CODES.validation,
+      errors: [{ path: ['party_size'], message: 'must be a positive integer', name: 'ValidationError' }],
+    });
+  }
+};
+
+/**
+ * Database lifecycles: they run for the Query Engine and the Document Service alike, so the
+ * rules below hold whoever writes. (Raw knex bypasses them; the plugin's raw SQL only reads.)
+ */
+export const registerLifecycles = (strapi: Core.Strapi) => {
+  const performances = () => getService(strapi, 'performances');
+
+  strapi.db.lifecycles.subscribe({
+    models: [UID.performance],
+    async beforeCreate(event: Event) {
+      performances().checkNewPerformance(event.params.data ?? {});
+    },
+    async beforeUpdate(event: Event) {
+      await performances().checkPerformanceUpdate(event.params.where ?? {}, event.params.data ?? {});
+    },
+    async beforeUpdateMany(event: Event) {
+      const data = event.params.data ?? {};
+      if (CAPACITY_FIELDS.some((field) => field in data)) {
+        throw new errors.ValidationError('Capacities are changed one performance at a time', {
+          code: ERROR_CODES.capacityInvalid,
+        });
+      }
+    },
+    async beforeDelete(event: Event) {
+      await performances().checkPerformanceDelete(event.params.where ?? {});
+    },
+  } as never);
+
+  strapi.db.lifecycles.subscribe({
+    models: [UID.reservation],
+    async beforeCreate(event: Event) {
+      const data = event.params.data ?? {};
+      checkPartySize(data);
+      const status = (data.reservation_status ?? 'pending') as string;
+      if (status !== 'pending') forbiddenTransition('(new)', status);
+    },
+    async beforeUpdate(event: Event) {
+      const data = event.params.data ?? {};
+      checkPartySize(data);
+      const to = data.reservation_status as ReservationStatus | undefined;
+      if (to === undefined) return;
+      const current = (await strapi.db.query(UID.reservation).findOne({
+        where: event.params.where,
+        select: ['reservation_status'],
+      })) as { reservation_status: ReservationStatus } | null;
+      if (!current || current.reservation_status === to) return;
+      if (!RESERVATION_TRANSITIONS[current.reservation_status]?.includes(to)) {
+        forbiddenTransition(current.reservation_status, to);
+      }
+    },
+    async beforeUpdateMany(event: Event) {
+      const data = event.params.data ?? {};
+      checkPartySize(data);
+      const to = data.reservation_status as ReservationStatus | undefined;
+      if (to === undefined) return;
+      // A bulk status change must name the one status it moves from, and that move must be legal.
+      const from = event.params.where?.reservation_status;
+      if (typeof from !== 'string' || !RESERVATION_TRANSITIONS[from as ReservationStatus]?.includes(to)) {
+        forbiddenTransition(String(from ?? 'any'), to);
+      }
+    },
+  } as never);
+};

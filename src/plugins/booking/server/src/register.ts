@@ -1,0 +1,10 @@
+import type { Core } from '@strapi/strapi';
+import { ACTIONS } from './constants';
+import { registerDocumentRules } from './middlewares/document-rules';
+
+const register = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi.admin!.services.permission.actionProvider.registerMany(ACTIONS as never);
+  registerDocumentRules(strapi);
+};
+
+export default register;

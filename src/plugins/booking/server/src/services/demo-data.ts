@@ -1,0 +1,158 @@
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+const VENUES = [
+  {
+    slug: 'teatro-studio-bologna',
+    name: 'Teatro Studio',
+    address: 'Via del Pratello 53',
+    city: 'Bologna',
+    notes: 'Ingresso artisti dal cortile. Chiavi in portineria.',
+  },
+  {
+    slug: 'sala-fontana-milano',
+    name: 'Sala Fontana',
+    address: 'Via Boltraffio 21',
+    city: 'Milano',
+    notes: 'Montaggio dalle 14. Parcheggio per il furgone in via Thaon di Revel.',
+  },
+  {
+    slug: 'spazio-rossellini-roma',
+    name: 'Spazio Rossellini',
+    address: 'Via della Vasca Navale 58',
+    city: 'Roma',
+    notes: null,
+  },
+] as const;
+
+type VenueSlug = (typeof VENUES)[number]['slug'];
+
+interface DemoShow {
+  slug: string;
+  title: string;
+  summary: string;
+  description: string;
+  is_published: boolean;
+  performances: Array<{
+    venue: VenueSlug;
+    /** Days from today; negative is past. */
+    inDays: number;
+    hour: number;
+    room_capacity: number;
+    additional_seats?: number;
+    manually_occupied_seats?: number;
+    is_booking_enabled?: boolean;
+  }>;
+}
+
+const SHOWS: DemoShow[] = [
+  {
+    slug: 'il-giardino-dei-ciliegi',
+    title: 'Il giardino dei ciliegi',
+    summary: 'Čechov in una casa che si svuota: una famiglia, un frutteto, l’ultima estate.',
+    description:
+      'La compagnia AzioneLab rilegge l’ultima commedia di Čechov con otto attori e un pianoforte. ' +
+      'Durata 1 ora e 50 minuti, senza intervallo.',
+    is_published: true,
+    performances: [
+      { venue: 'teatro-studio-bologna', inDays: -3, hour: 21, room_capacity: 80 },
+      { venue: 'teatro-studio-bologna', inDays: 4, hour: 21, room_capacity: 80, manually_occupied_seats: 6 },
+      { venue: 'teatro-studio-bologna', inDays: 5, hour: 18, room_capacity: 80, additional_seats: 10 },
+      { venue: 'sala-fontana-milano', inDays: 19, hour: 20, room_capacity: 120 },
+    ],
+  },
+  {
+    slug: 'sei-personaggi-in-cerca-d-autore',
+    title: 'Sei personaggi in cerca d’autore',
+    summary: 'Pirandello in prova: sei figure irrompono e pretendono il loro dramma.',
+    description:
+      'Uno spettacolo sul teatro che si guarda allo specchio. Adatto dai 14 anni. Durata 1 ora e 40 minuti.',
+    is_published: true,
+    performances: [
+      { venue: 'sala-fontana-milano', inDays: 8, hour: 20, room_capacity: 120, manually_occupied_seats: 20 },
+      { venue: 'sala-fontana-milano', inDays: 9, hour: 20, room_capacity: 120, is_booking_enabled: false },
+      { venue: 'spazio-rossellini-roma', inDays: 26, hour: 21, room_capacity: 200, additional_seats: 20 },
+    ],
+  },
+  {
+    slug: 'la-locandiera',
+    title: 'La locandiera',
+    summary: 'Goldoni, una locanda fiorentina e una padrona che non si lascia comprare.',
+    description: 'Commedia in tre atti, con musiche dal vivo. Durata 2 ore con intervallo.',
+    is_published: true,
+    performances: [
+      { venue: 'spazio-rossellini-roma', inDays: 12, hour: 21, room_capacity: 30 },
+      { venue: 'teatro-studio-bologna', inDays: 15, hour: 17, room_capacity: 60 },
+    ],
+  },
+  {
+    slug: 'studio-su-medea',
+    title: 'Studio su Medea',
+    summary: 'Lavoro in corso: prova aperta per pochi spettatori.',
+    description: 'Una prova aperta del nuovo lavoro della compagnia. Non ancora in cartellone.',
+    is_published: false,
+    performances: [{ venue: 'teatro-studio-bologna', inDays: 33, hour: 19, room_capacity: 25 }],
+  },
+];
+
+const atHour = (inDays: number, hour: number, now: Date) => {
+  const day = new Date(now.getTime() + inDays * DAY);
+  day.setUTCHours(hour - 1, 0, 0, 0); // Rome is UTC+1 in winter: a 21:00 show starts at 20:00Z.
+  return day;
+};
+
+/**
+ * The demo season for development: three venues, four shows (one unpublished), performances over
+ * the coming weeks with varied seats, one in the past and one with booking off. Keyed by slug,
+ * so running it twice creates nothing new.
+ */
+const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Seeds what is missing and returns how many rows it created. */
+  async seed(now = new Date()): Promise<number> {
+    let created = 0;
+    const venueIds = new Map<string, number>();
+    for (const venue of VENUES) {
+      const existing = (await strapi.db.query(UID.venue).findOne({ where: { slug: venue.slug } })) as {
+        id: number;
+      } | null;
+      if (existing) {
+        venueIds.set(venue.slug, existing.id);
+        continue;
+      }
+      const row = (await strapi.db.query(UID.venue).create({ data: { ...venue } })) as { id: number };
+      venueIds.set(venue.slug, row.id);
+      created += 1;
+    }
+    for (const show of SHOWS) {
+      if (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug } })) continue;
+      const { performances, ...fields } = show;
+      const row = (await strapi.db.query(UID.show).create({ data: fields })) as { id: number };
+      created += 1;
+      for (const p of performances) {
+        await strapi.db.query(UID.performance).create({
+          data: {
+            show: row.id,
+            venue: venueIds.get(p.venue),
+            starts_at: atHour(p.inDays, p.hour, now),
+            room_capacity: p.room_capacity,
+            additional_seats: p.additional_seats ?? 0,
+            manually_occupied_seats: p.manually_occupied_seats ?? 0,
+            is_booking_enabled: p.is_booking_enabled ?? true,
+          },
+        });
+        created += 1;
+      }
+    }
+    return created;
+  },
+
+  /** True when the database holds no show yet: the demo season is seeded only then. */
+  async isEmpty(): Promise<boolean> {
+    return (await strapi.db.query(UID.show).count()) === 0;
+  },
+});
+
+export type DemoDataService = ReturnType<typeof createDemoDataService>;
+export default createDemoDataService;

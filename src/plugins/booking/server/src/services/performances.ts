@@ -1,0 +1,127 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES, UID } from '../constants';
+import { getService } from '../utils/get-service';
+
+export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
+type CapacityField = (typeof CAPACITY_FIELDS)[number];
+type Capacity = Record<CapacityField, number>;
+
+interface FieldError {
+  path: string[];
+  message: string;
+  name: 'ValidationError';
+}
+
+const fieldError = (field: CapacityField, message: string): FieldError => ({
+  path: [field],
+  message,
+  name: 'ValidationError',
+});
+
+const refuse = (code: string, problems: FieldError[]): never => {
+  throw new errors.ValidationError(problems.map((p) => p.message).join(' '), { code, errors: problems });
+};
+
+/** A number the editor typed, or the stored one when the write leaves the field alone. */
+const pick = (data: Record<string, unknown>, current: Partial<Capacity>, field: CapacityField) => {
+  const value = field in data ? data[field] : current[field];
+  return value === null || value === undefined ? 0 : Number(value);
+};
+
+/**
+ * The capacity rules of a performance, applied by database lifecycles so that they hold on every
+ * write path: the Content Manager (through the Document Service), its API, and plugin code using
+ * the Query Engine. Messages are in Italian and English: the server does not know the editor's
+ * language.
+ */
+const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Refuses negative or non-integer capacities and more manually occupied seats than seats. */
+  checkCapacityShape(capacity: Capacity): void {
+    const problems: FieldError[] = [];
+    for (const field of CAPACITY_FIELDS) {
+      if (!Number.isInteger(capacity[field]) || capacity[field] < 0) {
+        problems.push(fieldError(field, `Dev'essere un numero intero non negativo. / Must be a whole number, not negative.`));
+      }
+    }
+    if (problems.length > 0) refuse(ERROR_CODES.capacityInvalid, problems);
+    const seats = capacity.room_capacity + capacity.additional_seats;
+    if (capacity.manually_occupied_seats > seats) {
+      refuse(ERROR_CODES.capacityInvalid, [
+        fieldError(
+          'manually_occupied_seats',
+          `I posti occupati manualmente (${capacity.manually_occupied_seats}) superano i posti della sala più quelli aggiuntivi (${seats}). / ` +
+            `Manually occupied seats (${capacity.manually_occupied_seats}) exceed room capacity plus additional seats (${seats}).`
+        ),
+      ]);
+    }
+  },
+
+  /** Rule for a new performance: its data alone. */
+  checkNewPerformance(data: Record<string, unknown>): void {
+    this.checkCapacityShape({
+      room_capacity: pick(data, {}, 'room_capacity'),
+      additional_seats: pick(data, {}, 'additional_seats'),
+      manually_occupied_seats: pick(data, {}, 'manually_occupied_seats'),
+    });
+  },
+
+  /**
+   * Rule for an edit: the new capacities must still hold every confirmed seat. The performance
+   * row is locked first, as confirmation does, so no confirmation slips in between the count and
+   * the write (when the write runs in a transaction, as every Document Service write does).
+   */
+  async checkPerformanceUpdate(where: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
+    if (!CAPACITY_FIELDS.some((field) => field in data)) return;
+    await strapi.db.transaction(async ({ trx }) => {
+      const current = (await strapi.db
+        .queryBuilder(UID.performance)
+        .select(['id', ...CAPACITY_FIELDS])
+        .where(where)
+        .forUpdate()
+        .first()
+        .execute()) as ({ id: number } & Capacity) | null;
+      if (!current) return;
+      const next: Capacity = {
+        room_capacity: pick(data, current, 'room_capacity'),
+        additional_seats: pick(data, current, 'additional_seats'),
+        manually_occupied_seats: pick(data, current, 'manually_occupied_seats'),
+      };
+      this.checkCapacityShape(next);
+      const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
+      const confirmed = seats?.confirmedSeats ?? 0;
+      const bookable = next.room_capacity + next.additional_seats - next.manually_occupied_seats;
+      if (bookable < confirmed) {
+        const changed = CAPACITY_FIELDS.filter((field) => next[field] !== current[field]);
+        const message =
+          `Questa modifica lascerebbe ${bookable} posti, ma ${confirmed} sono già confermati: ` +
+          `aumenta i posti o annulla prima delle prenotazioni. / ` +
+          `This change would leave ${bookable} seats, but ${confirmed} are already confirmed: ` +
+          `add seats or cancel reservations first.`;
+        refuse(
+          ERROR_CODES.capacityBelowConfirmed,
+          (changed.length > 0 ? changed : ['room_capacity' as const]).map((field) => fieldError(field, message))
+        );
+      }
+    });
+  },
+
+  /** A performance with confirmed seats cannot be deleted: the visitors hold tickets for it. */
+  async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
+    const current = (await strapi.db.query(UID.performance).findOne({ where, select: ['id'] })) as {
+      id: number;
+    } | null;
+    if (!current) return;
+    const seats = await getService(strapi, 'availability').forPerformance(current.id);
+    if (seats && seats.confirmedSeats > 0) {
+      throw new errors.ValidationError(
+        `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni. / ` +
+          `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`,
+        { code: ERROR_CODES.capacityBelowConfirmed }
+      );
+    }
+  },
+});
+
+export type PerformancesService = ReturnType<typeof createPerformancesService>;
+export default createPerformancesService;

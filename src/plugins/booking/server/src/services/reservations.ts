@@ -1,0 +1,311 @@
+import { randomInt } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import {
+  ERROR_CODES,
+  RESERVATION_TRANSITIONS,
+  UID,
+  type Language,
+  type ReservationStatus,
+} from '../constants';
+import { getConfig, getService } from '../utils/get-service';
+
+export interface ReservationRow {
+  id: number;
+  documentId: string;
+  reference: string;
+  reservation_status: ReservationStatus;
+  name: string;
+  email: string;
+  phone: string | null;
+  party_size: number;
+  notes: string | null;
+  language: Language;
+  confirm_by: string | null;
+  confirmed_at: string | null;
+  qr_code_generated_at: string | null;
+  cancelled_at: string | null;
+}
+
+export interface PerformanceRow {
+  id: number;
+  documentId: string;
+  starts_at: string;
+  room_capacity: number;
+  additional_seats: number;
+  manually_occupied_seats: number;
+  is_booking_enabled: boolean;
+  show: { id: number; title: string; slug: string; is_published: boolean } | null;
+  venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
+}
+
+export interface NewReservation {
+  performance: string;
+  name: string;
+  email: string;
+  phone?: string | null;
+  party_size: number;
+  notes?: string | null;
+  locale?: Language;
+}
+
+type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
+type SoldOut = { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: number };
+
+export type CreateResult =
+  | { ok: true; reservation: ReservationRow; performance: PerformanceRow; confirmationToken: string }
+  | Closed
+  | SoldOut;
+
+export type ConfirmResult =
+  | {
+      ok: true;
+      reservation: ReservationRow;
+      performance: PerformanceRow;
+      checkInToken: string;
+      cancellationToken: string;
+    }
+  | Closed
+  | SoldOut
+  | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
+  | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
+  | { ok: false; code: typeof ERROR_CODES.tokenExpired };
+
+export type CancelResult =
+  | { ok: true; reservation: ReservationRow; performance: PerformanceRow }
+  | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
+  | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
+  | { ok: false; code: typeof ERROR_CODES.tooLate };
+
+/** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
+const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const newReference = () =>
+  Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
+
+const PERFORMANCE_POPULATE = {
+  show: { select: ['id', 'title', 'slug', 'is_published'] },
+  venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
+} as const;
+
+export const hasStarted = (performance: Pick<PerformanceRow, 'starts_at'>, now: Date) =>
+  new Date(performance.starts_at).getTime() <= now.getTime();
+
+export const isOpenForBooking = (performance: PerformanceRow, now: Date) =>
+  performance.is_booking_enabled && Boolean(performance.show?.is_published) && !hasStarted(performance, now);
+
+/**
+ * The only writer of a reservation's status. Every change of seats happens here, inside a
+ * transaction that first locks the performance row, so that concurrent confirmations (on any
+ * number of app instances sharing one PostgreSQL) queue on that row and each sees the seats the
+ * previous one took.
+ */
+const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const tokens = () => getService(strapi, 'tokens');
+  const availability = () => getService(strapi, 'availability');
+
+  /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
+  const lockPerformance = async (performanceId: number) => {
+    await strapi.db
+      .queryBuilder(UID.performance)
+      .select(['id'])
+      .where({ id: performanceId })
+      .forUpdate()
+      .first()
+      .execute();
+  };
+
+  const loadPerformance = async (where: { id: number } | { documentId: string }) =>
+    (await strapi.db.query(UID.performance).findOne({
+      where,
+      populate: PERFORMANCE_POPULATE,
+    })) as PerformanceRow | null;
+
+  const loadReservation = async (id: number) =>
+    (await strapi.db.query(UID.reservation).findOne({ where: { id } })) as ReservationRow;
+
+  const performanceOfReservation = async (reservationId: number) => {
+    const row = (await strapi.db.query(UID.reservation).findOne({
+      where: { id: reservationId },
+      select: ['id'],
+      populate: { performance: { select: ['id'] } },
+    })) as { performance: { id: number } | null } | null;
+    return row?.performance?.id ?? null;
+  };
+
+  const setStatus = async (id: number, from: ReservationStatus, to: ReservationStatus, data = {}) => {
+    if (!RESERVATION_TRANSITIONS[from].includes(to)) {
+      throw new errors.ApplicationError(`A reservation cannot move from ${from} to ${to}`, {
+        code: ERROR_CODES.forbiddenTransition,
+      });
+    }
+    return (await strapi.db.query(UID.reservation).update({
+      where: { id, reservation_status: from },
+      data: { reservation_status: to, ...data },
+    })) as ReservationRow;
+  };
+
+  return {
+    /**
+     * Records a pending reservation and its confirmation token. Holds no seat: the binding check
+     * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now.
+     */
+    async createReservation(input: NewReservation, now = new Date()): Promise<CreateResult> {
+      const config = getConfig(strapi);
+      const performance = await loadPerformance({ documentId: input.performance });
+      if (!performance || !performance.show?.is_published) {
+        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      }
+      if (!isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+      const seats = await availability().forPerformance(performance.id);
+      const availableSeats = seats?.availableSeats ?? 0;
+      if (input.party_size > availableSeats) {
+        return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
+      }
+
+      return strapi.db.transaction(async () => {
+        let reference = newReference();
+        while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
+          reference = newReference();
+        }
+        const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
+        const reservation = (await strapi.db.query(UID.reservation).create({
+          data: {
+            reference,
+            performance: performance.id,
+            reservation_status: 'pending',
+            name: input.name,
+            email: input.email,
+            phone: input.phone ?? null,
+            party_size: input.party_size,
+            notes: input.notes ?? null,
+            language: input.locale ?? 'it',
+            confirm_by: confirmBy,
+          },
+        })) as ReservationRow;
+        const confirmationToken = await tokens().issue(reservation.id, 'confirmation', confirmBy);
+        return { ok: true as const, reservation, performance, confirmationToken };
+      });
+    },
+
+    /**
+     * Confirms the reservation behind a confirmation token if its party still fits. On sold_out
+     * the reservation stays pending and the token unused, so the visitor may try again until
+     * confirm_by. Issues the check-in and cancellation tokens in the same transaction.
+     */
+    async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
+      const config = getConfig(strapi);
+      return strapi.db.transaction(async ({ trx }): Promise<ConfirmResult> => {
+        const token = await tokens().find(rawToken, 'confirmation');
+        if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const performanceId = await performanceOfReservation(token.reservation.id);
+        if (performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
+
+        // Lock first, then read: the token and the status read before the lock may be stale
+        // when the same link is opened twice at once.
+        await lockPerformance(performanceId);
+        const fresh = await tokens().find(rawToken, 'confirmation');
+        const reservation = await loadReservation(token.reservation.id);
+        if (!fresh || fresh.used_at || reservation.reservation_status !== 'pending') {
+          return { ok: false, code: ERROR_CODES.tokenUsed, status: reservation.reservation_status };
+        }
+        if (fresh.expires_at && new Date(fresh.expires_at).getTime() < now.getTime()) {
+          await setStatus(reservation.id, 'pending', 'expired');
+          return { ok: false, code: ERROR_CODES.tokenExpired };
+        }
+        const performance = (await loadPerformance({ id: performanceId }))!;
+        if (!isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+
+        const seats = await availability().forPerformance(performanceId, trx);
+        const availableSeats = seats?.availableSeats ?? 0;
+        if (reservation.party_size > availableSeats) {
+          return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
+        }
+
+        await tokens().consume(fresh.id, now);
+        const confirmed = await setStatus(reservation.id, 'pending', 'confirmed', {
+          confirmed_at: now,
+          qr_code_generated_at: now,
+        });
+        const checkInCloses = new Date(
+          new Date(performance.starts_at).getTime() + config.checkInClosesMinutesAfter * 60_000
+        );
+        const checkInToken = await tokens().issue(reservation.id, 'check_in', checkInCloses);
+        const cancellationToken = await tokens().issue(
+          reservation.id,
+          'cancellation',
+          new Date(performance.starts_at)
+        );
+        return { ok: true as const, reservation: confirmed, performance, checkInToken, cancellationToken };
+      });
+    },
+
+    /**
+     * Cancels the reservation behind a cancellation token and frees its seats at once. Too late
+     * once the performance has started or the party has been checked in.
+     */
+    async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
+      return strapi.db.transaction(async (): Promise<CancelResult> => {
+        const token = await tokens().find(rawToken, 'cancellation');
+        if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const performanceId = await performanceOfReservation(token.reservation.id);
+        if (performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        await lockPerformance(performanceId);
+        const reservation = await loadReservation(token.reservation.id);
+        const fresh = await tokens().find(rawToken, 'cancellation');
+        if (!fresh || fresh.used_at || reservation.reservation_status !== 'confirmed') {
+          return { ok: false, code: ERROR_CODES.tokenUsed, status: reservation.reservation_status };
+        }
+        const performance = (await loadPerformance({ id: performanceId }))!;
+        const checkedIn = await strapi.db
+          .query(UID.checkIn)
+          .count({ where: { reservation: { id: reservation.id } } });
+        if (hasStarted(performance, now) || checkedIn > 0) return { ok: false, code: ERROR_CODES.tooLate };
+
+        const cancelled = await setStatus(reservation.id, 'confirmed', 'cancelled', { cancelled_at: now });
+        await tokens().revokeAll(reservation.id, now);
+        return { ok: true as const, reservation: cancelled, performance };
+      });
+    },
+
+    /**
+     * Cancels a reservation on an editor's word (Content Manager), pending or confirmed, unless
+     * the party is already inside.
+     */
+    async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
+      return strapi.db.transaction(async () => {
+        const performanceId = await performanceOfReservation(reservationId);
+        if (performanceId !== null) await lockPerformance(performanceId);
+        const reservation = await loadReservation(reservationId);
+        if (!reservation) {
+          throw new errors.NotFoundError('Reservation not found');
+        }
+        if (reservation.reservation_status === 'cancelled') return reservation;
+        const checkedIn = await strapi.db
+          .query(UID.checkIn)
+          .count({ where: { reservation: { id: reservationId } } });
+        if (checkedIn > 0) {
+          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', {
+            code: ERROR_CODES.tooLate,
+          });
+        }
+        const cancelled = await setStatus(reservationId, reservation.reservation_status, 'cancelled', {
+          cancelled_at: now,
+        });
+        await tokens().revokeAll(reservationId, now);
+        return cancelled;
+      });
+    },
+
+    /** Marks pending reservations whose link has lapsed as expired; returns how many. */
+    async expireOverdue(now = new Date()): Promise<number> {
+      const { count } = await strapi.db.query(UID.reservation).updateMany({
+        where: { reservation_status: 'pending', confirm_by: { $lt: now } },
+        data: { reservation_status: 'expired' },
+      });
+      return count;
+    },
+  };
+};
+
+export type ReservationsService = ReturnType<typeof createReservationsService>;
+export default createReservationsService;

@@ -1,0 +1,100 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { bookingTables } from '../utils/tables';
+
+export interface IndexSpec {
+  name: string;
+  table: string;
+  columns: string[];
+  unique?: boolean;
+  /** A partial index's predicate, in SQL both PostgreSQL and SQLite read. */
+  where?: string;
+  /** What the index protects or speeds up. */
+  why: string;
+}
+
+/**
+ * What Strapi's schema sync cannot express. Created after the sync, in bootstrap, because
+ * `database/migrations` run before it (a fresh database has no tables then). The sync leaves
+ * indexes it did not create alone, so these survive restarts; CREATE ... IF NOT EXISTS makes
+ * every boot idempotent on PostgreSQL and SQLite.
+ */
+const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  indexes(): IndexSpec[] {
+    const t = bookingTables(strapi);
+    return [
+      {
+        name: 'booking_check_ins_one_per_reservation',
+        table: t.checkInReservation.table,
+        columns: [t.checkInReservation.reservation],
+        unique: true,
+        why: 'a reservation has at most one check-in, even if two scans race past the row lock',
+      },
+      {
+        name: 'booking_check_ins_one_reservation_each',
+        table: t.checkInReservation.table,
+        columns: [t.checkInReservation.checkIn],
+        unique: true,
+        why: 'a check-in belongs to one reservation',
+      },
+      {
+        name: 'booking_reservation_tokens_hash_unique',
+        table: t.tokens,
+        columns: ['token_hash'],
+        unique: true,
+        why: 'a token hash identifies one token; lookups by hash are indexed',
+      },
+      {
+        name: 'booking_reservations_reference_unique',
+        table: t.reservations,
+        columns: ['reference'],
+        unique: true,
+        why: 'the reference printed on a ticket names one reservation',
+      },
+      {
+        name: 'booking_reservations_performance_seats',
+        table: t.reservationPerformance.table,
+        columns: [t.reservationPerformance.performance, t.reservationPerformance.reservation],
+        why: 'availability reads the reservations of one performance from this index alone',
+      },
+      {
+        name: 'booking_reservations_status_seats',
+        table: t.reservations,
+        columns: ['id', 'reservation_status', 'party_size'],
+        why: 'availability sums party sizes by status without reading the reservation rows',
+      },
+      {
+        name: 'booking_reservations_pending_expiry',
+        table: t.reservations,
+        columns: ['confirm_by'],
+        where: "reservation_status = 'pending'",
+        why: 'the expiry job finds lapsed pending reservations without a scan',
+      },
+    ];
+  },
+
+  /** Creates every missing index; safe to run on each boot and from several instances. */
+  async ensureIndexes(knex: Knex = strapi.db.connection): Promise<void> {
+    for (const index of this.indexes()) {
+      const columns = index.columns.map(() => '??').join(', ');
+      const sql =
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` +
+        (index.where ? ` WHERE ${index.where}` : '');
+      await knex.raw(sql, [index.name, index.table, ...index.columns]);
+    }
+  },
+
+  /** The names of the plugin's indexes present in the database (for tests and health checks). */
+  async presentIndexes(): Promise<string[]> {
+    const knex = strapi.db.connection;
+    const names = this.indexes().map((index) => index.name);
+    const rows: Array<{ name: string }> =
+      strapi.db.dialect.client === 'sqlite'
+        ? await knex('sqlite_master').where('type', 'index').whereIn('name', names).select('name')
+        : await knex('pg_indexes').whereIn('indexname', names).select({ name: 'indexname' });
+    return rows.map((row) => row.name).sort();
+  },
+});
+
+export type SchemaService = ReturnType<typeof createSchemaService>;
+export default createSchemaService;

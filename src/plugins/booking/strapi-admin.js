@@ -1,0 +1,2 @@
+// The admin panel is bundled by Vite, which reads TypeScript directly.
+export { default } from './admin/src';

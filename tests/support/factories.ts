@@ -1,0 +1,70 @@
+import type { Core } from '@strapi/strapi';
+
+let sequence = 0;
+const next = () => `${Date.now().toString(36)}-${(sequence += 1)}`;
+
+export interface PerformanceFixture {
+  id: number;
+  documentId: string;
+  showSlug: string;
+  venueSlug: string;
+}
+
+/** A published show at a venue with one performance `startsInHours` from now. */
+export const createPerformance = async (
+  strapi: Core.Strapi,
+  {
+    room_capacity = 50,
+    additional_seats = 0,
+    manually_occupied_seats = 0,
+    is_booking_enabled = true,
+    is_published = true,
+    startsInHours = 72,
+  }: Partial<{
+    room_capacity: number;
+    additional_seats: number;
+    manually_occupied_seats: number;
+    is_booking_enabled: boolean;
+    is_published: boolean;
+    startsInHours: number;
+  }> = {}
+): Promise<PerformanceFixture> => {
+  const key = next();
+  const venue = (await strapi.db.query('plugin::booking.venue').create({
+    data: { name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna', notes: 'chiavi in portineria' },
+  })) as { id: number; slug: string };
+  const show = (await strapi.db.query('plugin::booking.show').create({
+    data: { title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Una prova', is_published },
+  })) as { id: number; slug: string };
+  const performance = (await strapi.db.query('plugin::booking.performance').create({
+    data: {
+      show: show.id,
+      venue: venue.id,
+      starts_at: new Date(Date.now() + startsInHours * 3600_000),
+      room_capacity,
+      additional_seats,
+      manually_occupied_seats,
+      is_booking_enabled,
+    },
+  })) as { id: number; documentId: string };
+  return { id: performance.id, documentId: performance.documentId, showSlug: show.slug, venueSlug: venue.slug };
+};
+
+/** A reservation made and confirmed through the plugin's own services (no HTTP, no mail). */
+export const confirmedReservation = async (
+  strapi: Core.Strapi,
+  performanceDocumentId: string,
+  partySize: number
+) => {
+  const reservations = strapi.plugin('booking').service('reservations');
+  const created = await reservations.createReservation({
+    performance: performanceDocumentId,
+    name: 'Maria Rossi',
+    email: 'maria.rossi@example.test',
+    party_size: partySize,
+  });
+  if (!created.ok) throw new Error(`could not create: ${created.code}`);
+  const confirmed = await reservations.confirmReservation(created.confirmationToken);
+  if (!confirmed.ok) throw new Error(`could not confirm: ${confirmed.code}`);
+  return confirmed;
+};
