@@ -1,16 +1,36 @@
 import type { Core } from '@strapi/strapi';
 
-const config: Core.Config.Middlewares = [
-  'strapi::logger',
-  'strapi::errors',
-  'strapi::security',
-  'strapi::cors',
-  'strapi::poweredBy',
-  'strapi::query',
-  'strapi::body',
-  'strapi::session',
-  'strapi::favicon',
-  'strapi::public',
-];
+/**
+ * Browsers may call the app from its own origin (the admin panel, the demo pages) and from the
+ * origins in BOOKING_ALLOWED_ORIGINS, by default the origin of BOOKING_PUBLIC_URL (the static
+ * site). Any other origin gets no CORS headers, so its browsers refuse the answer.
+ */
+const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
+  const port = env.int('PORT', 1337);
+  const ownUrl = env('PUBLIC_URL', `http://localhost:${port}`);
+  const publicUrl = env('BOOKING_PUBLIC_URL', `${ownUrl}/site`);
+  const configured = env.array('BOOKING_ALLOWED_ORIGINS', []).filter(Boolean);
+  const origins = new Set([new URL(ownUrl).origin, ...(configured.length ? configured : [new URL(publicUrl).origin])]);
+
+  return [
+    'strapi::logger',
+    'strapi::errors',
+    'strapi::security',
+    {
+      name: 'strapi::cors',
+      config: {
+        origin: [...origins],
+        headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],
+      },
+    },
+    'strapi::poweredBy',
+    'strapi::query',
+    // The admin panel saves rich text; the public routes add their own 16 KiB limit.
+    { name: 'strapi::body', config: { jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
+    'strapi::session',
+    'strapi::favicon',
+    'strapi::public',
+  ];
+};
 
 export default config;

@@ -69,6 +69,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
         timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
+        scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
       },
     },
   };

@@ -487,6 +487,69 @@ export interface PluginBookingCheckIn extends Struct.CollectionTypeSchema {
   };
 }
 
+export interface PluginBookingOutboxMessage
+  extends Struct.CollectionTypeSchema {
+  collectionName: 'booking_outbox_messages';
+  info: {
+    description: 'An e-mail owed to a visitor, kept until the SMTP server takes it. Read-only: operators see here what is stuck.';
+    displayName: 'Outgoing e-mail';
+    pluralName: 'outbox-messages';
+    singularName: 'outbox-message';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    attempts: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          min: 0;
+        },
+        number
+      > &
+      Schema.Attribute.DefaultTo<0>;
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    delivery_status: Schema.Attribute.Enumeration<
+      ['queued', 'retrying', 'sent', 'dropped']
+    > &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'queued'>;
+    kind: Schema.Attribute.Enumeration<['confirmation', 'ticket']> &
+      Schema.Attribute.Required;
+    last_error: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 500;
+      }>;
+    lease_until: Schema.Attribute.DateTime;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::booking.outbox-message'
+    > &
+      Schema.Attribute.Private;
+    next_attempt_at: Schema.Attribute.DateTime;
+    publishedAt: Schema.Attribute.DateTime;
+    reservation: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::booking.reservation'
+    >;
+    sent_at: Schema.Attribute.DateTime;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface PluginBookingPerformance extends Struct.CollectionTypeSchema {
   collectionName: 'booking_performances';
   info: {
@@ -1328,6 +1391,7 @@ declare module '@strapi/strapi' {
       'admin::transfer-token-permission': AdminTransferTokenPermission;
       'admin::user': AdminUser;
       'plugin::booking.check-in': PluginBookingCheckIn;
+      'plugin::booking.outbox-message': PluginBookingOutboxMessage;
       'plugin::booking.performance': PluginBookingPerformance;
       'plugin::booking.reservation': PluginBookingReservation;
       'plugin::booking.reservation-token': PluginBookingReservationToken;

@@ -23,6 +23,34 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       strapi.log.info(`[booking] demo season seeded (${created} rows)`);
     }
   });
+
+  await getService(strapi, 'rate-limit').init();
+  if (getConfig(strapi).scheduledJobs) scheduleJobs(strapi);
+};
+
+export const HOUSEKEEPING_JOB = 'booking-housekeeping';
+
+/**
+ * Every 30 s on every instance: lapsed pending reservations become expired, owed e-mails are
+ * retried, old rate-limit counters go. Each step is safe to run on several instances at once:
+ * expiry is one conditional UPDATE, and each e-mail is leased by one instance before it is sent.
+ */
+const scheduleJobs = (strapi: Core.Strapi) => {
+  strapi.cron.add({
+    [HOUSEKEEPING_JOB]: {
+      task: async () => {
+        try {
+          const now = new Date();
+          await getService(strapi, 'reservations').expireOverdue(now);
+          await getService(strapi, 'mailer').deliverDue(now);
+          await getService(strapi, 'rate-limit').clearExpired();
+        } catch (error) {
+          strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : error}`);
+        }
+      },
+      options: { rule: '*/30 * * * * *' },
+    },
+  });
 };
 
 export default bootstrap;

@@ -11,6 +11,7 @@ export const UID = {
   reservation: 'plugin::booking.reservation',
   reservationToken: 'plugin::booking.reservation-token',
   checkIn: 'plugin::booking.check-in',
+  outboxMessage: 'plugin::booking.outbox-message',
 } as const;
 export type BookingUid = (typeof UID)[keyof typeof UID];
 
@@ -63,6 +64,7 @@ export const ERROR_CODES = {
   capacityInvalid: 'capacity_invalid',
   forbiddenTransition: 'forbidden_transition',
   readOnly: 'read_only',
+  payloadTooLarge: 'payload_too_large',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -103,3 +105,6 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.confirm',
   'plugin::booking.reservation.cancel',
 ] as const;
+
+export const MAIL_KINDS = ['confirmation', 'ticket'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];

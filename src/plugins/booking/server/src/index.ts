@@ -1,8 +1,11 @@
 import bootstrap from './bootstrap';
 import config from './config';
 import contentTypes from './content-types';
+import controllers from './controllers';
 import destroy from './destroy';
+import middlewares from './middlewares';
 import register from './register';
+import routes from './routes';
 import services from './services';
 
 export default {
@@ -11,5 +14,8 @@ export default {
   destroy,
   config,
   contentTypes,
+  controllers,
+  middlewares,
+  routes,
   services,
 };

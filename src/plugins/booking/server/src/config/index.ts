@@ -17,6 +17,8 @@ export interface BookingConfig {
   timezone: string;
   /** Seed the demo season on an empty database (development only, never production). */
   seedDemoData: boolean;
+  /** Run the housekeeping job (expiry, e-mail retries) on this instance. */
+  scheduledJobs: boolean;
 }
 
 const defaults: BookingConfig = {
@@ -29,6 +31,7 @@ const defaults: BookingConfig = {
   rateLimitPerMinute: 20,
   timezone: 'Europe/Rome',
   seedDemoData: false,
+  scheduledJobs: true,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;

@@ -4,6 +4,7 @@ import performance from './performance';
 import reservation from './reservation';
 import reservationToken from './reservation-token';
 import checkIn from './check-in';
+import outboxMessage from './outbox-message';
 
 export default {
   show,
@@ -12,4 +13,5 @@ export default {
   reservation,
   'reservation-token': reservationToken,
   'check-in': checkIn,
+  'outbox-message': outboxMessage,
 };

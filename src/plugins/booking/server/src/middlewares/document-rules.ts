@@ -44,6 +44,9 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
 
+    if ((ctx.uid as string) === UID.outboxMessage) {
+      readOnly("Le e-mail in uscita le gestisce il sistema. / Outgoing e-mails are managed by the system.");
+    }
     if (ctx.uid === UID.checkIn || ctx.uid === UID.reservationToken) {
       readOnly(
         'I check-in si registrano solo dalla pagina di scansione. / Check-ins are recorded only by the scanner page.'

@@ -1,7 +1,10 @@
 import access from './access';
 import availability from './availability';
+import catalogue from './catalogue';
 import demoData from './demo-data';
+import mailer from './mailer';
 import performances from './performances';
+import rateLimit from './rate-limit';
 import reservations from './reservations';
 import schema from './schema';
 import tokens from './tokens';
@@ -9,8 +12,11 @@ import tokens from './tokens';
 export default {
   access,
   availability,
+  catalogue,
   'demo-data': demoData,
+  mailer,
   performances,
+  'rate-limit': rateLimit,
   reservations,
   schema,
   tokens,

@@ -101,6 +101,7 @@ export const isOpenForBooking = (performance: PerformanceRow, now: Date) =>
  */
 const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const tokens = () => getService(strapi, 'tokens');
+  const mailer = () => getService(strapi, 'mailer');
   const availability = () => getService(strapi, 'availability');
 
   /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
@@ -162,7 +163,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
       }
 
-      return strapi.db.transaction(async () => {
+      return strapi.db.transaction(async ({ onCommit }) => {
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
           reference = newReference();
@@ -183,6 +184,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           },
         })) as ReservationRow;
         const confirmationToken = await tokens().issue(reservation.id, 'confirmation', confirmBy);
+        const mailId = await mailer().enqueue('confirmation', reservation.id, now);
+        // The mail goes after the commit: a rolled-back booking must not send a link.
+        onCommit(() => mailer().deliverLater(mailId, { confirmation: confirmationToken }));
         return { ok: true as const, reservation, performance, confirmationToken };
       });
     },
@@ -194,7 +198,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
       const config = getConfig(strapi);
-      return strapi.db.transaction(async ({ trx }): Promise<ConfirmResult> => {
+      return strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
         const token = await tokens().find(rawToken, 'confirmation');
         if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const performanceId = await performanceOfReservation(token.reservation.id);
@@ -235,6 +239,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           'cancellation',
           new Date(performance.starts_at)
         );
+        const mailId = await mailer().enqueue('ticket', reservation.id, now);
+        onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
         return { ok: true as const, reservation: confirmed, performance, checkInToken, cancellationToken };
       });
     },

@@ -1,0 +1,6 @@
+import performance from './performance';
+import reservation from './reservation';
+import show from './show';
+import venue from './venue';
+
+export default { performance, reservation, show, venue };

@@ -1,0 +1,106 @@
+import type { Core } from '@strapi/strapi';
+import { ERROR_CODES } from '../constants';
+import { getConfig, getService } from '../utils/get-service';
+import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
+import { reservationInput, tokenInput, type ReservationInput } from '../validation/public';
+
+interface Ctx {
+  request: { body?: unknown };
+  body: unknown;
+  status: number;
+  conflict(message: string, details: object): void;
+  gone(message: string, details: object): void;
+  notFound(message: string, details: object): void;
+}
+
+type Failure = { ok: false; code: string; availableSeats?: number; status?: string };
+
+const MESSAGES: Record<string, string> = {
+  [ERROR_CODES.bookingClosed]: 'Booking is closed for this performance',
+  [ERROR_CODES.soldOut]: 'Not enough seats left for this party',
+  [ERROR_CODES.tokenInvalid]: 'This link is not valid',
+  [ERROR_CODES.tokenUsed]: 'This link has already been used',
+  [ERROR_CODES.tokenExpired]: 'This link has expired',
+  [ERROR_CODES.tooLate]: 'It is too late to cancel this booking',
+};
+
+/** The contract's status for each tagged failure of the reservations service. */
+const answerFailure = (ctx: Ctx, failure: Failure) => {
+  const details: Record<string, unknown> = { code: failure.code };
+  if (failure.availableSeats !== undefined) details.available_seats = failure.availableSeats;
+  if (failure.status !== undefined) details.status = failure.status;
+  const message = MESSAGES[failure.code] ?? failure.code;
+  switch (failure.code) {
+    case ERROR_CODES.tokenInvalid:
+      return ctx.notFound(message, details);
+    case ERROR_CODES.tokenUsed:
+    case ERROR_CODES.tokenExpired:
+      return ctx.gone(message, details);
+    default:
+      return ctx.conflict(message, details);
+  }
+};
+
+const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const present = (reservation: { reference: string; reservation_status: string; party_size: number }) => ({
+    reference: reservation.reference,
+    status: reservation.reservation_status,
+    party_size: reservation.party_size,
+  });
+  const publicPerformance = (documentId: string) =>
+    getService(strapi, 'catalogue').performanceByDocumentId(documentId);
+  const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
+
+  return {
+    /** POST /api/booking/reservations */
+    async create(ctx: Ctx) {
+      const input = parseDataEnvelope<ReservationInput>(
+        reservationInput(getConfig(strapi).maxPartySize) as never,
+        ctx.request.body
+      );
+      const result = await getService(strapi, 'reservations').createReservation({
+        ...input,
+        name: input.name.trim(),
+        email: input.email.trim(),
+      });
+      if (!result.ok) return answerFailure(ctx, result);
+      ctx.status = 201;
+      ctx.body = {
+        data: {
+          ...present(result.reservation),
+          performance: await publicPerformance(result.performance.documentId),
+          confirm_by: iso(result.reservation.confirm_by),
+        },
+      };
+    },
+
+    /** POST /api/booking/reservations/confirm */
+    async confirm(ctx: Ctx) {
+      const { token } = parseOrThrow<{ token: string }>(tokenInput as never, ctx.request.body);
+      const result = await getService(strapi, 'reservations').confirmReservation(token);
+      if (!result.ok) return answerFailure(ctx, result);
+      ctx.body = {
+        data: {
+          ...present(result.reservation),
+          performance: await publicPerformance(result.performance.documentId),
+          confirmed_at: iso(result.reservation.confirmed_at),
+        },
+      };
+    },
+
+    /** POST /api/booking/reservations/cancel */
+    async cancel(ctx: Ctx) {
+      const { token } = parseOrThrow<{ token: string }>(tokenInput as never, ctx.request.body);
+      const result = await getService(strapi, 'reservations').cancelReservation(token);
+      if (!result.ok) return answerFailure(ctx, result);
+      ctx.body = {
+        data: {
+          ...present(result.reservation),
+          performance: await publicPerformance(result.performance.documentId),
+        },
+      };
+    },
+  };
+};
+
+export default reservationController;

@@ -1,0 +1,35 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES } from '../constants';
+import { getService } from '../utils/get-service';
+import { showListQuery } from '../validation/public';
+
+interface Ctx {
+  query: Record<string, unknown>;
+  params: Record<string, string>;
+  body: unknown;
+}
+
+const showController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** GET /api/booking/shows?page=&pageSize= */
+  async find(ctx: Ctx) {
+    const unknown = Object.keys(ctx.query).filter((key) => key !== 'page' && key !== 'pageSize');
+    const valid = unknown.length === 0 && showListQuery.isValidSync(ctx.query, { strict: true });
+    if (!valid) {
+      throw new errors.ValidationError('Invalid query: page and pageSize (1 to 100) only', {
+        code: ERROR_CODES.invalidQuery,
+      });
+    }
+    const page = Number(ctx.query.page ?? 1);
+    const pageSize = Number(ctx.query.pageSize ?? 25);
+    const { data, pagination } = await getService(strapi, 'catalogue').listShows(page, pageSize);
+    ctx.body = { data, meta: { pagination } };
+  },
+
+  /** GET /api/booking/shows/:slug */
+  async findOne(ctx: Ctx) {
+    ctx.body = { data: await getService(strapi, 'catalogue').showBySlug(String(ctx.params.slug)) };
+  },
+});
+
+export default showController;

@@ -1,0 +1,16 @@
+import type { Core } from '@strapi/strapi';
+import { getService } from '../utils/get-service';
+
+interface Ctx {
+  params: Record<string, string>;
+  body: unknown;
+}
+
+const venueController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** GET /api/booking/venues/:slug */
+  async findOne(ctx: Ctx) {
+    ctx.body = { data: await getService(strapi, 'catalogue').venueBySlug(String(ctx.params.slug)) };
+  },
+});
+
+export default venueController;

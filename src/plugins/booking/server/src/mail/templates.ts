@@ -1,0 +1,143 @@
+import type { Language } from '../constants';
+
+export interface TicketFacts {
+  reference: string;
+  name: string;
+  partySize: number;
+  showTitle: string;
+  startsAt: string;
+  venueName: string;
+  venueAddress: string;
+  venueCity: string;
+  timezone: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** One line of text: the visitor's own words must not add lines or headers to a mail. */
+const oneLine = (value: string) => value.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim();
+
+export const formatWhen = (iso: string, language: Language, timezone: string) =>
+  new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {
+    timeZone: timezone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+
+const WORDS = {
+  it: {
+    confirmSubject: (show: string) => `Conferma la tua prenotazione: ${show}`,
+    hello: (name: string) => `Ciao ${name},`,
+    confirmIntro: 'abbiamo ricevuto la tua richiesta. Per confermare i posti apri questo link:',
+    confirmButton: 'Conferma la prenotazione',
+    confirmBy: (when: string) => `Il link vale fino a ${when}. Finché non confermi, i posti non sono garantiti.`,
+    ignore: 'Se non hai chiesto tu questa prenotazione, ignora questa e-mail.',
+    ticketSubject: (show: string) => `Il tuo biglietto: ${show}`,
+    ticketIntro: 'la tua prenotazione è confermata. All’ingresso mostra questo codice QR.',
+    show: 'Spettacolo',
+    when: 'Quando',
+    where: 'Dove',
+    seats: 'Posti',
+    reference: 'Codice prenotazione',
+    cancel: 'Non puoi più venire? Annulla qui, così liberi i posti per altri:',
+    cancelButton: 'Annulla la prenotazione',
+    signature: 'AzioneLab',
+  },
+  en: {
+    confirmSubject: (show: string) => `Confirm your booking: ${show}`,
+    hello: (name: string) => `Hello ${name},`,
+    confirmIntro: 'we have received your request. To confirm your seats, open this link:',
+    confirmButton: 'Confirm the booking',
+    confirmBy: (when: string) => `The link works until ${when}. Until you confirm, the seats are not guaranteed.`,
+    ignore: 'If you did not ask for this booking, ignore this e-mail.',
+    ticketSubject: (show: string) => `Your ticket: ${show}`,
+    ticketIntro: 'your booking is confirmed. Show this QR code at the door.',
+    show: 'Show',
+    when: 'When',
+    where: 'Where',
+    seats: 'Seats',
+    reference: 'Booking reference',
+    cancel: 'Can no longer come? Cancel here, so others can have the seats:',
+    cancelButton: 'Cancel the booking',
+    signature: 'AzioneLab',
+  },
+} as const;
+
+const layout = (language: Language, body: string) =>
+  `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:auto;padding:16px">${body}</body></html>`;
+
+const button = (href: string, label: string) =>
+  `<p><a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>` +
+  `<p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(href)}</p>`;
+
+export const renderConfirmation = (
+  language: Language,
+  facts: TicketFacts,
+  link: string,
+  confirmBy: string
+): RenderedMail => {
+  const w = WORDS[language];
+  const name = oneLine(facts.name);
+  const when = formatWhen(facts.startsAt, language, facts.timezone);
+  const deadline = formatWhen(confirmBy, language, facts.timezone);
+  const details = `${w.show}: ${facts.showTitle}\n${w.when}: ${when}\n${w.where}: ${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}\n${w.seats}: ${facts.partySize}\n${w.reference}: ${facts.reference}`;
+  return {
+    subject: w.confirmSubject(oneLine(facts.showTitle)),
+    text: `${w.hello(name)}\n\n${w.confirmIntro}\n\n${link}\n\n${details}\n\n${w.confirmBy(deadline)}\n${w.ignore}\n\n${w.signature}\n`,
+    html: layout(
+      language,
+      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(w.confirmIntro)}</p>${button(link, w.confirmButton)}` +
+        detailsHtml(language, facts) +
+        `<p>${escapeHtml(w.confirmBy(deadline))}</p><p style="color:#555">${escapeHtml(w.ignore)}</p><p>${w.signature}</p>`
+    ),
+  };
+};
+
+export const renderTicket = (
+  language: Language,
+  facts: TicketFacts,
+  qrCid: string,
+  cancelLink: string
+): RenderedMail => {
+  const w = WORDS[language];
+  const name = oneLine(facts.name);
+  const when = formatWhen(facts.startsAt, language, facts.timezone);
+  const details = `${w.show}: ${facts.showTitle}\n${w.when}: ${when}\n${w.where}: ${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}\n${w.seats}: ${facts.partySize}\n${w.reference}: ${facts.reference}`;
+  return {
+    subject: w.ticketSubject(oneLine(facts.showTitle)),
+    text: `${w.hello(name)}\n\n${w.ticketIntro}\n\n${details}\n\n${w.cancel}\n${cancelLink}\n\n${w.signature}\n`,
+    html: layout(
+      language,
+      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(w.ticketIntro)}</p>` +
+        `<p style="text-align:center"><img src="cid:${qrCid}" alt="QR" width="280" height="280" style="image-rendering:pixelated"></p>` +
+        detailsHtml(language, facts) +
+        `<p>${escapeHtml(w.cancel)}</p>${button(cancelLink, w.cancelButton)}<p>${w.signature}</p>`
+    ),
+  };
+};
+
+const detailsHtml = (language: Language, facts: TicketFacts) => {
+  const w = WORDS[language];
+  const row = (label: string, value: string) =>
+    `<tr><th style="text-align:left;padding:4px 12px 4px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+  return (
+    '<table style="border-collapse:collapse;margin:16px 0">' +
+    row(w.show, facts.showTitle) +
+    row(w.when, formatWhen(facts.startsAt, language, facts.timezone)) +
+    row(w.where, `${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}`) +
+    row(w.seats, String(facts.partySize)) +
+    row(w.reference, facts.reference) +
+    '</table>'
+  );
+};

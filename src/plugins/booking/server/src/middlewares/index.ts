@@ -1,0 +1,3 @@
+import publicPost from './public-post';
+
+export default { ...publicPost };

@@ -1,0 +1,169 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES, UID } from '../constants';
+import { getService } from '../utils/get-service';
+import type { SeatCounts } from './availability';
+import { hasStarted, type PerformanceRow } from './reservations';
+
+export interface PublicVenue {
+  name: string;
+  slug: string;
+  address: string | null;
+  city: string | null;
+}
+
+export interface PublicPerformance {
+  documentId: string;
+  starts_at: string;
+  venue: PublicVenue | null;
+  is_booking_enabled: boolean;
+  available_seats: number;
+  bookable: boolean;
+  show?: { title: string; slug: string };
+}
+
+interface MediaRow {
+  url: string;
+  alternativeText: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+interface ShowRow {
+  id: number;
+  documentId: string;
+  title: string;
+  slug: string;
+  summary: string | null;
+  description: string | null;
+  poster_image: MediaRow | null;
+}
+
+const iso = (value: string | Date) => new Date(value).toISOString();
+
+const publicVenue = (venue: PerformanceRow['venue']): PublicVenue | null =>
+  venue ? { name: venue.name, slug: venue.slug, address: venue.address, city: venue.city } : null;
+
+const poster = (media: MediaRow | null) =>
+  media ? { url: media.url, alternativeText: media.alternativeText, width: media.width, height: media.height } : null;
+
+const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled'] as const;
+const VENUE_POPULATE = { select: ['name', 'slug', 'address', 'city'] } as const;
+
+/**
+ * What visitors may see: published shows, their performances that have not started, seats left.
+ * Every answer is built field by field from an allow-list, so nothing personal or internal (venue
+ * notes, capacities, ids) can leak through a new attribute.
+ */
+const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const availability = () => getService(strapi, 'availability');
+
+  const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
+    const available = seats?.availableSeats ?? 0;
+    return {
+      documentId: row.documentId,
+      starts_at: iso(row.starts_at),
+      venue: publicVenue(row.venue),
+      is_booking_enabled: Boolean(row.is_booking_enabled),
+      available_seats: available,
+      bookable: Boolean(row.is_booking_enabled) && !hasStarted(row, now) && available > 0,
+    };
+  };
+
+  return {
+    /** Published shows, a page at a time, each with the start of its next performance. */
+    async listShows(page: number, pageSize: number, now = new Date()) {
+      const where = { is_published: true };
+      const [rows, total] = await Promise.all([
+        strapi.db.query(UID.show).findMany({
+          where,
+          select: ['id', 'documentId', 'title', 'slug', 'summary'],
+          populate: { poster_image: true },
+          orderBy: [{ title: 'asc' }, { id: 'asc' }],
+          offset: (page - 1) * pageSize,
+          limit: pageSize,
+        }) as Promise<ShowRow[]>,
+        strapi.db.query(UID.show).count({ where }),
+      ]);
+      const upcoming = (await strapi.db.query(UID.performance).findMany({
+        where: { show: { id: { $in: rows.map((row) => row.id) } }, starts_at: { $gt: now } },
+        select: ['starts_at'],
+        populate: { show: { select: ['id'] } },
+        orderBy: { starts_at: 'asc' },
+      })) as Array<{ starts_at: string; show: { id: number } | null }>;
+      const next = new Map<number, string>();
+      for (const p of upcoming) if (p.show && !next.has(p.show.id)) next.set(p.show.id, iso(p.starts_at));
+
+      return {
+        data: rows.map((row) => ({
+          documentId: row.documentId,
+          title: row.title,
+          slug: row.slug,
+          summary: row.summary,
+          poster_image: poster(row.poster_image),
+          next_performance_at: next.get(row.id) ?? null,
+        })),
+        pagination: { page, pageSize, pageCount: Math.ceil(total / pageSize), total },
+      };
+    },
+
+    /** A published show with its performances that have not started, soonest first. */
+    async showBySlug(slug: string, now = new Date()) {
+      const row = (await strapi.db.query(UID.show).findOne({
+        where: { slug, is_published: true },
+        select: ['id', 'documentId', 'title', 'slug', 'summary', 'description'],
+        populate: { poster_image: true },
+      })) as ShowRow | null;
+      if (!row) throw new errors.NotFoundError('Show not found', { code: ERROR_CODES.showNotFound });
+      const performances = (await strapi.db.query(UID.performance).findMany({
+        where: { show: { id: row.id }, starts_at: { $gt: now } },
+        select: [...PERFORMANCE_FIELDS],
+        populate: { venue: VENUE_POPULATE },
+        orderBy: { starts_at: 'asc' },
+      })) as PerformanceRow[];
+      const seats = await availability().forPerformances(performances.map((p) => p.id));
+      return {
+        documentId: row.documentId,
+        title: row.title,
+        slug: row.slug,
+        summary: row.summary,
+        description: row.description,
+        poster_image: poster(row.poster_image),
+        next_performance_at: performances[0] ? iso(performances[0].starts_at) : null,
+        performances: performances.map((p) => toPublicPerformance(p, seats.get(p.id), now)),
+      };
+    },
+
+    /** One performance of a published show, with its show and seats left. */
+    async performanceByDocumentId(documentId: string, now = new Date()): Promise<PublicPerformance> {
+      const row = (await strapi.db.query(UID.performance).findOne({
+        where: { documentId },
+        select: [...PERFORMANCE_FIELDS],
+        populate: { venue: VENUE_POPULATE, show: { select: ['title', 'slug', 'is_published'] } },
+      })) as PerformanceRow | null;
+      if (!row || !row.show?.is_published) {
+        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      }
+      const seats = await availability().forPerformance(row.id);
+      return {
+        ...toPublicPerformance(row, seats ?? undefined, now),
+        show: { title: row.show.title, slug: row.show.slug },
+      };
+    },
+
+    /** The public fields of a venue. */
+    async venueBySlug(slug: string): Promise<PublicVenue> {
+      const row = (await strapi.db.query(UID.venue).findOne({
+        where: { slug },
+        select: ['name', 'slug', 'address', 'city'],
+      })) as PublicVenue | null;
+      if (!row) throw new errors.NotFoundError('Venue not found', { code: ERROR_CODES.venueNotFound });
+      return { name: row.name, slug: row.slug, address: row.address, city: row.city };
+    },
+
+    toPublicPerformance,
+  };
+};
+
+export type CatalogueService = ReturnType<typeof createCatalogueService>;
+export default createCatalogueService;

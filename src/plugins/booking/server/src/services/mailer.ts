@@ -1,0 +1,214 @@
+import type { Core } from '@strapi/strapi';
+import QRCode from 'qrcode';
+import { UID, type Language, type MailKind } from '../constants';
+import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
+import { getConfig, getService } from '../utils/get-service';
+
+/** Raw tokens a caller holds right after issuing them; absent on a retry, which issues new ones. */
+export interface FreshTokens {
+  confirmation?: string;
+  checkIn?: string;
+  cancellation?: string;
+}
+
+interface OutboxRow {
+  id: number;
+  kind: MailKind;
+  attempts: number;
+  reservation: { id: number } | null;
+}
+
+interface ReservationForMail {
+  id: number;
+  reference: string;
+  reservation_status: string;
+  name: string;
+  email: string;
+  party_size: number;
+  language: Language;
+  confirm_by: string | null;
+  performance: {
+    starts_at: string;
+    show: { title: string } | null;
+    venue: { name: string; address: string | null; city: string | null } | null;
+  } | null;
+}
+
+const LEASE_MS = 2 * 60_000;
+const QR_CID = 'ticket-qr@azionelab';
+
+/** 30 s, 1 min, 2 min, ... up to 30 min between attempts: the mail is retried until it goes. */
+export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+
+/** Error text for operators, without the addresses an SMTP refusal may quote. */
+const describe = (error: unknown) =>
+  String(error instanceof Error ? error.message : error)
+    .replace(/[^\s<>"']+@[^\s<>"']+/g, '<address>')
+    .slice(0, 500);
+
+/**
+ * E-mail to visitors through Strapi's e-mail plugin, with an outbox: the message is recorded in
+ * the same transaction as the booking change, sent after the commit, and retried with back-off
+ * by a scheduled job until the SMTP server takes it. The outbox stores no raw token (only
+ * hashes are ever stored): a retry issues fresh tokens for the mail it renders.
+ */
+const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const inFlight = new Set<Promise<unknown>>();
+
+  const loadReservation = async (id: number) =>
+    (await strapi.db.query(UID.reservation).findOne({
+      where: { id },
+      populate: {
+        performance: {
+          select: ['starts_at'],
+          populate: { show: { select: ['title'] }, venue: { select: ['name', 'address', 'city'] } },
+        },
+      },
+    })) as ReservationForMail | null;
+
+  const factsOf = (reservation: ReservationForMail): TicketFacts => ({
+    reference: reservation.reference,
+    name: reservation.name,
+    partySize: reservation.party_size,
+    showTitle: reservation.performance?.show?.title ?? '',
+    startsAt: reservation.performance?.starts_at ?? new Date().toISOString(),
+    venueName: reservation.performance?.venue?.name ?? '',
+    venueAddress: reservation.performance?.venue?.address ?? '',
+    venueCity: reservation.performance?.venue?.city ?? '',
+    timezone: getConfig(strapi).timezone,
+  });
+
+  const link = (page: 'confirm' | 'cancel', token: string) =>
+    `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}`;
+
+  /** The message to send, or null when the reservation no longer needs it. */
+  const compose = async (kind: MailKind, reservation: ReservationForMail, fresh: FreshTokens) => {
+    const config = getConfig(strapi);
+    const tokens = getService(strapi, 'tokens');
+    const facts = factsOf(reservation);
+    if (kind === 'confirmation') {
+      if (reservation.reservation_status !== 'pending' || !reservation.confirm_by) return null;
+      const token =
+        fresh.confirmation ??
+        (await tokens.issue(reservation.id, 'confirmation', new Date(reservation.confirm_by)));
+      return { ...renderConfirmation(reservation.language, facts, link('confirm', token), reservation.confirm_by) };
+    }
+    if (reservation.reservation_status !== 'confirmed') return null;
+    const startsAt = new Date(facts.startsAt);
+    const checkIn =
+      fresh.checkIn ??
+      (await tokens.issue(
+        reservation.id,
+        'check_in',
+        new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000)
+      ));
+    const cancellation = fresh.cancellation ?? (await tokens.issue(reservation.id, 'cancellation', startsAt));
+    // The QR code holds the bare opaque token: nothing personal, nothing guessable.
+    const qr = await QRCode.toBuffer(checkIn, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 8 });
+    return {
+      ...renderTicket(reservation.language, facts, QR_CID, link('cancel', cancellation)),
+      attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }],
+    };
+  };
+
+  return {
+    /** Records a mail owed for a reservation; call inside the transaction that makes it owed. */
+    async enqueue(kind: MailKind, reservationId: number, now = new Date()): Promise<number> {
+      const row = (await strapi.db.query(UID.outboxMessage).create({
+        data: { kind, reservation: reservationId, delivery_status: 'queued', attempts: 0, next_attempt_at: now },
+      })) as { id: number };
+      return row.id;
+    },
+
+    /**
+     * Tries to send one queued message now. A lease taken by a conditional UPDATE makes sure one
+     * instance at a time works on it; a failure leaves it for the retry job, never lost.
+     */
+    async deliver(messageId: number, fresh: FreshTokens = {}, now = new Date()): Promise<'sent' | 'failed' | 'skipped'> {
+      const { count } = await strapi.db.query(UID.outboxMessage).updateMany({
+        where: {
+          id: messageId,
+          delivery_status: { $in: ['queued', 'retrying'] },
+          $or: [{ lease_until: null }, { lease_until: { $lt: now } }],
+        },
+        data: { lease_until: new Date(now.getTime() + LEASE_MS) },
+      });
+      if (count === 0) return 'skipped';
+
+      const message = (await strapi.db.query(UID.outboxMessage).findOne({
+        where: { id: messageId },
+        populate: { reservation: { select: ['id'] } },
+      })) as OutboxRow;
+      const reservation = message.reservation ? await loadReservation(message.reservation.id) : null;
+      try {
+        const mail = reservation ? await compose(message.kind, reservation, fresh) : null;
+        if (!mail || !reservation) {
+          await strapi.db.query(UID.outboxMessage).update({
+            where: { id: messageId },
+            data: { delivery_status: 'dropped', lease_until: null, last_error: 'no longer needed' },
+          });
+          return 'skipped';
+        }
+        await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
+        await strapi.db.query(UID.outboxMessage).update({
+          where: { id: messageId },
+          data: {
+            delivery_status: 'sent',
+            sent_at: new Date(),
+            lease_until: null,
+            attempts: message.attempts + 1,
+            last_error: null,
+          },
+        });
+        return 'sent';
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        await strapi.db.query(UID.outboxMessage).update({
+          where: { id: messageId },
+          data: {
+            delivery_status: 'retrying',
+            attempts,
+            lease_until: null,
+            next_attempt_at: new Date(now.getTime() + retryDelayMs(attempts)),
+            last_error: describe(error),
+          },
+        });
+        strapi.log.warn(`[booking] e-mail ${messageId} (${message.kind}) failed, attempt ${attempts}: ${describe(error)}`);
+        return 'failed';
+      }
+    },
+
+    /** Sends after the response, keeping track so that shutdown waits for it. */
+    deliverLater(messageId: number, fresh: FreshTokens = {}): void {
+      const sending = this.deliver(messageId, fresh)
+        .catch((error) => strapi.log.error(`[booking] e-mail ${messageId}: ${describe(error)}`))
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+    },
+
+    /** Sends every message whose time has come (the retry job). Returns what happened to each. */
+    async deliverDue(now = new Date(), limit = 50): Promise<Array<'sent' | 'failed' | 'skipped'>> {
+      const due = (await strapi.db.query(UID.outboxMessage).findMany({
+        where: {
+          delivery_status: { $in: ['queued', 'retrying'] },
+          next_attempt_at: { $lte: now },
+          $or: [{ lease_until: null }, { lease_until: { $lt: now } }],
+        },
+        select: ['id'],
+        orderBy: { next_attempt_at: 'asc' },
+        limit,
+      })) as Array<{ id: number }>;
+      const results: Array<'sent' | 'failed' | 'skipped'> = [];
+      for (const { id } of due) results.push(await this.deliver(id, {}, now));
+      return results;
+    },
+
+    /** Waits for the sends started by deliverLater (called on shutdown and by tests). */
+    async settle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+};
+
+export type MailerService = ReturnType<typeof createMailerService>;
+export default createMailerService;

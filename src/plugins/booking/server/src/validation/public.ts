@@ -1,0 +1,49 @@
+import { yup } from '@strapi/utils';
+import { LANGUAGES, type Language } from '../constants';
+
+/** No control characters: a name or a note never carries line breaks into a mail header or a log. */
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const NO_CONTROL_NO_NEWLINE = /^[^\u0000-\u001f\u007f]*$/;
+
+const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
+
+export const reservationInput = (maxPartySize: number) =>
+  yup.object({
+    performance: text(64).required('is required').matches(/^[a-z0-9]+$/, 'is not a performance id'),
+    name: text(120)
+      .required('is required')
+      .matches(NO_CONTROL_NO_NEWLINE, 'must be one line of text')
+      .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0),
+    email: text(254).required('is required').email('must be an e-mail address').matches(NO_CONTROL_NO_NEWLINE),
+    phone: text(40)
+      .nullable()
+      .matches(/^[0-9+()./ -]*$/, 'must be a phone number'),
+    party_size: yup
+      .number()
+      .required('is required')
+      .integer('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(maxPartySize, `must be at most ${maxPartySize}`),
+    notes: text(1000).nullable().matches(NO_CONTROL, 'must be plain text'),
+    locale: yup.string().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
+  });
+
+export interface ReservationInput {
+  performance: string;
+  name: string;
+  email: string;
+  phone?: string | null;
+  party_size: number;
+  notes?: string | null;
+  locale?: Language;
+  [key: string]: unknown;
+}
+
+export const tokenInput = yup.object({
+  token: text(512).required('is required'),
+});
+
+export const showListQuery = yup.object({
+  page: yup.string().matches(/^[1-9][0-9]{0,5}$/, 'must be a positive whole number'),
+  pageSize: yup.string().matches(/^(100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),
+});

@@ -1,0 +1,82 @@
+/**
+ * A real SMTP server in the test process (smtp-server), parsing what it receives with
+ * mailparser. `stop()` and `start()` on the same port let a test take the mail server down and
+ * bring it back.
+ */
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+
+export interface SmtpSink {
+  port: number;
+  messages: ParsedMail[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves with the first message matching, waiting up to `timeoutMs`. */
+  waitFor(match: (mail: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
+  to(address: string): ParsedMail[];
+}
+
+export const startSmtpSink = async (): Promise<SmtpSink> => {
+  const messages: ParsedMail[] = [];
+  let server: SMTPServer | null = null;
+  let port = 0;
+
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      server = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS', 'AUTH'],
+        logger: false,
+        onData(stream, _session, callback) {
+          simpleParser(stream)
+            .then((mail) => {
+              messages.push(mail);
+              callback();
+            })
+            .catch(callback);
+        },
+      });
+      server.on('error', () => {});
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.server.address() as AddressInfo).port;
+        resolve();
+      });
+      server.server.once('error', reject);
+    });
+
+  const stop = () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+
+  await start();
+  return {
+    get port() {
+      return port;
+    },
+    messages,
+    start,
+    stop,
+    to: (address) =>
+      messages.filter((mail) => {
+        const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+        return to.some((t) => t.value.some((v) => v.address === address));
+      }),
+    async waitFor(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error('no matching e-mail arrived');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+};
+
+/** The first URL in a text that starts with `prefix`. */
+export const linkIn = (text: string, prefix: string) => {
+  const match = text.match(new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[^\\s"<>]+`));
+  if (!match) throw new Error(`no link starting with ${prefix}`);
+  return match[0];
+};
+
+export const tokenOf = (url: string) => new URL(url).searchParams.get('token') ?? '';
