@@ -1,0 +1,134 @@
+/**
+ * No overbooking under a storm of confirmations, on PostgreSQL: many requests at once, exact
+ * counts, and the same storm split across two app processes sharing one database.
+ */
+import request from 'supertest';
+import { startApp, type TestApp } from './support/app';
+import { createPerformance } from './support/factories';
+import { listen, startAppProcess, type AppProcess } from './support/processes';
+import { startSmtpSink, type SmtpSink } from './support/smtp';
+
+let app: TestApp;
+let smtp: SmtpSink;
+let baseUrl: string;
+const reservations = () => app.strapi.plugin('booking').service('reservations');
+const availability = () => app.strapi.plugin('booking').service('availability');
+
+const env = () => ({
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtp.port),
+  BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+  BOOKING_SCHEDULED_JOBS: 'false',
+});
+
+/** Pending reservations made through the service; returns their raw confirmation tokens. */
+const pendingReservations = async (performance: string, sizes: number[]) => {
+  const tokens: string[] = [];
+  for (const [i, party_size] of sizes.entries()) {
+    const created = await reservations().createReservation({
+      performance,
+      name: `Visitatore ${i}`,
+      email: `storm${i}@example.test`,
+      party_size,
+    });
+    if (!created.ok) throw new Error(created.code);
+    tokens.push(created.confirmationToken);
+  }
+  await app.strapi.plugin('booking').service('mailer').settle();
+  return tokens;
+};
+
+/** Fires every confirmation at once, round-robin over the given servers. */
+const storm = async (tokens: string[], servers: string[]) => {
+  const started = Date.now();
+  const settled = await Promise.allSettled(
+    tokens.map((token, i) => request(servers[i % servers.length]).post('/api/booking/reservations/confirm').send({ token }))
+  );
+  const ms = Date.now() - started;
+  const responses = settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
+  const byStatus: Record<number, number> = {};
+  for (const r of responses) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return { responses, byStatus, ms };
+};
+
+const confirmedSeats = async (performanceId: number) => (await availability().forPerformance(performanceId)).confirmedSeats;
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  app = await startApp({ env: env() });
+  baseUrl = await listen(app.strapi.server.httpServer);
+});
+afterAll(async () => {
+  await app?.stop();
+  await smtp?.stop();
+});
+
+test('300 simultaneous confirmations of one-seat reservations for 50 seats confirm exactly 50', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 45, additional_seats: 10, manually_occupied_seats: 5 });
+  const tokens = await pendingReservations(perf.documentId, Array(300).fill(1));
+  const { responses, byStatus, ms } = await storm(tokens, [baseUrl]);
+  console.log(`one instance: 300 confirmations for 50 seats in ${ms} ms: ${JSON.stringify(byStatus)}`);
+
+  expect(byStatus).toEqual({ 200: 50, 409: 250 });
+  expect(responses.filter((r) => r.status === 409).every((r) => r.body.error.details.code === 'sold_out')).toBe(true);
+  expect(await confirmedSeats(perf.id)).toBe(50);
+  expect(await app.strapi.db.query('plugin::booking.reservation').count({
+    where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
+  })).toBe(50);
+  // Every confirmed reservation got its check-in token in the same transaction.
+  const confirmed = await app.strapi.db.query('plugin::booking.reservation').findMany({
+    where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
+    populate: { tokens: { select: ['purpose'] } },
+  });
+  expect(confirmed.every((r: { tokens: Array<{ purpose: string }> }) => r.tokens.some((t) => t.purpose === 'check_in'))).toBe(true);
+});
+
+test('parties of 1 to 4 confirming at once never exceed the seats, and no seat that fits a waiting party is left', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 50 });
+  const sizes = Array.from({ length: 200 }, (_, i) => (i % 4) + 1);
+  const tokens = await pendingReservations(perf.documentId, sizes);
+  const { byStatus, ms } = await storm(tokens, [baseUrl]);
+  console.log(`one instance: 200 confirmations (parties 1-4) for 50 seats in ${ms} ms: ${JSON.stringify(byStatus)}`);
+
+  const seats = await availability().forPerformance(perf.id);
+  expect(seats.confirmedSeats).toBeLessThanOrEqual(50);
+  expect(byStatus[200] + byStatus[409]).toBe(200);
+  const waiting = await app.strapi.db.query('plugin::booking.reservation').findMany({
+    where: { performance: { id: perf.id }, reservation_status: 'pending' },
+    select: ['party_size'],
+  });
+  // Seats only ever decrease, so each refused party was larger than what was left at the end.
+  expect(waiting.every((r: { party_size: number }) => r.party_size > seats.availableSeats)).toBe(true);
+});
+
+describe('two app processes sharing one database', () => {
+  let second: AppProcess;
+  beforeAll(async () => {
+    second = await startAppProcess(app.database, env());
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
+
+  test('the same storm split across both instances still confirms exactly 50', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 50 });
+    const tokens = await pendingReservations(perf.documentId, Array(300).fill(1));
+    const { byStatus, ms } = await storm(tokens, [baseUrl, second.url]);
+    console.log(`two instances: 300 confirmations for 50 seats in ${ms} ms: ${JSON.stringify(byStatus)}`);
+    expect(byStatus).toEqual({ 200: 50, 409: 250 });
+    expect(await confirmedSeats(perf.id)).toBe(50);
+  });
+
+  test('parties of 1 to 4 across both instances never exceed the seats', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 50 });
+    const tokens = await pendingReservations(perf.documentId, Array.from({ length: 200 }, (_, i) => ((i * 7) % 4) + 1));
+    const { byStatus } = await storm(tokens, [baseUrl, second.url]);
+    expect((byStatus[200] ?? 0) + (byStatus[409] ?? 0)).toBe(200);
+    const seats = await availability().forPerformance(perf.id);
+    expect(seats.confirmedSeats).toBeLessThanOrEqual(50);
+    expect(seats.confirmedSeats).toBeGreaterThan(45);
+  });
+});
