@@ -3,7 +3,8 @@
 /**
  * `npm run develop`: Strapi in development on a bare machine. On the first run it writes `.env`
  * with fresh random secrets (Strapi refuses to start without them), then starts `strapi develop`.
- * A `.env` that exists is never touched.
+ * A `.env` that exists is never touched. Without SMTP_HOST, mail goes to a local inbox (MailDev):
+ * SMTP on 127.0.0.1:1025, read it at http://localhost:1080.
  */
 const { randomBytes } = require('node:crypto');
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
@@ -33,6 +34,12 @@ const run = (command, args) => {
   children.push(child);
   return child;
 };
+
+require('dotenv').config({ path: envFile });
+if (!process.env.SMTP_HOST) {
+  run(path.join(root, 'node_modules', '.bin', 'maildev'), ['--smtp', '1025', '--ip', '127.0.0.1', '--web', '1080', '--web-ip', '127.0.0.1', '--silent']);
+  console.log('[develop] local inbox: http://localhost:1080 (MailDev); the app sends to 127.0.0.1:1025');
+}
 
 const strapi = run(process.execPath, [path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'develop', ...process.argv.slice(2)]);
 const stop = () => children.forEach((child) => child.kill('SIGTERM'));

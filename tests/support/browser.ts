@@ -1,0 +1,36 @@
+/**
+ * Debian's Chromium driven by playwright-core (nothing downloaded: the executable comes from the
+ * `chromium` package that .ci/run installs). Screenshots go to tests/artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+
+export const chromiumPath = () => {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error('Chromium not found: install Debian\'s `chromium` package (.ci/run does) or set CHROMIUM_PATH');
+  return found;
+};
+
+export const launchBrowser = (extraArgs: string[] = [], options: LaunchOptions = {}): Promise<Browser> => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
+    ...options,
+  });
+};
+
+export const artifact = (name: string) => path.join(ARTIFACTS, name);
