@@ -12,6 +12,7 @@ export const UID = {
   reservationToken: 'plugin::booking.reservation-token',
   checkIn: 'plugin::booking.check-in',
   outboxMessage: 'plugin::booking.outbox-message',
+  scan: 'plugin::booking.scan',
 } as const;
 export type BookingUid = (typeof UID)[keyof typeof UID];
 

@@ -5,6 +5,7 @@ import reservation from './reservation';
 import reservationToken from './reservation-token';
 import checkIn from './check-in';
 import outboxMessage from './outbox-message';
+import scan from './scan';
 
 export default {
   show,
@@ -14,4 +15,5 @@ export default {
   'reservation-token': reservationToken,
   'check-in': checkIn,
   'outbox-message': outboxMessage,
+  scan,
 };

@@ -1,6 +1,7 @@
+import checkIn from './check-in';
 import performance from './performance';
 import reservation from './reservation';
 import show from './show';
 import venue from './venue';
 
-export default { performance, reservation, show, venue };
+export default { 'check-in': checkIn, performance, reservation, show, venue };

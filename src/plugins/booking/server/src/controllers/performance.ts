@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
 
 interface Ctx {
@@ -12,6 +14,18 @@ const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = {
       data: await getService(strapi, 'catalogue').performanceByDocumentId(String(ctx.params.documentId)),
     };
+  },
+
+  /** GET /booking/performances/:documentId/stats (admin; plugin::booking.performance.stats) */
+  async stats(ctx: Ctx) {
+    const stats = await getService(strapi, 'check-in').statistics(String(ctx.params.documentId));
+    if (!stats) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+    ctx.body = { data: stats };
+  },
+
+  /** GET /booking/performances/:documentId/scans (admin; plugin::booking.performance.stats) */
+  async scans(ctx: Ctx) {
+    ctx.body = { data: await getService(strapi, 'check-in').recentScans(String(ctx.params.documentId)) };
   },
 });
 

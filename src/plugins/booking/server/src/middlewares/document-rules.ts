@@ -44,8 +44,8 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
 
-    if ((ctx.uid as string) === UID.outboxMessage) {
-      readOnly("Le e-mail in uscita le gestisce il sistema. / Outgoing e-mails are managed by the system.");
+    if ((ctx.uid as string) === UID.outboxMessage || (ctx.uid as string) === UID.scan) {
+      readOnly("Questi dati li scrive il sistema. / These records are written by the system.");
     }
     if (ctx.uid === UID.checkIn || ctx.uid === UID.reservationToken) {
       readOnly(

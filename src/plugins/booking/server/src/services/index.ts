@@ -1,6 +1,7 @@
 import access from './access';
 import availability from './availability';
 import catalogue from './catalogue';
+import checkIn from './check-in';
 import demoData from './demo-data';
 import mailer from './mailer';
 import performances from './performances';
@@ -13,6 +14,7 @@ export default {
   access,
   availability,
   catalogue,
+  'check-in': checkIn,
   'demo-data': demoData,
   mailer,
   performances,

@@ -64,6 +64,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'availability sums party sizes by status without reading the reservation rows',
       },
       {
+        name: 'booking_scans_idempotency_key_unique',
+        table: t.scans,
+        columns: ['idempotency_key'],
+        unique: true,
+        why: 'a retried scan with the same idempotency key is answered once, never counted twice',
+      },
+      {
         name: 'booking_reservations_pending_expiry',
         table: t.reservations,
         columns: ['confirm_by'],

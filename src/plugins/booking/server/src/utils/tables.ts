@@ -33,6 +33,7 @@ export const bookingTables = (strapi: Core.Strapi) => {
     reservations: tableOf(strapi, UID.reservation),
     tokens: tableOf(strapi, UID.reservationToken),
     checkIns: tableOf(strapi, UID.checkIn),
+    scans: tableOf(strapi, UID.scan),
     reservationPerformance: {
       table: reservationPerformance.name,
       reservation: reservationPerformance.joinColumn.name,

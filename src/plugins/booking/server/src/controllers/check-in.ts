@@ -1,0 +1,32 @@
+import type { Core } from '@strapi/strapi';
+import { getService } from '../utils/get-service';
+import { parseOrThrow } from '../validation/parse';
+import { checkInInput, type CheckInInput } from '../validation/admin';
+
+interface Ctx {
+  request: { body?: unknown };
+  state: { user: { id: number } };
+  body: unknown;
+}
+
+const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** POST /booking/check-ins (admin; plugin::booking.check-in.create) */
+  async create(ctx: Ctx) {
+    const input = parseOrThrow<CheckInInput>(checkInInput as never, ctx.request.body);
+    const answer = await getService(strapi, 'check-in').checkInTicket({
+      text: input.token,
+      performance: input.performance,
+      source: input.source,
+      idempotencyKey: input.idempotency_key,
+      staff: { id: ctx.state.user.id },
+    });
+    ctx.body = { data: answer };
+  },
+
+  /** GET /booking/door/performances (admin; plugin::booking.check-in.create) */
+  async doorPerformances(ctx: Ctx) {
+    ctx.body = { data: await getService(strapi, 'check-in').doorPerformances() };
+  },
+});
+
+export default checkInController;

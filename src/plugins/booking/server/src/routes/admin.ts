@@ -1,0 +1,20 @@
+import { PERMISSIONS } from '../constants';
+
+/**
+ * The door's routes, under /booking on the admin API. Every one is guarded on the server: an
+ * authenticated admin user holding the named permission (anonymous 401, lacking it 403). A
+ * users-permissions (end-user) JWT is not an admin token and gets nothing.
+ */
+const guard = (action: string) => ({
+  policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
+
+export default {
+  type: 'admin',
+  routes: [
+    { method: 'POST', path: '/check-ins', handler: 'check-in.create', config: guard(PERMISSIONS.checkIn) },
+    { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
+    { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
+    { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
+  ],
+};
