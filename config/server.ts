@@ -1,8 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { assertProductionSecrets } from '../src/env/secrets';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => {
-  assertProductionSecrets(env);
   return {
     host: env('HOST', '0.0.0.0'),
     port: env.int('PORT', 1337),

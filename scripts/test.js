@@ -23,6 +23,12 @@ const main = async () => {
   run(bin('tsc'), ['-p', 'tsconfig.json']);
   run(bin('tsc'), ['--noEmit', '-p', 'src/admin/tsconfig.json']);
   console.log(`[test] server and admin type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The scanner's browser test drives the built admin panel (dist/build).
+  if (process.env.BOOKING_TEST_SKIP_ADMIN_BUILD !== '1') {
+    const building = Date.now();
+    run(bin('strapi'), ['build'], { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true', NODE_ENV: 'production' });
+    console.log(`[test] admin panel build: ${((Date.now() - building) / 1000).toFixed(1)} s`);
+  }
 
   let server = null;
   let databaseUrl = process.env.TEST_DATABASE_URL;

@@ -1,3 +1,5 @@
+import { PERMISSIONS } from './api';
+import { PluginIcon } from './components/PluginIcon';
 import { PLUGIN_ID } from './pluginId';
 
 type TranslationModule = { default: Record<string, string> };
@@ -5,8 +7,21 @@ type TranslationModule = { default: Record<string, string> };
 const prefixed = (messages: Record<string, string>) =>
   Object.fromEntries(Object.entries(messages).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));
 
+interface AdminApp {
+  registerPlugin(plugin: { id: string; name: string }): void;
+  addMenuLink(link: Record<string, unknown>): void;
+}
+
 export default {
-  register(app: { registerPlugin(plugin: { id: string; name: string }): void }) {
+  register(app: AdminApp) {
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: PluginIcon,
+      intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Check-in' },
+      // Hides the link only: the page and every route behind it check the permission again.
+      permissions: PERMISSIONS.checkIn,
+      Component: () => import('./pages/App'),
+    });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Booking' });
   },
 

@@ -1,0 +1,60 @@
+/**
+ * Request and response shapes shared by the server and the admin panel (the door routes).
+ */
+export type CheckInResult =
+  | 'ok'
+  | 'already_checked_in'
+  | 'not_confirmed'
+  | 'invalid'
+  | 'wrong_performance'
+  | 'too_early'
+  | 'too_late';
+
+export interface TicketView {
+  reference: string;
+  party_size: number;
+  holder: string;
+  show_title: string;
+  starts_at: string;
+  venue_name: string;
+}
+
+export namespace CreateCheckIn {
+  export interface Request {
+    token: string;
+    performance?: string;
+    source?: 'qr_scan' | 'manual';
+    idempotency_key?: string;
+  }
+  export interface Response {
+    data: { result: CheckInResult; ticket?: TicketView; checked_in_at?: string; checked_in_by?: string };
+  }
+}
+
+export interface DoorPerformance {
+  documentId: string;
+  starts_at: string;
+  show_title: string;
+  venue_name: string;
+  check_in_open: boolean;
+}
+
+export interface PerformanceStats {
+  room_capacity: number;
+  additional_seats: number;
+  manually_occupied_seats: number;
+  confirmed_seats: number;
+  pending_seats: number;
+  available_seats: number;
+  checked_in_seats: number;
+  checked_in_reservations: number;
+}
+
+export interface ScanRecord {
+  result: CheckInResult;
+  scanned_at: string;
+  source: 'qr_scan' | 'manual' | null;
+  scanned_by: string;
+  reference: string | null;
+  party_size: number | null;
+}
