@@ -1,14 +1,9 @@
 /**
  * Request and response shapes shared by the server and the admin panel (the door routes).
  */
-export type CheckInResult =
-  | 'ok'
-  | 'already_checked_in'
-  | 'not_confirmed'
-  | 'invalid'
-  | 'wrong_performance'
-  | 'too_early'
-  | 'too_late';
+import type { CheckInResult } from '../server/src/constants';
+
+export type { CheckInResult };
 
 export interface TicketView {
   reference: string;

@@ -1,31 +1,21 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Box, Field, Flex, Grid, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { API } from '../api';
 import { getTranslation } from '../utils';
-import type { DoorPerformance, PerformanceStats, ScanRecord } from '../../../shared/contracts';
+import type { PerformanceStats, ScanRecord } from '../../../shared/contracts';
+import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
 /** The door overview for managers: seats, confirmed, pending, checked in, and the latest scans. */
 export const OverviewPage = () => {
   const { formatMessage, formatTime } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const { get } = useFetchClient();
-  const [performances, setPerformances] = React.useState<DoorPerformance[] | null>(null);
-  const [performance, setPerformance] = React.useState('');
+  const { performances, performance, setPerformance, failed } = useDoorPerformances();
   const [stats, setStats] = React.useState<PerformanceStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
-  const [failed, setFailed] = React.useState(false);
 
-  React.useEffect(() => {
-    get<{ data: DoorPerformance[] }>(API.doorPerformances)
-      .then(({ data }) => {
-        setPerformances(data.data);
-        const open = data.data.find((p) => p.check_in_open) ?? data.data[0];
-        if (open) setPerformance(open.documentId);
-      })
-      .catch(() => setFailed(true));
-  }, [get]);
 
   React.useEffect(() => {
     if (!performance) return;
@@ -56,16 +46,7 @@ export const OverviewPage = () => {
       <Layouts.Header title={t('overview.title', 'Door overview')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
-          <Field.Root name="performance">
-            <Field.Label>{t('scanner.performance', 'Performance')}</Field.Label>
-            <SingleSelect value={performance} onChange={(value) => setPerformance(String(value))}>
-              {performances.map((p) => (
-                <SingleSelectOption key={p.documentId} value={p.documentId}>
-                  {`${p.show_title} · ${formatTime(p.starts_at, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })} · ${p.venue_name}`}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
-          </Field.Root>
+          <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>

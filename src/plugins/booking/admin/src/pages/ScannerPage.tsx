@@ -2,11 +2,12 @@ import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router-dom';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Alert, Box, Button, Field, Flex, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 import { QrScanner, type CameraProblem } from '../components/QrScanner';
 import { API } from '../api';
 import { getTranslation } from '../utils';
-import type { CreateCheckIn, DoorPerformance, PerformanceStats } from '../../../shared/contracts';
+import type { CreateCheckIn, PerformanceStats } from '../../../shared/contracts';
 
 type Answer = CreateCheckIn.Response['data'];
 interface PendingScan {
@@ -56,26 +57,15 @@ export const ScannerPage = () => {
     formatMessage({ id: getTranslation(id), defaultMessage }, values as never);
   const { get, post } = useFetchClient();
 
-  const [performances, setPerformances] = React.useState<DoorPerformance[] | null>(null);
-  const [performance, setPerformance] = React.useState<string>('');
+  const { performances, performance, setPerformance, failed: loadError } = useDoorPerformances();
   const [stats, setStats] = React.useState<PerformanceStats | null>(null);
   const [answer, setAnswer] = React.useState<Answer | null>(null);
   const [camera, setCamera] = React.useState<CameraProblem | null>(null);
   const [manual, setManual] = React.useState('');
   const [queue, setQueue] = React.useState<PendingScan[]>([]);
-  const [loadError, setLoadError] = React.useState(false);
   const lastSent = React.useRef<{ text: string; at: number } | null>(null);
   const clearTimer = React.useRef<number>();
 
-  React.useEffect(() => {
-    get<{ data: DoorPerformance[] }>(API.doorPerformances)
-      .then(({ data }) => {
-        setPerformances(data.data);
-        const open = data.data.find((p) => p.check_in_open) ?? data.data[0];
-        if (open) setPerformance(open.documentId);
-      })
-      .catch(() => setLoadError(true));
-  }, [get]);
 
   const refreshStats = React.useCallback(() => {
     if (!performance) return;
@@ -179,16 +169,7 @@ export const ScannerPage = () => {
               {t('scanner.noPerformances', 'No performance in the coming days.')}
             </Alert>
           ) : (
-            <Field.Root name="performance">
-              <Field.Label>{t('scanner.performance', 'Performance')}</Field.Label>
-              <SingleSelect value={performance} onChange={(value) => setPerformance(String(value))}>
-                {performances.map((p) => (
-                  <SingleSelectOption key={p.documentId} value={p.documentId}>
-                    {`${p.show_title} · ${formatTime(p.starts_at, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })} · ${p.venue_name}`}
-                  </SingleSelectOption>
-                ))}
-              </SingleSelect>
-            </Field.Root>
+            <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
           )}
 
           {stats && (

@@ -89,9 +89,8 @@ export const renderConfirmation = (
 ): RenderedMail => {
   const w = WORDS[language];
   const name = oneLine(facts.name);
-  const when = formatWhen(facts.startsAt, language, facts.timezone);
   const deadline = formatWhen(confirmBy, language, facts.timezone);
-  const details = `${w.show}: ${facts.showTitle}\n${w.when}: ${when}\n${w.where}: ${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}\n${w.seats}: ${facts.partySize}\n${w.reference}: ${facts.reference}`;
+  const details = detailsText(language, facts);
   return {
     subject: w.confirmSubject(oneLine(facts.showTitle)),
     text: `${w.hello(name)}\n\n${w.confirmIntro}\n\n${link}\n\n${details}\n\n${w.confirmBy(deadline)}\n${w.ignore}\n\n${w.signature}\n`,
@@ -112,8 +111,7 @@ export const renderTicket = (
 ): RenderedMail => {
   const w = WORDS[language];
   const name = oneLine(facts.name);
-  const when = formatWhen(facts.startsAt, language, facts.timezone);
-  const details = `${w.show}: ${facts.showTitle}\n${w.when}: ${when}\n${w.where}: ${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}\n${w.seats}: ${facts.partySize}\n${w.reference}: ${facts.reference}`;
+  const details = detailsText(language, facts);
   return {
     subject: w.ticketSubject(oneLine(facts.showTitle)),
     text: `${w.hello(name)}\n\n${w.ticketIntro}\n\n${details}\n\n${w.cancel}\n${cancelLink}\n\n${w.signature}\n`,
@@ -125,6 +123,17 @@ export const renderTicket = (
         `<p>${escapeHtml(w.cancel)}</p>${button(cancelLink, w.cancelButton)}<p>${w.signature}</p>`
     ),
   };
+};
+
+const detailsText = (language: Language, facts: TicketFacts) => {
+  const w = WORDS[language];
+  return [
+    `${w.show}: ${oneLine(facts.showTitle)}`,
+    `${w.when}: ${formatWhen(facts.startsAt, language, facts.timezone)}`,
+    `${w.where}: ${facts.venueName}, ${facts.venueAddress}, ${facts.venueCity}`,
+    `${w.seats}: ${facts.partySize}`,
+    `${w.reference}: ${facts.reference}`,
+  ].join('\n');
 };
 
 const detailsHtml = (language: Language, facts: TicketFacts) => {

@@ -2,22 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { UID, type CheckInResult, type CheckInSource } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { extractToken } from './tokens';
+import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 
-export interface TicketView {
-  reference: string;
-  party_size: number;
-  holder: string;
-  show_title: string;
-  starts_at: string;
-  venue_name: string;
-}
-
-export interface CheckInAnswer {
-  result: CheckInResult;
-  ticket?: TicketView;
-  checked_in_at?: string;
-  checked_in_by?: string;
-}
+export type CheckInAnswer = CreateCheckIn.Response['data'];
 
 export interface ScanRequest {
   text: string;

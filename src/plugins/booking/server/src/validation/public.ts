@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
-import { LANGUAGES, type Language } from '../constants';
+import { LANGUAGES } from '../constants';
+import type { NewReservation } from '../services/reservations';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
 const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
@@ -28,16 +29,8 @@ export const reservationInput = (maxPartySize: number) =>
     locale: yup.string().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
   });
 
-export interface ReservationInput {
-  performance: string;
-  name: string;
-  email: string;
-  phone?: string | null;
-  party_size: number;
-  notes?: string | null;
-  locale?: Language;
-  [key: string]: unknown;
-}
+/** What the schema lets through: the reservations service's input. */
+export type ReservationInput = NewReservation & Record<string, unknown>;
 
 export const tokenInput = yup.object({
   token: text(512).required('is required'),
