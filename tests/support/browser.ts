@@ -33,4 +33,8 @@ export const launchBrowser = (extraArgs: string[] = [], options: LaunchOptions =
   });
 };
 
-export const artifact = (name: string) => path.join(ARTIFACTS, name);
+/** A path in tests/artifacts/, which a fresh clone does not have yet. */
+export const artifact = (name: string) => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+};
