@@ -10,12 +10,12 @@ import type { Browser, Page } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
-import { artifact, launchBrowser } from './support/browser';
+import { artifact, describeInBrowser, launchBrowser } from './support/browser';
 import { writeQrVideo } from './support/fake-camera';
 import { freePort } from './support/processes';
 
 const adminBuilt = existsSync(path.join(__dirname, '..', 'dist', 'build', 'index.html'));
-const maybe = adminBuilt ? describe : describe.skip;
+const maybe = adminBuilt ? describeInBrowser : describe.skip;
 
 let app: TestApp;
 let browser: Browser;
