@@ -209,6 +209,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         await lockPerformance(performanceId);
         const fresh = await tokens().find(rawToken, 'confirmation');
         const reservation = await loadReservation(token.reservation.id);
+        // A link that lapsed (whether the expiry job got there first or not) says so.
+        if (fresh && !fresh.used_at && reservation.reservation_status === 'expired') {
+          return { ok: false, code: ERROR_CODES.tokenExpired };
+        }
         if (!fresh || fresh.used_at || reservation.reservation_status !== 'pending') {
           return { ok: false, code: ERROR_CODES.tokenUsed, status: reservation.reservation_status };
         }
