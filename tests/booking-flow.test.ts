@@ -461,3 +461,8 @@ describe('browsers, expiry and mail delivery', () => {
     for (const email of emails) expect(smtp.to(email)).toHaveLength(1);
   });
 });
+
+test('after every flow above, each performance\'s confirmed-seat counter agrees with its reservations', async () => {
+  const availability = app.strapi.plugin('booking').service('availability');
+  expect([...(await availability.recount()).entries()]).toEqual([]);
+});

@@ -104,6 +104,10 @@ test('parties of 1 to 4 confirming at once never exceed the seats, and no seat t
   expect(waiting.every((r: { party_size: number }) => r.party_size > seats.availableSeats)).toBe(true);
 });
 
+test('every performance\'s confirmed-seat counter agrees with its confirmed reservations', async () => {
+  expect([...(await availability().recount()).entries()]).toEqual([]);
+});
+
 describe('two app processes sharing one database', () => {
   let second: AppProcess;
   beforeAll(async () => {
@@ -131,4 +135,8 @@ describe('two app processes sharing one database', () => {
     expect(seats.confirmedSeats).toBeLessThanOrEqual(50);
     expect(seats.confirmedSeats).toBeGreaterThan(45);
   });
+});
+
+test('after the storms across two processes, the counters still agree with the reservations', async () => {
+  expect([...(await availability().recount()).entries()]).toEqual([]);
 });

@@ -13,6 +13,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [SETUP_LOCK_KEY]);
     }
     await getService(strapi, 'schema').ensureIndexes(trx);
+    await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'access').ensureDoorStaffRole();
     await getService(strapi, 'access').grantPublicRoutesOnce();
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { bookingTables } from '../utils/tables';
+import { bookingTables, SEATS_TABLE } from '../utils/tables';
 
 export interface SeatCounts {
   performanceId: number;
@@ -8,6 +8,7 @@ export interface SeatCounts {
   additionalSeats: number;
   manuallyOccupiedSeats: number;
   confirmedSeats: number;
+  /** Only when asked for (door statistics): a sum over the pending reservations. */
   pendingSeats: number;
   /** room + additional - manually occupied - confirmed, never below 0. */
   availableSeats: number;
@@ -16,41 +17,52 @@ export interface SeatCounts {
 const toInt = (value: unknown): number => Number(value ?? 0);
 
 /**
- * The availability formula of the domain model, computed by the database: one query for any
- * number of performances. Only confirmed reservations take seats; pending ones are reported but
- * hold nothing.
+ * The availability formula of the domain model, computed by the database in one query for any
+ * number of performances. Confirmed seats are kept per performance in a counter row
+ * (`booking_performance_seats`), changed only by the reservations service in the same
+ * transaction that holds the performance row lock and moves a reservation in or out of
+ * `confirmed`: so reading seats costs the same with 100 or 100,000 reservations. `recount`
+ * proves the counter against the reservations themselves.
  */
 const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * Seat counts for the given performance ids, keyed by id. Pass `trx` inside a transaction:
    * raw knex is not bound to Strapi's ambient transaction.
    */
-  async forPerformances(ids: number[], trx?: Knex.Transaction): Promise<Map<number, SeatCounts>> {
+  async forPerformances(
+    ids: number[],
+    trx?: Knex.Transaction,
+    { withPending = false }: { withPending?: boolean } = {}
+  ): Promise<Map<number, SeatCounts>> {
     const result = new Map<number, SeatCounts>();
     if (ids.length === 0) return result;
     const t = bookingTables(strapi);
     const knex = trx ?? strapi.db.connection;
     const link = t.reservationPerformance;
 
-    const seatsWithStatus = (status: string) =>
-      knex
-        .from({ l: link.table })
-        .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
-        .whereRaw(`?? = ??`, [`l.${link.performance}`, 'p.id'])
-        .andWhere('r.reservation_status', status)
-        .select(knex.raw('coalesce(sum(r.party_size), 0)'));
-
+    const columns: Array<string | Knex.Raw | Knex.QueryBuilder> = [
+      'p.id',
+      'p.room_capacity',
+      'p.additional_seats',
+      'p.manually_occupied_seats',
+      knex.raw('coalesce(s.confirmed_seats, 0) as confirmed_seats'),
+    ];
+    if (withPending) {
+      columns.push(
+        knex
+          .from({ l: link.table })
+          .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
+          .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
+          .andWhere('r.reservation_status', 'pending')
+          .select(knex.raw('coalesce(sum(r.party_size), 0)'))
+          .as('pending_seats')
+      );
+    }
     const rows: Array<Record<string, unknown>> = await knex
       .from({ p: t.performances })
+      .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
       .whereIn('p.id', ids)
-      .select(
-        'p.id',
-        'p.room_capacity',
-        'p.additional_seats',
-        'p.manually_occupied_seats',
-        seatsWithStatus('confirmed').as('confirmed_seats'),
-        seatsWithStatus('pending').as('pending_seats')
-      );
+      .select(columns);
 
     for (const row of rows) {
       const counts = {
@@ -65,10 +77,7 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
         ...counts,
         availableSeats: Math.max(
           0,
-          counts.roomCapacity +
-            counts.additionalSeats -
-            counts.manuallyOccupiedSeats -
-            counts.confirmedSeats
+          counts.roomCapacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats
         ),
       });
     }
@@ -76,8 +85,55 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /** Seat counts of one performance, or null when it does not exist. */
-  async forPerformance(id: number, trx?: Knex.Transaction): Promise<SeatCounts | null> {
-    return (await this.forPerformances([id], trx)).get(id) ?? null;
+  async forPerformance(
+    id: number,
+    trx?: Knex.Transaction,
+    options: { withPending?: boolean } = {}
+  ): Promise<SeatCounts | null> {
+    return (await this.forPerformances([id], trx, options)).get(id) ?? null;
+  },
+
+  /**
+   * Moves a performance's confirmed-seat counter by `delta`. Call it only in the transaction
+   * that holds the performance row lock and changes the reservation's status.
+   */
+  async adjustConfirmedSeats(trx: Knex.Transaction, performanceId: number, delta: number): Promise<void> {
+    await trx
+      .insert({ performance_id: performanceId, confirmed_seats: delta })
+      .into(SEATS_TABLE)
+      .onConflict('performance_id')
+      .merge({ confirmed_seats: trx.raw('??.confirmed_seats + ?', [SEATS_TABLE, delta]) });
+  },
+
+  /**
+   * Confirmed seats summed from the reservations themselves, keyed by performance id, for
+   * performances whose counter disagrees (an empty map means every counter is right).
+   */
+  async recount(): Promise<Map<number, { counter: number; actual: number }>> {
+    const t = bookingTables(strapi);
+    const link = t.reservationPerformance;
+    const knex = strapi.db.connection;
+    const rows: Array<{ id: number; counter: unknown; actual: unknown }> = await knex
+      .from({ p: t.performances })
+      .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
+      .select(
+        'p.id',
+        knex.raw('coalesce(s.confirmed_seats, 0) as counter'),
+        knex
+          .from({ l: link.table })
+          .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
+          .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
+          .andWhere('r.reservation_status', 'confirmed')
+          .select(knex.raw('coalesce(sum(r.party_size), 0)'))
+          .as('actual')
+      );
+    const wrong = new Map<number, { counter: number; actual: number }>();
+    for (const row of rows) {
+      if (toInt(row.counter) !== toInt(row.actual)) {
+        wrong.set(toInt(row.id), { counter: toInt(row.counter), actual: toInt(row.actual) });
+      }
+    }
+    return wrong;
   },
 });
 

@@ -198,7 +198,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         select: ['id'],
       })) as { id: number } | null;
       if (!performance) return null;
-      const seats = (await getService(strapi, 'availability').forPerformance(performance.id))!;
+      const seats = (await getService(strapi, 'availability').forPerformance(performance.id, undefined, { withPending: true }))!;
       const checkedIn = (await strapi.db.query(UID.checkIn).findMany({
         where: { reservation: { performance: { id: performance.id } } },
         select: ['id'],

@@ -1,4 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { bookingTables } from '../utils/tables';
+import { insertedId, systemColumns } from '../utils/rows';
 import QRCode from 'qrcode';
 import { UID, type Language, type MailKind } from '../constants';
 import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
@@ -118,6 +121,21 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         data: { kind, reservation: reservationId, delivery_status: 'queued', attempts: 0, next_attempt_at: now },
       })) as { id: number };
       return row.id;
+    },
+
+    /** `enqueue` with raw SQL inside the caller's transaction (the confirmation's locked section). */
+    async enqueueInTransaction(trx: Knex.Transaction, kind: MailKind, reservationId: number, now: Date): Promise<number> {
+      const t = bookingTables(strapi);
+      const id = insertedId(
+        await trx(t.outbox)
+          .insert({ ...systemColumns(now), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .returning('id')
+      );
+      await trx(t.outboxReservation.table).insert({
+        [t.outboxReservation.message]: id,
+        [t.outboxReservation.reservation]: reservationId,
+      });
+      return id;
     },
 
     /**

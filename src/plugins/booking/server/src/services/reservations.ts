@@ -9,6 +9,8 @@ import {
   type ReservationStatus,
 } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
+import { bookingTables } from '../utils/tables';
+import { hashToken, TOKEN_PATTERN } from './tokens';
 
 export interface ReservationRow {
   id: number;
@@ -61,7 +63,7 @@ export type ConfirmResult =
   | {
       ok: true;
       reservation: ReservationRow;
-      performance: PerformanceRow;
+      performance: Pick<PerformanceRow, 'id' | 'documentId' | 'starts_at'>;
       checkInToken: string;
       cancellationToken: string;
     }
@@ -76,6 +78,26 @@ export type CancelResult =
   | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
   | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
   | { ok: false; code: typeof ERROR_CODES.tooLate };
+
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+/** A reservation as the Query Engine would return it, from a raw row. */
+const reservationFromRow = (row: Record<string, unknown>): ReservationRow => ({
+  id: Number(row.id),
+  documentId: String(row.document_id),
+  reference: String(row.reference),
+  reservation_status: row.reservation_status as ReservationStatus,
+  name: String(row.name),
+  email: String(row.email),
+  phone: (row.phone as string | null) ?? null,
+  party_size: Number(row.party_size),
+  notes: (row.notes as string | null) ?? null,
+  language: row.language as Language,
+  confirm_by: iso(row.confirm_by),
+  confirmed_at: iso(row.confirmed_at),
+  qr_code_generated_at: iso(row.qr_code_generated_at),
+  cancelled_at: iso(row.cancelled_at),
+});
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -195,57 +217,85 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Confirms the reservation behind a confirmation token if its party still fits. On sold_out
      * the reservation stays pending and the token unused, so the visitor may try again until
      * confirm_by. Issues the check-in and cancellation tokens in the same transaction.
+     *
+     * Every confirmation of a performance queues on its row lock, so the locked section is a
+     * handful of plain SQL statements (no relation bookkeeping of the Query Engine): its length
+     * is the ceiling of confirmations per second for one performance.
      */
     async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
+      if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
       const config = getConfig(strapi);
+      const t = bookingTables(strapi);
+      const tl = t.tokenReservation;
+      const rl = t.reservationPerformance;
       return strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
-        const token = await tokens().find(rawToken, 'confirmation');
-        if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const performanceId = await performanceOfReservation(token.reservation.id);
-        if (performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const ref = (await trx({ tk: t.tokens })
+          .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+          .join({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
+          .where({ 'tk.token_hash': hashToken(rawToken), 'tk.purpose': 'confirmation' })
+          .first({ tokenId: 'tk.id', reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
+          | { tokenId: number; reservationId: number; performanceId: number }
+          | undefined;
+        if (!ref) return { ok: false, code: ERROR_CODES.tokenInvalid };
 
         // Lock first, then read: the token and the status read before the lock may be stale
         // when the same link is opened twice at once.
-        await lockPerformance(performanceId);
-        const fresh = await tokens().find(rawToken, 'confirmation');
-        const reservation = await loadReservation(token.reservation.id);
-        // A link that lapsed (whether the expiry job got there first or not) says so.
-        if (fresh && !fresh.used_at && reservation.reservation_status === 'expired') {
+        const performance = (await trx(t.performances)
+          .where('id', ref.performanceId)
+          .first('id', 'document_id', 'starts_at', 'is_booking_enabled')
+          .forUpdate()) as { id: number; document_id: string; starts_at: string | Date; is_booking_enabled: unknown };
+        const state = (await trx({ tk: t.tokens })
+          .crossJoin({ r: t.reservations } as never)
+          .where('tk.id', ref.tokenId)
+          .andWhere('r.id', ref.reservationId)
+          .first('tk.used_at', 'tk.expires_at', 'r.*')) as Record<string, unknown> & {
+          used_at: unknown;
+          expires_at: string | Date | null;
+          reservation_status: ReservationStatus;
+          party_size: number;
+        };
+        const status = state.reservation_status;
+        if (!state.used_at && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
+        if (state.used_at || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
+        if (state.expires_at && new Date(state.expires_at).getTime() < now.getTime()) {
+          await trx(t.reservations).where({ id: ref.reservationId, reservation_status: 'pending' }).update({
+            reservation_status: 'expired',
+            updated_at: now,
+          });
           return { ok: false, code: ERROR_CODES.tokenExpired };
         }
-        if (!fresh || fresh.used_at || reservation.reservation_status !== 'pending') {
-          return { ok: false, code: ERROR_CODES.tokenUsed, status: reservation.reservation_status };
+        const show = (await trx({ sl: t.performanceShow.table })
+          .join({ s: t.shows }, 's.id', `sl.${t.performanceShow.show}`)
+          .where(`sl.${t.performanceShow.performance}`, performance.id)
+          .first('s.is_published')) as { is_published: unknown } | undefined;
+        const startsAt = new Date(performance.starts_at);
+        if (!performance.is_booking_enabled || !show?.is_published || startsAt.getTime() <= now.getTime()) {
+          return { ok: false, code: ERROR_CODES.bookingClosed };
         }
-        if (fresh.expires_at && new Date(fresh.expires_at).getTime() < now.getTime()) {
-          await setStatus(reservation.id, 'pending', 'expired');
-          return { ok: false, code: ERROR_CODES.tokenExpired };
-        }
-        const performance = (await loadPerformance({ id: performanceId }))!;
-        if (!isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
-
-        const seats = await availability().forPerformance(performanceId, trx);
+        const seats = await availability().forPerformance(performance.id, trx);
         const availableSeats = seats?.availableSeats ?? 0;
-        if (reservation.party_size > availableSeats) {
-          return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
-        }
+        if (state.party_size > availableSeats) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
-        await tokens().consume(fresh.id, now);
-        const confirmed = await setStatus(reservation.id, 'pending', 'confirmed', {
+        await trx(t.tokens).where('id', ref.tokenId).update({ used_at: now, updated_at: now });
+        await trx(t.reservations).where('id', ref.reservationId).update({
+          reservation_status: 'confirmed',
           confirmed_at: now,
           qr_code_generated_at: now,
+          updated_at: now,
         });
-        const checkInCloses = new Date(
-          new Date(performance.starts_at).getTime() + config.checkInClosesMinutesAfter * 60_000
-        );
-        const checkInToken = await tokens().issue(reservation.id, 'check_in', checkInCloses);
-        const cancellationToken = await tokens().issue(
-          reservation.id,
-          'cancellation',
-          new Date(performance.starts_at)
-        );
-        const mailId = await mailer().enqueue('ticket', reservation.id, now);
+        await availability().adjustConfirmedSeats(trx, performance.id, state.party_size);
+        const checkInCloses = new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000);
+        const checkInToken = await tokens().issueInTransaction(trx, ref.reservationId, 'check_in', checkInCloses, now);
+        const cancellationToken = await tokens().issueInTransaction(trx, ref.reservationId, 'cancellation', startsAt, now);
+        const mailId = await mailer().enqueueInTransaction(trx, 'ticket', ref.reservationId, now);
         onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
-        return { ok: true as const, reservation: confirmed, performance, checkInToken, cancellationToken };
+        return {
+          ok: true as const,
+          reservation: reservationFromRow({ ...state, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
+          performance: { id: performance.id, documentId: performance.document_id, starts_at: startsAt.toISOString() },
+          checkInToken,
+          cancellationToken,
+        };
       });
     },
 
@@ -254,7 +304,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * once the performance has started or the party has been checked in.
      */
     async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
-      return strapi.db.transaction(async (): Promise<CancelResult> => {
+      return strapi.db.transaction(async ({ trx }): Promise<CancelResult> => {
         const token = await tokens().find(rawToken, 'cancellation');
         if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const performanceId = await performanceOfReservation(token.reservation.id);
@@ -272,6 +322,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (hasStarted(performance, now) || checkedIn > 0) return { ok: false, code: ERROR_CODES.tooLate };
 
         const cancelled = await setStatus(reservation.id, 'confirmed', 'cancelled', { cancelled_at: now });
+        await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
         await tokens().revokeAll(reservation.id, now);
         return { ok: true as const, reservation: cancelled, performance };
       });
@@ -282,7 +333,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the party is already inside.
      */
     async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
-      return strapi.db.transaction(async () => {
+      return strapi.db.transaction(async ({ trx }) => {
         const performanceId = await performanceOfReservation(reservationId);
         if (performanceId !== null) await lockPerformance(performanceId);
         const reservation = await loadReservation(reservationId);
@@ -301,6 +352,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const cancelled = await setStatus(reservationId, reservation.reservation_status, 'cancelled', {
           cancelled_at: now,
         });
+        if (reservation.reservation_status === 'confirmed' && performanceId !== null) {
+          await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
+        }
         await tokens().revokeAll(reservationId, now);
         return cancelled;
       });

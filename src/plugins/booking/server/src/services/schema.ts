@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { bookingTables } from '../utils/tables';
+import { bookingTables, SEATS_TABLE } from '../utils/tables';
 
 export interface IndexSpec {
   name: string;
@@ -78,6 +78,29 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'the expiry job finds lapsed pending reservations without a scan',
       },
     ];
+  },
+
+  /**
+   * Creates the confirmed-seat counter table and a row for every performance that lacks one,
+   * counted from its confirmed reservations (so an existing database, or a performance created
+   * since, starts right). Rows that exist are left as they are: the counter is their truth.
+   */
+  async ensureSeatCounters(knex: Knex = strapi.db.connection): Promise<void> {
+    const t = bookingTables(strapi);
+    if (!(await knex.schema.hasTable(SEATS_TABLE))) {
+      await knex.schema.createTable(SEATS_TABLE, (table) => {
+        table.integer('performance_id').primary();
+        table.integer('confirmed_seats').notNullable().defaultTo(0);
+      });
+    }
+    const link = t.reservationPerformance;
+    await knex.raw(
+      `INSERT INTO ?? (performance_id, confirmed_seats)
+       SELECT p.id, COALESCE((SELECT SUM(r.party_size) FROM ?? l JOIN ?? r ON r.id = l.??
+                              WHERE l.?? = p.id AND r.reservation_status = 'confirmed'), 0)
+       FROM ?? p WHERE NOT EXISTS (SELECT 1 FROM ?? s WHERE s.performance_id = p.id)`,
+      [SEATS_TABLE, link.table, t.reservations, link.reservation, link.performance, t.performances, SEATS_TABLE]
+    );
   },
 
   /** Creates every missing index; safe to run on each boot and from several instances. */

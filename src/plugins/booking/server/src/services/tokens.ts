@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { bookingTables } from '../utils/tables';
+import { insertedId, systemColumns } from '../utils/rows';
 import { UID, type TokenPurpose } from '../constants';
 
 /** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
 const TOKEN_BYTES = 32;
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface StoredToken {
   id: number;
@@ -53,6 +56,29 @@ const createTokensService = ({ strapi }: { strapi: Core.Strapi }) => ({
         token_hash: hashToken(raw),
         expires_at: expiresAt,
       },
+    });
+    return raw;
+  },
+
+  /**
+   * Issues a token with raw SQL inside the caller's transaction: for the confirmation, which
+   * does all its writes while holding the performance row lock and keeps that short.
+   */
+  async issueInTransaction(
+    trx: Knex.Transaction,
+    reservationId: number,
+    purpose: TokenPurpose,
+    expiresAt: Date | null,
+    now: Date
+  ): Promise<string> {
+    const t = bookingTables(strapi);
+    const raw = randomBytes(TOKEN_BYTES).toString('base64url');
+    const inserted = await trx(t.tokens)
+      .insert({ ...systemColumns(now), purpose, token_hash: hashToken(raw), expires_at: expiresAt })
+      .returning('id');
+    await trx(t.tokenReservation.table).insert({
+      [t.tokenReservation.token]: insertedId(inserted),
+      [t.tokenReservation.reservation]: reservationId,
     });
     return raw;
   },

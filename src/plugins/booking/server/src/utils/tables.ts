@@ -1,6 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 
+/**
+ * The confirmed-seat counter per performance: a table of the plugin's own, made in bootstrap and
+ * unknown to Strapi's schema sync (which leaves it alone), so editors never see or edit it.
+ */
+export const SEATS_TABLE = 'booking_performance_seats';
+
 interface JoinTable {
   name: string;
   joinColumn: { name: string };
@@ -24,16 +30,20 @@ const tableOf = (strapi: Core.Strapi, uid: string): string =>
  * The physical names the raw SQL of the plugin needs: the row lock, the availability sum and the
  * constraints. Read from Strapi's metadata rather than spelt out, so a rename stays in one place.
  */
-export const bookingTables = (strapi: Core.Strapi) => {
+const resolveTables = (strapi: Core.Strapi) => {
   const reservationPerformance = joinTableOf(strapi, UID.reservation, 'performance');
   const checkInReservation = joinTableOf(strapi, UID.checkIn, 'reservation');
   const tokenReservation = joinTableOf(strapi, UID.reservationToken, 'reservation');
+  const outboxReservation = joinTableOf(strapi, UID.outboxMessage, 'reservation');
+  const performanceShow = joinTableOf(strapi, UID.performance, 'show');
   return {
     performances: tableOf(strapi, UID.performance),
     reservations: tableOf(strapi, UID.reservation),
     tokens: tableOf(strapi, UID.reservationToken),
     checkIns: tableOf(strapi, UID.checkIn),
     scans: tableOf(strapi, UID.scan),
+    outbox: tableOf(strapi, UID.outboxMessage),
+    shows: tableOf(strapi, UID.show),
     reservationPerformance: {
       table: reservationPerformance.name,
       reservation: reservationPerformance.joinColumn.name,
@@ -49,6 +59,25 @@ export const bookingTables = (strapi: Core.Strapi) => {
       token: tokenReservation.joinColumn.name,
       reservation: tokenReservation.inverseJoinColumn.name,
     },
+    outboxReservation: {
+      table: outboxReservation.name,
+      message: outboxReservation.joinColumn.name,
+      reservation: outboxReservation.inverseJoinColumn.name,
+    },
+    performanceShow: {
+      table: performanceShow.name,
+      performance: performanceShow.joinColumn.name,
+      show: performanceShow.inverseJoinColumn.name,
+    },
   };
 };
-export type BookingTables = ReturnType<typeof bookingTables>;
+export type BookingTables = ReturnType<typeof resolveTables>;
+
+const cache = new WeakMap<Core.Strapi, BookingTables>();
+
+/** The tables, resolved once per app instance (the metadata does not change while it runs). */
+export const bookingTables = (strapi: Core.Strapi): BookingTables => {
+  let tables = cache.get(strapi);
+  if (!tables) cache.set(strapi, (tables = resolveTables(strapi)));
+  return tables;
+};
