@@ -25,6 +25,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     },
     'strapi::poweredBy',
     'strapi::query',
+    // Unreadable bodies sent to the booking routes answer in the contract's error envelope.
+    'plugin::booking.body-errors',
     // The admin panel saves rich text; the public routes add their own 16 KiB limit.
     { name: 'strapi::body', config: { jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
     'strapi::session',

@@ -19,8 +19,14 @@ export const testSecrets = {
   JWT_SECRET: 'test-jwt-secret',
 };
 
+/** The PostgreSQL server the tests use; a fault test may point at a server of its own. */
+let serverOverride: string | null = null;
+export const useDatabaseServer = (url: string | null) => {
+  serverOverride = url;
+};
+
 const serverUrl = () => {
-  const url = process.env.TEST_DATABASE_URL;
+  const url = serverOverride ?? process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   return url;
 };

@@ -31,7 +31,8 @@ const startEmbeddedPostgres = async () => {
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: false,
+    // Kept across stop/start (restart() in the fault tests); stop() below removes it.
+    persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off'],
     onLog: () => {},
@@ -40,6 +41,12 @@ const startEmbeddedPostgres = async () => {
   await pg.start();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    /** Stops the server (fast shutdown: open connections are cut) and starts it again. */
+    restart: async (downMs = 0) => {
+      await pg.stop();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await pg.start();
+    },
     stop: async () => {
       await pg.stop();
       rmSync(databaseDir, { recursive: true, force: true });

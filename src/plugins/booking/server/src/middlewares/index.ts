@@ -1,3 +1,4 @@
+import bodyErrors from './body-errors';
 import publicPost from './public-post';
 
-export default { ...publicPost };
+export default { ...bodyErrors, ...publicPost };

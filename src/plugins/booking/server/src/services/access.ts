@@ -32,20 +32,25 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return role.id;
   },
 
-  /** Grants the public booking routes to the Public role, the first time the plugin starts. */
+  /**
+   * Grants the public booking routes to the Public role, and to the Authenticated role so that a
+   * visitor logged in to the site can book too, the first time the plugin starts.
+   */
   async grantPublicRoutesOnce(): Promise<void> {
     const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
     if (await store.get({ key: STORE_KEY })) return;
-    const role = (await strapi.db
+    const roles = (await strapi.db
       .query('plugin::users-permissions.role')
-      .findOne({ where: { type: 'public' }, select: ['id'] })) as { id: number } | null;
-    if (!role) return;
-    for (const action of PUBLIC_ACTIONS) {
-      const granted = await strapi.db
-        .query('plugin::users-permissions.permission')
-        .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
-      if (!granted) {
-        await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+      .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
+    if (roles.length === 0) return;
+    for (const role of roles) {
+      for (const action of PUBLIC_ACTIONS) {
+        const granted = await strapi.db
+          .query('plugin::users-permissions.permission')
+          .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
+        if (!granted) {
+          await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+        }
       }
     }
     await store.set({ key: STORE_KEY, value: true });

