@@ -67,6 +67,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
         scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
+        publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
       },
     },
   };

@@ -74,6 +74,8 @@ export const appEnv = (database: string, extra: Record<string, string> = {}) => 
   DATABASE_POOL_MIN: '0',
   DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
   BOOKING_SEED_DEMO: 'false',
+  // Tests read seats right after changing them; the short public cache has a test of its own.
+  BOOKING_PUBLIC_CACHE_SECONDS: '0',
   ...extra,
 });
 

@@ -19,6 +19,8 @@ export interface BookingConfig {
   seedDemoData: boolean;
   /** Run the housekeeping job (expiry, e-mail retries) on this instance. */
   scheduledJobs: boolean;
+  /** How long public GET answers may be reused (0: never). */
+  publicCacheSeconds: number;
 }
 
 const defaults: BookingConfig = {
@@ -32,10 +34,12 @@ const defaults: BookingConfig = {
   timezone: 'Europe/Rome',
   seedDemoData: false,
   scheduledJobs: true,
+  publicCacheSeconds: 2,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
 const nonNegativeInteger = [
+  'publicCacheSeconds',
   'checkInOpensMinutesBefore',
   'checkInClosesMinutesAfter',
   'rateLimitPerMinute',

@@ -12,7 +12,7 @@ const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/performances/:documentId */
   async findOne(ctx: Ctx) {
     ctx.body = {
-      data: await getService(strapi, 'catalogue').performanceByDocumentId(String(ctx.params.documentId)),
+      data: await getService(strapi, 'catalogue').cachedPerformance(String(ctx.params.documentId)),
     };
   },
 

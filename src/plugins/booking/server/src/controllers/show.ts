@@ -22,13 +22,13 @@ const showController = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     const page = Number(ctx.query.page ?? 1);
     const pageSize = Number(ctx.query.pageSize ?? 25);
-    const { data, pagination } = await getService(strapi, 'catalogue').listShows(page, pageSize);
+    const { data, pagination } = await getService(strapi, 'catalogue').cachedListShows(page, pageSize);
     ctx.body = { data, meta: { pagination } };
   },
 
   /** GET /api/booking/shows/:slug */
   async findOne(ctx: Ctx) {
-    ctx.body = { data: await getService(strapi, 'catalogue').showBySlug(String(ctx.params.slug)) };
+    ctx.body = { data: await getService(strapi, 'catalogue').cachedShowBySlug(String(ctx.params.slug)) };
   },
 });
 

@@ -9,7 +9,7 @@ interface Ctx {
 const venueController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/venues/:slug */
   async findOne(ctx: Ctx) {
-    ctx.body = { data: await getService(strapi, 'catalogue').venueBySlug(String(ctx.params.slug)) };
+    ctx.body = { data: await getService(strapi, 'catalogue').cachedVenue(String(ctx.params.slug)) };
   },
 });
 

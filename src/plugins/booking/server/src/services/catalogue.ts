@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
-import { getService } from '../utils/get-service';
+import { getConfig, getService } from '../utils/get-service';
+import { createMicroCache } from '../utils/micro-cache';
 import type { SeatCounts } from './availability';
 import { hasStarted, type PerformanceRow } from './reservations';
 
@@ -61,6 +62,12 @@ const VENUE_POPULATE = { select: ['name', 'slug', 'address', 'city'] } as const;
  */
 const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const availability = () => getService(strapi, 'availability');
+  let cache: ReturnType<typeof createMicroCache<unknown>> | null = null;
+  /** The public GETs go through a short cache (BOOKING_PUBLIC_CACHE_SECONDS); bookings never do. */
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    cache ??= createMicroCache<unknown>(getConfig(strapi).publicCacheSeconds * 1000);
+    return cache.get(key, load) as Promise<T>;
+  };
 
   const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
     const available = seats?.availableSeats ?? 0;
@@ -171,6 +178,20 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     toPublicPerformance,
+
+    /** The same reads, answered from the short public cache. */
+    cachedListShows(page: number, pageSize: number) {
+      return cached(`shows:${page}:${pageSize}`, () => this.listShows(page, pageSize));
+    },
+    cachedShowBySlug(slug: string) {
+      return cached(`show:${slug}`, () => this.showBySlug(slug));
+    },
+    cachedPerformance(documentId: string) {
+      return cached(`performance:${documentId}`, () => this.performanceByDocumentId(documentId));
+    },
+    cachedVenue(slug: string) {
+      return cached(`venue:${slug}`, () => this.venueBySlug(slug));
+    },
   };
 };
 
