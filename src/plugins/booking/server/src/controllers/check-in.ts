@@ -5,7 +5,7 @@ import { checkInInput, type CheckInInput } from '../validation/admin';
 
 interface Ctx {
   request: { body?: unknown };
-  state: { user: { id: number } };
+  state: { user: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null } };
   body: unknown;
 }
 
@@ -18,7 +18,12 @@ const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
       performance: input.performance,
       source: input.source,
       idempotencyKey: input.idempotency_key,
-      staff: { id: ctx.state.user.id },
+      staff: {
+        id: ctx.state.user.id,
+        firstname: ctx.state.user.firstname ?? null,
+        lastname: ctx.state.user.lastname ?? null,
+        username: ctx.state.user.username ?? null,
+      },
     });
     ctx.body = { data: answer };
   },

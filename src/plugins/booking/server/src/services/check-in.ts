@@ -1,6 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { UID, type CheckInResult, type CheckInSource } from '../constants';
+import type { Knex } from 'knex';
 import { getConfig, getService } from '../utils/get-service';
+import { insertedId, systemColumns } from '../utils/rows';
+import { bookingTables } from '../utils/tables';
+import { hashToken } from './tokens';
 import { extractToken } from './tokens';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 
@@ -11,7 +15,7 @@ export interface ScanRequest {
   performance?: string;
   source?: CheckInSource;
   idempotencyKey?: string;
-  staff: { id: number };
+  staff: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null };
   now?: Date;
 }
 
@@ -66,34 +70,49 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     return scan?.response ?? null;
   };
 
+  /**
+   * Everything below runs a few plain SQL statements rather than the Query Engine's relation
+   * bookkeeping: a door needs its answer before the next person steps up.
+   */
+  const t = () => bookingTables(strapi);
+
   /** The scanner's chosen performance, where the scan is recorded (else the ticket's). */
-  const chosenPerformanceId = async (documentId?: string) => {
+  const chosenPerformanceId = async (knex: Knex, documentId?: string) => {
     if (!documentId) return null;
-    const row = (await strapi.db.query(UID.performance).findOne({ where: { documentId }, select: ['id'] })) as {
-      id: number;
-    } | null;
-    return row?.id ?? null;
+    const row = (await knex(t().performances).where('document_id', documentId).first('id')) as { id: number } | undefined;
+    return row ? Number(row.id) : null;
   };
 
   const record = async (
+    knex: Knex,
     request: ScanRequest,
     key: string | null,
     answer: CheckInAnswer,
     reservation: ReservationForDoor | null,
     now: Date
   ) => {
-    await strapi.db.query(UID.scan).create({
-      data: {
-        performance: (await chosenPerformanceId(request.performance)) ?? reservation?.performance?.id ?? null,
-        reservation: reservation?.id ?? null,
-        result: answer.result,
-        scanned_at: now,
-        scanned_by: request.staff.id,
-        source: request.source ?? 'qr_scan',
-        idempotency_key: key,
-        response: answer,
-      },
-    });
+    const tables = t();
+    const performanceId = (await chosenPerformanceId(knex, request.performance)) ?? reservation?.performance?.id ?? null;
+    const id = insertedId(
+      await knex(tables.scans)
+        .insert({
+          ...systemColumns(now),
+          result: answer.result,
+          scanned_at: now,
+          source: request.source ?? 'qr_scan',
+          idempotency_key: key,
+          response: JSON.stringify(answer),
+        })
+        .returning('id')
+    );
+    const links: Array<[{ table: string; from: string; to: string }, number | null]> = [
+      [tables.scanPerformance, performanceId],
+      [tables.scanReservation, reservation?.id ?? null],
+      [tables.scanStaff, request.staff.id],
+    ];
+    for (const [link, target] of links) {
+      if (target !== null) await knex(link.table).insert({ [link.from]: id, [link.to]: target });
+    }
   };
 
   const ticketOf = (reservation: ReservationForDoor): TicketView => ({
@@ -105,54 +124,103 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     venue_name: reservation.performance?.venue?.name ?? '',
   });
 
+  /** The reservation behind a check-in token, or null: one indexed join, no lock. */
+  const reservationOfToken = async (raw: string) => {
+    const tables = t();
+    const row = (await strapi.db
+      .connection({ tk: tables.tokens })
+      .join({ tl: tables.tokenReservation.table }, `tl.${tables.tokenReservation.token}`, 'tk.id')
+      .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
+      .first({ reservationId: `tl.${tables.tokenReservation.reservation}` })) as { reservationId: number } | undefined;
+    return row ? Number(row.reservationId) : null;
+  };
+
+  /** The reservation with what the door shows of its performance, in one query. */
+  const loadForDoor = async (trx: Knex, reservationId: number): Promise<ReservationForDoor> => {
+    const tables = t();
+    const rl = tables.reservationPerformance;
+    const row = (await trx({ r: tables.reservations })
+      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+      .leftJoin({ p: tables.performances }, 'p.id', `rl.${rl.performance}`)
+      .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
+      .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
+      .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
+      .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
+      .where('r.id', reservationId)
+      .first({
+        id: 'r.id',
+        reference: 'r.reference',
+        status: 'r.reservation_status',
+        name: 'r.name',
+        partySize: 'r.party_size',
+        performanceId: 'p.id',
+        performanceDocumentId: 'p.document_id',
+        startsAt: 'p.starts_at',
+        showTitle: 's.title',
+        venueName: 'v.name',
+      })) as Record<string, unknown>;
+    return {
+      id: Number(row.id),
+      reference: String(row.reference),
+      reservation_status: String(row.status),
+      name: String(row.name),
+      party_size: Number(row.partySize),
+      performance: row.performanceId
+        ? {
+            id: Number(row.performanceId),
+            documentId: String(row.performanceDocumentId),
+            starts_at: new Date(row.startsAt as string).toISOString(),
+            show: row.showTitle ? { title: String(row.showTitle) } : null,
+            venue: row.venueName ? { name: String(row.venueName) } : null,
+          }
+        : null,
+    };
+  };
+
+  /** The reservation's check-in, with who made it, or undefined. */
+  const existingCheckIn = async (trx: Knex, reservationId: number) => {
+    const tables = t();
+    const cr = tables.checkInReservation;
+    return (await trx({ cr: cr.table })
+      .join({ c: tables.checkIns }, 'c.id', `cr.${cr.checkIn}`)
+      .leftJoin({ cs: tables.checkInStaff.table }, `cs.${tables.checkInStaff.from}`, 'c.id')
+      .leftJoin({ u: tables.adminUsers }, 'u.id', `cs.${tables.checkInStaff.to}`)
+      .where(`cr.${cr.reservation}`, reservationId)
+      .first('c.checked_in_at', { id: 'u.id' }, 'u.firstname', 'u.lastname', 'u.username')) as
+      | (AdminUser & { checked_in_at: string | Date })
+      | undefined;
+  };
+
   const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> => {
     const raw = extractToken(request.text);
-    const token = raw ? await getService(strapi, 'tokens').find(raw, 'check_in') : null;
-    if (!token?.reservation) {
+    const reservationId = raw ? await reservationOfToken(raw) : null;
+    if (reservationId === null) {
       const answer: CheckInAnswer = { result: 'invalid' };
-      await record(request, key, answer, null, now);
+      await record(strapi.db.connection, request, key, answer, null, now);
       return answer;
     }
 
-    return strapi.db.transaction(async () => {
+    return strapi.db.transaction(async ({ trx }) => {
+      const tables = t();
       // The lock serialises every scan of this ticket; the idempotency key is read again under it.
-      await strapi.db
-        .queryBuilder(UID.reservation)
-        .select(['id'])
-        .where({ id: token.reservation!.id })
-        .forUpdate()
-        .first()
-        .execute();
+      await trx(tables.reservations).where('id', reservationId).first('id').forUpdate();
       const replay = await previousAnswer(key);
       if (replay) return replay;
 
-      const reservation = (await strapi.db.query(UID.reservation).findOne({
-        where: { id: token.reservation!.id },
-        select: ['id', 'reference', 'reservation_status', 'name', 'party_size'],
-        populate: {
-          performance: {
-            select: ['id', 'documentId', 'starts_at'],
-            populate: { show: { select: ['title'] }, venue: { select: ['name'] } },
-          },
-        },
-      })) as ReservationForDoor;
+      const reservation = await loadForDoor(trx, reservationId);
       const ticket = ticketOf(reservation);
       const answer = await (async (): Promise<CheckInAnswer> => {
         if (request.performance && reservation.performance?.documentId !== request.performance) {
           return { result: 'wrong_performance', ticket };
         }
         if (reservation.reservation_status !== 'confirmed') return { result: 'not_confirmed', ticket };
-        const existing = (await strapi.db.query(UID.checkIn).findOne({
-          where: { reservation: { id: reservation.id } },
-          select: ['checked_in_at'],
-          populate: { checked_in_by: { select: ['id', 'firstname', 'lastname', 'username'] } },
-        })) as { checked_in_at: string; checked_in_by: AdminUser | null } | null;
+        const existing = await existingCheckIn(trx, reservation.id);
         if (existing) {
           return {
             result: 'already_checked_in',
             ticket,
             checked_in_at: new Date(existing.checked_in_at).toISOString(),
-            checked_in_by: staffName(existing.checked_in_by),
+            checked_in_by: staffName(existing.id ? existing : null),
           };
         }
         const config = getConfig(strapi);
@@ -160,16 +228,24 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (now.getTime() < startsAt - config.checkInOpensMinutesBefore * 60_000) return { result: 'too_early', ticket };
         if (now.getTime() > startsAt + config.checkInClosesMinutesAfter * 60_000) return { result: 'too_late', ticket };
 
-        await strapi.db.query(UID.checkIn).create({
-          data: { reservation: reservation.id, checked_in_at: now, checked_in_by: request.staff.id, source: request.source ?? 'qr_scan' },
+        const checkInId = insertedId(
+          await trx(tables.checkIns)
+            .insert({ ...systemColumns(now), checked_in_at: now, source: request.source ?? 'qr_scan' })
+            .returning('id')
+        );
+        // The unique index on this link is the last word if two scans ever got past the lock.
+        await trx(tables.checkInReservation.table).insert({
+          [tables.checkInReservation.checkIn]: checkInId,
+          [tables.checkInReservation.reservation]: reservation.id,
         });
-        const staff = (await strapi.db.query('admin::user').findOne({
-          where: { id: request.staff.id },
-          select: ['id', 'firstname', 'lastname', 'username'],
-        })) as AdminUser | null;
+        await trx(tables.checkInStaff.table).insert({ [tables.checkInStaff.from]: checkInId, [tables.checkInStaff.to]: request.staff.id });
+        const staff =
+          request.staff.firstname !== undefined
+            ? ({ id: request.staff.id, firstname: request.staff.firstname ?? null, lastname: request.staff.lastname ?? null, username: request.staff.username ?? null } as AdminUser)
+            : ((await trx(tables.adminUsers).where('id', request.staff.id).first('id', 'firstname', 'lastname', 'username')) as AdminUser | undefined) ?? null;
         return { result: 'ok', ticket, checked_in_at: now.toISOString(), checked_in_by: staffName(staff) };
       })();
-      await record(request, key, answer, reservation, now);
+      await record(trx, request, key, answer, reservation, now);
       return answer;
     });
   };

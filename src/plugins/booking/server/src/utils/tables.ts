@@ -36,6 +36,12 @@ const resolveTables = (strapi: Core.Strapi) => {
   const tokenReservation = joinTableOf(strapi, UID.reservationToken, 'reservation');
   const outboxReservation = joinTableOf(strapi, UID.outboxMessage, 'reservation');
   const performanceShow = joinTableOf(strapi, UID.performance, 'show');
+  const performanceVenue = joinTableOf(strapi, UID.performance, 'venue');
+  const checkInStaff = joinTableOf(strapi, UID.checkIn, 'checked_in_by');
+  const scanPerformance = joinTableOf(strapi, UID.scan, 'performance');
+  const scanReservation = joinTableOf(strapi, UID.scan, 'reservation');
+  const scanStaff = joinTableOf(strapi, UID.scan, 'scanned_by');
+  const link = (jt: JoinTable) => ({ table: jt.name, from: jt.joinColumn.name, to: jt.inverseJoinColumn.name });
   return {
     performances: tableOf(strapi, UID.performance),
     reservations: tableOf(strapi, UID.reservation),
@@ -44,6 +50,13 @@ const resolveTables = (strapi: Core.Strapi) => {
     scans: tableOf(strapi, UID.scan),
     outbox: tableOf(strapi, UID.outboxMessage),
     shows: tableOf(strapi, UID.show),
+    venues: tableOf(strapi, UID.venue),
+    adminUsers: tableOf(strapi, 'admin::user'),
+    performanceVenue: link(performanceVenue),
+    checkInStaff: link(checkInStaff),
+    scanPerformance: link(scanPerformance),
+    scanReservation: link(scanReservation),
+    scanStaff: link(scanStaff),
     reservationPerformance: {
       table: reservationPerformance.name,
       reservation: reservationPerformance.joinColumn.name,
