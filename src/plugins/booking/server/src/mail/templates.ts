@@ -24,16 +24,25 @@ const escapeHtml = (value: string) =>
 /** One line of text: the visitor's own words must not add lines or headers to a mail. */
 const oneLine = (value: string) => value.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim();
 
-export const formatWhen = (iso: string, language: Language, timezone: string) =>
-  new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {
-    timeZone: timezone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export const formatWhen = (iso: string, language: Language, timezone: string) => {
+  const key = `${language}|${timezone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'it' ? 'it-IT' : 'en-GB', {
+      timeZone: timezone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    formatters.set(key, format);
+  }
+  return format.format(new Date(iso));
+};
 
 const WORDS = {
   it: {

@@ -79,6 +79,11 @@ export type CancelResult =
   | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
   | { ok: false; code: typeof ERROR_CODES.tooLate };
 
+/** Thrown inside the confirmation's transaction to roll it back with a tagged answer. */
+class Outcome {
+  constructor(readonly result: ConfirmResult) {}
+}
+
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
 /** A reservation as the Query Engine would return it, from a raw row. */
@@ -228,75 +233,97 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const t = bookingTables(strapi);
       const tl = t.tokenReservation;
       const rl = t.reservationPerformance;
-      return strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
-        const ref = (await trx({ tk: t.tokens })
-          .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
-          .join({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
-          .where({ 'tk.token_hash': hashToken(rawToken), 'tk.purpose': 'confirmation' })
-          .first({ tokenId: 'tk.id', reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
-          | { tokenId: number; reservationId: number; performanceId: number }
-          | undefined;
-        if (!ref) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      try {
+        return await strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
+          const ref = (await trx({ tk: t.tokens })
+            .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+            .join({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
+            .where({ 'tk.token_hash': hashToken(rawToken), 'tk.purpose': 'confirmation' })
+            .first({ tokenId: 'tk.id', reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
+            | { tokenId: number; reservationId: number; performanceId: number }
+            | undefined;
+          if (!ref) return { ok: false, code: ERROR_CODES.tokenInvalid };
 
-        // Lock first, then read: the token and the status read before the lock may be stale
-        // when the same link is opened twice at once.
-        const performance = (await trx(t.performances)
-          .where('id', ref.performanceId)
-          .first('id', 'document_id', 'starts_at', 'is_booking_enabled')
-          .forUpdate()) as { id: number; document_id: string; starts_at: string | Date; is_booking_enabled: unknown };
-        const state = (await trx({ tk: t.tokens })
-          .crossJoin({ r: t.reservations } as never)
-          .where('tk.id', ref.tokenId)
-          .andWhere('r.id', ref.reservationId)
-          .first('tk.used_at', 'tk.expires_at', 'r.*')) as Record<string, unknown> & {
-          used_at: unknown;
-          expires_at: string | Date | null;
-          reservation_status: ReservationStatus;
-          party_size: number;
-        };
-        const status = state.reservation_status;
-        if (!state.used_at && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
-        if (state.used_at || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
-        if (state.expires_at && new Date(state.expires_at).getTime() < now.getTime()) {
-          await trx(t.reservations).where({ id: ref.reservationId, reservation_status: 'pending' }).update({
-            reservation_status: 'expired',
-            updated_at: now,
-          });
-          return { ok: false, code: ERROR_CODES.tokenExpired };
-        }
-        const show = (await trx({ sl: t.performanceShow.table })
-          .join({ s: t.shows }, 's.id', `sl.${t.performanceShow.show}`)
-          .where(`sl.${t.performanceShow.performance}`, performance.id)
-          .first('s.is_published')) as { is_published: unknown } | undefined;
-        const startsAt = new Date(performance.starts_at);
-        if (!performance.is_booking_enabled || !show?.is_published || startsAt.getTime() <= now.getTime()) {
-          return { ok: false, code: ERROR_CODES.bookingClosed };
-        }
-        const seats = await availability().forPerformance(performance.id, trx);
-        const availableSeats = seats?.availableSeats ?? 0;
-        if (state.party_size > availableSeats) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
+          // Everything that does not depend on the seats is read, and written, before the lock:
+          // every confirmation of this performance queues on it, so it is held for four short
+          // statements only. What is written here is rolled back if the seats turn out gone.
+          const state = (await trx({ tk: t.tokens })
+            .crossJoin({ r: t.reservations } as never)
+            .where('tk.id', ref.tokenId)
+            .andWhere('r.id', ref.reservationId)
+            .first('tk.used_at', 'tk.expires_at', 'r.*')) as Record<string, unknown> & {
+            used_at: unknown;
+            expires_at: string | Date | null;
+            reservation_status: ReservationStatus;
+            party_size: number;
+          };
+          const status = state.reservation_status;
+          if (!state.used_at && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
+          if (state.used_at || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
+          if (state.expires_at && new Date(state.expires_at).getTime() < now.getTime()) {
+            await trx(t.reservations).where({ id: ref.reservationId, reservation_status: 'pending' }).update({
+              reservation_status: 'expired',
+              updated_at: now,
+            });
+            return { ok: false, code: ERROR_CODES.tokenExpired };
+          }
+          const performance = (await trx({ p: t.performances })
+            .leftJoin({ ps: t.performanceShow.table }, `ps.${t.performanceShow.performance}`, 'p.id')
+            .leftJoin({ s: t.shows }, 's.id', `ps.${t.performanceShow.show}`)
+            .where('p.id', ref.performanceId)
+            .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 's.is_published')) as {
+            id: number;
+            document_id: string;
+            starts_at: string | Date;
+            is_booking_enabled: unknown;
+            is_published: unknown;
+          };
+          const startsAt = new Date(performance.starts_at);
+          if (!performance.is_booking_enabled || !performance.is_published || startsAt.getTime() <= now.getTime()) {
+            return { ok: false, code: ERROR_CODES.bookingClosed };
+          }
+          // A party that does not fit now will not fit under the lock either (seats only go as
+          // confirmations come): answer without queueing for it.
+          const before = await availability().forPerformance(performance.id, trx);
+          if (state.party_size > (before?.availableSeats ?? 0)) {
+            return { ok: false, code: ERROR_CODES.soldOut, availableSeats: before?.availableSeats ?? 0 };
+          }
+          const checkInCloses = new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000);
+          const checkInToken = await tokens().issueInTransaction(trx, ref.reservationId, 'check_in', checkInCloses, now);
+          const cancellationToken = await tokens().issueInTransaction(trx, ref.reservationId, 'cancellation', startsAt, now);
+          const mailId = await mailer().enqueueInTransaction(trx, 'ticket', ref.reservationId, now);
 
-        await trx(t.tokens).where('id', ref.tokenId).update({ used_at: now, updated_at: now });
-        await trx(t.reservations).where('id', ref.reservationId).update({
-          reservation_status: 'confirmed',
-          confirmed_at: now,
-          qr_code_generated_at: now,
-          updated_at: now,
+          // The locked section: lock, count, write, commit.
+          await trx(t.performances).where('id', performance.id).first('id').forUpdate();
+          const seats = await availability().forPerformance(performance.id, trx);
+          const availableSeats = seats?.availableSeats ?? 0;
+          if (state.party_size > availableSeats) {
+            throw new Outcome({ ok: false, code: ERROR_CODES.soldOut, availableSeats });
+          }
+          const used = await trx(t.tokens).where('id', ref.tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
+          const moved = await trx(t.reservations)
+            .where({ id: ref.reservationId, reservation_status: 'pending' })
+            .update({ reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now, updated_at: now });
+          if (Number(used) !== 1 || Number(moved) !== 1) {
+            // The same link confirmed by a concurrent request a moment ago.
+            throw new Outcome({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+          }
+          await availability().adjustConfirmedSeats(trx, performance.id, state.party_size);
+
+          onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
+          return {
+            ok: true as const,
+            reservation: reservationFromRow({ ...state, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
+            performance: { id: performance.id, documentId: performance.document_id, starts_at: startsAt.toISOString() },
+            checkInToken,
+            cancellationToken,
+          };
         });
-        await availability().adjustConfirmedSeats(trx, performance.id, state.party_size);
-        const checkInCloses = new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000);
-        const checkInToken = await tokens().issueInTransaction(trx, ref.reservationId, 'check_in', checkInCloses, now);
-        const cancellationToken = await tokens().issueInTransaction(trx, ref.reservationId, 'cancellation', startsAt, now);
-        const mailId = await mailer().enqueueInTransaction(trx, 'ticket', ref.reservationId, now);
-        onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
-        return {
-          ok: true as const,
-          reservation: reservationFromRow({ ...state, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
-          performance: { id: performance.id, documentId: performance.document_id, starts_at: startsAt.toISOString() },
-          checkInToken,
-          cancellationToken,
-        };
-      });
+      } catch (error) {
+        // A refusal found under the lock rolls back the tokens and the mail written before it.
+        if (error instanceof Outcome) return error.result;
+        throw error;
+      }
     },
 
     /**
