@@ -16,6 +16,19 @@ export interface SeatCounts {
 
 const toInt = (value: unknown): number => Number(value ?? 0);
 
+/** A correlated subquery: the seats of the reservations in one status of the outer row `p`. */
+const seatsInStatus = (strapi: Core.Strapi, knex: Knex, status: 'pending' | 'confirmed', as: string) => {
+  const t = bookingTables(strapi);
+  const link = t.reservationPerformance;
+  return knex
+    .from({ l: link.table })
+    .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
+    .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
+    .andWhere('r.reservation_status', status)
+    .select(knex.raw('coalesce(sum(r.party_size), 0)'))
+    .as(as);
+};
+
 /**
  * The availability formula of the domain model, computed by the database in one query for any
  * number of performances. Confirmed seats are kept per performance in a counter row
@@ -38,7 +51,6 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (ids.length === 0) return result;
     const t = bookingTables(strapi);
     const knex = trx ?? strapi.db.connection;
-    const link = t.reservationPerformance;
 
     const columns: Array<string | Knex.Raw | Knex.QueryBuilder> = [
       'p.id',
@@ -47,17 +59,7 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
       'p.manually_occupied_seats',
       knex.raw('coalesce(s.confirmed_seats, 0) as confirmed_seats'),
     ];
-    if (withPending) {
-      columns.push(
-        knex
-          .from({ l: link.table })
-          .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
-          .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
-          .andWhere('r.reservation_status', 'pending')
-          .select(knex.raw('coalesce(sum(r.party_size), 0)'))
-          .as('pending_seats')
-      );
-    }
+    if (withPending) columns.push(seatsInStatus(strapi, knex, 'pending', 'pending_seats'));
     const rows: Array<Record<string, unknown>> = await knex
       .from({ p: t.performances })
       .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
@@ -111,7 +113,6 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async recount(): Promise<Map<number, { counter: number; actual: number }>> {
     const t = bookingTables(strapi);
-    const link = t.reservationPerformance;
     const knex = strapi.db.connection;
     const rows: Array<{ id: number; counter: unknown; actual: unknown }> = await knex
       .from({ p: t.performances })
@@ -119,13 +120,7 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
       .select(
         'p.id',
         knex.raw('coalesce(s.confirmed_seats, 0) as counter'),
-        knex
-          .from({ l: link.table })
-          .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
-          .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
-          .andWhere('r.reservation_status', 'confirmed')
-          .select(knex.raw('coalesce(sum(r.party_size), 0)'))
-          .as('actual')
+        seatsInStatus(strapi, knex, 'confirmed', 'actual')
       );
     const wrong = new Map<number, { counter: number; actual: number }>();
     for (const row of rows) {
