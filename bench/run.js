@@ -136,6 +136,7 @@ const main = async () => {
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(sink.port),
     BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+    BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_SEED_DEMO: 'false',
   };
 

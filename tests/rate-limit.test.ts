@@ -6,13 +6,19 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { startApp, type TestApp } from './support/app';
 import { createPerformance } from './support/factories';
+import { createAdmin } from './support/admin';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
 
 const LIMIT = 5;
 let app: TestApp;
 let second: AppProcess;
 let baseUrl: string;
-const env = { BOOKING_RATE_LIMIT_PER_MINUTE: String(LIMIT), BOOKING_SCHEDULED_JOBS: 'false', SMTP_PORT: '1' };
+const env = {
+  BOOKING_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+  BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+  BOOKING_SCHEDULED_JOBS: 'false',
+  SMTP_PORT: '1',
+};
 
 beforeAll(async () => {
   app = await startApp({ env });
@@ -39,6 +45,23 @@ test('guessing tokens at full speed is cut off at the limit, across both instanc
   expect(limited.body.error.details.code).toBe('rate_limited');
   expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   expect(await app.strapi.db.query('plugin::booking.reservation').count({ where: { reservation_status: 'confirmed' } })).toBe(0);
+});
+
+test('guessing tickets at the check-in route is limited per staff member, across both instances', async () => {
+  const staff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff' });
+  const responses = await Promise.all(
+    Array.from({ length: 3 * LIMIT }, (_, i) =>
+      request(i % 2 ? baseUrl : second.url)
+        .post('/booking/check-ins')
+        .set('Authorization', `Bearer ${staff.token}`)
+        .send({ token: randomBytes(32).toString('base64url') })
+    )
+  );
+  const statuses = responses.map((r) => r.status);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+  expect(responses.filter((r) => r.status === 200).every((r) => r.body.data.result === 'invalid')).toBe(true);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(2 * LIMIT);
+  expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(0);
 });
 
 test('reading the catalogue is not limited', async () => {

@@ -76,6 +76,7 @@ export const appEnv = (database: string, extra: Record<string, string> = {}) => 
   BOOKING_SEED_DEMO: 'false',
   // Tests read seats right after changing them; the short public cache has a test of its own.
   BOOKING_PUBLIC_CACHE_SECONDS: '0',
+  BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
   ...extra,
 });
 

@@ -19,6 +19,8 @@ export interface BookingConfig {
   seedDemoData: boolean;
   /** Run the housekeeping job (expiry, e-mail retries) on this instance. */
   scheduledJobs: boolean;
+  /** Scans per staff member per minute; 0 turns the limit off. */
+  checkInRateLimitPerMinute: number;
   /** How long public GET answers may be reused (0: never). */
   publicCacheSeconds: number;
 }
@@ -35,11 +37,13 @@ const defaults: BookingConfig = {
   seedDemoData: false,
   scheduledJobs: true,
   publicCacheSeconds: 2,
+  checkInRateLimitPerMinute: 120,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
 const nonNegativeInteger = [
   'publicCacheSeconds',
+  'checkInRateLimitPerMinute',
   'checkInOpensMinutesBefore',
   'checkInClosesMinutesAfter',
   'rateLimitPerMinute',

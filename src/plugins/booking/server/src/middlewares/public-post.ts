@@ -33,4 +33,19 @@ const publicPost = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
   };
 };
 
-export default { 'public-post': publicPost };
+/** Route middleware of the check-in route: the per-staff-member scan limit (`429 rate_limited`). */
+const scanRate = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
+  return async (ctx: Ctx & { state: { user?: { id: number } } }, next: () => Promise<void>) => {
+    const decision = await getService(strapi, 'rate-limit').consumeScan(ctx.state.user?.id ?? 0);
+    if (!decision.allowed) {
+      ctx.set('Retry-After', String(decision.retryAfterSeconds));
+      return ctx.tooManyRequests('Too many scans: wait a moment', {
+        code: ERROR_CODES.rateLimited,
+        retry_after_seconds: decision.retryAfterSeconds,
+      });
+    }
+    return next();
+  };
+};
+
+export default { 'public-post': publicPost, 'scan-rate': scanRate };

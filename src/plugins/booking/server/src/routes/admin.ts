@@ -12,7 +12,12 @@ const guard = (action: string) => ({
 export default {
   type: 'admin',
   routes: [
-    { method: 'POST', path: '/check-ins', handler: 'check-in.create', config: guard(PERMISSIONS.checkIn) },
+    {
+      method: 'POST',
+      path: '/check-ins',
+      handler: 'check-in.create',
+      config: { ...guard(PERMISSIONS.checkIn), middlewares: ['plugin::booking.scan-rate'] },
+    },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },

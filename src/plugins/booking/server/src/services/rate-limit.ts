@@ -11,22 +11,14 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
  */
 const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   let limiter: RateLimiterAbstract | null = null;
+  let scanLimiter: RateLimiterAbstract | null = null;
 
-  return {
-    /** Creates the limiter (and its table on PostgreSQL); called once in bootstrap. */
-    async init(): Promise<void> {
-      const points = getConfig(strapi).rateLimitPerMinute;
-      if (points === 0) {
-        limiter = null;
-        return;
-      }
-      const options = { keyPrefix: 'booking_public_post', points, duration: 60 };
-      if (strapi.db.dialect.client !== 'postgres') {
-        limiter = new RateLimiterMemory(options);
-        return;
-      }
-      await new Promise<void>((resolve, reject) => {
-        limiter = new RateLimiterPostgres(
+  const build = async (keyPrefix: string, points: number): Promise<RateLimiterAbstract | null> => {
+    if (points === 0) return null;
+    const options = { keyPrefix, points, duration: 60 };
+    if (strapi.db.dialect.client !== 'postgres') return new RateLimiterMemory(options);
+    return new Promise<RateLimiterAbstract>((resolve, reject) => {
+      const created: RateLimiterAbstract = new RateLimiterPostgres(
           {
             ...options,
             storeClient: strapi.db.connection,
@@ -36,28 +28,45 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
             // plugin's scheduled job clears old rows instead.
             clearExpiredByTimeout: false,
           },
-          (error?: Error) => (error ? reject(error) : resolve())
+          (error?: Error) => (error ? reject(error) : resolve(created))
         );
-      });
+    });
+  };
+
+  const consumeFrom = async (target: RateLimiterAbstract | null, key: string): Promise<RateDecision> => {
+    if (!target) return { allowed: true };
+    try {
+      await target.consume(key);
+      return { allowed: true };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+      }
+      throw rejection;
+    }
+  };
+
+  return {
+    /** Creates the limiters (and their table on PostgreSQL); called once in bootstrap. */
+    async init(): Promise<void> {
+      const config = getConfig(strapi);
+      limiter = await build('booking_public_post', config.rateLimitPerMinute);
+      scanLimiter = await build('booking_check_in', config.checkInRateLimitPerMinute);
     },
 
-    /** Counts one request from `key` and says whether it may go on. */
-    async consume(key: string): Promise<RateDecision> {
-      if (!limiter) return { allowed: true };
-      try {
-        await limiter.consume(key);
-        return { allowed: true };
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-        }
-        throw rejection;
-      }
+    /** Counts one public POST from `key` (the client IP) and says whether it may go on. */
+    consume(key: string): Promise<RateDecision> {
+      return consumeFrom(limiter, key);
+    },
+
+    /** Counts one scan by a staff member: guessing tickets from a stolen session stays slow. */
+    consumeScan(staffId: number): Promise<RateDecision> {
+      return consumeFrom(scanLimiter, `staff:${staffId}`);
     },
 
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
-      if (strapi.db.dialect.client !== 'postgres' || !limiter) return;
+      if (strapi.db.dialect.client !== 'postgres' || (!limiter && !scanLimiter)) return;
       await strapi.db.connection('booking_rate_limits').where('expire', '<', new Date(Date.now() - 3600_000)).delete();
     },
   };
