@@ -769,6 +769,71 @@ export interface PluginBookingReservationToken
   };
 }
 
+export interface PluginBookingScan extends Struct.CollectionTypeSchema {
+  collectionName: 'booking_scans';
+  info: {
+    description: 'Every scan at the door, successful or not: when, who, what it answered. Read-only.';
+    displayName: 'Door scan';
+    pluralName: 'scans';
+    singularName: 'scan';
+  };
+  options: {
+    draftAndPublish: false;
+  };
+  pluginOptions: {
+    'content-manager': {
+      visible: true;
+    };
+    'content-type-builder': {
+      visible: false;
+    };
+  };
+  attributes: {
+    createdAt: Schema.Attribute.DateTime;
+    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+    idempotency_key: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 100;
+      }>;
+    locale: Schema.Attribute.String & Schema.Attribute.Private;
+    localizations: Schema.Attribute.Relation<
+      'oneToMany',
+      'plugin::booking.scan'
+    > &
+      Schema.Attribute.Private;
+    performance: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::booking.performance'
+    >;
+    publishedAt: Schema.Attribute.DateTime;
+    reservation: Schema.Attribute.Relation<
+      'manyToOne',
+      'plugin::booking.reservation'
+    >;
+    response: Schema.Attribute.JSON & Schema.Attribute.Private;
+    result: Schema.Attribute.Enumeration<
+      [
+        'ok',
+        'already_checked_in',
+        'not_confirmed',
+        'invalid',
+        'wrong_performance',
+        'too_early',
+        'too_late',
+      ]
+    > &
+      Schema.Attribute.Required;
+    scanned_at: Schema.Attribute.DateTime & Schema.Attribute.Required;
+    scanned_by: Schema.Attribute.Relation<'manyToOne', 'admin::user'>;
+    source: Schema.Attribute.Enumeration<['qr_scan', 'manual']>;
+    updatedAt: Schema.Attribute.DateTime;
+    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
+      Schema.Attribute.Private;
+  };
+}
+
 export interface PluginBookingShow extends Struct.CollectionTypeSchema {
   collectionName: 'booking_shows';
   info: {
@@ -1395,6 +1460,7 @@ declare module '@strapi/strapi' {
       'plugin::booking.performance': PluginBookingPerformance;
       'plugin::booking.reservation': PluginBookingReservation;
       'plugin::booking.reservation-token': PluginBookingReservationToken;
+      'plugin::booking.scan': PluginBookingScan;
       'plugin::booking.show': PluginBookingShow;
       'plugin::booking.venue': PluginBookingVenue;
       'plugin::content-releases.release': PluginContentReleasesRelease;
