@@ -94,11 +94,6 @@ const createTokensService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return (token as StoredToken | null) ?? null;
   },
 
-  /** Marks a single-use token consumed. */
-  async consume(tokenId: number, at: Date): Promise<void> {
-    await strapi.db.query(UID.reservationToken).update({ where: { id: tokenId }, data: { used_at: at } });
-  },
-
   /** Closes every unused token of a reservation (for example when it is cancelled). */
   async revokeAll(reservationId: number, at: Date): Promise<void> {
     // updateMany cannot filter through a relation: find the ids first.
