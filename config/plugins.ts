@@ -69,6 +69,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
         scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
         publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
+        accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
       },
     },
   };

@@ -79,3 +79,15 @@ test('a body far larger than a booking is refused before it is read into the dat
   expect(res.body.error.details.code).toBe('payload_too_large');
   expect(await app.strapi.db.query('plugin::booking.reservation').count()).toBe(0);
 });
+
+test('the housekeeping job deletes lapsed counters and keeps live ones', async () => {
+  const limits = () => app.strapi.db.connection('booking_rate_limits');
+  await request(baseUrl).post('/api/booking/reservations/cancel').send({ token: 'x' });
+  const live = Number((await limits().count({ n: '*' }))[0].n);
+  expect(live).toBeGreaterThan(0);
+  // rate-limiter-flexible keeps `expire` in ms since the epoch.
+  await limits().insert({ key: 'ip:203.0.113.9', points: 3, expire: Date.now() - 2 * 3600_000 });
+  await app.strapi.plugin('booking').service('rate-limit').clearExpired();
+  expect(await limits().where('key', 'ip:203.0.113.9').first()).toBeUndefined();
+  expect(Number((await limits().count({ n: '*' }))[0].n)).toBe(live);
+});

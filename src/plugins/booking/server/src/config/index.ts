@@ -23,6 +23,12 @@ export interface BookingConfig {
   checkInRateLimitPerMinute: number;
   /** How long public GET answers may be reused (0: never). */
   publicCacheSeconds: number;
+  /**
+   * How long a checked grant is trusted before the database is asked again (0: never): the
+   * Public role's grant of the visitors' routes, and a staff member's login on the door routes.
+   * A revoked grant, a closed session or a deactivated user takes effect within that time.
+   */
+  accessCacheSeconds: number;
 }
 
 const defaults: BookingConfig = {
@@ -37,12 +43,14 @@ const defaults: BookingConfig = {
   seedDemoData: false,
   scheduledJobs: true,
   publicCacheSeconds: 2,
+  accessCacheSeconds: 5,
   checkInRateLimitPerMinute: 120,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
 const nonNegativeInteger = [
   'publicCacheSeconds',
+  'accessCacheSeconds',
   'checkInRateLimitPerMinute',
   'checkInOpensMinutesBefore',
   'checkInClosesMinutesAfter',

@@ -1,4 +1,5 @@
 import bodyErrors from './body-errors';
 import publicPost from './public-post';
+import rememberStaff from './remember-staff';
 
-export default { ...bodyErrors, ...publicPost };
+export default { ...bodyErrors, ...publicPost, ...rememberStaff };

@@ -1,12 +1,17 @@
+import { STAFF_STRATEGIES } from '../auth/strategies';
 import { PERMISSIONS } from '../constants';
 
 /**
  * The door's routes, under /booking on the admin API. Every one is guarded on the server: an
  * authenticated admin user holding the named permission (anonymous 401, lacking it 403). A
- * users-permissions (end-user) JWT is not an admin token and gets nothing.
+ * users-permissions (end-user) JWT is not an admin token and gets nothing. A login Strapi has
+ * checked is remembered for `accessCacheSeconds` (auth/strategies.ts); the permission is checked
+ * on every call.
  */
-const guard = (action: string) => ({
+const guard = (action: string, middlewares: string[] = []) => ({
+  auth: { strategies: STAFF_STRATEGIES },
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [action] } }],
+  middlewares: ['plugin::booking.remember-staff', ...middlewares],
 });
 
 export default {
@@ -16,7 +21,7 @@ export default {
       method: 'POST',
       path: '/check-ins',
       handler: 'check-in.create',
-      config: { ...guard(PERMISSIONS.checkIn), middlewares: ['plugin::booking.scan-rate'] },
+      config: guard(PERMISSIONS.checkIn, ['plugin::booking.scan-rate']),
     },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },

@@ -1,19 +1,24 @@
+import { PUBLIC_STRATEGIES } from '../auth/strategies';
+
 /**
  * The public routes of API.md. Each handler string gives the route a Users & Permissions scope
  * (`plugin::booking.<controller>.<action>`) that the plugin grants to the Public role once; an
- * administrator may revoke it. Nothing else of the plugin is reachable without admin auth.
+ * administrator may revoke it (effective within `accessCacheSeconds`, see auth/strategies.ts).
+ * Nothing else of the plugin is reachable without admin auth.
  */
-const publicPost = { middlewares: ['plugin::booking.public-post'] };
+// Fresh objects per route: Strapi writes each route's scope into its `config.auth`.
+const open = () => ({ auth: { strategies: PUBLIC_STRATEGIES } });
+const publicPost = () => ({ ...open(), middlewares: ['plugin::booking.public-post'] });
 
 export default {
   type: 'content-api',
   routes: [
-    { method: 'GET', path: '/shows', handler: 'show.find', config: {} },
-    { method: 'GET', path: '/shows/:slug', handler: 'show.findOne', config: {} },
-    { method: 'GET', path: '/performances/:documentId', handler: 'performance.findOne', config: {} },
-    { method: 'GET', path: '/venues/:slug', handler: 'venue.findOne', config: {} },
-    { method: 'POST', path: '/reservations', handler: 'reservation.create', config: publicPost },
-    { method: 'POST', path: '/reservations/confirm', handler: 'reservation.confirm', config: publicPost },
-    { method: 'POST', path: '/reservations/cancel', handler: 'reservation.cancel', config: publicPost },
+    { method: 'GET', path: '/shows', handler: 'show.find', config: open() },
+    { method: 'GET', path: '/shows/:slug', handler: 'show.findOne', config: open() },
+    { method: 'GET', path: '/performances/:documentId', handler: 'performance.findOne', config: open() },
+    { method: 'GET', path: '/venues/:slug', handler: 'venue.findOne', config: open() },
+    { method: 'POST', path: '/reservations', handler: 'reservation.create', config: publicPost() },
+    { method: 'POST', path: '/reservations/confirm', handler: 'reservation.confirm', config: publicPost() },
+    { method: 'POST', path: '/reservations/cancel', handler: 'reservation.cancel', config: publicPost() },
   ],
 };

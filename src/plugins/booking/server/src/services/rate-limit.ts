@@ -67,7 +67,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
       if (strapi.db.dialect.client !== 'postgres' || (!limiter && !scanLimiter)) return;
-      await strapi.db.connection('booking_rate_limits').where('expire', '<', new Date(Date.now() - 3600_000)).delete();
+      await strapi.db.connection('booking_rate_limits').where('expire', '<', Date.now() - 3600_000).delete(); // ms since the epoch, as rate-limiter-flexible writes it
     },
   };
 };
