@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   forbiddenTransition: 'forbidden_transition',
   readOnly: 'read_only',
   payloadTooLarge: 'payload_too_large',
+  serviceUnavailable: 'service_unavailable',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

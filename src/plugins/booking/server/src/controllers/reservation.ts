@@ -82,7 +82,10 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await publicPerformance(result.performance.documentId),
+          performance: await getService(strapi, 'catalogue').performanceWithSeats(
+            result.performance.documentId,
+            result.availableSeats
+          ),
           confirmed_at: iso(result.reservation.confirmed_at),
         },
       };

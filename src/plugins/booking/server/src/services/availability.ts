@@ -30,6 +30,33 @@ const seatsInStatus = (strapi: Core.Strapi, knex: Knex, status: 'pending' | 'con
 };
 
 /**
+ * The columns a seat count needs, for a query over performances `p` left-joined to the counter
+ * table as `s` (see `forPerformances`); `countsOf` turns such a row into counts.
+ */
+export const seatColumns = (knex: Knex) => [
+  'p.room_capacity',
+  'p.additional_seats',
+  'p.manually_occupied_seats',
+  knex.raw('coalesce(s.confirmed_seats, 0) as confirmed_seats'),
+];
+
+/** The availability formula of the domain model, over a row with the `seatColumns`. */
+export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row.id)): SeatCounts => {
+  const counts = {
+    performanceId,
+    roomCapacity: toInt(row.room_capacity),
+    additionalSeats: toInt(row.additional_seats),
+    manuallyOccupiedSeats: toInt(row.manually_occupied_seats),
+    confirmedSeats: toInt(row.confirmed_seats),
+    pendingSeats: toInt(row.pending_seats),
+  };
+  return {
+    ...counts,
+    availableSeats: Math.max(0, counts.roomCapacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats),
+  };
+};
+
+/**
  * The availability formula of the domain model, computed by the database in one query for any
  * number of performances. Confirmed seats are kept per performance in a counter row
  * (`booking_performance_seats`), changed only by the reservations service in the same
@@ -52,13 +79,7 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const t = bookingTables(strapi);
     const knex = trx ?? strapi.db.connection;
 
-    const columns: Array<string | Knex.Raw | Knex.QueryBuilder> = [
-      'p.id',
-      'p.room_capacity',
-      'p.additional_seats',
-      'p.manually_occupied_seats',
-      knex.raw('coalesce(s.confirmed_seats, 0) as confirmed_seats'),
-    ];
+    const columns: Array<string | Knex.Raw | Knex.QueryBuilder> = ['p.id', ...seatColumns(knex)];
     if (withPending) columns.push(seatsInStatus(strapi, knex, 'pending', 'pending_seats'));
     const rows: Array<Record<string, unknown>> = await knex
       .from({ p: t.performances })
@@ -67,21 +88,8 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
       .select(columns);
 
     for (const row of rows) {
-      const counts = {
-        performanceId: toInt(row.id),
-        roomCapacity: toInt(row.room_capacity),
-        additionalSeats: toInt(row.additional_seats),
-        manuallyOccupiedSeats: toInt(row.manually_occupied_seats),
-        confirmedSeats: toInt(row.confirmed_seats),
-        pendingSeats: toInt(row.pending_seats),
-      };
-      result.set(counts.performanceId, {
-        ...counts,
-        availableSeats: Math.max(
-          0,
-          counts.roomCapacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats
-        ),
-      });
+      const counts = countsOf(row);
+      result.set(counts.performanceId, counts);
     }
     return result;
   },
@@ -93,6 +101,35 @@ const createAvailabilityService = ({ strapi }: { strapi: Core.Strapi }) => ({
     options: { withPending?: boolean } = {}
   ): Promise<SeatCounts | null> {
     return (await this.forPerformances([id], trx, options)).get(id) ?? null;
+  },
+
+  /**
+   * Takes `seats` for a confirmation if they fit under `limit` (room + additional - manually
+   * occupied, read under the performance row lock): one conditional increment, which PostgreSQL
+   * evaluates on the counter's latest committed value. Returns the seats left afterwards, or
+   * `{ taken: false, available }` when the party does not fit. Call it only while holding the
+   * performance row lock, in the transaction that confirms the reservation.
+   */
+  async takeSeats(
+    trx: Knex.Transaction,
+    performanceId: number,
+    seats: number,
+    limit: number
+  ): Promise<{ taken: true; available: number } | { taken: false; available: number }> {
+    const rows = (await trx(SEATS_TABLE)
+      .where('performance_id', performanceId)
+      .andWhere('confirmed_seats', '<=', limit - seats)
+      .increment('confirmed_seats', seats)
+      .returning('confirmed_seats')) as Array<{ confirmed_seats: unknown }>;
+    if (rows.length === 1) return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats)) };
+    const counter = (await trx(SEATS_TABLE).where('performance_id', performanceId).first('confirmed_seats')) as
+      | { confirmed_seats: unknown }
+      | undefined;
+    if (counter) return { taken: false, available: Math.max(0, limit - toInt(counter.confirmed_seats)) };
+    // No counter row yet (a performance made since the last boot): the first confirmation makes it.
+    if (seats > limit) return { taken: false, available: Math.max(0, limit) };
+    await this.adjustConfirmedSeats(trx, performanceId, seats);
+    return { taken: true, available: limit - seats };
   },
 
   /**

@@ -189,6 +189,18 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
     cachedPerformance(documentId: string) {
       return cached(`performance:${documentId}`, () => this.performanceByDocumentId(documentId));
     },
+    /**
+     * A performance as the public reads show it (from the short cache), with the seats left
+     * that the caller has just counted: the answer to a confirmation, which knows them exactly.
+     */
+    async performanceWithSeats(documentId: string, availableSeats: number, now = new Date()): Promise<PublicPerformance> {
+      const performance = await this.cachedPerformance(documentId).catch(() => this.performanceByDocumentId(documentId));
+      return {
+        ...performance,
+        available_seats: availableSeats,
+        bookable: performance.is_booking_enabled && !hasStarted(performance, now) && availableSeats > 0,
+      };
+    },
     cachedVenue(slug: string) {
       return cached(`venue:${slug}`, () => this.venueBySlug(slug));
     },

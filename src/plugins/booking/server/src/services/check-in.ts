@@ -92,7 +92,13 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     now: Date
   ) => {
     const tables = t();
-    const performanceId = (await chosenPerformanceId(knex, request.performance)) ?? reservation?.performance?.id ?? null;
+    const ticketPerformance = reservation?.performance ?? null;
+    const performanceId =
+      (request.performance && ticketPerformance?.documentId === request.performance
+        ? ticketPerformance.id
+        : await chosenPerformanceId(knex, request.performance)) ??
+      ticketPerformance?.id ??
+      null;
     const id = insertedId(
       await knex(tables.scans)
         .insert({
@@ -135,8 +141,11 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     return row ? Number(row.reservationId) : null;
   };
 
-  /** The reservation with what the door shows of its performance, in one query. */
-  const loadForDoor = async (trx: Knex, reservationId: number): Promise<ReservationForDoor> => {
+  /**
+   * Locks the reservation row and reads it with what the door shows of its performance, in one
+   * query. The lock serialises every scan of this ticket.
+   */
+  const lockForDoor = async (trx: Knex, reservationId: number): Promise<ReservationForDoor> => {
     const tables = t();
     const rl = tables.reservationPerformance;
     const row = (await trx({ r: tables.reservations })
@@ -158,7 +167,8 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         startsAt: 'p.starts_at',
         showTitle: 's.title',
         venueName: 'v.name',
-      })) as Record<string, unknown>;
+      })
+      .forUpdate('r')) as Record<string, unknown>;
     return {
       id: Number(row.id),
       reference: String(row.reference),
@@ -202,12 +212,11 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     return strapi.db.transaction(async ({ trx }) => {
       const tables = t();
-      // The lock serialises every scan of this ticket; the idempotency key is read again under it.
-      await trx(tables.reservations).where('id', reservationId).first('id').forUpdate();
+      const reservation = await lockForDoor(trx, reservationId);
+      // The idempotency key is read again under the lock.
       const replay = await previousAnswer(key);
       if (replay) return replay;
 
-      const reservation = await loadForDoor(trx, reservationId);
       const ticket = ticketOf(reservation);
       const answer = await (async (): Promise<CheckInAnswer> => {
         if (request.performance && reservation.performance?.documentId !== request.performance) {

@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bookingTables } from '../utils/tables';
 import { insertedId, systemColumns } from '../utils/rows';
-import QRCode from 'qrcode';
 import { UID, type Language, type MailKind } from '../constants';
+import { qrPng } from '../mail/qr';
 import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
 import { getConfig, getService } from '../utils/get-service';
 
@@ -18,7 +18,6 @@ interface OutboxRow {
   id: number;
   kind: MailKind;
   attempts: number;
-  reservation: { id: number } | null;
 }
 
 interface ReservationForMail {
@@ -58,16 +57,66 @@ const describe = (error: unknown) =>
 const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const inFlight = new Set<Promise<unknown>>();
 
-  const loadReservation = async (id: number) =>
-    (await strapi.db.query(UID.reservation).findOne({
-      where: { id },
-      populate: {
-        performance: {
-          select: ['starts_at'],
-          populate: { show: { select: ['title'] }, venue: { select: ['name', 'address', 'city'] } },
-        },
+  /** The message and the reservation it is about, with what the mail says of its performance: one query. */
+  const loadForMail = async (messageId: number): Promise<{ message: OutboxRow; reservation: ReservationForMail | null } | null> => {
+    const t = bookingTables(strapi);
+    const [ol, rl, ps, pv] = [t.outboxReservation, t.reservationPerformance, t.performanceShow, t.performanceVenue];
+    const row = (await strapi.db
+      .connection({ o: t.outbox })
+      .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
+      .leftJoin({ r: t.reservations }, 'r.id', `ol.${ol.reservation}`)
+      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+      .leftJoin({ p: t.performances }, 'p.id', `rl.${rl.performance}`)
+      .leftJoin({ ps: ps.table }, `ps.${ps.performance}`, 'p.id')
+      .leftJoin({ s: t.shows }, 's.id', `ps.${ps.show}`)
+      .leftJoin({ pv: pv.table }, `pv.${pv.from}`, 'p.id')
+      .leftJoin({ v: t.venues }, 'v.id', `pv.${pv.to}`)
+      .where('o.id', messageId)
+      .first({
+        kind: 'o.kind',
+        attempts: 'o.attempts',
+        id: 'r.id',
+        reference: 'r.reference',
+        status: 'r.reservation_status',
+        name: 'r.name',
+        email: 'r.email',
+        partySize: 'r.party_size',
+        language: 'r.language',
+        confirmBy: 'r.confirm_by',
+        performanceId: 'p.id',
+        startsAt: 'p.starts_at',
+        showTitle: 's.title',
+        venueName: 'v.name',
+        venueAddress: 'v.address',
+        venueCity: 'v.city',
+      })) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+    const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
+    if (row.id === null || row.id === undefined) return { message, reservation: null };
+    return {
+      message,
+      reservation: {
+        id: Number(row.id),
+        reference: String(row.reference),
+        reservation_status: String(row.status),
+        name: String(row.name),
+        email: String(row.email),
+        party_size: Number(row.partySize),
+        language: row.language as Language,
+        confirm_by: iso(row.confirmBy),
+        performance: row.performanceId
+          ? {
+              starts_at: iso(row.startsAt)!,
+              show: row.showTitle ? { title: String(row.showTitle) } : null,
+              venue: row.venueName
+                ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
+                : null,
+            }
+          : null,
       },
-    })) as ReservationForMail | null;
+    };
+  };
 
   const factsOf = (reservation: ReservationForMail): TicketFacts => ({
     reference: reservation.reference,
@@ -107,15 +156,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       ));
     const cancellation = fresh.cancellation ?? (await tokens.issue(reservation.id, 'cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
-    // pngjs's default tries five row filters per row to shrink a file that is black and white
-    // blocks anyway: with one filter the ticket costs a tenth of the CPU and a few hundred bytes more.
-    const qr = await QRCode.toBuffer(checkIn, {
-      type: 'png',
-      errorCorrectionLevel: 'M',
-      margin: 2,
-      scale: 8,
-      rendererOpts: { filterType: 0, deflateLevel: 6 } as never,
-    });
+    const qr = qrPng(checkIn);
     return {
       ...renderTicket(reservation.language, facts, QR_CID, link('cancel', cancellation)),
       attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }],
@@ -148,7 +189,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Tries to send one queued message now. A lease taken by a conditional UPDATE makes sure one
-     * instance at a time works on it; a failure leaves it for the retry job, never lost.
+     * instance at a time works on it; a failure leaves it for the retry job, never lost. Only a
+     * crash between the SMTP server's acceptance and the "sent" mark, or a database outage longer
+     * than a minute at that moment, sends a mail twice.
      */
     async deliver(messageId: number, fresh: FreshTokens = {}, now = new Date()): Promise<'sent' | 'failed' | 'skipped'> {
       const { count } = await strapi.db.query(UID.outboxMessage).updateMany({
@@ -161,46 +204,43 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       if (count === 0) return 'skipped';
 
-      const message = (await strapi.db.query(UID.outboxMessage).findOne({
-        where: { id: messageId },
-        populate: { reservation: { select: ['id'] } },
-      })) as OutboxRow;
-      const reservation = message.reservation ? await loadReservation(message.reservation.id) : null;
+      const loaded = await loadForMail(messageId);
+      if (!loaded) return 'skipped';
+      const { message, reservation } = loaded;
+      // One UPDATE each (updateMany), where the Query Engine's update would read the row around it.
+      const settle = (data: Record<string, unknown>) =>
+        strapi.db.query(UID.outboxMessage).updateMany({ where: { id: messageId }, data: { ...data, updatedAt: new Date() } });
+      let mail: Awaited<ReturnType<typeof compose>>;
       try {
-        const mail = reservation ? await compose(message.kind, reservation, fresh) : null;
-        if (!mail || !reservation) {
-          await strapi.db.query(UID.outboxMessage).update({
-            where: { id: messageId },
-            data: { delivery_status: 'dropped', lease_until: null, last_error: 'no longer needed' },
-          });
-          return 'skipped';
-        }
-        await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
-        await strapi.db.query(UID.outboxMessage).update({
-          where: { id: messageId },
-          data: {
-            delivery_status: 'sent',
-            sent_at: new Date(),
-            lease_until: null,
-            attempts: message.attempts + 1,
-            last_error: null,
-          },
-        });
-        return 'sent';
+        mail = reservation ? await compose(message.kind, reservation, fresh) : null;
+        if (mail && reservation) await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
       } catch (error) {
         const attempts = message.attempts + 1;
-        await strapi.db.query(UID.outboxMessage).update({
-          where: { id: messageId },
-          data: {
-            delivery_status: 'retrying',
-            attempts,
-            lease_until: null,
-            next_attempt_at: new Date(now.getTime() + retryDelayMs(attempts)),
-            last_error: describe(error),
-          },
+        await settle({
+          delivery_status: 'retrying',
+          attempts,
+          lease_until: null,
+          next_attempt_at: new Date(now.getTime() + retryDelayMs(attempts)),
+          last_error: describe(error),
         });
         strapi.log.warn(`[booking] e-mail ${messageId} (${message.kind}) failed, attempt ${attempts}: ${describe(error)}`);
         return 'failed';
+      }
+      if (!mail) {
+        await settle({ delivery_status: 'dropped', lease_until: null, last_error: 'no longer needed' });
+        return 'skipped';
+      }
+      // The SMTP server has the mail: its "sent" mark must land, or the retry job sends it again.
+      // Through a database outage it is tried again while the lease keeps other senders away.
+      const deadline = Date.now() + LEASE_MS / 2;
+      for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+        try {
+          await settle({ delivery_status: 'sent', sent_at: new Date(), lease_until: null, attempts: message.attempts + 1, last_error: null });
+          return 'sent';
+        } catch (error) {
+          if (Date.now() + delay > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
       }
     },
 

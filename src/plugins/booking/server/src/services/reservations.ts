@@ -9,7 +9,8 @@ import {
   type ReservationStatus,
 } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
-import { bookingTables } from '../utils/tables';
+import { bookingTables, SEATS_TABLE } from '../utils/tables';
+import { countsOf, seatColumns } from './availability';
 import { hashToken, TOKEN_PATTERN } from './tokens';
 
 export interface ReservationRow {
@@ -64,6 +65,8 @@ export type ConfirmResult =
       ok: true;
       reservation: ReservationRow;
       performance: Pick<PerformanceRow, 'id' | 'documentId' | 'starts_at'>;
+      /** Seats left once this confirmation committed. */
+      availableSeats: number;
       checkInToken: string;
       cancellationToken: string;
     }
@@ -132,6 +135,14 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const availability = () => getService(strapi, 'availability');
 
   /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
+  /**
+   * Row locks are always taken reservation first, then performance (the confirmation changes its
+   * reservation before it locks the performance), so that two transactions never wait on each other.
+   */
+  const lockReservation = async (reservationId: number) => {
+    await strapi.db.queryBuilder(UID.reservation).select(['id']).where({ id: reservationId }).forUpdate().first().execute();
+  };
+
   const lockPerformance = async (performanceId: number) => {
     await strapi.db
       .queryBuilder(UID.performance)
@@ -223,9 +234,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the reservation stays pending and the token unused, so the visitor may try again until
      * confirm_by. Issues the check-in and cancellation tokens in the same transaction.
      *
-     * Every confirmation of a performance queues on its row lock, so the locked section is a
-     * handful of plain SQL statements (no relation bookkeeping of the Query Engine): its length
-     * is the ceiling of confirmations per second for one performance.
+     * Every confirmation of a performance queues on its row lock, so the locked section is two
+     * plain SQL statements and the commit (no relation bookkeeping of the Query Engine): its
+     * length is the ceiling of confirmations per second for one performance.
      */
     async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
@@ -235,86 +246,101 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const rl = t.reservationPerformance;
       try {
         return await strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
-          const ref = (await trx({ tk: t.tokens })
+          // The token with its reservation and performance, in one query.
+          const state = (await trx({ tk: t.tokens })
             .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
-            .join({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
+            .join({ r: t.reservations }, 'r.id', `tl.${tl.reservation}`)
+            .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
             .where({ 'tk.token_hash': hashToken(rawToken), 'tk.purpose': 'confirmation' })
-            .first({ tokenId: 'tk.id', reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
-            | { tokenId: number; reservationId: number; performanceId: number }
+            .first('r.*', { tokenId: 'tk.id', usedAt: 'tk.used_at', expiresAt: 'tk.expires_at', performanceId: `rl.${rl.performance}` })) as
+            | (Record<string, unknown> & {
+                id: number;
+                tokenId: number;
+                usedAt: unknown;
+                expiresAt: string | Date | null;
+                performanceId: number;
+                reservation_status: ReservationStatus;
+                party_size: number;
+              })
             | undefined;
-          if (!ref) return { ok: false, code: ERROR_CODES.tokenInvalid };
+          if (!state) return { ok: false, code: ERROR_CODES.tokenInvalid };
+          const { tokenId, usedAt, expiresAt, performanceId, ...reservationRow } = state;
+          const reservationId = Number(state.id);
 
           // Everything that does not depend on the seats is read, and written, before the lock:
-          // every confirmation of this performance queues on it, so it is held for four short
+          // every confirmation of this performance queues on it, so it is held for two short
           // statements only. What is written here is rolled back if the seats turn out gone.
-          const state = (await trx({ tk: t.tokens })
-            .crossJoin({ r: t.reservations } as never)
-            .where('tk.id', ref.tokenId)
-            .andWhere('r.id', ref.reservationId)
-            .first('tk.used_at', 'tk.expires_at', 'r.*')) as Record<string, unknown> & {
-            used_at: unknown;
-            expires_at: string | Date | null;
-            reservation_status: ReservationStatus;
-            party_size: number;
-          };
           const status = state.reservation_status;
-          if (!state.used_at && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
-          if (state.used_at || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
-          if (state.expires_at && new Date(state.expires_at).getTime() < now.getTime()) {
-            await trx(t.reservations).where({ id: ref.reservationId, reservation_status: 'pending' }).update({
+          if (!usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
+          if (usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
+          if (expiresAt && new Date(expiresAt).getTime() < now.getTime()) {
+            await trx(t.reservations).where({ id: reservationId, reservation_status: 'pending' }).update({
               reservation_status: 'expired',
               updated_at: now,
             });
             return { ok: false, code: ERROR_CODES.tokenExpired };
           }
+          // The performance, whether it is open, and its seats now, in one query.
           const performance = (await trx({ p: t.performances })
             .leftJoin({ ps: t.performanceShow.table }, `ps.${t.performanceShow.performance}`, 'p.id')
-            .leftJoin({ s: t.shows }, 's.id', `ps.${t.performanceShow.show}`)
-            .where('p.id', ref.performanceId)
-            .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 's.is_published')) as {
-            id: number;
-            document_id: string;
-            starts_at: string | Date;
-            is_booking_enabled: unknown;
-            is_published: unknown;
-          };
+            .leftJoin({ s_: t.shows }, 's_.id', `ps.${t.performanceShow.show}`)
+            .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
+            .where('p.id', performanceId)
+            .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 's_.is_published', ...seatColumns(trx))) as Record<
+            string,
+            unknown
+          > & { id: number; document_id: string; starts_at: string | Date };
           const startsAt = new Date(performance.starts_at);
           if (!performance.is_booking_enabled || !performance.is_published || startsAt.getTime() <= now.getTime()) {
             return { ok: false, code: ERROR_CODES.bookingClosed };
           }
           // A party that does not fit now will not fit under the lock either (seats only go as
           // confirmations come): answer without queueing for it.
-          const before = await availability().forPerformance(performance.id, trx);
-          if (state.party_size > (before?.availableSeats ?? 0)) {
-            return { ok: false, code: ERROR_CODES.soldOut, availableSeats: before?.availableSeats ?? 0 };
+          const before = countsOf(performance);
+          if (state.party_size > before.availableSeats) {
+            return { ok: false, code: ERROR_CODES.soldOut, availableSeats: before.availableSeats };
           }
           const checkInCloses = new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000);
-          const checkInToken = await tokens().issueInTransaction(trx, ref.reservationId, 'check_in', checkInCloses, now);
-          const cancellationToken = await tokens().issueInTransaction(trx, ref.reservationId, 'cancellation', startsAt, now);
-          const mailId = await mailer().enqueueInTransaction(trx, 'ticket', ref.reservationId, now);
-
-          // The locked section: lock, count, write, commit.
-          await trx(t.performances).where('id', performance.id).first('id').forUpdate();
-          const seats = await availability().forPerformance(performance.id, trx);
-          const availableSeats = seats?.availableSeats ?? 0;
-          if (state.party_size > availableSeats) {
-            throw new Outcome({ ok: false, code: ERROR_CODES.soldOut, availableSeats });
-          }
-          const used = await trx(t.tokens).where('id', ref.tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
+          const [checkInToken, cancellationToken] = await tokens().issueInTransaction(
+            trx,
+            reservationId,
+            [
+              { purpose: 'check_in', expiresAt: checkInCloses },
+              { purpose: 'cancellation', expiresAt: startsAt },
+            ],
+            now
+          );
+          const mailId = await mailer().enqueueInTransaction(trx, 'ticket', reservationId, now);
+          // The token and the reservation change before the lock too: their row locks, taken here,
+          // make a second confirmation of the same link wait for this one and then find it used.
+          const used = await trx(t.tokens).where('id', tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
           const moved = await trx(t.reservations)
-            .where({ id: ref.reservationId, reservation_status: 'pending' })
+            .where({ id: reservationId, reservation_status: 'pending' })
             .update({ reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now, updated_at: now });
           if (Number(used) !== 1 || Number(moved) !== 1) {
-            // The same link confirmed by a concurrent request a moment ago.
             throw new Outcome({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
           }
-          await availability().adjustConfirmedSeats(trx, performance.id, state.party_size);
+
+          // The locked section, two statements: lock the performance row and read its seats, then
+          // take the party's seats if they fit, by a conditional increment of its counter, which
+          // sees every confirmation committed before the lock was granted.
+          const locked = (await trx(t.performances)
+            .where('id', performance.id)
+            .first('room_capacity', 'additional_seats', 'manually_occupied_seats')
+            .forUpdate()) as Record<string, unknown>;
+          const limit = countsOf({ ...locked, confirmed_seats: 0 }).availableSeats;
+          const taken = await availability().takeSeats(trx, performance.id, state.party_size, limit);
+          if (!taken.taken) {
+            // Rolls back the tokens, the mail and the status written before the lock.
+            throw new Outcome({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
+          }
 
           onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
           return {
             ok: true as const,
-            reservation: reservationFromRow({ ...state, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
+            reservation: reservationFromRow({ ...reservationRow, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
             performance: { id: performance.id, documentId: performance.document_id, starts_at: startsAt.toISOString() },
+            availableSeats: taken.available,
             checkInToken,
             cancellationToken,
           };
@@ -336,6 +362,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const performanceId = await performanceOfReservation(token.reservation.id);
         if (performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        await lockReservation(token.reservation.id);
         await lockPerformance(performanceId);
         const reservation = await loadReservation(token.reservation.id);
         const fresh = await tokens().find(rawToken, 'cancellation');
@@ -362,6 +389,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
       return strapi.db.transaction(async ({ trx }) => {
         const performanceId = await performanceOfReservation(reservationId);
+        await lockReservation(reservationId);
         if (performanceId !== null) await lockPerformance(performanceId);
         const reservation = await loadReservation(reservationId);
         if (!reservation) {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bookingTables } from '../utils/tables';
-import { insertedId, systemColumns } from '../utils/rows';
+import { systemColumns } from '../utils/rows';
 import { UID, type TokenPurpose } from '../constants';
 
 /** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
@@ -61,26 +61,30 @@ const createTokensService = ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   /**
-   * Issues a token with raw SQL inside the caller's transaction: for the confirmation, which
-   * does all its writes while holding the performance row lock and keeps that short.
+   * Issues tokens for a reservation with raw SQL inside the caller's transaction, all in two
+   * statements (the tokens, their links): for the confirmation, which keeps its transaction short.
+   * Returns the raw tokens in the order asked.
    */
   async issueInTransaction(
     trx: Knex.Transaction,
     reservationId: number,
-    purpose: TokenPurpose,
-    expiresAt: Date | null,
+    wanted: Array<{ purpose: TokenPurpose; expiresAt: Date | null }>,
     now: Date
-  ): Promise<string> {
+  ): Promise<string[]> {
     const t = bookingTables(strapi);
-    const raw = randomBytes(TOKEN_BYTES).toString('base64url');
-    const inserted = await trx(t.tokens)
-      .insert({ ...systemColumns(now), purpose, token_hash: hashToken(raw), expires_at: expiresAt })
-      .returning('id');
-    await trx(t.tokenReservation.table).insert({
-      [t.tokenReservation.token]: insertedId(inserted),
-      [t.tokenReservation.reservation]: reservationId,
-    });
-    return raw;
+    const raws = wanted.map(() => randomBytes(TOKEN_BYTES).toString('base64url'));
+    const hashes = raws.map(hashToken);
+    const inserted = (await trx(t.tokens)
+      .insert(
+        wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt }))
+      )
+      .returning(['id', 'token_hash'])) as Array<{ id: number; token_hash: string }>;
+    // Matched by hash, not by position: the order of RETURNING rows is not a promise.
+    const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
+    await trx(t.tokenReservation.table).insert(
+      hashes.map((hash) => ({ [t.tokenReservation.token]: idOf.get(hash), [t.tokenReservation.reservation]: reservationId }))
+    );
+    return raws;
   },
 
   /** The stored token of that purpose matching a raw token, or null. */
