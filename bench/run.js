@@ -58,7 +58,10 @@ const startSink = () =>
 const children = new Set();
 const startInstance = async (env, port) => {
   const started = Date.now();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/@strapi/strapi/bin/strapi.js'), 'start'], {
+  // Exactly what `npm start` runs (its V8 heap cap included), without npm's own process.
+  const [command, ...args] = require('../package.json').scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`bench: the start script should run node, not ${command}`);
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -43,6 +43,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           auth: env('SMTP_USERNAME')
             ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') }
             : undefined,
+          // Reuse SMTP connections across mails (nodemailer's pool): a storm of tickets does not
+          // connect and greet the server once per mail. Off by default outside production, where
+          // an idle pooled connection would outlive a test's mail server by seconds.
+          pool: env.bool('SMTP_POOL', (process.env.NODE_ENV ?? 'development') === 'production'),
+          maxConnections: env.int('SMTP_MAX_CONNECTIONS', 5),
           connectionTimeout: env.int('SMTP_TIMEOUT_MS', 10000),
           greetingTimeout: env.int('SMTP_TIMEOUT_MS', 10000),
           socketTimeout: env.int('SMTP_TIMEOUT_MS', 10000),

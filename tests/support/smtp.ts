@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface SmtpSink {
   port: number;
   messages: ParsedMail[];
+  /** SMTP connections opened so far. */
+  readonly connections: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the first message matching, waiting up to `timeoutMs`. */
@@ -21,6 +23,7 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
   const messages: ParsedMail[] = [];
   let server: SMTPServer | null = null;
   let port = 0;
+  let connections = 0;
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
@@ -28,6 +31,12 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
         authOptional: true,
         disabledCommands: ['STARTTLS', 'AUTH'],
         logger: false,
+        // A client's idle pooled connection is closed at stop() after this, not after 30 s.
+        closeTimeout: 200,
+        onConnect(_session, callback) {
+          connections += 1;
+          callback();
+        },
         onData(stream, _session, callback) {
           simpleParser(stream)
             .then((mail) => {
@@ -51,6 +60,9 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
   return {
     get port() {
       return port;
+    },
+    get connections() {
+      return connections;
     },
     messages,
     start,
