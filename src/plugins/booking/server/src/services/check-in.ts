@@ -2,8 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { UID, type CheckInResult, type CheckInSource } from '../constants';
 import type { Knex } from 'knex';
 import { getConfig, getService } from '../utils/get-service';
-import { insertedId, systemColumns } from '../utils/rows';
+import { insertWithLinks, systemColumns } from '../utils/rows';
 import { bookingTables } from '../utils/tables';
+import { createMicroCache } from '../utils/micro-cache';
 import { hashToken } from './tokens';
 import { extractToken } from './tokens';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
@@ -26,19 +27,21 @@ interface AdminUser {
   username: string | null;
 }
 
+interface PerformanceForDoor {
+  id: number;
+  documentId: string;
+  starts_at: string;
+  show: { title: string } | null;
+  venue: { name: string } | null;
+}
+
 interface ReservationForDoor {
   id: number;
   reference: string;
   reservation_status: string;
   name: string;
   party_size: number;
-  performance: {
-    id: number;
-    documentId: string;
-    starts_at: string;
-    show: { title: string } | null;
-    venue: { name: string } | null;
-  } | null;
+  performance: PerformanceForDoor | null;
 }
 
 /** "Maria Rossi" -> "Maria R.": enough for the door, no more. */
@@ -75,6 +78,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
    * bookkeeping: a door needs its answer before the next person steps up.
    */
   const t = () => bookingTables(strapi);
+  const postgres = () => strapi.db.dialect.client === 'postgres';
 
   /** The scanner's chosen performance, where the scan is recorded (else the ticket's). */
   const chosenPerformanceId = async (knex: Knex, documentId?: string) => {
@@ -99,26 +103,24 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         : await chosenPerformanceId(knex, request.performance)) ??
       ticketPerformance?.id ??
       null;
-    const id = insertedId(
-      await knex(tables.scans)
-        .insert({
-          ...systemColumns(now),
-          result: answer.result,
-          scanned_at: now,
-          source: request.source ?? 'qr_scan',
-          idempotency_key: key,
-          response: JSON.stringify(answer),
-        })
-        .returning('id')
+    await insertWithLinks(
+      knex,
+      postgres(),
+      tables.scans,
+      {
+        ...systemColumns(now),
+        result: answer.result,
+        scanned_at: now,
+        source: request.source ?? 'qr_scan',
+        idempotency_key: key,
+        response: JSON.stringify(answer),
+      },
+      [
+        { ...tables.scanPerformance, target: performanceId },
+        { ...tables.scanReservation, target: reservation?.id ?? null },
+        { ...tables.scanStaff, target: request.staff.id },
+      ]
     );
-    const links: Array<[{ table: string; from: string; to: string }, number | null]> = [
-      [tables.scanPerformance, performanceId],
-      [tables.scanReservation, reservation?.id ?? null],
-      [tables.scanStaff, request.staff.id],
-    ];
-    for (const [link, target] of links) {
-      if (target !== null) await knex(link.table).insert({ [link.from]: id, [link.to]: target });
-    }
   };
 
   const ticketOf = (reservation: ReservationForDoor): TicketView => ({
@@ -130,89 +132,98 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     venue_name: reservation.performance?.venue?.name ?? '',
   });
 
-  /** The reservation behind a check-in token, or null: one indexed join, no lock. */
+  /** The reservation behind a check-in token and its performance, or null: indexed joins, no lock. */
   const reservationOfToken = async (raw: string) => {
     const tables = t();
+    const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
     const row = (await strapi.db
       .connection({ tk: tables.tokens })
-      .join({ tl: tables.tokenReservation.table }, `tl.${tables.tokenReservation.token}`, 'tk.id')
+      .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
       .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
-      .first({ reservationId: `tl.${tables.tokenReservation.reservation}` })) as { reservationId: number } | undefined;
-    return row ? Number(row.reservationId) : null;
+      .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
+      | { reservationId: number; performanceId: number | null }
+      | undefined;
+    return row ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) } : null;
   };
 
   /**
-   * Locks the reservation row and reads it with what the door shows of its performance, in one
-   * query. The lock serialises every scan of this ticket.
+   * What the door shows of a performance (start, show, venue), kept for BOOKING_PUBLIC_CACHE_SECONDS:
+   * every scan at a door is for the same one or two performances, and planning this five-table
+   * join costs PostgreSQL more than running it.
    */
-  const lockForDoor = async (trx: Knex, reservationId: number): Promise<ReservationForDoor> => {
-    const tables = t();
-    const rl = tables.reservationPerformance;
-    const row = (await trx({ r: tables.reservations })
-      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
-      .leftJoin({ p: tables.performances }, 'p.id', `rl.${rl.performance}`)
-      .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
-      .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
-      .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
-      .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
-      .where('r.id', reservationId)
-      .first({
-        id: 'r.id',
-        reference: 'r.reference',
-        status: 'r.reservation_status',
-        name: 'r.name',
-        partySize: 'r.party_size',
-        performanceId: 'p.id',
-        performanceDocumentId: 'p.document_id',
-        startsAt: 'p.starts_at',
-        showTitle: 's.title',
-        venueName: 'v.name',
-      })
-      .forUpdate('r')) as Record<string, unknown>;
-    return {
-      id: Number(row.id),
-      reference: String(row.reference),
-      reservation_status: String(row.status),
-      name: String(row.name),
-      party_size: Number(row.partySize),
-      performance: row.performanceId
+  let facts: ReturnType<typeof createMicroCache<PerformanceForDoor | null>> | null = null;
+  const performanceFacts = (performanceId: number) => {
+    facts ??= createMicroCache<PerformanceForDoor | null>(getConfig(strapi).publicCacheSeconds * 1000);
+    return facts.get(String(performanceId), async () => {
+      const tables = t();
+      const row = (await strapi.db
+        .connection({ p: tables.performances })
+        .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
+        .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
+        .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
+        .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
+        .where('p.id', performanceId)
+        .first({ id: 'p.id', documentId: 'p.document_id', startsAt: 'p.starts_at', showTitle: 's.title', venueName: 'v.name' })) as
+        | Record<string, unknown>
+        | undefined;
+      return row
         ? {
-            id: Number(row.performanceId),
-            documentId: String(row.performanceDocumentId),
+            id: Number(row.id),
+            documentId: String(row.documentId),
             starts_at: new Date(row.startsAt as string).toISOString(),
             show: row.showTitle ? { title: String(row.showTitle) } : null,
             venue: row.venueName ? { name: String(row.venueName) } : null,
           }
-        : null,
+        : null;
+    });
+  };
+
+  /** Locks the reservation row (every scan of this ticket queues here) and reads it. */
+  const lockForDoor = async (trx: Knex, reservationId: number, performance: PerformanceForDoor | null): Promise<ReservationForDoor> => {
+    const row = (await trx(t().reservations)
+      .where('id', reservationId)
+      .first('id', 'reference', 'reservation_status', 'name', 'party_size')
+      .forUpdate()) as Record<string, unknown>;
+    return {
+      id: Number(row.id),
+      reference: String(row.reference),
+      reservation_status: String(row.reservation_status),
+      name: String(row.name),
+      party_size: Number(row.party_size),
+      performance,
     };
   };
 
-  /** The reservation's check-in, with who made it, or undefined. */
+  /** The reservation's check-in, with who made it (read only when there is one), or undefined. */
   const existingCheckIn = async (trx: Knex, reservationId: number) => {
     const tables = t();
     const cr = tables.checkInReservation;
-    return (await trx({ cr: cr.table })
+    const checkIn = (await trx({ cr: cr.table })
       .join({ c: tables.checkIns }, 'c.id', `cr.${cr.checkIn}`)
-      .leftJoin({ cs: tables.checkInStaff.table }, `cs.${tables.checkInStaff.from}`, 'c.id')
-      .leftJoin({ u: tables.adminUsers }, 'u.id', `cs.${tables.checkInStaff.to}`)
       .where(`cr.${cr.reservation}`, reservationId)
-      .first('c.checked_in_at', { id: 'u.id' }, 'u.firstname', 'u.lastname', 'u.username')) as
-      | (AdminUser & { checked_in_at: string | Date })
-      | undefined;
+      .first({ id: 'c.id', checkedInAt: 'c.checked_in_at' })) as { id: number; checkedInAt: string | Date } | undefined;
+    if (!checkIn) return undefined;
+    const staff = (await trx({ cs: tables.checkInStaff.table })
+      .join({ u: tables.adminUsers }, 'u.id', `cs.${tables.checkInStaff.to}`)
+      .where(`cs.${tables.checkInStaff.from}`, checkIn.id)
+      .first('u.id', 'u.firstname', 'u.lastname', 'u.username')) as AdminUser | undefined;
+    return { checked_in_at: checkIn.checkedInAt, staff: staff ?? null };
   };
 
   const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> => {
     const raw = extractToken(request.text);
-    const reservationId = raw ? await reservationOfToken(raw) : null;
-    if (reservationId === null) {
+    const found = raw ? await reservationOfToken(raw) : null;
+    if (found === null) {
       const answer: CheckInAnswer = { result: 'invalid' };
       await record(strapi.db.connection, request, key, answer, null, now);
       return answer;
     }
 
+    const performance = found.performanceId === null ? null : await performanceFacts(found.performanceId);
     return strapi.db.transaction(async ({ trx }) => {
       const tables = t();
-      const reservation = await lockForDoor(trx, reservationId);
+      const reservation = await lockForDoor(trx, found.reservationId, performance);
       // The idempotency key is read again under the lock.
       const replay = await previousAnswer(key);
       if (replay) return replay;
@@ -229,7 +240,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
             result: 'already_checked_in',
             ticket,
             checked_in_at: new Date(existing.checked_in_at).toISOString(),
-            checked_in_by: staffName(existing.id ? existing : null),
+            checked_in_by: staffName(existing.staff),
           };
         }
         const config = getConfig(strapi);
@@ -237,17 +248,11 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (now.getTime() < startsAt - config.checkInOpensMinutesBefore * 60_000) return { result: 'too_early', ticket };
         if (now.getTime() > startsAt + config.checkInClosesMinutesAfter * 60_000) return { result: 'too_late', ticket };
 
-        const checkInId = insertedId(
-          await trx(tables.checkIns)
-            .insert({ ...systemColumns(now), checked_in_at: now, source: request.source ?? 'qr_scan' })
-            .returning('id')
-        );
-        // The unique index on this link is the last word if two scans ever got past the lock.
-        await trx(tables.checkInReservation.table).insert({
-          [tables.checkInReservation.checkIn]: checkInId,
-          [tables.checkInReservation.reservation]: reservation.id,
-        });
-        await trx(tables.checkInStaff.table).insert({ [tables.checkInStaff.from]: checkInId, [tables.checkInStaff.to]: request.staff.id });
+        // The unique index on the reservation's link is the last word if two scans ever got past the lock.
+        await insertWithLinks(trx, postgres(), tables.checkIns, { ...systemColumns(now), checked_in_at: now, source: request.source ?? 'qr_scan' }, [
+          { table: tables.checkInReservation.table, from: tables.checkInReservation.checkIn, to: tables.checkInReservation.reservation, target: reservation.id },
+          { ...tables.checkInStaff, target: request.staff.id },
+        ]);
         const staff =
           request.staff.firstname !== undefined
             ? ({ id: request.staff.id, firstname: request.staff.firstname ?? null, lastname: request.staff.lastname ?? null, username: request.staff.username ?? null } as AdminUser)
@@ -264,8 +269,8 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     async checkInTicket(request: ScanRequest): Promise<CheckInAnswer> {
       const now = request.now ?? new Date();
       const key = scanKey(request.staff.id, request.idempotencyKey);
-      const replay = await previousAnswer(key);
-      if (replay) return replay;
+      // A repeated key is answered from its first scan: under the ticket's lock in decide(), or,
+      // for a code that locks nothing, when the unique key refuses to record it twice.
       try {
         return await decide(request, key, now);
       } catch (error) {
