@@ -134,7 +134,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const mailer = () => getService(strapi, 'mailer');
   const availability = () => getService(strapi, 'availability');
 
-  /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
   /**
    * Row locks are always taken reservation first, then performance (the confirmation changes its
    * reservation before it locks the performance), so that two transactions never wait on each other.
@@ -143,6 +142,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     await strapi.db.queryBuilder(UID.reservation).select(['id']).where({ id: reservationId }).forUpdate().first().execute();
   };
 
+  /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
   const lockPerformance = async (performanceId: number) => {
     await strapi.db
       .queryBuilder(UID.performance)
