@@ -4,10 +4,10 @@ import type { Knex } from 'knex';
 import { getConfig, getService } from '../utils/get-service';
 import { insertWithLinks, systemColumns } from '../utils/rows';
 import { bookingTables } from '../utils/tables';
-import { createMicroCache } from '../utils/micro-cache';
 import { hashToken } from './tokens';
 import { extractToken } from './tokens';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
+import type { PerformanceFacts } from './catalogue';
 
 export type CheckInAnswer = CreateCheckIn.Response['data'];
 
@@ -27,13 +27,7 @@ interface AdminUser {
   username: string | null;
 }
 
-interface PerformanceForDoor {
-  id: number;
-  documentId: string;
-  starts_at: string;
-  show: { title: string } | null;
-  venue: { name: string } | null;
-}
+type PerformanceForDoor = PerformanceFacts;
 
 interface ReservationForDoor {
   id: number;
@@ -147,38 +141,6 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
     return row ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) } : null;
   };
 
-  /**
-   * What the door shows of a performance (start, show, venue), kept for BOOKING_PUBLIC_CACHE_SECONDS:
-   * every scan at a door is for the same one or two performances, and planning this five-table
-   * join costs PostgreSQL more than running it.
-   */
-  let facts: ReturnType<typeof createMicroCache<PerformanceForDoor | null>> | null = null;
-  const performanceFacts = (performanceId: number) => {
-    facts ??= createMicroCache<PerformanceForDoor | null>(getConfig(strapi).publicCacheSeconds * 1000);
-    return facts.get(String(performanceId), async () => {
-      const tables = t();
-      const row = (await strapi.db
-        .connection({ p: tables.performances })
-        .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
-        .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
-        .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
-        .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
-        .where('p.id', performanceId)
-        .first({ id: 'p.id', documentId: 'p.document_id', startsAt: 'p.starts_at', showTitle: 's.title', venueName: 'v.name' })) as
-        | Record<string, unknown>
-        | undefined;
-      return row
-        ? {
-            id: Number(row.id),
-            documentId: String(row.documentId),
-            starts_at: new Date(row.startsAt as string).toISOString(),
-            show: row.showTitle ? { title: String(row.showTitle) } : null,
-            venue: row.venueName ? { name: String(row.venueName) } : null,
-          }
-        : null;
-    });
-  };
-
   /** Locks the reservation row (every scan of this ticket queues here) and reads it. */
   const lockForDoor = async (trx: Knex, reservationId: number, performance: PerformanceForDoor | null): Promise<ReservationForDoor> => {
     const row = (await trx(t().reservations)
@@ -220,7 +182,9 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
       return answer;
     }
 
-    const performance = found.performanceId === null ? null : await performanceFacts(found.performanceId);
+    // What the door shows of the performance, from the short cache (see catalogue.performanceFacts).
+    const performance =
+      found.performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(found.performanceId);
     return strapi.db.transaction(async ({ trx }) => {
       const tables = t();
       const reservation = await lockForDoor(trx, found.reservationId, performance);

@@ -57,20 +57,18 @@ const describe = (error: unknown) =>
 const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const inFlight = new Set<Promise<unknown>>();
 
-  /** The message and the reservation it is about, with what the mail says of its performance: one query. */
+  /**
+   * The message and the reservation it is about (one query), with what the mail says of its
+   * performance (from the short cache of catalogue.performanceFacts).
+   */
   const loadForMail = async (messageId: number): Promise<{ message: OutboxRow; reservation: ReservationForMail | null } | null> => {
     const t = bookingTables(strapi);
-    const [ol, rl, ps, pv] = [t.outboxReservation, t.reservationPerformance, t.performanceShow, t.performanceVenue];
+    const [ol, rl] = [t.outboxReservation, t.reservationPerformance];
     const row = (await strapi.db
       .connection({ o: t.outbox })
       .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
       .leftJoin({ r: t.reservations }, 'r.id', `ol.${ol.reservation}`)
       .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
-      .leftJoin({ p: t.performances }, 'p.id', `rl.${rl.performance}`)
-      .leftJoin({ ps: ps.table }, `ps.${ps.performance}`, 'p.id')
-      .leftJoin({ s: t.shows }, 's.id', `ps.${ps.show}`)
-      .leftJoin({ pv: pv.table }, `pv.${pv.from}`, 'p.id')
-      .leftJoin({ v: t.venues }, 'v.id', `pv.${pv.to}`)
       .where('o.id', messageId)
       .first({
         kind: 'o.kind',
@@ -83,17 +81,15 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         partySize: 'r.party_size',
         language: 'r.language',
         confirmBy: 'r.confirm_by',
-        performanceId: 'p.id',
-        startsAt: 'p.starts_at',
-        showTitle: 's.title',
-        venueName: 'v.name',
-        venueAddress: 'v.address',
-        venueCity: 'v.city',
+        performanceId: `rl.${rl.performance}`,
       })) as Record<string, unknown> | undefined;
     if (!row) return null;
-    const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
     const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
     if (row.id === null || row.id === undefined) return { message, reservation: null };
+    const performance =
+      row.performanceId === null || row.performanceId === undefined
+        ? null
+        : await getService(strapi, 'catalogue').performanceFacts(Number(row.performanceId));
     return {
       message,
       reservation: {
@@ -104,16 +100,8 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         email: String(row.email),
         party_size: Number(row.partySize),
         language: row.language as Language,
-        confirm_by: iso(row.confirmBy),
-        performance: row.performanceId
-          ? {
-              starts_at: iso(row.startsAt)!,
-              show: row.showTitle ? { title: String(row.showTitle) } : null,
-              venue: row.venueName
-                ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
-                : null,
-            }
-          : null,
+        confirm_by: row.confirmBy ? new Date(row.confirmBy as string).toISOString() : null,
+        performance,
       },
     };
   };
