@@ -29,6 +29,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'plugin::booking.body-errors',
     // The admin panel saves rich text; the public routes add their own 16 KiB limit.
     { name: 'strapi::body', config: { jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
+    // yup 0.32's e-mail check can take minutes on a hostile string: Strapi's own routes that
+    // take an address get only ones a linear check accepts.
+    'plugin::booking.email-guard',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

@@ -1,5 +1,6 @@
 import bodyErrors from './body-errors';
+import emailGuard from './email-guard';
 import publicPost from './public-post';
 import rememberStaff from './remember-staff';
 
-export default { ...bodyErrors, ...publicPost, ...rememberStaff };
+export default { ...bodyErrors, ...emailGuard, ...publicPost, ...rememberStaff };
