@@ -79,6 +79,10 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
     return cache.get(key, load) as Promise<T>;
   };
 
+  /** Whether a visitor may book now: booking on, not started, a seat left. */
+  const bookable = (performance: { is_booking_enabled: unknown; starts_at: string }, availableSeats: number, now: Date) =>
+    Boolean(performance.is_booking_enabled) && !hasStarted(performance, now) && availableSeats > 0;
+
   const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
     const available = seats?.availableSeats ?? 0;
     return {
@@ -87,7 +91,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       venue: publicVenue(row.venue),
       is_booking_enabled: Boolean(row.is_booking_enabled),
       available_seats: available,
-      bookable: Boolean(row.is_booking_enabled) && !hasStarted(row, now) && available > 0,
+      bookable: bookable(row, available, now),
     };
   };
 
@@ -245,7 +249,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         ...performance,
         available_seats: availableSeats,
-        bookable: performance.is_booking_enabled && !hasStarted(performance, now) && availableSeats > 0,
+        bookable: bookable(performance, availableSeats, now),
       };
     },
     cachedVenue(slug: string) {

@@ -27,15 +27,13 @@ interface AdminUser {
   username: string | null;
 }
 
-type PerformanceForDoor = PerformanceFacts;
-
 interface ReservationForDoor {
   id: number;
   reference: string;
   reservation_status: string;
   name: string;
   party_size: number;
-  performance: PerformanceForDoor | null;
+  performance: PerformanceFacts | null;
 }
 
 /** "Maria Rossi" -> "Maria R.": enough for the door, no more. */
@@ -142,7 +140,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Locks the reservation row (every scan of this ticket queues here) and reads it. */
-  const lockForDoor = async (trx: Knex, reservationId: number, performance: PerformanceForDoor | null): Promise<ReservationForDoor> => {
+  const lockForDoor = async (trx: Knex, reservationId: number, performance: PerformanceFacts | null): Promise<ReservationForDoor> => {
     const row = (await trx(t().reservations)
       .where('id', reservationId)
       .first('id', 'reference', 'reservation_status', 'name', 'party_size')

@@ -1,0 +1,77 @@
+/**
+ * `npm run develop` runs on SQLite, where the plugin's raw SQL takes its other branches: no
+ * data-modifying CTEs, a single connection, RETURNING through better-sqlite3. The booking and
+ * door flow on a throwaway SQLite file: confirm until sold out, check in, replay a scan by its
+ * idempotency key, refuse an invalid ticket twice, and keep the seat counter true.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import { testSecrets } from './support/app';
+
+const root = path.join(__dirname, '..');
+// config/database.ts resolves DATABASE_FILENAME from the app's root; .tmp/ is git-ignored.
+const filename = `.tmp/sqlite-test-${randomBytes(4).toString('hex')}.db`;
+let strapi: Core.Strapi;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    ...testSecrets,
+    NODE_ENV: 'test',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    DATABASE_CLIENT: 'sqlite',
+    DATABASE_FILENAME: filename,
+    BOOKING_SEED_DEMO: 'false',
+    BOOKING_SCHEDULED_JOBS: 'false',
+    BOOKING_PUBLIC_CACHE_SECONDS: '0',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: '1',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist') });
+  strapi.log.level = 'error';
+  await strapi.load();
+});
+
+afterAll(async () => {
+  await strapi?.plugin('booking').service('mailer').settle();
+  await strapi?.destroy();
+  // The next test file boots on PostgreSQL again (support/app sets its own DATABASE_CLIENT).
+  delete process.env.DATABASE_FILENAME;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(root, `${filename}${suffix}`), { force: true });
+});
+
+test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
+  const stamp = Date.now();
+  const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Prova', slug: `prova-${stamp}`, is_published: true } });
+  const venue = await strapi.db.query('plugin::booking.venue').create({ data: { name: 'Sala', slug: `sala-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
+  const perf = await strapi.db.query('plugin::booking.performance').create({
+    data: { starts_at: new Date(Date.now() + 3600_000), room_capacity: 2, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true, show: show.id, venue: venue.id },
+  });
+  const reservations = strapi.plugin('booking').service('reservations');
+  const pair = await reservations.createReservation({ performance: perf.documentId, name: 'Anna Bianchi', email: 'anna@example.it', party_size: 2 });
+  const single = await reservations.createReservation({ performance: perf.documentId, name: 'Carlo Neri', email: 'carlo@example.it', party_size: 1 });
+
+  const confirmed = await reservations.confirmReservation(pair.confirmationToken);
+  expect(confirmed).toMatchObject({ ok: true, availableSeats: 0 });
+  expect(await reservations.confirmReservation(single.confirmationToken)).toMatchObject({ ok: false, code: 'sold_out' });
+  expect(await reservations.confirmReservation(pair.confirmationToken)).toMatchObject({ ok: false, code: 'token_used' });
+
+  const staff = await strapi.db.query('admin::user').create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
+  const door = strapi.plugin('booking').service('check-in');
+  const scan = (text: string, idempotencyKey: string) =>
+    door.checkInTicket({ text, performance: perf.documentId, staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' }, idempotencyKey });
+  const first = await scan(confirmed.checkInToken, 'scan-1');
+  expect(first).toMatchObject({ result: 'ok', checked_in_by: 'Paolo R.', ticket: { party_size: 2, show_title: 'Prova', venue_name: 'Sala' } });
+  expect(await scan(confirmed.checkInToken, 'scan-1')).toEqual(first);
+  expect(await scan(confirmed.checkInToken, 'scan-2')).toMatchObject({ result: 'already_checked_in', checked_in_by: 'Paolo R.' });
+  const invalid = 'x'.repeat(43);
+  expect(await scan(invalid, 'scan-3')).toEqual({ result: 'invalid' });
+  expect(await scan(invalid, 'scan-3')).toEqual({ result: 'invalid' });
+
+  expect(await strapi.db.query('plugin::booking.check-in').count()).toBe(1);
+  expect(await strapi.db.query('plugin::booking.scan').count()).toBe(3);
+  expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);
+});
