@@ -14,6 +14,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     }
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
+    await getService(strapi, 'public-cache').ensureTriggers(trx);
     await getService(strapi, 'access').ensureDoorStaffRole();
     await getService(strapi, 'access').grantPublicRoutesOnce();
 
@@ -26,6 +27,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   await getService(strapi, 'rate-limit').init();
+  await getService(strapi, 'public-cache').start();
   if (getConfig(strapi).scheduledJobs) scheduleJobs(strapi);
 };
 

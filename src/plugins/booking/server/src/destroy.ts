@@ -9,6 +9,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
     strapi.cron.remove(HOUSEKEEPING_JOB);
   }
   await getService(strapi, 'mailer').settle();
+  await getService(strapi, 'public-cache').stop();
 };
 
 export default destroy;

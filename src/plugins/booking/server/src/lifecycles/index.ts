@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES, RESERVATION_TRANSITIONS, UID, type ReservationStatus } from '../constants';
 import { CAPACITY_FIELDS } from '../services/performances';
 import { getService } from '../utils/get-service';
+import { refuseLockedRelationChanges } from '../utils/relations';
 
 interface Event {
   params: { where?: Record<string, unknown>; data?: Record<string, unknown> };
@@ -28,10 +29,38 @@ const checkPartySize = (data: Record<string, unknown>) => {
 
 /**
  * Database lifecycles: they run for the Query Engine and the Document Service alike, so the
- * rules below hold whoever writes. (Raw knex bypasses them; the plugin's raw SQL only reads.)
+ * rules below hold whoever writes. Raw knex bypasses them: the confirmation's raw UPDATEs move a
+ * reservation only from pending to confirmed or expired, which the transitions allow.
  */
 export const registerLifecycles = (strapi: Core.Strapi) => {
   const performances = () => getService(strapi, 'performances');
+  const catalogueChanged = () => getService(strapi, 'public-cache').changed();
+
+  // What visitors see of shows, venues and performances: every committed write drops this
+  // instance's cached answers (other instances hear it from the database's triggers).
+  strapi.db.lifecycles.subscribe({
+    models: [UID.show, UID.venue, UID.performance],
+    afterCreate: catalogueChanged,
+    afterCreateMany: catalogueChanged,
+    afterUpdate: catalogueChanged,
+    afterUpdateMany: catalogueChanged,
+    afterDelete: catalogueChanged,
+    afterDeleteMany: catalogueChanged,
+  } as never);
+
+  // A reservation's links are fixed once made, from whichever side a write comes.
+  strapi.db.lifecycles.subscribe({
+    models: [UID.performance, UID.reservationToken, UID.checkIn],
+    async beforeUpdate(event: Event & { model: { uid: string } }) {
+      refuseLockedRelationChanges(event.model.uid, event.params.data);
+    },
+  } as never);
+  strapi.db.lifecycles.subscribe({
+    models: [UID.performance],
+    async beforeCreate(event: Event) {
+      refuseLockedRelationChanges(UID.performance, event.params.data);
+    },
+  } as never);
 
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
@@ -65,6 +94,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeUpdate(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
+      refuseLockedRelationChanges(UID.reservation, data);
       const to = data.reservation_status as ReservationStatus | undefined;
       if (to === undefined) return;
       const current = (await strapi.db.query(UID.reservation).findOne({

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
+import { changesRelation, refuseLockedRelationChanges } from '../utils/relations';
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
@@ -24,16 +25,6 @@ const sameValue = (a: unknown, b: unknown): boolean => {
   return String(a) === String(b);
 };
 
-/** A relation value that asks for a change ({ connect: [x] }, { set: [...] }, an id, ...). */
-const changesRelation = (value: unknown): boolean => {
-  if (value === undefined) return false;
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    return ['connect', 'disconnect', 'set'].some((k) => Array.isArray(v[k]) && (v[k] as unknown[]).length > 0);
-  }
-  return true;
-};
-
 /**
  * Document Service middleware: the Content Manager's way in. Editors read reservations and
  * check-ins; they may correct a visitor's contact details and cancel a reservation (through the
@@ -43,6 +34,11 @@ const changesRelation = (value: unknown): boolean => {
 export const registerDocumentRules = (strapi: Core.Strapi) => {
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
+    // A performance's reservations picker would move confirmed seats between performances.
+    if (ctx.uid === UID.performance) {
+      refuseLockedRelationChanges(UID.performance, (ctx.params as { data?: Record<string, unknown> }).data);
+      return next();
+    }
 
     if ((ctx.uid as string) === UID.outboxMessage || (ctx.uid as string) === UID.scan) {
       readOnly("Questi dati li scrive il sistema. / These records are written by the system.");
@@ -78,6 +74,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     }
 
     const data = { ...(params.data ?? {}) };
+    refuseLockedRelationChanges(UID.reservation, data);
     const refused = Object.keys(data).filter((field) => {
       if (EDITABLE_RESERVATION_FIELDS.has(field) || field === 'reservation_status') return false;
       if (RELATION_FIELDS.has(field)) return changesRelation(data[field]);

@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
-import { getConfig, getService } from '../utils/get-service';
-import { createMicroCache } from '../utils/micro-cache';
+import { getService } from '../utils/get-service';
 import { bookingTables } from '../utils/tables';
 import type { SeatCounts } from './availability';
+import { seatsTag } from './public-cache';
 import { hasStarted, type PerformanceRow } from './reservations';
 
 /** What the door and the ticket mail say of a performance (never sent to a public route). */
@@ -72,12 +72,19 @@ const VENUE_POPULATE = { select: ['name', 'slug', 'address', 'city'] } as const;
  */
 const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const availability = () => getService(strapi, 'availability');
-  let cache: ReturnType<typeof createMicroCache<unknown>> | null = null;
-  /** The public GETs go through a short cache (BOOKING_PUBLIC_CACHE_SECONDS); bookings never do. */
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    cache ??= createMicroCache<unknown>(getConfig(strapi).publicCacheSeconds * 1000);
-    return cache.get(key, load) as Promise<T>;
+  /**
+   * The public GETs go through a short cache (BOOKING_PUBLIC_CACHE_SECONDS), emptied on every
+   * instance when a change is committed (services/public-cache.ts); bookings never read it.
+   */
+  const cached = <T>(key: string, load: () => Promise<T>, tagsOf?: (value: T) => readonly string[]): Promise<T> =>
+    getService(strapi, 'public-cache').get(key, load, tagsOf);
+  /** The seat counters an answer was computed from, so that a change of seats drops it. */
+  const seatIds = new WeakMap<object, number[]>();
+  const withSeatIds = <T extends object>(value: T, ids: number[]): T => {
+    seatIds.set(value, ids);
+    return value;
   };
+  const seatTags = (value: object) => (seatIds.get(value) ?? []).map(seatsTag);
 
   /** Whether a visitor may book now: booking on, not started, a seat left. */
   const bookable = (performance: { is_booking_enabled: unknown; starts_at: string }, availableSeats: number, now: Date) =>
@@ -148,7 +155,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: { starts_at: 'asc' },
       })) as PerformanceRow[];
       const seats = await availability().forPerformances(performances.map((p) => p.id));
-      return {
+      return withSeatIds({
         documentId: row.documentId,
         title: row.title,
         slug: row.slug,
@@ -157,7 +164,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         poster_image: poster(row.poster_image),
         next_performance_at: performances[0] ? iso(performances[0].starts_at) : null,
         performances: performances.map((p) => toPublicPerformance(p, seats.get(p.id), now)),
-      };
+      }, performances.map((p) => p.id));
     },
 
     /** One performance of a published show, with its show and seats left. */
@@ -174,10 +181,10 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
       const seats = await availability().forPerformance(row.id);
-      return {
-        ...toPublicPerformance(row, seats ?? undefined, now),
-        show: { title: row.show.title, slug: row.show.slug },
-      };
+      return withSeatIds(
+        { ...toPublicPerformance(row, seats ?? undefined, now), show: { title: row.show.title, slug: row.show.slug } },
+        [row.id]
+      );
     },
 
     /** The public fields of a venue. */
@@ -198,10 +205,10 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       return cached(`shows:${page}:${pageSize}`, () => this.listShows(page, pageSize));
     },
     cachedShowBySlug(slug: string) {
-      return cached(`show:${slug}`, () => this.showBySlug(slug));
+      return cached(`show:${slug}`, () => this.showBySlug(slug), seatTags);
     },
     cachedPerformance(documentId: string) {
-      return cached(`performance:${documentId}`, () => this.performanceByDocumentId(documentId));
+      return cached(`performance:${documentId}`, () => this.performanceByDocumentId(documentId), seatTags);
     },
     /**
      * What the door and the ticket mail say of a performance (start, show, venue), from the short
@@ -245,7 +252,11 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
      * that the caller has just counted: the answer to a confirmation, which knows them exactly.
      */
     async performanceWithSeats(documentId: string, availableSeats: number, now = new Date()): Promise<PublicPerformance> {
-      const performance = await this.cachedPerformance(documentId).catch(() => this.performanceByDocumentId(documentId));
+      // Its own key, not tagged with the seats: a confirmation storm would otherwise empty it at
+      // every confirmation, and the seats it holds are replaced here anyway.
+      const performance = await cached(`performance-info:${documentId}`, () => this.performanceByDocumentId(documentId)).catch(() =>
+        this.performanceByDocumentId(documentId)
+      );
       return {
         ...performance,
         available_seats: availableSeats,

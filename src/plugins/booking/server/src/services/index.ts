@@ -5,6 +5,7 @@ import checkIn from './check-in';
 import demoData from './demo-data';
 import mailer from './mailer';
 import performances from './performances';
+import publicCache from './public-cache';
 import rateLimit from './rate-limit';
 import reservations from './reservations';
 import schema from './schema';
@@ -18,6 +19,7 @@ export default {
   'demo-data': demoData,
   mailer,
   performances,
+  'public-cache': publicCache,
   'rate-limit': rateLimit,
   reservations,
   schema,

@@ -133,6 +133,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const tokens = () => getService(strapi, 'tokens');
   const mailer = () => getService(strapi, 'mailer');
   const availability = () => getService(strapi, 'availability');
+  const publicCache = () => getService(strapi, 'public-cache');
 
   /**
    * Row locks are always taken reservation first, then performance (the confirmation changes its
@@ -336,6 +337,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
 
           onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
+          publicCache().changed(performance.id);
           return {
             ok: true as const,
             reservation: reservationFromRow({ ...reservationRow, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
@@ -377,6 +379,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
         const cancelled = await setStatus(reservation.id, 'confirmed', 'cancelled', { cancelled_at: now });
         await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
+        publicCache().changed(performanceId);
         await tokens().revokeAll(reservation.id, now);
         return { ok: true as const, reservation: cancelled, performance };
       });
@@ -409,6 +412,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         });
         if (reservation.reservation_status === 'confirmed' && performanceId !== null) {
           await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
+          publicCache().changed(performanceId);
         }
         await tokens().revokeAll(reservationId, now);
         return cancelled;

@@ -39,3 +39,62 @@ describe('createMicroCache', () => {
     expect(loads).toBe(2);
   });
 });
+
+describe('createMicroCache: eviction and invalidation', () => {
+  test('the least recently used answer goes first, so a page still read survives a walk through other keys', async () => {
+    const cache = createMicroCache<string>(60_000, { maxEntries: 2 });
+    let loads = 0;
+    const load = (value: string) => async () => {
+      loads += 1;
+      return value;
+    };
+    await cache.get('popular', load('p'));
+    await cache.get('a', load('a'));
+    await cache.get('popular', load('p')); // read again: now the most recent
+    await cache.get('b', load('b')); // evicts 'a', not 'popular'
+    expect(loads).toBe(3);
+    await cache.get('popular', load('p'));
+    expect(loads).toBe(3);
+    await cache.get('a', load('a'));
+    expect(loads).toBe(4);
+  });
+
+  test('not-found answers have a cache of their own: a flood of made-up keys evicts no real page', async () => {
+    const cache = createMicroCache<string>(60_000, { maxEntries: 2, maxNotFound: 2 });
+    let loads = 0;
+    await cache.get('real', async () => {
+      loads += 1;
+      return 'page';
+    });
+    const notFound = Object.assign(new Error('nope'), { name: 'NotFoundError' });
+    for (let i = 0; i < 50; i += 1) {
+      await cache.get(`made-up-${i}`, () => Promise.reject(notFound)).catch(() => undefined);
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('real', async () => 'reloaded')).toBe('page');
+    expect(loads).toBe(1);
+    expect(cache.size).toBe(3);
+  });
+
+  test('invalidate(tag) drops only the answers with that tag; invalidate() drops all', async () => {
+    const cache = createMicroCache<{ seats: number[] }>(60_000);
+    const tagsOf = (value: { seats: number[] }) => value.seats.map((id) => `seats:${id}`);
+    await cache.get('show', async () => ({ seats: [1, 2] }), tagsOf);
+    await cache.get('p3', async () => ({ seats: [3] }), tagsOf);
+    cache.invalidate('seats:2');
+    expect(await cache.get('show', async () => ({ seats: [9] }), tagsOf)).toEqual({ seats: [9] });
+    expect(await cache.get('p3', async () => ({ seats: [0] }), tagsOf)).toEqual({ seats: [3] });
+    cache.invalidate();
+    expect(await cache.get('p3', async () => ({ seats: [0] }), tagsOf)).toEqual({ seats: [0] });
+  });
+
+  test('a load in flight when a change is announced is answered but not kept', async () => {
+    const cache = createMicroCache<string>(60_000);
+    let release: (value: string) => void = () => undefined;
+    const first = cache.get('k', () => new Promise<string>((resolve) => (release = resolve)));
+    cache.invalidate('seats:1');
+    release('read before the change');
+    expect(await first).toBe('read before the change');
+    expect(await cache.get('k', async () => 'fresh')).toBe('fresh');
+  });
+});

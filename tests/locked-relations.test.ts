@@ -1,0 +1,191 @@
+/**
+ * A reservation's links (its performance, its tokens, its check-in) cannot be changed from
+ * either side of the relation, through the Content Manager API or the Query Engine: moving a
+ * confirmed reservation to another performance would leave its seats counted on the old one and
+ * let the new one be overbooked. Each refused edit changes nothing: counters, recount(), links,
+ * tickets.
+ */
+import request from 'supertest';
+import { startApp, type TestApp } from './support/app';
+import { createAdmin } from './support/admin';
+import { confirmedReservation, createPerformance, type PerformanceFixture } from './support/factories';
+
+const UID = {
+  performance: 'plugin::booking.performance',
+  reservation: 'plugin::booking.reservation',
+  token: 'plugin::booking.reservation-token',
+  checkIn: 'plugin::booking.check-in',
+} as const;
+const cm = (uid: string, documentId: string) => `/content-manager/collection-types/${uid}/${documentId}`;
+
+let app: TestApp;
+let token: string;
+let from: PerformanceFixture;
+let to: PerformanceFixture;
+let reservation: { id: number; documentId: string };
+let checkInDocumentId: string;
+
+const put = (uid: string, documentId: string, data: Record<string, unknown>) =>
+  request(app.strapi.server.httpServer).put(cm(uid, documentId)).set('Authorization', `Bearer ${token}`).send(data);
+
+/** Everything a moved reservation would change: the seat counters, the links, the tokens. */
+const snapshot = async () => {
+  const availability = app.strapi.plugin('booking').service('availability');
+  const seats = await availability.forPerformances([from.id, to.id]);
+  const row = (await app.strapi.db.query(UID.reservation).findOne({
+    where: { id: reservation.id },
+    populate: { performance: { select: ['id'] }, tokens: { select: ['token_hash', 'purpose', 'used_at'] }, check_in: { select: ['id'] } },
+  })) as {
+    reservation_status: string;
+    performance: { id: number } | null;
+    tokens: Array<{ token_hash: string }>;
+    check_in: { id: number } | null;
+  };
+  return {
+    confirmedFrom: seats.get(from.id).confirmedSeats as number,
+    confirmedTo: seats.get(to.id).confirmedSeats as number,
+    status: row.reservation_status,
+    performance: row.performance?.id ?? null,
+    tokens: row.tokens.map((t) => t.token_hash).sort(),
+    checkIn: row.check_in?.id ?? null,
+  };
+};
+
+beforeAll(async () => {
+  app = await startApp({ env: { BOOKING_SCHEDULED_JOBS: 'false' } });
+  token = (await createAdmin(app.strapi)).token;
+  from = await createPerformance(app.strapi, { room_capacity: 10, startsInHours: 1 });
+  to = await createPerformance(app.strapi, { room_capacity: 1 });
+  const confirmed = await confirmedReservation(app.strapi, from.documentId, 1);
+  reservation = { id: confirmed.reservation.id, documentId: confirmed.reservation.documentId };
+  // Checked in at the door, so the check-in side has a link to try as well.
+  const staff = await createAdmin(app.strapi);
+  const scan = await request(app.strapi.server.httpServer)
+    .post('/booking/check-ins')
+    .set('Authorization', `Bearer ${staff.token}`)
+    .send({ token: confirmed.checkInToken });
+  expect(scan.body.data.result).toBe('ok');
+  const checkIn = (await app.strapi.db.query(UID.checkIn).findOne({ where: { reservation: { id: reservation.id } } })) as {
+    documentId: string;
+  };
+  checkInDocumentId = checkIn.documentId;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('a reservation keeps its links, whichever side an edit comes from', () => {
+  let before: Awaited<ReturnType<typeof snapshot>>;
+  beforeAll(async () => {
+    before = await snapshot();
+    expect(before).toMatchObject({ confirmedFrom: 1, confirmedTo: 0, status: 'confirmed', performance: from.id });
+    expect(before.tokens).toHaveLength(3); // confirmation, check-in, cancellation
+    expect(before.checkIn).not.toBeNull();
+  });
+
+  const expectRefusedAndUnchanged = async (res: request.Response, field: string) => {
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.code).toBe('read_only');
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path[0])).toContain(field);
+    expect(res.body.error.message).toMatch(/prenotazione.*reservation/s);
+    expect(await snapshot()).toEqual(before);
+    expect([...(await app.strapi.plugin('booking').service('availability').recount()).entries()]).toEqual([]);
+  };
+
+  const reservationRef = () => ({ documentId: reservation.documentId });
+
+  test.each([
+    ['connect', () => ({ connect: [reservationRef()] }), () => to.documentId],
+    ['disconnect', () => ({ disconnect: [reservationRef()] }), () => from.documentId],
+    ['set (to another)', () => ({ set: [reservationRef()] }), () => to.documentId],
+    ['set (emptied)', () => ({ set: [] }), () => from.documentId],
+  ])("the performance's reservations: %s is refused", async (_name, value, performance) => {
+    await expectRefusedAndUnchanged(await put(UID.performance, performance(), { reservations: value() }), 'reservations');
+  });
+
+  test.each([
+    ['connect', () => ({ connect: [{ documentId: to.documentId }] })],
+    ['disconnect', () => ({ disconnect: [{ documentId: from.documentId }] })],
+    ['set', () => ({ set: [{ documentId: to.documentId }] })],
+  ])("the reservation's performance: %s is refused", async (_name, value) => {
+    await expectRefusedAndUnchanged(await put(UID.reservation, reservation.documentId, { performance: value() }), 'performance');
+  });
+
+  test.each(['connect', 'disconnect', 'set'])("the reservation's tokens and check-in: %s is refused", async (op) => {
+    const tokenRow = (await app.strapi.db.query(UID.token).findOne({ where: { reservation: { id: reservation.id } } })) as {
+      documentId: string;
+    };
+    const refs = (documentId: string) => (op === 'set' ? { set: [] } : { [op]: [{ documentId }] });
+    await expectRefusedAndUnchanged(await put(UID.reservation, reservation.documentId, { tokens: refs(tokenRow.documentId) }), 'tokens');
+    await expectRefusedAndUnchanged(await put(UID.reservation, reservation.documentId, { check_in: refs(checkInDocumentId) }), 'check_in');
+  });
+
+  test.each(['connect', 'disconnect', 'set'])("a token's or a check-in's reservation: %s is refused", async (op) => {
+    const other = await confirmedReservation(app.strapi, to.documentId, 1).catch(() => null);
+    const target = other ? other.reservation.documentId : reservation.documentId;
+    const tokenRow = (await app.strapi.db.query(UID.token).findOne({ where: { reservation: { id: reservation.id } } })) as {
+      documentId: string;
+    };
+    const value = op === 'set' ? { set: [{ documentId: target }] } : { [op]: [{ documentId: op === 'connect' ? target : reservation.documentId }] };
+    try {
+      for (const [uid, documentId] of [
+        [UID.token, tokenRow.documentId],
+        [UID.checkIn, checkInDocumentId],
+      ] as const) {
+        const res = await put(uid, documentId, { reservation: value });
+        // 403 where the type is not in the Content Manager at all (tokens), else 400 read_only.
+        expect([400, 403]).toContain(res.status);
+        if (res.status === 400) expect(res.body.error.details.code).toBe('read_only');
+        expect((await snapshot()).performance).toBe(from.id);
+      }
+    } finally {
+      // Cancel the extra reservation again so that the other tests' snapshot holds.
+      if (other) await app.strapi.plugin('booking').service('reservations').cancelByStaff(other.reservation.id);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test('the Query Engine path refuses the same moves', async () => {
+    await expect(
+      app.strapi.db.query(UID.performance).update({ where: { id: to.id }, data: { reservations: { connect: [reservation.id] } } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    await expect(
+      app.strapi.db.query(UID.reservation).update({ where: { id: reservation.id }, data: { performance: to.id } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    const tokenRow = (await app.strapi.db.query(UID.token).findOne({ where: { reservation: { id: reservation.id } } })) as {
+      id: number;
+    };
+    await expect(
+      app.strapi.db.query(UID.token).update({ where: { id: tokenRow.id }, data: { reservation: null } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  test('a relation left alone, as the Content Manager sends it, is no change: contact details still save', async () => {
+    const res = await put(UID.reservation, reservation.documentId, {
+      phone: '+39 051 000000',
+      performance: { connect: [], disconnect: [] },
+    });
+    expect(res.status).toBe(200);
+    const res2 = await put(UID.performance, from.documentId, { additional_seats: 1, reservations: { connect: [], disconnect: [] } });
+    expect(res2.status).toBe(200);
+    const after = await snapshot();
+    expect(after).toEqual(before);
+  });
+
+  test('the edit views offer no picker for the reservations of a performance or the tokens of a reservation', async () => {
+    const layout = async (uid: string) => {
+      const res = await request(app.strapi.server.httpServer)
+        .get(`/content-manager/content-types/${uid}/configuration`)
+        .set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      return (res.body.data.contentType.layouts.edit as Array<Array<{ name: string }>>).flat().map((f) => f.name);
+    };
+    const performanceFields = await layout(UID.performance);
+    expect(performanceFields).toContain('starts_at');
+    expect(performanceFields).not.toContain('reservations');
+    const reservationFields = await layout(UID.reservation);
+    expect(reservationFields).toContain('name');
+    expect(reservationFields).not.toContain('tokens');
+  });
+});
