@@ -78,8 +78,9 @@ describe('performance capacity rules through the Content Manager', () => {
       .send({ room_capacity: 10, manually_occupied_seats: 4 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.code).toBe('capacity_below_confirmed');
-    expect(res.body.error.message).toContain('7 are already confirmed');
+    // No preference and no Accept-Language: Italian, the company's language; one language only.
     expect(res.body.error.message).toContain('7 sono già confermati');
+    expect(res.body.error.message).not.toContain('already confirmed');
     expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path[0]).sort()).toEqual([
       'manually_occupied_seats',
       'room_capacity',

@@ -159,3 +159,31 @@ describe('no button for what the server refuses', () => {
     expect(await app.strapi.db.query(RESERVATION).count({ where: { id: reservation.id } })).toBe(1);
   });
 });
+
+describe("server messages in the editor's language", () => {
+  const lowerCapacity = async (authToken: string, language?: string) => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    await confirmedReservation(app.strapi, perf.documentId, 5);
+    const put = http().put(`/content-manager/collection-types/${PERFORMANCE}/${perf.documentId}`).set('Authorization', `Bearer ${authToken}`);
+    const res = await (language ? put.set('Accept-Language', language) : put).send({ room_capacity: 2 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.code).toBe('capacity_below_confirmed');
+    return res.body.error.message as string;
+  };
+
+  test('Accept-Language picks English or Italian, never both in one string', async () => {
+    const english = await lowerCapacity(token, 'en-GB,en;q=0.9');
+    expect(english).toContain('5 are already confirmed');
+    expect(english).not.toContain('confermati');
+    const italian = await lowerCapacity(token, 'fr-FR, it;q=0.8, en;q=0.5');
+    expect(italian).toContain('5 sono già confermati');
+    expect(italian).not.toContain('confirmed');
+  });
+
+  test("the admin user's own language wins over the browser's", async () => {
+    const editor = await createAdmin(app.strapi, { firstname: 'Jane' });
+    await app.strapi.db.query('admin::user').update({ where: { id: editor.id }, data: { preferedLanguage: 'en' } });
+    const message = await lowerCapacity(editor.token, 'it-IT');
+    expect(message).toContain('already confirmed');
+  });
+});
