@@ -78,8 +78,9 @@ describe('performance capacity rules through the Content Manager', () => {
       .send({ room_capacity: 10, manually_occupied_seats: 4 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.code).toBe('capacity_below_confirmed');
-    expect(res.body.error.message).toContain('7 are already confirmed');
+    // No preference and no Accept-Language: Italian, the company's language; one language only.
     expect(res.body.error.message).toContain('7 sono già confermati');
+    expect(res.body.error.message).not.toContain('already confirmed');
     expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path[0]).sort()).toEqual([
       'manually_occupied_seats',
       'room_capacity',
@@ -196,7 +197,8 @@ describe('reservations and check-ins in the Content Manager', () => {
         party_size: 1,
         language: 'it',
       });
-    expect(createReservation.status).toBe(400);
+    // No admin role holds these Content Manager actions (auth/editor-permissions.ts): 403.
+    expect(createReservation.status).toBe(403);
     expect(await app.strapi.db.query(RESERVATION).count()).toBe(reservationsBefore);
 
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 1);
@@ -208,9 +210,12 @@ describe('reservations and check-ins in the Content Manager', () => {
         checked_in_at: new Date().toISOString(),
         source: 'manual',
       });
-    expect(forged.status).toBe(400);
-    expect(forged.body.error.details.code).toBe('read_only');
+    expect(forged.status).toBe(403);
     expect(await app.strapi.db.query(CHECK_IN).count()).toBe(0);
+    // Past the Content Manager, the document rules refuse the same write with read_only.
+    await expect(
+      app.strapi.documents(CHECK_IN as never).create({ data: { checked_in_at: new Date().toISOString() } as never })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
   });
 
   test('token hashes never reach the Content Manager: the token type is hidden and private', async () => {

@@ -1,6 +1,8 @@
 import { PERMISSIONS } from './api';
 import { PluginIcon } from './components/PluginIcon';
 import { PLUGIN_ID } from './pluginId';
+import { extendContentManager } from './content-manager';
+import { contentManagerMessages } from './translations/content-manager';
 
 type TranslationModule = { default: Record<string, string> };
 
@@ -10,6 +12,8 @@ const prefixed = (messages: Record<string, string>) =>
 interface AdminApp {
   registerPlugin(plugin: { id: string; name: string }): void;
   addMenuLink(link: Record<string, unknown>): void;
+  getPlugin(id: string): { apis: Record<string, (arg: unknown) => void> } | undefined;
+  registerHook(name: string, fn: (...args: never[]) => unknown): void;
 }
 
 export default {
@@ -25,12 +29,17 @@ export default {
     app.registerPlugin({ id: PLUGIN_ID, name: 'Booking' });
   },
 
+  bootstrap(app: AdminApp) {
+    extendContentManager(app);
+  },
+
   async registerTrads({ locales }: { locales: string[] }) {
     return Promise.all(
       locales.map(async (locale) => {
         try {
           const { default: data } = (await import(`./translations/${locale}.json`)) as TranslationModule;
-          return { data: prefixed(data), locale };
+          // The Content Manager's own keys (field labels, hints, enumeration values) are not prefixed.
+          return { data: { ...prefixed(data), ...contentManagerMessages(locale) }, locale };
         } catch {
           return { data: {}, locale };
         }

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { registerLifecycles } from './lifecycles';
+import { registerLabelLifecycles } from './lifecycles/labels';
 import { getConfig, getService } from './utils/get-service';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
@@ -7,6 +8,7 @@ const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
+  registerLabelLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     if (strapi.db.dialect.client === 'postgres') {
@@ -26,6 +28,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     }
   });
 
+  // After the seed: rows from before labels existed, or written by raw SQL, get theirs.
+  await getService(strapi, 'labels').backfill();
+  await getService(strapi, 'editor-views').apply();
   await getService(strapi, 'rate-limit').init();
   await getService(strapi, 'public-cache').start();
   if (getConfig(strapi).scheduledJobs) scheduleJobs(strapi);

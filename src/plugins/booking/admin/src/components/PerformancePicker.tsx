@@ -19,7 +19,9 @@ export const useDoorPerformances = () => {
     get<{ data: DoorPerformance[] }>(API.doorPerformances)
       .then(({ data }) => {
         setPerformances(data.data);
-        const open = data.data.find((p) => p.check_in_open) ?? data.data[0];
+        // A link from a performance's edit view names it (?performance=documentId).
+        const asked = new URLSearchParams(window.location.search).get('performance');
+        const open = data.data.find((p) => p.documentId === asked) ?? data.data.find((p) => p.check_in_open) ?? data.data[0];
         if (open) setPerformance(open.documentId);
       })
       .catch(() => setFailed(true));

@@ -52,13 +52,13 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
   strapi.db.lifecycles.subscribe({
     models: [UID.performance, UID.reservationToken, UID.checkIn],
     async beforeUpdate(event: Event & { model: { uid: string } }) {
-      refuseLockedRelationChanges(event.model.uid, event.params.data);
+      refuseLockedRelationChanges(strapi, event.model.uid, event.params.data);
     },
   } as never);
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
     async beforeCreate(event: Event) {
-      refuseLockedRelationChanges(UID.performance, event.params.data);
+      refuseLockedRelationChanges(strapi, UID.performance, event.params.data);
     },
   } as never);
 
@@ -94,7 +94,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeUpdate(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
-      refuseLockedRelationChanges(UID.reservation, data);
+      refuseLockedRelationChanges(strapi, UID.reservation, data);
       const to = data.reservation_status as ReservationStatus | undefined;
       if (to === undefined) return;
       const current = (await strapi.db.query(UID.reservation).findOne({

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
+import { oneLanguage } from '../utils/editor-language';
 import { changesRelation, refuseLockedRelationChanges } from '../utils/relations';
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
@@ -11,8 +12,11 @@ const EDITABLE_RESERVATION_FIELDS = new Set(['name', 'email', 'phone', 'notes'])
 /** Fields the Content Manager sends back unchanged with every save; compared, never written. */
 const RELATION_FIELDS = new Set(['performance', 'tokens', 'check_in']);
 
+/** The app the rules were registered on: messages go out in its editor's language. */
+let app: Core.Strapi | null = null;
+
 const readOnly = (message: string): never => {
-  throw new errors.ValidationError(message, { code: ERROR_CODES.readOnly });
+  throw new errors.ValidationError(oneLanguage(app, message), { code: ERROR_CODES.readOnly });
 };
 
 const sameValue = (a: unknown, b: unknown): boolean => {
@@ -32,11 +36,12 @@ const sameValue = (a: unknown, b: unknown): boolean => {
  * a confirmation token does) or makes a check-in (only the scanner does).
  */
 export const registerDocumentRules = (strapi: Core.Strapi) => {
+  app = strapi;
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
     // A performance's reservations picker would move confirmed seats between performances.
     if (ctx.uid === UID.performance) {
-      refuseLockedRelationChanges(UID.performance, (ctx.params as { data?: Record<string, unknown> }).data);
+      refuseLockedRelationChanges(strapi, UID.performance, (ctx.params as { data?: Record<string, unknown> }).data);
       return next();
     }
 
@@ -74,7 +79,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     }
 
     const data = { ...(params.data ?? {}) };
-    refuseLockedRelationChanges(UID.reservation, data);
+    refuseLockedRelationChanges(strapi, UID.reservation, data);
     const refused = Object.keys(data).filter((field) => {
       if (EDITABLE_RESERVATION_FIELDS.has(field) || field === 'reservation_status') return false;
       if (RELATION_FIELDS.has(field)) return changesRelation(data[field]);
@@ -83,7 +88,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     });
     if (refused.length > 0) {
       throw new errors.ValidationError(
-        `Di una prenotazione si possono cambiare solo i recapiti, o annullarla. / Only a reservation's contact details can be changed, or it can be cancelled.`,
+        oneLanguage(strapi, `Di una prenotazione si possono cambiare solo i recapiti, o annullarla. / Only a reservation's contact details can be changed, or it can be cancelled.`),
         {
           code: ERROR_CODES.readOnly,
           errors: refused.map((field) => ({ path: [field], message: 'read-only', name: 'ValidationError' })),
@@ -99,8 +104,8 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     if (target === undefined || target === current.reservation_status) return next();
     if (target !== 'cancelled') {
       throw new errors.ValidationError(
-        `Dal pannello si può solo annullare una prenotazione: la conferma arriva dal link inviato al visitatore. / ` +
-          `From the admin panel a reservation can only be cancelled: confirmation comes from the link sent to the visitor.`,
+        oneLanguage(strapi, `Dal pannello si può solo annullare una prenotazione: la conferma arriva dal link inviato al visitatore. / ` +
+          `From the admin panel a reservation can only be cancelled: confirmation comes from the link sent to the visitor.`),
         {
           code: ERROR_CODES.forbiddenTransition,
           errors: [{ path: ['reservation_status'], message: 'only cancelled', name: 'ValidationError' }],

@@ -5,6 +5,7 @@ import { getConfig, getService } from '../utils/get-service';
 import { insertWithLinks, systemColumns } from '../utils/rows';
 import { bookingTables } from '../utils/tables';
 import { hashToken } from './tokens';
+import { doorLabel } from './labels';
 import { extractToken } from './tokens';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 import type { PerformanceFacts } from './catalogue';
@@ -101,6 +102,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
       tables.scans,
       {
         ...systemColumns(now),
+        label: doorLabel(reservation?.reference, now, getConfig(strapi).timezone),
         result: answer.result,
         scanned_at: now,
         source: request.source ?? 'qr_scan',
@@ -211,7 +213,7 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (now.getTime() > startsAt + config.checkInClosesMinutesAfter * 60_000) return { result: 'too_late', ticket };
 
         // The unique index on the reservation's link is the last word if two scans ever got past the lock.
-        await insertWithLinks(trx, postgres(), tables.checkIns, { ...systemColumns(now), checked_in_at: now, source: request.source ?? 'qr_scan' }, [
+        await insertWithLinks(trx, postgres(), tables.checkIns, { ...systemColumns(now), label: doorLabel(reservation.reference, now, config.timezone), checked_in_at: now, source: request.source ?? 'qr_scan' }, [
           { table: tables.checkInReservation.table, from: tables.checkInReservation.checkIn, to: tables.checkInReservation.reservation, target: reservation.id },
           { ...tables.checkInStaff, target: request.staff.id },
         ]);

@@ -3,6 +3,8 @@ import availability from './availability';
 import catalogue from './catalogue';
 import checkIn from './check-in';
 import demoData from './demo-data';
+import editorViews from './editor-views';
+import labels from './labels';
 import mailer from './mailer';
 import performances from './performances';
 import publicCache from './public-cache';
@@ -17,6 +19,8 @@ export default {
   catalogue,
   'check-in': checkIn,
   'demo-data': demoData,
+  'editor-views': editorViews,
+  labels,
   mailer,
   performances,
   'public-cache': publicCache,

@@ -5,6 +5,7 @@ import { insertedId, systemColumns } from '../utils/rows';
 import { UID, type Language, type MailKind } from '../constants';
 import { qrPng } from '../mail/qr';
 import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
+import { outboxLabel } from './labels';
 import { getConfig, getService } from '../utils/get-service';
 
 /** Raw tokens a caller holds right after issuing them; absent on a retry, which issues new ones. */
@@ -155,7 +156,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Records a mail owed for a reservation; call inside the transaction that makes it owed. */
     async enqueue(kind: MailKind, reservationId: number, now = new Date()): Promise<number> {
       const row = (await strapi.db.query(UID.outboxMessage).create({
-        data: { kind, reservation: reservationId, delivery_status: 'queued', attempts: 0, next_attempt_at: now },
+        data: { label: outboxLabel(kind, null, 'queued'), kind, reservation: reservationId, delivery_status: 'queued', attempts: 0, next_attempt_at: now },
       })) as { id: number };
       return row.id;
     },
@@ -165,7 +166,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const t = bookingTables(strapi);
       const id = insertedId(
         await trx(t.outbox)
-          .insert({ ...systemColumns(now), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
           .returning('id')
       );
       await trx(t.outboxReservation.table).insert({
@@ -196,8 +197,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!loaded) return 'skipped';
       const { message, reservation } = loaded;
       // One UPDATE each (updateMany), where the Query Engine's update would read the row around it.
+      // The label the Content Manager lists it by follows its state; the reference is known by now.
       const settle = (data: Record<string, unknown>) =>
-        strapi.db.query(UID.outboxMessage).updateMany({ where: { id: messageId }, data: { ...data, updatedAt: new Date() } });
+        strapi.db.query(UID.outboxMessage).updateMany({
+          where: { id: messageId },
+          data: { ...data, label: outboxLabel(message.kind, reservation?.reference, String(data.delivery_status)), updatedAt: new Date() },
+        });
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
         mail = reservation ? await compose(message.kind, reservation, fresh) : null;

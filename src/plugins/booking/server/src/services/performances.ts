@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
+import { say } from '../utils/editor-language';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -32,8 +33,7 @@ const pick = (data: Record<string, unknown>, current: Partial<Capacity>, field: 
 /**
  * The capacity rules of a performance, applied by database lifecycles so that they hold on every
  * write path: the Content Manager (through the Document Service), its API, and plugin code using
- * the Query Engine. Messages are in Italian and English: the server does not know the editor's
- * language.
+ * the Query Engine. Messages are in the editor's language (utils/editor-language.ts).
  */
 const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Refuses negative or non-integer capacities and more manually occupied seats than seats. */
@@ -41,7 +41,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const problems: FieldError[] = [];
     for (const field of CAPACITY_FIELDS) {
       if (!Number.isInteger(capacity[field]) || capacity[field] < 0) {
-        problems.push(fieldError(field, `Dev'essere un numero intero non negativo. / Must be a whole number, not negative.`));
+        problems.push(fieldError(field, say(strapi, `Dev'essere un numero intero non negativo.`, `Must be a whole number, not negative.`)));
       }
     }
     if (problems.length > 0) refuse(ERROR_CODES.capacityInvalid, problems);
@@ -50,8 +50,11 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
       refuse(ERROR_CODES.capacityInvalid, [
         fieldError(
           'manually_occupied_seats',
-          `I posti occupati manualmente (${capacity.manually_occupied_seats}) superano i posti della sala più quelli aggiuntivi (${seats}). / ` +
+          say(
+            strapi,
+            `I posti occupati manualmente (${capacity.manually_occupied_seats}) superano i posti della sala più quelli aggiuntivi (${seats}).`,
             `Manually occupied seats (${capacity.manually_occupied_seats}) exceed room capacity plus additional seats (${seats}).`
+          )
         ),
       ]);
     }
@@ -93,11 +96,13 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
       const bookable = next.room_capacity + next.additional_seats - next.manually_occupied_seats;
       if (bookable < confirmed) {
         const changed = CAPACITY_FIELDS.filter((field) => next[field] !== current[field]);
-        const message =
+        const message = say(
+          strapi,
           `Questa modifica lascerebbe ${bookable} posti, ma ${confirmed} sono già confermati: ` +
-          `aumenta i posti o annulla prima delle prenotazioni. / ` +
+            `aumenta i posti o annulla prima delle prenotazioni.`,
           `This change would leave ${bookable} seats, but ${confirmed} are already confirmed: ` +
-          `add seats or cancel reservations first.`;
+            `add seats or cancel reservations first.`
+        );
         refuse(
           ERROR_CODES.capacityBelowConfirmed,
           (changed.length > 0 ? changed : ['room_capacity' as const]).map((field) => fieldError(field, message))
@@ -115,8 +120,11 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const seats = await getService(strapi, 'availability').forPerformance(current.id);
     if (seats && seats.confirmedSeats > 0) {
       throw new errors.ValidationError(
-        `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni. / ` +
-          `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`,
+        say(
+          strapi,
+          `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni.`,
+          `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`
+        ),
         { code: ERROR_CODES.capacityBelowConfirmed }
       );
     }

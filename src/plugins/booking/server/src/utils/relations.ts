@@ -1,5 +1,7 @@
+import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
+import { oneLanguage } from './editor-language';
 
 /**
  * The relations of a reservation that nobody may change, from either side: moving a reservation
@@ -33,14 +35,20 @@ export const changesRelation = (value: unknown): boolean => {
 export const lockedRelationChanges = (uid: string, data: Record<string, unknown> | undefined): string[] =>
   (LOCKED_RELATIONS[uid] ?? []).filter((field) => changesRelation(data?.[field]));
 
-/** Refuses a write that would change a locked relation, naming each field; changes nothing. */
-export const refuseLockedRelationChanges = (uid: string, data: Record<string, unknown> | undefined) => {
+/**
+ * Refuses a write that would change a locked relation, naming each field, in the editor's
+ * language; changes nothing.
+ */
+export const refuseLockedRelationChanges = (strapi: Core.Strapi, uid: string, data: Record<string, unknown> | undefined) => {
   const fields = lockedRelationChanges(uid, data);
   if (fields.length === 0) return;
   throw new errors.ValidationError(
-    'I collegamenti di una prenotazione (spettacolo, codici, ingresso) non si possono cambiare: per spostare ' +
+    oneLanguage(
+      strapi,
+      'I collegamenti di una prenotazione (spettacolo, codici, ingresso) non si possono cambiare: per spostare ' +
       'un visitatore, annulla la prenotazione e fanne una nuova. / A reservation\'s links (performance, tokens, ' +
-      'check-in) cannot be changed: to move a visitor, cancel the reservation and book again.',
+      'check-in) cannot be changed: to move a visitor, cancel the reservation and book again.'
+    ),
     {
       code: ERROR_CODES.readOnly,
       errors: fields.map((field) => ({ path: [field], message: 'read-only', name: 'ValidationError' })),

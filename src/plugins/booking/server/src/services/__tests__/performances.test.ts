@@ -28,7 +28,7 @@ describe('checkCapacityShape', () => {
     );
   });
 
-  test('refuses more manually occupied seats than room plus additional seats', () => {
-    expect(() => service.checkCapacityShape(capacity(80, 10, 91))).toThrow(/exceed room capacity plus additional seats \(90\)/);
+  test('refuses more manually occupied seats than room plus additional seats, in Italian outside a request', () => {
+    expect(() => service.checkCapacityShape(capacity(80, 10, 91))).toThrow(/superano i posti della sala più quelli aggiuntivi \(90\)/);
   });
 });

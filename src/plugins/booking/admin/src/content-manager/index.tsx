@@ -1,0 +1,103 @@
+import * as React from 'react';
+import { FormattedMessage } from 'react-intl';
+import { PerformanceSeats } from './PerformanceSeatsPanel';
+import { SeatsFreeCell } from './SeatsFreeCell';
+import { CancelReservationAction } from './CancelReservationAction';
+import { MODEL } from './constants';
+import { getTranslation } from '../utils';
+
+/** The Content Manager's hook names (its constants/hooks, not exported). */
+const HOOKS = {
+  injectColumn: 'Admin/CM/pages/ListView/inject-column-in-table',
+  mutateEditLayout: 'Admin/CM/pages/EditView/mutate-edit-view-layout',
+};
+
+interface Field {
+  name: string;
+  hint?: React.ReactNode;
+  attribute?: { type: string };
+  [key: string]: unknown;
+}
+interface Header extends Field {
+  cellFormatter?: (row: Record<string, unknown>) => React.ReactNode;
+}
+interface AdminApp {
+  getPlugin(id: string): { apis: Record<string, (arg: unknown) => void> } | undefined;
+  registerHook(name: string, fn: (...args: never[]) => unknown): void;
+}
+
+/** The list's model, read from the route: the column hook is not told which type it lists. */
+const listedModel = () => decodeURIComponent(window.location.pathname).match(/collection-types\/([^/?]+)/)?.[1] ?? '';
+
+/** An enumeration value in the editor's language: the keys are the values, as Strapi's own selects use. */
+const enumCell = (name: string) => (row: Record<string, unknown>) => {
+  const value = row[name];
+  if (value === null || value === undefined || value === '') return '-';
+  return <FormattedMessage id={String(value)} defaultMessage={String(value)} />;
+};
+
+const seatsColumn: Header = {
+  name: 'booking_seats_free',
+  attribute: { type: 'custom' },
+  label: { id: getTranslation('cm.column.seatsFree'), defaultMessage: 'Seats free' },
+  searchable: false,
+  sortable: false,
+  cellFormatter: (row) => <SeatsFreeCell documentId={String(row.documentId)} />,
+};
+
+/**
+ * The booking plugin's part of the Content Manager: the seats panel on a performance, the
+ * cancellation of a reservation, translated hints and enumeration values, the seats column.
+ */
+export const extendContentManager = (app: AdminApp) => {
+  const cm = app.getPlugin('content-manager');
+  if (!cm) return;
+
+  cm.apis.addEditViewSidePanel([
+    Object.assign(
+      ({ model, documentId }: { model: string; documentId?: string }) =>
+        model === MODEL.performance && documentId
+          ? {
+              title: <FormattedMessage id={getTranslation('cm.seats.title')} defaultMessage="Seats" />,
+              content: <PerformanceSeats documentId={documentId} />,
+            }
+          : null,
+      { type: 'booking-performance-seats' }
+    ),
+  ]);
+  cm.apis.addDocumentAction([CancelReservationAction]);
+
+  // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.
+  app.registerHook(HOOKS.mutateEditLayout, ((args: { layout: { layout: Field[][][]; settings?: { uid?: string } }; query: unknown }) => {
+    const model = listedModel();
+    if (!model.startsWith('plugin::booking.')) return args;
+    const layout = args.layout.layout.map((panel) =>
+      panel.map((row) =>
+        row.map((field) =>
+          field.hint
+            ? {
+                ...field,
+                hint: (
+                  <FormattedMessage
+                    id={`content-manager.content-types.${model}.${field.name}.description`}
+                    defaultMessage={String(field.hint)}
+                  />
+                ),
+              }
+            : field
+        )
+      )
+    );
+    return { ...args, layout: { ...args.layout, layout } };
+  }) as never);
+
+  app.registerHook(HOOKS.injectColumn, ((args: { displayedHeaders: Header[]; layout: unknown }) => {
+    const model = listedModel();
+    if (!model.startsWith('plugin::booking.')) return args;
+    const displayedHeaders = args.displayedHeaders.map((header) =>
+      header.attribute?.type === 'enumeration' ? { ...header, cellFormatter: enumCell(header.name) } : header
+    );
+    if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
+    return { ...args, displayedHeaders };
+  }) as never);
+};
