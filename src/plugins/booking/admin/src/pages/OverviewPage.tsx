@@ -5,6 +5,7 @@ import { Box, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@s
 import { API } from '../api';
 import { getTranslation } from '../utils';
 import type { PerformanceStats, ScanRecord } from '../../../shared/contracts';
+import { seatsOffered } from '../../../shared/rules';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
 /** The door overview for managers: seats, confirmed, pending, checked in, and the latest scans. */
@@ -32,7 +33,7 @@ export const OverviewPage = () => {
   if (!performances) return <Page.Loading />;
 
   const figures: Array<[string, string, number | undefined]> = [
-    ['overview.capacity', 'Seats', stats ? stats.room_capacity + stats.additional_seats - stats.manually_occupied_seats : undefined],
+    ['overview.capacity', 'Seats', stats ? seatsOffered(stats) : undefined],
     ['overview.confirmed', 'Confirmed', stats?.confirmed_seats],
     ['overview.pending', 'Pending', stats?.pending_seats],
     ['overview.available', 'Available', stats?.available_seats],

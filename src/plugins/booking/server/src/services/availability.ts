@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bookingTables, SEATS_TABLE } from '../utils/tables';
+import { seatsLeft } from '../rules';
 
 export interface SeatCounts {
   performanceId: number;
@@ -52,7 +53,12 @@ export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row
   };
   return {
     ...counts,
-    availableSeats: Math.max(0, counts.roomCapacity + counts.additionalSeats - counts.manuallyOccupiedSeats - counts.confirmedSeats),
+    availableSeats: seatsLeft({
+      room_capacity: counts.roomCapacity,
+      additional_seats: counts.additionalSeats,
+      manually_occupied_seats: counts.manuallyOccupiedSeats,
+      confirmed_seats: counts.confirmedSeats,
+    }),
   };
 };
 

@@ -5,7 +5,8 @@ import { getService } from '../utils/get-service';
 import { bookingTables } from '../utils/tables';
 import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
-import { hasStarted, type PerformanceRow } from './reservations';
+import { isBookable } from '../rules';
+import type { PerformanceRow } from './reservations';
 
 /** What the door and the ticket mail say of a performance (never sent to a public route). */
 export interface PerformanceFacts {
@@ -86,9 +87,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
   const seatTags = (value: object) => (seatIds.get(value) ?? []).map(seatsTag);
 
-  /** Whether a visitor may book now: booking on, not started, a seat left. */
-  const bookable = (performance: { is_booking_enabled: unknown; starts_at: string }, availableSeats: number, now: Date) =>
-    Boolean(performance.is_booking_enabled) && !hasStarted(performance, now) && availableSeats > 0;
+  /** Whether a visitor may book now; the performances answered here are all of published shows. */
+  const bookable = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
+    isBookable({ ...performance, is_published: true }, availableSeats, now);
 
   const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
     const available = seats?.availableSeats ?? 0;

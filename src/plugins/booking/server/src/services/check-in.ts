@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { getConfig, getService } from '../utils/get-service';
 import { insertWithLinks, systemColumns } from '../utils/rows';
 import { bookingTables } from '../utils/tables';
+import { checkInTiming } from '../rules';
 import { hashToken } from './tokens';
 import { doorLabel } from './labels';
 import { extractToken } from './tokens';
@@ -208,9 +209,8 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
           };
         }
         const config = getConfig(strapi);
-        const startsAt = new Date(reservation.performance?.starts_at ?? 0).getTime();
-        if (now.getTime() < startsAt - config.checkInOpensMinutesBefore * 60_000) return { result: 'too_early', ticket };
-        if (now.getTime() > startsAt + config.checkInClosesMinutesAfter * 60_000) return { result: 'too_late', ticket };
+        const timing = checkInTiming(reservation.performance?.starts_at ?? new Date(0), now, config);
+        if (timing !== 'open') return { result: timing, ticket };
 
         // The unique index on the reservation's link is the last word if two scans ever got past the lock.
         await insertWithLinks(trx, postgres(), tables.checkIns, { ...systemColumns(now), label: doorLabel(reservation.reference, now, config.timezone), checked_in_at: now, source: request.source ?? 'qr_scan' }, [
@@ -285,15 +285,12 @@ const createCheckInService = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: { starts_at: 'asc' },
       })) as Array<{ documentId: string; starts_at: string; show: { title: string } | null; venue: { name: string } | null }>;
       return rows.map((row) => {
-        const startsAt = new Date(row.starts_at).getTime();
         return {
           documentId: row.documentId,
           starts_at: new Date(row.starts_at).toISOString(),
           show_title: row.show?.title ?? '',
           venue_name: row.venue?.name ?? '',
-          check_in_open:
-            now.getTime() >= startsAt - config.checkInOpensMinutesBefore * 60_000 &&
-            now.getTime() <= startsAt + config.checkInClosesMinutesAfter * 60_000,
+          check_in_open: checkInTiming(row.starts_at, now, config) === 'open',
         };
       });
     },

@@ -7,6 +7,7 @@ import { qrPng } from '../mail/qr';
 import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
 import { outboxLabel } from './labels';
 import { getConfig, getService } from '../utils/get-service';
+import { checkInWindow } from '../rules';
 
 /** Raw tokens a caller holds right after issuing them; absent on a retry, which issues new ones. */
 export interface FreshTokens {
@@ -138,11 +139,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const startsAt = new Date(facts.startsAt);
     const checkIn =
       fresh.checkIn ??
-      (await tokens.issue(
-        reservation.id,
-        'check_in',
-        new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000)
-      ));
+      (await tokens.issue(reservation.id, 'check_in', checkInWindow(startsAt, config).closesAt));
     const cancellation = fresh.cancellation ?? (await tokens.issue(reservation.id, 'cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
+import { seatsOffered } from '../rules';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -93,7 +94,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
       this.checkCapacityShape(next);
       const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
       const confirmed = seats?.confirmedSeats ?? 0;
-      const bookable = next.room_capacity + next.additional_seats - next.manually_occupied_seats;
+      const bookable = seatsOffered(next);
       if (bookable < confirmed) {
         const changed = CAPACITY_FIELDS.filter((field) => next[field] !== current[field]);
         const message = say(

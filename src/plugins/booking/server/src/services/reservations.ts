@@ -11,6 +11,7 @@ import {
 import { getConfig, getService } from '../utils/get-service';
 import { bookingTables, SEATS_TABLE } from '../utils/tables';
 import { countsOf, seatColumns } from './availability';
+import { checkInWindow, hasStarted, isOpenForBooking } from '../rules';
 import { hashToken, TOKEN_PATTERN } from './tokens';
 
 export interface ReservationRow {
@@ -117,11 +118,6 @@ const PERFORMANCE_POPULATE = {
   venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
 } as const;
 
-export const hasStarted = (performance: Pick<PerformanceRow, 'starts_at'>, now: Date) =>
-  new Date(performance.starts_at).getTime() <= now.getTime();
-
-export const isOpenForBooking = (performance: PerformanceRow, now: Date) =>
-  performance.is_booking_enabled && Boolean(performance.show?.is_published) && !hasStarted(performance, now);
 
 /**
  * The only writer of a reservation's status. Every change of seats happens here, inside a
@@ -195,7 +191,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!performance || !performance.show?.is_published) {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
-      if (!isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+      if (!isOpenForBooking({ ...performance, is_published: Boolean(performance.show?.is_published) }, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
       const seats = await availability().forPerformance(performance.id);
       const availableSeats = seats?.availableSeats ?? 0;
       if (input.party_size > availableSeats) {
@@ -292,7 +288,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             unknown
           > & { id: number; document_id: string; starts_at: string | Date };
           const startsAt = new Date(performance.starts_at);
-          if (!performance.is_booking_enabled || !performance.is_published || startsAt.getTime() <= now.getTime()) {
+          if (!isOpenForBooking({ starts_at: startsAt, is_booking_enabled: Boolean(performance.is_booking_enabled), is_published: Boolean(performance.is_published) }, now)) {
             return { ok: false, code: ERROR_CODES.bookingClosed };
           }
           // A party that does not fit now will not fit under the lock either (seats only go as
@@ -301,7 +297,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           if (state.party_size > before.availableSeats) {
             return { ok: false, code: ERROR_CODES.soldOut, availableSeats: before.availableSeats };
           }
-          const checkInCloses = new Date(startsAt.getTime() + config.checkInClosesMinutesAfter * 60_000);
+          const checkInCloses = checkInWindow(startsAt, config).closesAt;
           const [checkInToken, cancellationToken] = await tokens().issueInTransaction(
             trx,
             reservationId,
@@ -375,7 +371,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const checkedIn = await strapi.db
           .query(UID.checkIn)
           .count({ where: { reservation: { id: reservation.id } } });
-        if (hasStarted(performance, now) || checkedIn > 0) return { ok: false, code: ERROR_CODES.tooLate };
+        if (hasStarted(performance.starts_at, now) || checkedIn > 0) return { ok: false, code: ERROR_CODES.tooLate };
 
         const cancelled = await setStatus(reservation.id, 'confirmed', 'cancelled', { cancelled_at: now });
         await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
