@@ -60,7 +60,7 @@ test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   expect(await reservations.confirmReservation(pair.confirmationToken)).toMatchObject({ ok: false, code: 'token_used' });
 
   const staff = await strapi.db.query('admin::user').create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
-  const door = strapi.plugin('booking').service('check-in');
+  const door = strapi.plugin('booking').service('door');
   const scan = (text: string, idempotencyKey: string) =>
     door.checkInTicket({ text, performance: perf.documentId, staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' }, idempotencyKey });
   const first = await scan(confirmed.checkInToken, 'scan-1');

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { dialectOf } from './data/dialect';
 import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
 import { getConfig, getService } from './utils/get-service';
@@ -11,9 +12,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLabelLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
-    if (strapi.db.dialect.client === 'postgres') {
-      await trx.raw('SELECT pg_advisory_xact_lock(?)', [SETUP_LOCK_KEY]);
-    }
+    await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);

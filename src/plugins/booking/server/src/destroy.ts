@@ -8,6 +8,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   if (strapi.cron.jobs.some((job) => job.name === HOUSEKEEPING_JOB)) {
     strapi.cron.remove(HOUSEKEEPING_JOB);
   }
+  await getService(strapi, 'events').settle();
   await getService(strapi, 'mailer').settle();
   await getService(strapi, 'public-cache').stop();
 };

@@ -13,7 +13,7 @@ const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /booking/check-ins (admin; plugin::booking.check-in.create) */
   async create(ctx: Ctx) {
     const input = parseOrThrow<CheckInInput>(checkInInput as never, ctx.request.body);
-    const answer = await getService(strapi, 'check-in').checkInTicket({
+    const answer = await getService(strapi, 'door').checkInTicket({
       text: input.token,
       performance: input.performance,
       source: input.source,
@@ -30,7 +30,7 @@ const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /booking/door/performances (admin; plugin::booking.check-in.create) */
   async doorPerformances(ctx: Ctx) {
-    ctx.body = { data: await getService(strapi, 'check-in').doorPerformances() };
+    ctx.body = { data: await getService(strapi, 'door-reports').doorPerformances() };
   },
 });
 

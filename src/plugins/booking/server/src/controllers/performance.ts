@@ -18,14 +18,14 @@ const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /booking/performances/:documentId/stats (admin; plugin::booking.performance.stats) */
   async stats(ctx: Ctx) {
-    const stats = await getService(strapi, 'check-in').statistics(String(ctx.params.documentId));
+    const stats = await getService(strapi, 'door-reports').statistics(String(ctx.params.documentId));
     if (!stats) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
     ctx.body = { data: stats };
   },
 
   /** GET /booking/performances/:documentId/scans (admin; plugin::booking.performance.stats) */
   async scans(ctx: Ctx) {
-    ctx.body = { data: await getService(strapi, 'check-in').recentScans(String(ctx.params.documentId)) };
+    ctx.body = { data: await getService(strapi, 'door-reports').recentScans(String(ctx.params.documentId)) };
   },
 });
 

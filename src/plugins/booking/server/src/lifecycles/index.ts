@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ERROR_CODES, RESERVATION_TRANSITIONS, UID, type ReservationStatus } from '../constants';
+import { ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { CAPACITY_FIELDS } from '../services/performances';
+import { ForbiddenTransitionError } from '../data/reservations';
+import { canTransition } from '../rules';
 import { getService } from '../utils/get-service';
 import { refuseLockedRelationChanges } from '../utils/relations';
 
@@ -10,10 +12,7 @@ interface Event {
 }
 
 const forbiddenTransition = (from: string, to: string): never => {
-  throw new errors.ValidationError(
-    `Una prenotazione non può passare da "${from}" a "${to}". / A reservation cannot move from "${from}" to "${to}".`,
-    { code: ERROR_CODES.forbiddenTransition }
-  );
+  throw new ForbiddenTransitionError(from, to);
 };
 
 const checkPartySize = (data: Record<string, unknown>) => {
@@ -29,8 +28,9 @@ const checkPartySize = (data: Record<string, unknown>) => {
 
 /**
  * Database lifecycles: they run for the Query Engine and the Document Service alike, so the
- * rules below hold whoever writes. Raw knex bypasses them: the confirmation's raw UPDATEs move a
- * reservation only from pending to confirmed or expired, which the transitions allow.
+ * rules below hold whoever writes. The plugin's own raw SQL bypasses them; its status changes all
+ * go through data/reservations.ts `transition`, which checks the same RESERVATION_TRANSITIONS and
+ * throws the same ForbiddenTransitionError.
  */
 export const registerLifecycles = (strapi: Core.Strapi) => {
   const performances = () => getService(strapi, 'performances');
@@ -102,7 +102,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
         select: ['reservation_status'],
       })) as { reservation_status: ReservationStatus } | null;
       if (!current || current.reservation_status === to) return;
-      if (!RESERVATION_TRANSITIONS[current.reservation_status]?.includes(to)) {
+      if (!canTransition(current.reservation_status, to)) {
         forbiddenTransition(current.reservation_status, to);
       }
     },
@@ -113,7 +113,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
       if (to === undefined) return;
       // A bulk status change must name the one status it moves from, and that move must be legal.
       const from = event.params.where?.reservation_status;
-      if (typeof from !== 'string' || !RESERVATION_TRANSITIONS[from as ReservationStatus]?.includes(to)) {
+      if (typeof from !== 'string' || !canTransition(from as ReservationStatus, to)) {
         forbiddenTransition(String(from ?? 'any'), to);
       }
     },

@@ -2,20 +2,14 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
-import { bookingTables } from '../utils/tables';
+import { dataOf } from '../data';
+import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
 import { isBookable } from '../rules';
 import type { PerformanceRow } from './reservations';
 
-/** What the door and the ticket mail say of a performance (never sent to a public route). */
-export interface PerformanceFacts {
-  id: number;
-  documentId: string;
-  starts_at: string;
-  show: { title: string } | null;
-  venue: { name: string; address: string | null; city: string | null } | null;
-}
+export type { PerformanceFacts } from '../data/performances';
 
 export interface PublicVenue {
   name: string;
@@ -217,35 +211,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
      * five-table join costs PostgreSQL more than running it. Null when there is no such row.
      */
     performanceFacts(performanceId: number): Promise<PerformanceFacts | null> {
-      return cached(`facts:${performanceId}`, async () => {
-        const t = bookingTables(strapi);
-        const row = (await strapi.db
-          .connection({ p: t.performances })
-          .leftJoin({ ps: t.performanceShow.table }, `ps.${t.performanceShow.performance}`, 'p.id')
-          .leftJoin({ s: t.shows }, 's.id', `ps.${t.performanceShow.show}`)
-          .leftJoin({ pv: t.performanceVenue.table }, `pv.${t.performanceVenue.from}`, 'p.id')
-          .leftJoin({ v: t.venues }, 'v.id', `pv.${t.performanceVenue.to}`)
-          .where('p.id', performanceId)
-          .first({
-            id: 'p.id',
-            documentId: 'p.document_id',
-            startsAt: 'p.starts_at',
-            showTitle: 's.title',
-            venueName: 'v.name',
-            venueAddress: 'v.address',
-            venueCity: 'v.city',
-          })) as Record<string, unknown> | undefined;
-        if (!row) return null;
-        return {
-          id: Number(row.id),
-          documentId: String(row.documentId),
-          starts_at: iso(row.startsAt as string),
-          show: row.showTitle ? { title: String(row.showTitle) } : null,
-          venue: row.venueName
-            ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
-            : null,
-        };
-      });
+      return cached(`facts:${performanceId}`, () => dataOf(strapi).performances.facts(strapi.db.connection, performanceId));
     },
 
     /**

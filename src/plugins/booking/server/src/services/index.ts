@@ -1,8 +1,10 @@
 import access from './access';
 import availability from './availability';
 import catalogue from './catalogue';
-import checkIn from './check-in';
 import demoData from './demo-data';
+import door from './door';
+import doorReports from './door-reports';
+import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
 import mailer from './mailer';
@@ -17,8 +19,10 @@ export default {
   access,
   availability,
   catalogue,
-  'check-in': checkIn,
   'demo-data': demoData,
+  door,
+  'door-reports': doorReports,
+  events,
   'editor-views': editorViews,
   labels,
   mailer,

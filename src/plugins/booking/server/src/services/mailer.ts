@@ -1,42 +1,17 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
-import { bookingTables } from '../utils/tables';
-import { insertedId, systemColumns } from '../utils/rows';
-import { UID, type Language, type MailKind } from '../constants';
+import type { MailKind } from '../constants';
+import { dataOf } from '../data';
+import type { MessageForMail } from '../data/outbox';
+import type { PerformanceFacts } from '../data/performances';
+import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
-import { outboxLabel } from './labels';
-import { getConfig, getService } from '../utils/get-service';
 import { checkInWindow } from '../rules';
+import { getConfig, getService } from '../utils/get-service';
 
-/** Raw tokens a caller holds right after issuing them; absent on a retry, which issues new ones. */
-export interface FreshTokens {
-  confirmation?: string;
-  checkIn?: string;
-  cancellation?: string;
-}
+export type { FreshTokens } from '../events';
 
-interface OutboxRow {
-  id: number;
-  kind: MailKind;
-  attempts: number;
-}
-
-interface ReservationForMail {
-  id: number;
-  reference: string;
-  reservation_status: string;
-  name: string;
-  email: string;
-  party_size: number;
-  language: Language;
-  confirm_by: string | null;
-  performance: {
-    starts_at: string;
-    show: { title: string } | null;
-    venue: { name: string; address: string | null; city: string | null } | null;
-  } | null;
-}
+type ReservationForMail = NonNullable<MessageForMail['reservation']> & { performance: PerformanceFacts | null };
 
 const LEASE_MS = 2 * 60_000;
 const QR_CID = 'ticket-qr@azionelab';
@@ -63,49 +38,13 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
    * The message and the reservation it is about (one query), with what the mail says of its
    * performance (from the short cache of catalogue.performanceFacts).
    */
-  const loadForMail = async (messageId: number): Promise<{ message: OutboxRow; reservation: ReservationForMail | null } | null> => {
-    const t = bookingTables(strapi);
-    const [ol, rl] = [t.outboxReservation, t.reservationPerformance];
-    const row = (await strapi.db
-      .connection({ o: t.outbox })
-      .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
-      .leftJoin({ r: t.reservations }, 'r.id', `ol.${ol.reservation}`)
-      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
-      .where('o.id', messageId)
-      .first({
-        kind: 'o.kind',
-        attempts: 'o.attempts',
-        id: 'r.id',
-        reference: 'r.reference',
-        status: 'r.reservation_status',
-        name: 'r.name',
-        email: 'r.email',
-        partySize: 'r.party_size',
-        language: 'r.language',
-        confirmBy: 'r.confirm_by',
-        performanceId: `rl.${rl.performance}`,
-      })) as Record<string, unknown> | undefined;
-    if (!row) return null;
-    const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
-    if (row.id === null || row.id === undefined) return { message, reservation: null };
-    const performance =
-      row.performanceId === null || row.performanceId === undefined
-        ? null
-        : await getService(strapi, 'catalogue').performanceFacts(Number(row.performanceId));
-    return {
-      message,
-      reservation: {
-        id: Number(row.id),
-        reference: String(row.reference),
-        reservation_status: String(row.status),
-        name: String(row.name),
-        email: String(row.email),
-        party_size: Number(row.partySize),
-        language: row.language as Language,
-        confirm_by: row.confirmBy ? new Date(row.confirmBy as string).toISOString() : null,
-        performance,
-      },
-    };
+  const loadForMail = async (messageId: number): Promise<{ message: MessageForMail['message']; reservation: ReservationForMail | null } | null> => {
+    const loaded = await dataOf(strapi).outbox.loadForMail(strapi.db.connection, messageId);
+    if (!loaded) return null;
+    if (!loaded.reservation) return { message: loaded.message, reservation: null };
+    const { performanceId } = loaded.reservation;
+    const performance = performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(performanceId);
+    return { message: loaded.message, reservation: { ...loaded.reservation, performance } };
   };
 
   const factsOf = (reservation: ReservationForMail): TicketFacts => ({
@@ -127,20 +66,19 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   const compose = async (kind: MailKind, reservation: ReservationForMail, fresh: FreshTokens) => {
     const config = getConfig(strapi);
     const tokens = getService(strapi, 'tokens');
+    /** A retry has no raw token (none is stored): it issues a fresh one for the mail it renders. */
+    const issue = async (purpose: 'confirmation' | 'check_in' | 'cancellation', expiresAt: Date) =>
+      (await tokens.issue(strapi.db.connection, reservation.id, [{ purpose, expiresAt }]))[0];
     const facts = factsOf(reservation);
     if (kind === 'confirmation') {
       if (reservation.reservation_status !== 'pending' || !reservation.confirm_by) return null;
-      const token =
-        fresh.confirmation ??
-        (await tokens.issue(reservation.id, 'confirmation', new Date(reservation.confirm_by)));
+      const token = fresh.confirmation ?? (await issue('confirmation', new Date(reservation.confirm_by)));
       return { ...renderConfirmation(reservation.language, facts, link('confirm', token), reservation.confirm_by) };
     }
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
-    const checkIn =
-      fresh.checkIn ??
-      (await tokens.issue(reservation.id, 'check_in', checkInWindow(startsAt, config).closesAt));
-    const cancellation = fresh.cancellation ?? (await tokens.issue(reservation.id, 'cancellation', startsAt));
+    const checkIn = fresh.checkIn ?? (await issue('check_in', checkInWindow(startsAt, config).closesAt));
+    const cancellation = fresh.cancellation ?? (await issue('cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);
     return {
@@ -150,29 +88,6 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Records a mail owed for a reservation; call inside the transaction that makes it owed. */
-    async enqueue(kind: MailKind, reservationId: number, now = new Date()): Promise<number> {
-      const row = (await strapi.db.query(UID.outboxMessage).create({
-        data: { label: outboxLabel(kind, null, 'queued'), kind, reservation: reservationId, delivery_status: 'queued', attempts: 0, next_attempt_at: now },
-      })) as { id: number };
-      return row.id;
-    },
-
-    /** `enqueue` with raw SQL inside the caller's transaction (the confirmation's locked section). */
-    async enqueueInTransaction(trx: Knex.Transaction, kind: MailKind, reservationId: number, now: Date): Promise<number> {
-      const t = bookingTables(strapi);
-      const id = insertedId(
-        await trx(t.outbox)
-          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
-          .returning('id')
-      );
-      await trx(t.outboxReservation.table).insert({
-        [t.outboxReservation.message]: id,
-        [t.outboxReservation.reservation]: reservationId,
-      });
-      return id;
-    },
-
     /**
      * Tries to send one queued message now. A lease taken by a conditional UPDATE makes sure one
      * instance at a time works on it; a failure leaves it for the retry job, never lost. Only a
@@ -180,26 +95,15 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * than a minute at that moment, sends a mail twice.
      */
     async deliver(messageId: number, fresh: FreshTokens = {}, now = new Date()): Promise<'sent' | 'failed' | 'skipped'> {
-      const { count } = await strapi.db.query(UID.outboxMessage).updateMany({
-        where: {
-          id: messageId,
-          delivery_status: { $in: ['queued', 'retrying'] },
-          $or: [{ lease_until: null }, { lease_until: { $lt: now } }],
-        },
-        data: { lease_until: new Date(now.getTime() + LEASE_MS) },
-      });
-      if (count === 0) return 'skipped';
+      const outbox = dataOf(strapi).outbox;
+      if (!(await outbox.lease(strapi.db.connection, messageId, now, new Date(now.getTime() + LEASE_MS)))) return 'skipped';
 
       const loaded = await loadForMail(messageId);
       if (!loaded) return 'skipped';
       const { message, reservation } = loaded;
-      // One UPDATE each (updateMany), where the Query Engine's update would read the row around it.
       // The label the Content Manager lists it by follows its state; the reference is known by now.
-      const settle = (data: Record<string, unknown>) =>
-        strapi.db.query(UID.outboxMessage).updateMany({
-          where: { id: messageId },
-          data: { ...data, label: outboxLabel(message.kind, reservation?.reference, String(data.delivery_status)), updatedAt: new Date() },
-        });
+      const settle = (data: Parameters<typeof outbox.settle>[3]) =>
+        outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
         mail = reservation ? await compose(message.kind, reservation, fresh) : null;
@@ -244,18 +148,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Sends every message whose time has come (the retry job). Returns what happened to each. */
     async deliverDue(now = new Date(), limit = 50): Promise<Array<'sent' | 'failed' | 'skipped'>> {
-      const due = (await strapi.db.query(UID.outboxMessage).findMany({
-        where: {
-          delivery_status: { $in: ['queued', 'retrying'] },
-          next_attempt_at: { $lte: now },
-          $or: [{ lease_until: null }, { lease_until: { $lt: now } }],
-        },
-        select: ['id'],
-        orderBy: { next_attempt_at: 'asc' },
-        limit,
-      })) as Array<{ id: number }>;
+      const due = await dataOf(strapi).outbox.due(strapi.db.connection, now, limit);
       const results: Array<'sent' | 'failed' | 'skipped'> = [];
-      for (const { id } of due) results.push(await this.deliver(id, {}, now));
+      for (const id of due) results.push(await this.deliver(id, {}, now));
       return results;
     },
 

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { getConfig } from '../utils/get-service';
 import { createMicroCache, type MicroCache } from '../utils/micro-cache';
-import { bookingTables, SEATS_TABLE } from '../utils/tables';
+import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
 
 /** The PostgreSQL channel on which committed changes of public answers are announced. */
 export const PUBLIC_CHANGES_CHANNEL = 'booking_public_changes';

@@ -1,35 +1,15 @@
 import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import {
-  ERROR_CODES,
-  RESERVATION_TRANSITIONS,
-  UID,
-  type Language,
-  type ReservationStatus,
-} from '../constants';
+import { ERROR_CODES, UID, type Language, type ReservationStatus } from '../constants';
+import { dataOf } from '../data';
+import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
+import { hashToken, TOKEN_PATTERN } from '../data/tokens';
+import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, seatsLeft } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
-import { bookingTables, SEATS_TABLE } from '../utils/tables';
-import { countsOf, seatColumns } from './availability';
-import { checkInWindow, hasStarted, isOpenForBooking } from '../rules';
-import { hashToken, TOKEN_PATTERN } from './tokens';
 
-export interface ReservationRow {
-  id: number;
-  documentId: string;
-  reference: string;
-  reservation_status: ReservationStatus;
-  name: string;
-  email: string;
-  phone: string | null;
-  party_size: number;
-  notes: string | null;
-  language: Language;
-  confirm_by: string | null;
-  confirmed_at: string | null;
-  qr_code_generated_at: string | null;
-  cancelled_at: string | null;
-}
+export type { ReservationRow } from '../data/reservations';
 
 export interface PerformanceRow {
   id: number;
@@ -55,6 +35,8 @@ export interface NewReservation {
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
 type SoldOut = { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: number };
+type TokenInvalid = { ok: false; code: typeof ERROR_CODES.tokenInvalid };
+type TokenUsed = { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus };
 
 export type CreateResult =
   | { ok: true; reservation: ReservationRow; performance: PerformanceRow; confirmationToken: string }
@@ -65,7 +47,7 @@ export type ConfirmResult =
   | {
       ok: true;
       reservation: ReservationRow;
-      performance: Pick<PerformanceRow, 'id' | 'documentId' | 'starts_at'>;
+      performance: { id: number; documentId: string; starts_at: string };
       /** Seats left once this confirmation committed. */
       availableSeats: number;
       checkInToken: string;
@@ -73,40 +55,15 @@ export type ConfirmResult =
     }
   | Closed
   | SoldOut
-  | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
-  | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
+  | TokenInvalid
+  | TokenUsed
   | { ok: false; code: typeof ERROR_CODES.tokenExpired };
 
 export type CancelResult =
-  | { ok: true; reservation: ReservationRow; performance: PerformanceRow }
-  | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
-  | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus }
+  | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
+  | TokenInvalid
+  | TokenUsed
   | { ok: false; code: typeof ERROR_CODES.tooLate };
-
-/** Thrown inside the confirmation's transaction to roll it back with a tagged answer. */
-class Outcome {
-  constructor(readonly result: ConfirmResult) {}
-}
-
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-
-/** A reservation as the Query Engine would return it, from a raw row. */
-const reservationFromRow = (row: Record<string, unknown>): ReservationRow => ({
-  id: Number(row.id),
-  documentId: String(row.document_id),
-  reference: String(row.reference),
-  reservation_status: row.reservation_status as ReservationStatus,
-  name: String(row.name),
-  email: String(row.email),
-  phone: (row.phone as string | null) ?? null,
-  party_size: Number(row.party_size),
-  notes: (row.notes as string | null) ?? null,
-  language: row.language as Language,
-  confirm_by: iso(row.confirm_by),
-  confirmed_at: iso(row.confirmed_at),
-  qr_code_generated_at: iso(row.qr_code_generated_at),
-  cancelled_at: iso(row.cancelled_at),
-});
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -118,66 +75,71 @@ const PERFORMANCE_POPULATE = {
   venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
 } as const;
 
-
 /**
- * The only writer of a reservation's status. Every change of seats happens here, inside a
- * transaction that first locks the performance row, so that concurrent confirmations (on any
- * number of app instances sharing one PostgreSQL) queue on that row and each sees the seats the
- * previous one took.
+ * A reservation's life: create, confirm, cancel, expire. Every status change goes through
+ * `data.reservations.transition` (the one writer, checked against RESERVATION_TRANSITIONS), and
+ * every change of seats happens inside a transaction that holds the performance row lock, so
+ * concurrent confirmations (on any number of app instances sharing one PostgreSQL) queue on that
+ * row and each sees the seats the previous one took. What follows a change (e-mails, cached
+ * answers) hangs on the domain events announced here (events/).
+ *
+ * Row locks are always taken reservation first, then performance, so that two transactions
+ * never wait on each other.
  */
 const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const tokens = () => getService(strapi, 'tokens');
-  const mailer = () => getService(strapi, 'mailer');
-  const availability = () => getService(strapi, 'availability');
-  const publicCache = () => getService(strapi, 'public-cache');
-
-  /**
-   * Row locks are always taken reservation first, then performance (the confirmation changes its
-   * reservation before it locks the performance), so that two transactions never wait on each other.
-   */
-  const lockReservation = async (reservationId: number) => {
-    await strapi.db.queryBuilder(UID.reservation).select(['id']).where({ id: reservationId }).forUpdate().first().execute();
-  };
-
-  /** SELECT ... FOR UPDATE on the performance row (SQLite has one connection: already serial). */
-  const lockPerformance = async (performanceId: number) => {
-    await strapi.db
-      .queryBuilder(UID.performance)
-      .select(['id'])
-      .where({ id: performanceId })
-      .forUpdate()
-      .first()
-      .execute();
-  };
+  const data = () => dataOf(strapi);
+  const events = () => getService(strapi, 'events');
 
   const loadPerformance = async (where: { id: number } | { documentId: string }) =>
-    (await strapi.db.query(UID.performance).findOne({
-      where,
-      populate: PERFORMANCE_POPULATE,
-    })) as PerformanceRow | null;
+    (await strapi.db.query(UID.performance).findOne({ where, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
 
-  const loadReservation = async (id: number) =>
-    (await strapi.db.query(UID.reservation).findOne({ where: { id } })) as ReservationRow;
-
-  const performanceOfReservation = async (reservationId: number) => {
-    const row = (await strapi.db.query(UID.reservation).findOne({
-      where: { id: reservationId },
-      select: ['id'],
-      populate: { performance: { select: ['id'] } },
-    })) as { performance: { id: number } | null } | null;
-    return row?.performance?.id ?? null;
+  /**
+   * The confirmation's locked section, two statements: lock the performance row reading its
+   * capacities, then take the party's seats if they fit, by a conditional increment of the
+   * counter, which sees every confirmation committed before the lock was granted.
+   */
+  const takeSeatsUnderLock = async (trx: Knex.Transaction, performanceId: number, partySize: number) => {
+    const capacity = await data().performances.lock(trx, performanceId);
+    const limit = seatsLeft({ ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }), confirmed_seats: 0 });
+    return data().seats.takeSeats(trx, performanceId, partySize, limit);
   };
 
-  const setStatus = async (id: number, from: ReservationStatus, to: ReservationStatus, data = {}) => {
-    if (!RESERVATION_TRANSITIONS[from].includes(to)) {
-      throw new errors.ApplicationError(`A reservation cannot move from ${from} to ${to}`, {
-        code: ERROR_CODES.forbiddenTransition,
-      });
-    }
-    return (await strapi.db.query(UID.reservation).update({
-      where: { id, reservation_status: from },
-      data: { reservation_status: to, ...data },
-    })) as ReservationRow;
+  /**
+   * Cancels one reservation (visitor or staff) under the reservation and performance locks, if
+   * the rules allow it: its status moves, its seats are freed, its open tokens closed.
+   */
+  const cancel = async (
+    trx: Knex.Transaction,
+    reservationId: number,
+    by: 'visitor' | 'staff',
+    now: Date
+  ): Promise<{ ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } } | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }> => {
+    const performanceId = await data().reservations.performanceOf(trx, reservationId);
+    const locked = await data().reservations.lock(trx, reservationId);
+    if (!locked || performanceId === null) return { ok: false, reason: 'gone' };
+    await data().performances.lock(trx, performanceId);
+    const performance = await data().performances.bookingState(trx, performanceId);
+    if (!performance) return { ok: false, reason: 'gone' };
+    const verdict = cancellationVerdict(
+      {
+        status: locked.reservation_status,
+        startsAt: performance.starts_at,
+        checkedIn: await data().reservations.isCheckedIn(trx, reservationId),
+      },
+      now,
+      by
+    );
+    if (!verdict.ok) return verdict;
+    await data().reservations.transition(trx, { id: reservationId }, locked.reservation_status, 'cancelled', now, { cancelled_at: now });
+    const freedSeats = verdict.frees ? locked.party_size : 0;
+    if (freedSeats > 0) await data().seats.adjustConfirmedSeats(trx, performanceId, -freedSeats);
+    await data().tokens.revokeAll(trx, reservationId, now);
+    await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by }, now);
+    return {
+      ok: true,
+      reservation: { ...locked, reservation_status: 'cancelled', cancelled_at: now.toISOString() },
+      performance: { id: performanceId, documentId: performance.documentId },
+    };
   };
 
   return {
@@ -191,14 +153,14 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!performance || !performance.show?.is_published) {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
-      if (!isOpenForBooking({ ...performance, is_published: Boolean(performance.show?.is_published) }, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
-      const seats = await availability().forPerformance(performance.id);
-      const availableSeats = seats?.availableSeats ?? 0;
-      if (input.party_size > availableSeats) {
-        return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
+      if (!isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now)) {
+        return { ok: false, code: ERROR_CODES.bookingClosed };
       }
+      const seats = await data().seats.forPerformance(performance.id);
+      const availableSeats = seats?.availableSeats ?? 0;
+      if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
-      return strapi.db.transaction(async ({ onCommit }) => {
+      return strapi.db.transaction(async ({ trx }) => {
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
           reference = newReference();
@@ -218,10 +180,12 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             confirm_by: confirmBy,
           },
         })) as ReservationRow;
-        const confirmationToken = await tokens().issue(reservation.id, 'confirmation', confirmBy);
-        const mailId = await mailer().enqueue('confirmation', reservation.id, now);
-        // The mail goes after the commit: a rolled-back booking must not send a link.
-        onCommit(() => mailer().deliverLater(mailId, { confirmation: confirmationToken }));
+        const [confirmationToken] = await data().tokens.insert(trx, reservation.id, [{ purpose: 'confirmation', expiresAt: confirmBy }], now);
+        await events().announce(
+          trx,
+          { type: 'reservation.created', reservationId: reservation.id, performanceId: performance.id, tokens: { confirmation: confirmationToken } },
+          now
+        );
         return { ok: true as const, reservation, performance, confirmationToken };
       });
     },
@@ -231,123 +195,79 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the reservation stays pending and the token unused, so the visitor may try again until
      * confirm_by. Issues the check-in and cancellation tokens in the same transaction.
      *
-     * Every confirmation of a performance queues on its row lock, so the locked section is two
-     * plain SQL statements and the commit (no relation bookkeeping of the Query Engine): its
-     * length is the ceiling of confirmations per second for one performance.
+     * Everything that does not depend on the seats is read and written before the performance
+     * lock (the token, the status, the new tokens, the ticket's outbox row), and rolled back if
+     * the seats turn out gone: every confirmation of a performance queues on that lock, so it is
+     * held for two short statements only, the ceiling of confirmations per second.
      */
     async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
       const config = getConfig(strapi);
-      const t = bookingTables(strapi);
-      const tl = t.tokenReservation;
-      const rl = t.reservationPerformance;
-      try {
-        return await strapi.db.transaction(async ({ trx, onCommit }): Promise<ConfirmResult> => {
-          // The token with its reservation and performance, in one query.
-          const state = (await trx({ tk: t.tokens })
-            .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
-            .join({ r: t.reservations }, 'r.id', `tl.${tl.reservation}`)
-            .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
-            .where({ 'tk.token_hash': hashToken(rawToken), 'tk.purpose': 'confirmation' })
-            .first('r.*', { tokenId: 'tk.id', usedAt: 'tk.used_at', expiresAt: 'tk.expires_at', performanceId: `rl.${rl.performance}` })) as
-            | (Record<string, unknown> & {
-                id: number;
-                tokenId: number;
-                usedAt: unknown;
-                expiresAt: string | Date | null;
-                performanceId: number;
-                reservation_status: ReservationStatus;
-                party_size: number;
-              })
-            | undefined;
-          if (!state) return { ok: false, code: ERROR_CODES.tokenInvalid };
-          const { tokenId, usedAt, expiresAt, performanceId, ...reservationRow } = state;
-          const reservationId = Number(state.id);
+      return strapi.db.transaction(async ({ trx, rollback }): Promise<ConfirmResult> => {
+        /** Undoes what was written before the lock, and answers. */
+        const refuse = async (result: ConfirmResult) => {
+          await rollback();
+          return result;
+        };
+        const found = await data().reservations.byConfirmationToken(trx, hashToken(rawToken));
+        if (!found) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const { reservation, token, performanceId } = found;
 
-          // Everything that does not depend on the seats is read, and written, before the lock:
-          // every confirmation of this performance queues on it, so it is held for two short
-          // statements only. What is written here is rolled back if the seats turn out gone.
-          const status = state.reservation_status;
-          if (!usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
-          if (usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
-          if (expiresAt && new Date(expiresAt).getTime() < now.getTime()) {
-            await trx(t.reservations).where({ id: reservationId, reservation_status: 'pending' }).update({
-              reservation_status: 'expired',
-              updated_at: now,
-            });
-            return { ok: false, code: ERROR_CODES.tokenExpired };
-          }
-          // The performance, whether it is open, and its seats now, in one query.
-          const performance = (await trx({ p: t.performances })
-            .leftJoin({ ps: t.performanceShow.table }, `ps.${t.performanceShow.performance}`, 'p.id')
-            .leftJoin({ s_: t.shows }, 's_.id', `ps.${t.performanceShow.show}`)
-            .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
-            .where('p.id', performanceId)
-            .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 's_.is_published', ...seatColumns(trx))) as Record<
-            string,
-            unknown
-          > & { id: number; document_id: string; starts_at: string | Date };
-          const startsAt = new Date(performance.starts_at);
-          if (!isOpenForBooking({ starts_at: startsAt, is_booking_enabled: Boolean(performance.is_booking_enabled), is_published: Boolean(performance.is_published) }, now)) {
-            return { ok: false, code: ERROR_CODES.bookingClosed };
-          }
-          // A party that does not fit now will not fit under the lock either (seats only go as
-          // confirmations come): answer without queueing for it.
-          const before = countsOf(performance);
-          if (state.party_size > before.availableSeats) {
-            return { ok: false, code: ERROR_CODES.soldOut, availableSeats: before.availableSeats };
-          }
-          const checkInCloses = checkInWindow(startsAt, config).closesAt;
-          const [checkInToken, cancellationToken] = await tokens().issueInTransaction(
-            trx,
-            reservationId,
-            [
-              { purpose: 'check_in', expiresAt: checkInCloses },
-              { purpose: 'cancellation', expiresAt: startsAt },
-            ],
-            now
-          );
-          const mailId = await mailer().enqueueInTransaction(trx, 'ticket', reservationId, now);
-          // The token and the reservation change before the lock too: their row locks, taken here,
-          // make a second confirmation of the same link wait for this one and then find it used.
-          const used = await trx(t.tokens).where('id', tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
-          const moved = await trx(t.reservations)
-            .where({ id: reservationId, reservation_status: 'pending' })
-            .update({ reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now, updated_at: now });
-          if (Number(used) !== 1 || Number(moved) !== 1) {
-            throw new Outcome({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
-          }
+        const status = reservation.reservation_status;
+        if (!token.usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
+        if (token.usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
+        if (token.expiresAt && token.expiresAt.getTime() < now.getTime()) {
+          await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'expired', now);
+          return { ok: false, code: ERROR_CODES.tokenExpired };
+        }
+        const performance = await data().performances.bookingState(trx, performanceId);
+        if (!performance || !isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+        // A party that does not fit now will not fit under the lock either (seats only go as
+        // confirmations come): answer without queueing for it.
+        if (!partyFits(reservation.party_size, performance.seats.availableSeats)) {
+          return { ok: false, code: ERROR_CODES.soldOut, availableSeats: performance.seats.availableSeats };
+        }
 
-          // The locked section, two statements: lock the performance row and read its seats, then
-          // take the party's seats if they fit, by a conditional increment of its counter, which
-          // sees every confirmation committed before the lock was granted.
-          const locked = (await trx(t.performances)
-            .where('id', performance.id)
-            .first('room_capacity', 'additional_seats', 'manually_occupied_seats')
-            .forUpdate()) as Record<string, unknown>;
-          const limit = countsOf({ ...locked, confirmed_seats: 0 }).availableSeats;
-          const taken = await availability().takeSeats(trx, performance.id, state.party_size, limit);
-          if (!taken.taken) {
-            // Rolls back the tokens, the mail and the status written before the lock.
-            throw new Outcome({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
-          }
-
-          onCommit(() => mailer().deliverLater(mailId, { checkIn: checkInToken, cancellation: cancellationToken }));
-          publicCache().changed(performance.id);
-          return {
-            ok: true as const,
-            reservation: reservationFromRow({ ...reservationRow, reservation_status: 'confirmed', confirmed_at: now, qr_code_generated_at: now }),
-            performance: { id: performance.id, documentId: performance.document_id, starts_at: startsAt.toISOString() },
-            availableSeats: taken.available,
-            checkInToken,
-            cancellationToken,
-          };
+        // The token and the reservation change before the lock: their row locks, taken here, make
+        // a second confirmation of the same link wait for this one and then find it used.
+        const used = await data().tokens.markUsed(trx, token.id, now);
+        const moved = await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'confirmed', now, {
+          confirmed_at: now,
+          qr_code_generated_at: now,
         });
-      } catch (error) {
-        // A refusal found under the lock rolls back the tokens and the mail written before it.
-        if (error instanceof Outcome) return error.result;
-        throw error;
-      }
+        if (!used || moved.length !== 1) return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+        const [checkInToken, cancellationToken] = await data().tokens.insert(
+          trx,
+          reservation.id,
+          [
+            { purpose: 'check_in', expiresAt: checkInWindow(performance.starts_at, config).closesAt },
+            { purpose: 'cancellation', expiresAt: performance.starts_at },
+          ],
+          now
+        );
+        await events().announce(
+          trx,
+          {
+            type: 'reservation.confirmed',
+            reservationId: reservation.id,
+            performanceId,
+            partySize: reservation.party_size,
+            tokens: { checkIn: checkInToken, cancellation: cancellationToken },
+          },
+          now
+        );
+
+        const taken = await takeSeatsUnderLock(trx, performanceId, reservation.party_size);
+        if (!taken.taken) return refuse({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
+        return {
+          ok: true as const,
+          reservation: { ...reservation, reservation_status: 'confirmed', confirmed_at: now.toISOString(), qr_code_generated_at: now.toISOString() },
+          performance: { id: performanceId, documentId: performance.documentId, starts_at: performance.starts_at.toISOString() },
+          availableSeats: taken.available,
+          checkInToken,
+          cancellationToken,
+        };
+      });
     },
 
     /**
@@ -356,72 +276,43 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
       return strapi.db.transaction(async ({ trx }): Promise<CancelResult> => {
-        const token = await tokens().find(rawToken, 'cancellation');
-        if (!token?.reservation) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const performanceId = await performanceOfReservation(token.reservation.id);
-        if (performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        await lockReservation(token.reservation.id);
-        await lockPerformance(performanceId);
-        const reservation = await loadReservation(token.reservation.id);
-        const fresh = await tokens().find(rawToken, 'cancellation');
-        if (!fresh || fresh.used_at || reservation.reservation_status !== 'confirmed') {
-          return { ok: false, code: ERROR_CODES.tokenUsed, status: reservation.reservation_status };
-        }
-        const performance = (await loadPerformance({ id: performanceId }))!;
-        const checkedIn = await strapi.db
-          .query(UID.checkIn)
-          .count({ where: { reservation: { id: reservation.id } } });
-        if (hasStarted(performance.starts_at, now) || checkedIn > 0) return { ok: false, code: ERROR_CODES.tooLate };
-
-        const cancelled = await setStatus(reservation.id, 'confirmed', 'cancelled', { cancelled_at: now });
-        await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
-        publicCache().changed(performanceId);
-        await tokens().revokeAll(reservation.id, now);
-        return { ok: true as const, reservation: cancelled, performance };
+        const token = await data().tokens.find(trx, rawToken, 'cancellation');
+        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const result = await cancel(trx, token.reservationId, 'visitor', now);
+        if (result.ok) return result;
+        if (result.reason === 'gone') return { ok: false, code: ERROR_CODES.tokenInvalid };
+        if (result.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
+        const current = await data().reservations.lock(trx, token.reservationId);
+        return { ok: false, code: ERROR_CODES.tokenUsed, status: current?.reservation_status ?? 'cancelled' };
       });
     },
 
     /**
      * Cancels a reservation on an editor's word (Content Manager), pending or confirmed, unless
-     * the party is already inside.
+     * the party is already inside. Cancelling a cancelled reservation changes nothing.
      */
     async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
       return strapi.db.transaction(async ({ trx }) => {
-        const performanceId = await performanceOfReservation(reservationId);
-        await lockReservation(reservationId);
-        if (performanceId !== null) await lockPerformance(performanceId);
-        const reservation = await loadReservation(reservationId);
-        if (!reservation) {
-          throw new errors.NotFoundError('Reservation not found');
+        const result = await cancel(trx, reservationId, 'staff', now);
+        if (result.ok) return result.reservation;
+        const current = await data().reservations.lock(trx, reservationId);
+        if (!current) throw new errors.NotFoundError('Reservation not found');
+        if (current.reservation_status === 'cancelled') return current;
+        if (result.reason === 'too_late') {
+          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', { code: ERROR_CODES.tooLate });
         }
-        if (reservation.reservation_status === 'cancelled') return reservation;
-        const checkedIn = await strapi.db
-          .query(UID.checkIn)
-          .count({ where: { reservation: { id: reservationId } } });
-        if (checkedIn > 0) {
-          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', {
-            code: ERROR_CODES.tooLate,
-          });
-        }
-        const cancelled = await setStatus(reservationId, reservation.reservation_status, 'cancelled', {
-          cancelled_at: now,
-        });
-        if (reservation.reservation_status === 'confirmed' && performanceId !== null) {
-          await availability().adjustConfirmedSeats(trx, performanceId, -reservation.party_size);
-          publicCache().changed(performanceId);
-        }
-        await tokens().revokeAll(reservationId, now);
-        return cancelled;
+        // Expired: nothing leaves it.
+        throw new ForbiddenTransitionError(current.reservation_status, 'cancelled');
       });
     },
 
     /** Marks pending reservations whose link has lapsed as expired; returns how many. */
     async expireOverdue(now = new Date()): Promise<number> {
-      const { count } = await strapi.db.query(UID.reservation).updateMany({
-        where: { reservation_status: 'pending', confirm_by: { $lt: now } },
-        data: { reservation_status: 'expired' },
+      return strapi.db.transaction(async ({ trx }) => {
+        const expired = await data().reservations.transition(trx, { lapsedBefore: now }, 'pending', 'expired', now);
+        if (expired.length > 0) await events().announce(trx, { type: 'reservation.expired', reservationIds: expired }, now);
+        return expired.length;
       });
-      return count;
     },
   };
 };

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { bookingTables, SEATS_TABLE } from '../utils/tables';
+import { dialectOf } from '../data/dialect';
+import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
 
 export interface IndexSpec {
   name: string;
@@ -116,13 +117,8 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** The names of the plugin's indexes present in the database (for tests and health checks). */
   async presentIndexes(): Promise<string[]> {
-    const knex = strapi.db.connection;
     const names = this.indexes().map((index) => index.name);
-    const rows: Array<{ name: string }> =
-      strapi.db.dialect.client === 'sqlite'
-        ? await knex('sqlite_master').where('type', 'index').whereIn('name', names).select('name')
-        : await knex('pg_indexes').whereIn('indexname', names).select({ name: 'indexname' });
-    return rows.map((row) => row.name).sort();
+    return (await dialectOf(strapi).presentIndexes(strapi.db.connection, names)).sort();
   },
 });
 

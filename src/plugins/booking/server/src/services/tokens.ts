@@ -1,23 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { bookingTables } from '../utils/tables';
-import { systemColumns } from '../utils/rows';
-import { UID, type TokenPurpose } from '../constants';
+import type { TokenPurpose } from '../constants';
+import { dataOf } from '../data';
+import { TOKEN_PATTERN, type StoredToken, type WantedToken } from '../data/tokens';
 
-/** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
-const TOKEN_BYTES = 32;
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-export interface StoredToken {
-  id: number;
-  purpose: TokenPurpose;
-  expires_at: string | null;
-  used_at: string | null;
-  reservation: { id: number } | null;
-}
-
-export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
+export { hashToken, TOKEN_PATTERN } from '../data/tokens';
+export type { StoredToken, WantedToken } from '../data/tokens';
 
 /**
  * The token in a scanned or pasted text: the text itself, or the last `token=` parameter of a
@@ -42,74 +30,24 @@ const safeDecode = (value: string): string | null => {
 };
 
 /**
- * Opaque tokens for e-mail links and QR codes. Only their SHA-256 is stored; the raw token
- * exists in the visitor's mail and nowhere else.
+ * Opaque tokens for e-mail links and QR codes: 256 bits from the CSPRNG, only their SHA-256
+ * stored; the raw token exists in the visitor's mail and nowhere else. Each method runs on the
+ * knex it is given (the caller's transaction, or the connection).
  */
 const createTokensService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Creates a token of one purpose for a reservation and returns the raw token (never stored). */
-  async issue(reservationId: number, purpose: TokenPurpose, expiresAt: Date | null): Promise<string> {
-    const raw = randomBytes(TOKEN_BYTES).toString('base64url');
-    await strapi.db.query(UID.reservationToken).create({
-      data: {
-        reservation: reservationId,
-        purpose,
-        token_hash: hashToken(raw),
-        expires_at: expiresAt,
-      },
-    });
-    return raw;
-  },
-
-  /**
-   * Issues tokens for a reservation with raw SQL inside the caller's transaction, all in two
-   * statements (the tokens, their links): for the confirmation, which keeps its transaction short.
-   * Returns the raw tokens in the order asked.
-   */
-  async issueInTransaction(
-    trx: Knex.Transaction,
-    reservationId: number,
-    wanted: Array<{ purpose: TokenPurpose; expiresAt: Date | null }>,
-    now: Date
-  ): Promise<string[]> {
-    const t = bookingTables(strapi);
-    const raws = wanted.map(() => randomBytes(TOKEN_BYTES).toString('base64url'));
-    const hashes = raws.map(hashToken);
-    const inserted = (await trx(t.tokens)
-      .insert(
-        wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt }))
-      )
-      .returning(['id', 'token_hash'])) as Array<{ id: number; token_hash: string }>;
-    // Matched by hash, not by position: the order of RETURNING rows is not a promise.
-    const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
-    await trx(t.tokenReservation.table).insert(
-      hashes.map((hash) => ({ [t.tokenReservation.token]: idOf.get(hash), [t.tokenReservation.reservation]: reservationId }))
-    );
-    return raws;
+  /** Issues tokens for a reservation; returns the raw tokens in the order asked. */
+  issue(knex: Knex, reservationId: number, wanted: WantedToken[], now = new Date()): Promise<string[]> {
+    return dataOf(strapi).tokens.insert(knex, reservationId, wanted, now);
   },
 
   /** The stored token of that purpose matching a raw token, or null. */
-  async find(raw: string, purpose: TokenPurpose): Promise<StoredToken | null> {
-    if (!TOKEN_PATTERN.test(raw)) return null;
-    const token = await strapi.db.query(UID.reservationToken).findOne({
-      where: { token_hash: hashToken(raw), purpose },
-      select: ['id', 'purpose', 'expires_at', 'used_at'],
-      populate: { reservation: { select: ['id'] } },
-    });
-    return (token as StoredToken | null) ?? null;
+  find(knex: Knex, raw: string, purpose: TokenPurpose): Promise<StoredToken | null> {
+    return dataOf(strapi).tokens.find(knex, raw, purpose);
   },
 
   /** Closes every unused token of a reservation (for example when it is cancelled). */
-  async revokeAll(reservationId: number, at: Date): Promise<void> {
-    // updateMany cannot filter through a relation: find the ids first.
-    const open = (await strapi.db.query(UID.reservationToken).findMany({
-      where: { reservation: { id: reservationId }, used_at: null },
-      select: ['id'],
-    })) as Array<{ id: number }>;
-    if (open.length === 0) return;
-    await strapi.db.query(UID.reservationToken).updateMany({
-      where: { id: { $in: open.map((token) => token.id) } },
-      data: { used_at: at },
-    });
+  revokeAll(knex: Knex, reservationId: number, now = new Date()): Promise<void> {
+    return dataOf(strapi).tokens.revokeAll(knex, reservationId, now);
   },
 });
 

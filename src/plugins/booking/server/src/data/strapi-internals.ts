@@ -1,3 +1,10 @@
+/**
+ * Strapi's internals that the plugin's raw SQL relies on, resolved in one place: the physical
+ * names of tables and of their relation link tables (read from Strapi's metadata, not spelt
+ * out), and the columns Strapi keeps on every row it makes. tests/strapi-internals.test.ts fails
+ * if a Strapi upgrade changes any of them, so the raw SQL cannot break silently.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 
@@ -94,3 +101,17 @@ export const bookingTables = (strapi: Core.Strapi): BookingTables => {
   if (!tables) cache.set(strapi, (tables = resolveTables(strapi)));
   return tables;
 };
+
+const DOCUMENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A Strapi documentId for rows the plugin inserts with raw SQL (24 lowercase letters and digits). */
+export const newDocumentId = () =>
+  Array.from(randomBytes(24), (byte) => DOCUMENT_ID_ALPHABET[byte % DOCUMENT_ID_ALPHABET.length]).join('');
+
+/** The columns Strapi keeps on every row of a content type without draft & publish. */
+export const systemColumns = (now: Date) => ({
+  document_id: newDocumentId(),
+  created_at: now,
+  updated_at: now,
+  published_at: now,
+});

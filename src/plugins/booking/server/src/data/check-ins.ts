@@ -1,0 +1,63 @@
+/**
+ * Check-ins (`booking_check_ins`, linked to the reservation and to the staff member). A unique
+ * index on the reservation's link (services/schema.ts) allows one per reservation.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { CheckInSource } from '../constants';
+import { dialectOf } from './dialect';
+import { bookingTables, systemColumns } from './strapi-internals';
+
+export interface StaffMember {
+  id: number;
+  firstname: string | null;
+  lastname: string | null;
+  username: string | null;
+}
+
+export const createCheckInsData = (strapi: Core.Strapi) => {
+  const t = () => bookingTables(strapi);
+  return {
+    /** Records a check-in with its links, in one statement on PostgreSQL. */
+    async insert(
+      knex: Knex,
+      checkIn: { reservationId: number; staffId: number; source: CheckInSource; label: string },
+      now: Date
+    ): Promise<number> {
+      const tables = t();
+      const cr = tables.checkInReservation;
+      return dialectOf(strapi).insertWithLinks(
+        knex,
+        tables.checkIns,
+        { ...systemColumns(now), label: checkIn.label, checked_in_at: now, source: checkIn.source },
+        [
+          { table: cr.table, from: cr.checkIn, to: cr.reservation, target: checkIn.reservationId },
+          { ...tables.checkInStaff, target: checkIn.staffId },
+        ]
+      );
+    },
+
+    /** The reservation's check-in, with who made it, or undefined. */
+    async ofReservation(knex: Knex, reservationId: number): Promise<{ checkedInAt: Date; staff: StaffMember | null } | undefined> {
+      const tables = t();
+      const cr = tables.checkInReservation;
+      const checkIn = (await knex({ cr: cr.table })
+        .join({ c: tables.checkIns }, 'c.id', `cr.${cr.checkIn}`)
+        .where(`cr.${cr.reservation}`, reservationId)
+        .first({ id: 'c.id', checkedInAt: 'c.checked_in_at' })) as { id: number; checkedInAt: string | Date } | undefined;
+      if (!checkIn) return undefined;
+      const staff = (await knex({ cs: tables.checkInStaff.table })
+        .join({ u: tables.adminUsers }, 'u.id', `cs.${tables.checkInStaff.to}`)
+        .where(`cs.${tables.checkInStaff.from}`, checkIn.id)
+        .first('u.id', 'u.firstname', 'u.lastname', 'u.username')) as StaffMember | undefined;
+      return { checkedInAt: new Date(checkIn.checkedInAt), staff: staff ?? null };
+    },
+
+    /** A staff member's names, or null. */
+    async staffMember(knex: Knex, id: number): Promise<StaffMember | null> {
+      return ((await knex(t().adminUsers).where('id', id).first('id', 'firstname', 'lastname', 'username')) as StaffMember | undefined) ?? null;
+    },
+  };
+};
+
+export type CheckInsData = ReturnType<typeof createCheckInsData>;

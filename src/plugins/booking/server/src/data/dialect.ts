@@ -1,0 +1,80 @@
+/**
+ * What differs between PostgreSQL (production, the tests) and SQLite (`npm run develop`), side by
+ * side, chosen once from the connection rather than by booleans passed down.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+
+export interface LinkTo {
+  table: string;
+  /** The link table's column that points at the new row. */
+  from: string;
+  /** The column that points at the target. */
+  to: string;
+  /** The target's id; no link is written when null. */
+  target: number | null;
+}
+
+/** The id of an inserted row, as PostgreSQL (`[{ id }]`) or SQLite (`[id]` / `[{ id }]`) returns it. */
+export const insertedId = (rows: unknown[]): number => {
+  const first = rows[0] as number | { id: number };
+  return typeof first === 'object' ? Number(first.id) : Number(first);
+};
+
+export const createDialect = (strapi: Core.Strapi) => {
+  const postgres = strapi.db.dialect.client === 'postgres';
+  return {
+    postgres,
+
+    /**
+     * Inserts a row of a content type and its relation links, returning the new id. On
+     * PostgreSQL one statement (data-modifying CTEs), one round trip where the door counts each;
+     * on SQLite one statement each. Pass the transaction when in one.
+     */
+    async insertWithLinks(knex: Knex, table: string, row: Record<string, unknown>, links: LinkTo[]): Promise<number> {
+      const present = links.filter((link) => link.target !== null);
+      if (!postgres) {
+        const id = insertedId(await knex(table).insert(row).returning('id'));
+        for (const link of present) await knex(link.table).insert({ [link.from]: id, [link.to]: link.target });
+        return id;
+      }
+      const insert = knex(table).insert(row).returning('id').toSQL();
+      let sql = `WITH "new_row" AS (${insert.sql})`;
+      const bindings: unknown[] = [...insert.bindings];
+      present.forEach((link, i) => {
+        sql += `, "link_${i}" AS (INSERT INTO ?? (??, ??) SELECT "id", ? FROM "new_row")`;
+        bindings.push(link.table, link.from, link.to, link.target);
+      });
+      const result = (await knex.raw(`${sql} SELECT "id" FROM "new_row"`, bindings as Knex.RawBinding[])) as {
+        rows: Array<{ id: number }>;
+      };
+      return Number(result.rows[0].id);
+    },
+
+    /**
+     * Serialises the caller's transaction with every other holder of `key` on PostgreSQL (held
+     * until it ends). SQLite has one connection: transactions are already serial.
+     */
+    async lockForTransaction(trx: Knex, key: number): Promise<void> {
+      if (postgres) await trx.raw('SELECT pg_advisory_xact_lock(?)', [key]);
+    },
+
+    /** The names among `names` of indexes present in the database. */
+    async presentIndexes(knex: Knex, names: string[]): Promise<string[]> {
+      const rows: Array<{ name: string }> = postgres
+        ? await knex('pg_indexes').whereIn('indexname', names).select({ name: 'indexname' })
+        : await knex('sqlite_master').where('type', 'index').whereIn('name', names).select('name');
+      return rows.map((row) => row.name);
+    },
+  };
+};
+
+export type Dialect = ReturnType<typeof createDialect>;
+
+const dialects = new WeakMap<Core.Strapi, Dialect>();
+/** The dialect of an app instance, made once. */
+export const dialectOf = (strapi: Core.Strapi): Dialect => {
+  let dialect = dialects.get(strapi);
+  if (!dialect) dialects.set(strapi, (dialect = createDialect(strapi)));
+  return dialect;
+};

@@ -1,0 +1,36 @@
+/**
+ * The plugin's data access: one module per table for its raw reads and writes, each function
+ * taking the knex to run on (the caller's transaction, or the connection). Strapi's internal
+ * columns and link tables are resolved in strapi-internals.ts; what differs between PostgreSQL
+ * and SQLite is in dialect.ts.
+ */
+import type { Core } from '@strapi/strapi';
+import { createCheckInsData } from './check-ins';
+import { dialectOf } from './dialect';
+import { createOutboxData } from './outbox';
+import { createPerformancesData } from './performances';
+import { createReservationsData } from './reservations';
+import { createScansData } from './scans';
+import { createSeatsData } from './seats';
+import { createTokensData } from './tokens';
+
+const createData = (strapi: Core.Strapi) => ({
+  dialect: dialectOf(strapi),
+  checkIns: createCheckInsData(strapi),
+  outbox: createOutboxData(strapi),
+  performances: createPerformancesData(strapi),
+  reservations: createReservationsData(strapi),
+  scans: createScansData(strapi),
+  seats: createSeatsData(strapi),
+  tokens: createTokensData(strapi),
+});
+
+export type BookingData = ReturnType<typeof createData>;
+
+const made = new WeakMap<Core.Strapi, BookingData>();
+/** The data modules of an app instance, made once. */
+export const dataOf = (strapi: Core.Strapi): BookingData => {
+  let data = made.get(strapi);
+  if (!data) made.set(strapi, (data = createData(strapi)));
+  return data;
+};

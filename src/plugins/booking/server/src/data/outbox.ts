@@ -1,0 +1,117 @@
+/**
+ * The e-mail outbox (`booking_outbox_messages` and its link to the reservation). Raw SQL, bound
+ * to the transaction the caller passes: a message is recorded in the transaction that makes it
+ * owed, and leased by one instance at a time when it is sent.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { Language, MailKind } from '../constants';
+import { outboxLabel } from '../services/labels';
+import { insertedId } from './dialect';
+import { bookingTables, systemColumns } from './strapi-internals';
+
+export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped';
+
+/** A message with the reservation it is about, as the mail is composed from it. */
+export interface MessageForMail {
+  message: { id: number; kind: MailKind; attempts: number };
+  reservation: {
+    id: number;
+    reference: string;
+    reservation_status: string;
+    name: string;
+    email: string;
+    party_size: number;
+    language: Language;
+    confirm_by: string | null;
+    performanceId: number | null;
+  } | null;
+}
+
+export const createOutboxData = (strapi: Core.Strapi) => {
+  const t = () => bookingTables(strapi);
+  /** A message the retry job may take: queued or retrying, its time come, no live lease. */
+  const takeable = (query: Knex.QueryBuilder, now: Date) =>
+    query.whereIn('delivery_status', ['queued', 'retrying']).andWhere((q) => q.whereNull('lease_until').orWhere('lease_until', '<', now));
+
+  return {
+    /** Records a mail owed for a reservation; returns its id. */
+    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date): Promise<number> {
+      const tables = t();
+      const id = insertedId(
+        await knex(tables.outbox)
+          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .returning('id')
+      );
+      await knex(tables.outboxReservation.table).insert({
+        [tables.outboxReservation.message]: id,
+        [tables.outboxReservation.reservation]: reservationId,
+      });
+      return id;
+    },
+
+    /** Takes the lease of a message until `until`; false when it is sent, dropped or leased. */
+    async lease(knex: Knex, messageId: number, now: Date, until: Date): Promise<boolean> {
+      const changed = await takeable(knex(t().outbox).where('id', messageId), now).update({ lease_until: until });
+      return Number(changed) === 1;
+    },
+
+    /** Records what became of a message (and the label the Content Manager lists it by). */
+    async settle(knex: Knex, message: { id: number; kind: MailKind }, reference: string | null, data: Record<string, unknown> & { delivery_status: DeliveryStatus }) {
+      await knex(t().outbox)
+        .where('id', message.id)
+        .update({ ...data, label: outboxLabel(message.kind, reference, data.delivery_status), updated_at: new Date() });
+    },
+
+    /** Ids of the messages whose time has come, oldest first. */
+    async due(knex: Knex, now: Date, limit: number): Promise<number[]> {
+      const rows = (await takeable(knex(t().outbox), now).andWhere('next_attempt_at', '<=', now).orderBy('next_attempt_at', 'asc').limit(limit).select('id')) as Array<{
+        id: number;
+      }>;
+      return rows.map((row) => Number(row.id));
+    },
+
+    /** The message and the reservation it is about, in one query. */
+    async loadForMail(knex: Knex, messageId: number): Promise<MessageForMail | null> {
+      const tables = t();
+      const [ol, rl] = [tables.outboxReservation, tables.reservationPerformance];
+      const row = (await knex({ o: tables.outbox })
+        .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
+        .leftJoin({ r: tables.reservations }, 'r.id', `ol.${ol.reservation}`)
+        .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        .where('o.id', messageId)
+        .first({
+          kind: 'o.kind',
+          attempts: 'o.attempts',
+          id: 'r.id',
+          reference: 'r.reference',
+          status: 'r.reservation_status',
+          name: 'r.name',
+          email: 'r.email',
+          partySize: 'r.party_size',
+          language: 'r.language',
+          confirmBy: 'r.confirm_by',
+          performanceId: `rl.${rl.performance}`,
+        })) as Record<string, unknown> | undefined;
+      if (!row) return null;
+      const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
+      if (row.id === null || row.id === undefined) return { message, reservation: null };
+      return {
+        message,
+        reservation: {
+          id: Number(row.id),
+          reference: String(row.reference),
+          reservation_status: String(row.status),
+          name: String(row.name),
+          email: String(row.email),
+          party_size: Number(row.partySize),
+          language: row.language as Language,
+          confirm_by: row.confirmBy ? new Date(row.confirmBy as string).toISOString() : null,
+          performanceId: row.performanceId === null || row.performanceId === undefined ? null : Number(row.performanceId),
+        },
+      };
+    },
+  };
+};
+
+export type OutboxData = ReturnType<typeof createOutboxData>;

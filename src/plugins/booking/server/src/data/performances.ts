@@ -1,0 +1,104 @@
+/**
+ * Performances (`booking_performances` with its show and venue links): the row lock that every
+ * change of seats queues on, and the joined reads of the confirmation and the door.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { SeatFigures } from '../rules';
+import { countsOf, seatColumns, type SeatCounts } from './seats';
+import { bookingTables, SEATS_TABLE } from './strapi-internals';
+
+/** What the door and the ticket mail say of a performance (never sent to a public route). */
+export interface PerformanceFacts {
+  id: number;
+  documentId: string;
+  starts_at: string;
+  show: { title: string } | null;
+  venue: { name: string; address: string | null; city: string | null } | null;
+}
+
+export const createPerformancesData = (strapi: Core.Strapi) => {
+  const t = () => bookingTables(strapi);
+  return {
+    /**
+     * SELECT ... FOR UPDATE on the performance row, reading its capacities: every confirmation,
+     * cancellation and capacity edit of this performance queues here, on any number of
+     * instances. (SQLite has one connection: already serial.)
+     */
+    async lock(knex: Knex, performanceId: number): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
+      const row = (await knex(t().performances)
+        .where('id', performanceId)
+        .first('room_capacity', 'additional_seats', 'manually_occupied_seats')
+        .forUpdate()) as Record<string, unknown> | undefined;
+      if (!row) return null;
+      return {
+        room_capacity: Number(row.room_capacity),
+        additional_seats: Number(row.additional_seats),
+        manually_occupied_seats: Number(row.manually_occupied_seats),
+      };
+    },
+
+    /** Whether it is open for booking (its show published, booking on, the start) and its seats, in one query. */
+    async bookingState(
+      knex: Knex,
+      performanceId: number
+    ): Promise<{ documentId: string; starts_at: Date; is_booking_enabled: boolean; is_published: boolean; seats: SeatCounts } | null> {
+      const tables = t();
+      const ps = tables.performanceShow;
+      const row = (await knex({ p: tables.performances })
+        .leftJoin({ performance_show: ps.table }, `performance_show.${ps.performance}`, 'p.id')
+        .leftJoin({ show: tables.shows }, 'show.id', `performance_show.${ps.show}`)
+        .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
+        .where('p.id', performanceId)
+        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex))) as
+        | Record<string, unknown>
+        | undefined;
+      if (!row) return null;
+      return {
+        documentId: String(row.document_id),
+        starts_at: new Date(row.starts_at as string),
+        is_booking_enabled: Boolean(row.is_booking_enabled),
+        is_published: Boolean(row.is_published),
+        seats: countsOf(row),
+      };
+    },
+
+    /** What the door and the ticket mail say of a performance (start, show, venue), or null. */
+    async facts(knex: Knex, performanceId: number): Promise<PerformanceFacts | null> {
+      const tables = t();
+      const row = (await knex({ p: tables.performances })
+        .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
+        .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
+        .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
+        .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
+        .where('p.id', performanceId)
+        .first({
+          id: 'p.id',
+          documentId: 'p.document_id',
+          startsAt: 'p.starts_at',
+          showTitle: 's.title',
+          venueName: 'v.name',
+          venueAddress: 'v.address',
+          venueCity: 'v.city',
+        })) as Record<string, unknown> | undefined;
+      if (!row) return null;
+      return {
+        id: Number(row.id),
+        documentId: String(row.documentId),
+        starts_at: new Date(row.startsAt as string).toISOString(),
+        show: row.showTitle ? { title: String(row.showTitle) } : null,
+        venue: row.venueName
+          ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
+          : null,
+      };
+    },
+
+    /** The internal id of a performance by its documentId, or null. */
+    async idOf(knex: Knex, documentId: string): Promise<number | null> {
+      const row = (await knex(t().performances).where('document_id', documentId).first('id')) as { id: number } | undefined;
+      return row ? Number(row.id) : null;
+    },
+  };
+};
+
+export type PerformancesData = ReturnType<typeof createPerformancesData>;

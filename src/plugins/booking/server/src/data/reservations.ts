@@ -1,0 +1,149 @@
+/**
+ * Reservations (`booking_reservations` and its link to the performance): the raw reads of the
+ * confirmation and the door, and `transition`, the one writer of a reservation's status.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Knex } from 'knex';
+import { ERROR_CODES, type Language, type ReservationStatus } from '../constants';
+import { canTransition } from '../rules';
+import { bookingTables } from './strapi-internals';
+
+/**
+ * A move that RESERVATION_TRANSITIONS does not allow: the one error every path throws, the
+ * plugin's own SQL and the Content Manager's writes alike (400, `forbidden_transition`).
+ */
+export class ForbiddenTransitionError extends errors.ValidationError {
+  constructor(from: string, to: string) {
+    super(
+      `Una prenotazione non può passare da "${from}" a "${to}". / A reservation cannot move from "${from}" to "${to}".`,
+      { code: ERROR_CODES.forbiddenTransition }
+    );
+  }
+}
+
+/** Throws ForbiddenTransitionError unless `from` -> `to` is allowed. */
+export const assertTransition = (from: ReservationStatus, to: ReservationStatus) => {
+  if (!canTransition(from, to)) throw new ForbiddenTransitionError(from, to);
+};
+
+/** A reservation row as the plugin reads it. */
+export interface ReservationRow {
+  id: number;
+  documentId: string;
+  reference: string;
+  reservation_status: ReservationStatus;
+  name: string;
+  email: string;
+  phone: string | null;
+  party_size: number;
+  notes: string | null;
+  language: Language;
+  confirm_by: string | null;
+  confirmed_at: string | null;
+  qr_code_generated_at: string | null;
+  cancelled_at: string | null;
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+
+/** A reservation from a raw row (snake_case columns). */
+export const reservationFromRow = (row: Record<string, unknown>): ReservationRow => ({
+  id: Number(row.id),
+  documentId: String(row.document_id),
+  reference: String(row.reference),
+  reservation_status: row.reservation_status as ReservationStatus,
+  name: String(row.name),
+  email: String(row.email),
+  phone: (row.phone as string | null) ?? null,
+  party_size: Number(row.party_size),
+  notes: (row.notes as string | null) ?? null,
+  language: row.language as Language,
+  confirm_by: iso(row.confirm_by),
+  confirmed_at: iso(row.confirmed_at),
+  qr_code_generated_at: iso(row.qr_code_generated_at),
+  cancelled_at: iso(row.cancelled_at),
+});
+
+/** Which reservations a transition moves: one by id, or the pending ones whose link lapsed. */
+export type TransitionTarget = { id: number } | { lapsedBefore: Date };
+
+export const createReservationsData = (strapi: Core.Strapi) => {
+  const t = () => bookingTables(strapi);
+  return {
+    /**
+     * The one writer of a reservation's status: moves the reservations of `target` that are in
+     * `from` to `to`, with `fields` (confirmed_at, cancelled_at, ...), after checking the move
+     * against RESERVATION_TRANSITIONS. The WHERE on `from` makes a concurrent move lose cleanly:
+     * the ids actually moved are returned, none when another transaction got there first.
+     */
+    async transition(
+      knex: Knex,
+      target: TransitionTarget,
+      from: ReservationStatus,
+      to: ReservationStatus,
+      now: Date,
+      fields: Record<string, unknown> = {}
+    ): Promise<number[]> {
+      assertTransition(from, to);
+      let query = knex(t().reservations).where('reservation_status', from);
+      query = 'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore);
+      const rows = (await query.update({ ...fields, reservation_status: to, updated_at: now }).returning('id')) as Array<
+        { id: number } | number
+      >;
+      return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
+    },
+
+    /** Locks a reservation row and reads it (every change of this reservation queues here). */
+    async lock(knex: Knex, reservationId: number): Promise<ReservationRow | null> {
+      const row = (await knex(t().reservations).where('id', reservationId).first().forUpdate()) as Record<string, unknown> | undefined;
+      return row ? reservationFromRow(row) : null;
+    },
+
+    /** The performance a reservation is for, or null. */
+    async performanceOf(knex: Knex, reservationId: number): Promise<number | null> {
+      const rl = t().reservationPerformance;
+      const row = (await knex(rl.table).where(rl.reservation, reservationId).first({ id: rl.performance })) as { id: number } | undefined;
+      return row ? Number(row.id) : null;
+    },
+
+    /** Whether the party has been checked in. */
+    async isCheckedIn(knex: Knex, reservationId: number): Promise<boolean> {
+      const cr = t().checkInReservation;
+      return (await knex(cr.table).where(cr.reservation, reservationId).first(cr.checkIn)) !== undefined;
+    },
+
+    /**
+     * The reservation behind a confirmation token, with the token's state and the reservation's
+     * performance, in one query; undefined when no such token.
+     */
+    async byConfirmationToken(knex: Knex, tokenHash: string) {
+      const tables = t();
+      const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
+      const row = (await knex({ token: tables.tokens })
+        .join({ token_link: tl.table }, `token_link.${tl.token}`, 'token.id')
+        .join({ reservation: tables.reservations }, 'reservation.id', `token_link.${tl.reservation}`)
+        .join({ performance_link: rl.table }, `performance_link.${rl.reservation}`, 'reservation.id')
+        .where({ 'token.token_hash': tokenHash, 'token.purpose': 'confirmation' })
+        .first('reservation.*', {
+          tokenId: 'token.id',
+          tokenUsedAt: 'token.used_at',
+          tokenExpiresAt: 'token.expires_at',
+          performanceId: `performance_link.${rl.performance}`,
+        })) as (Record<string, unknown> & { tokenId: number; tokenUsedAt: unknown; tokenExpiresAt: unknown; performanceId: number }) | undefined;
+      if (!row) return undefined;
+      const { tokenId, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;
+      return {
+        reservation: reservationFromRow(reservation),
+        token: {
+          id: Number(tokenId),
+          usedAt: tokenUsedAt ? new Date(tokenUsedAt as string) : null,
+          expiresAt: tokenExpiresAt ? new Date(tokenExpiresAt as string) : null,
+        },
+        performanceId: Number(performanceId),
+      };
+    },
+  };
+};
+
+export type ReservationsData = ReturnType<typeof createReservationsData>;

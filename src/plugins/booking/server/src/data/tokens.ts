@@ -1,0 +1,113 @@
+/**
+ * Reservation tokens (`booking_reservation_tokens` and its link to the reservation): only their
+ * SHA-256 is stored. Raw SQL, bound to the transaction the caller passes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { TokenPurpose } from '../constants';
+import { bookingTables, systemColumns } from './strapi-internals';
+
+/** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
+const TOKEN_BYTES = 32;
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export const hashToken = (raw: string): string => createHash('sha256').update(raw).digest('hex');
+export const newRawToken = () => randomBytes(TOKEN_BYTES).toString('base64url');
+
+export interface WantedToken {
+  purpose: TokenPurpose;
+  expiresAt: Date | null;
+}
+
+export interface StoredToken {
+  id: number;
+  purpose: TokenPurpose;
+  expiresAt: Date | null;
+  usedAt: Date | null;
+  reservationId: number;
+}
+
+const dateOrNull = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
+
+export const createTokensData = (strapi: Core.Strapi) => {
+  const t = () => bookingTables(strapi);
+  return {
+    /**
+     * Issues tokens for a reservation in two statements (the tokens, their links) and returns the
+     * raw tokens in the order asked: they exist in the visitor's mail and nowhere else.
+     */
+    async insert(knex: Knex, reservationId: number, wanted: WantedToken[], now: Date): Promise<string[]> {
+      const tables = t();
+      const raws = wanted.map(newRawToken);
+      const hashes = raws.map(hashToken);
+      const inserted = (await knex(tables.tokens)
+        .insert(wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt })))
+        .returning(['id', 'token_hash'])) as Array<{ id: number; token_hash: string }>;
+      // Matched by hash, not by position: the order of RETURNING rows is not a promise.
+      const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
+      await knex(tables.tokenReservation.table).insert(
+        hashes.map((hash) => ({ [tables.tokenReservation.token]: idOf.get(hash), [tables.tokenReservation.reservation]: reservationId }))
+      );
+      return raws;
+    },
+
+    /** The stored token of that purpose matching a raw token, or null. */
+    async find(knex: Knex, raw: string, purpose: TokenPurpose): Promise<StoredToken | null> {
+      if (!TOKEN_PATTERN.test(raw)) return null;
+      const tables = t();
+      const tl = tables.tokenReservation;
+      const row = (await knex({ tk: tables.tokens })
+        .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+        .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': purpose })
+        .first({ id: 'tk.id', purpose: 'tk.purpose', expiresAt: 'tk.expires_at', usedAt: 'tk.used_at', reservationId: `tl.${tl.reservation}` })) as
+        | Record<string, unknown>
+        | undefined;
+      if (!row) return null;
+      return {
+        id: Number(row.id),
+        purpose: row.purpose as TokenPurpose,
+        expiresAt: dateOrNull(row.expiresAt),
+        usedAt: dateOrNull(row.usedAt),
+        reservationId: Number(row.reservationId),
+      };
+    },
+
+    /** Marks one token used if it was not; returns whether this call did (its row is locked). */
+    async markUsed(knex: Knex, tokenId: number, now: Date): Promise<boolean> {
+      const changed = await knex(t().tokens).where('id', tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
+      return Number(changed) === 1;
+    },
+
+    /** Closes every unused token of a reservation (for example when it is cancelled). */
+    async revokeAll(knex: Knex, reservationId: number, now: Date): Promise<void> {
+      const tables = t();
+      const tl = tables.tokenReservation;
+      await knex(tables.tokens)
+        .whereIn('id', knex(tl.table).select(tl.token).where(tl.reservation, reservationId))
+        .whereNull('used_at')
+        .update({ used_at: now, updated_at: now });
+    },
+  };
+};
+
+export type TokensData = ReturnType<typeof createTokensData>;
+
+/**
+ * The reservation behind a check-in token and its performance, or null: indexed joins, no lock.
+ * (Apart from `find` because the door counts round trips.)
+ */
+export const checkInTokenTarget = async (strapi: Core.Strapi, knex: Knex, raw: string) => {
+  const tables = bookingTables(strapi);
+  const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
+  const row = (await knex({ tk: tables.tokens })
+    .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+    .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
+    .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
+    .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
+    | { reservationId: number; performanceId: number | null }
+    | undefined;
+  return row
+    ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
+    : null;
+};

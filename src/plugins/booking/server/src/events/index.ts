@@ -1,0 +1,88 @@
+/**
+ * Domain events: what happened to a reservation, announced once per committed change. The
+ * services announce inside the transaction that makes the change; each subscriber may write
+ * what must commit with it (an outbox row) and returns what to do once it has committed (send
+ * the mail, drop cached answers). A rolled-back transaction runs no after-commit step, so nothing
+ * is said of a change that did not happen.
+ *
+ * Subscribers (events/subscribers/): mail (the confirmation and ticket e-mails through the
+ * outbox) and the public cache (seats changed). The next features hang here too.
+ */
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+
+/** The raw tokens a mail needs, known only to the transaction that issued them. */
+export interface FreshTokens {
+  confirmation?: string;
+  checkIn?: string;
+  cancellation?: string;
+}
+
+export type DomainEvent =
+  | { type: 'reservation.created'; reservationId: number; performanceId: number; tokens: FreshTokens }
+  | { type: 'reservation.confirmed'; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
+  | { type: 'reservation.cancelled'; reservationId: number; performanceId: number; freedSeats: number; by: 'visitor' | 'staff' }
+  | { type: 'reservation.expired'; reservationIds: number[] }
+  | { type: 'check-in.created'; reservationId: number; performanceId: number | null };
+
+export type EventType = DomainEvent['type'];
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+/** What a subscriber does once the announcing transaction has committed. */
+export type AfterCommit = () => void | Promise<void>;
+
+/** Runs inside the announcing transaction (`trx`); may return its after-commit step. */
+export type Subscriber<T extends EventType = EventType> = (
+  event: EventOf<T>,
+  trx: Knex.Transaction,
+  now: Date
+) => Promise<AfterCommit | void> | AfterCommit | void;
+
+const isOfType = <T extends EventType>(event: DomainEvent, type: T): event is EventOf<T> => event.type === type;
+
+type AnySubscriber = (event: DomainEvent, trx: Knex.Transaction, now: Date) => Promise<AfterCommit | void> | AfterCommit | void;
+
+export const createEvents = (strapi: Core.Strapi) => {
+  const subscribers = new Map<EventType, AnySubscriber[]>();
+  const settling = new Set<Promise<unknown>>();
+
+  const runAfterCommit = (steps: AfterCommit[], type: EventType) => {
+    for (const step of steps) {
+      const running = Promise.resolve()
+        .then(step)
+        .catch((error) => strapi.log.error(`[booking] after ${type}: ${error instanceof Error ? error.message : error}`))
+        .finally(() => settling.delete(running));
+      settling.add(running);
+    }
+  };
+
+  return {
+    /** Subscribes to one kind of event. */
+    on<T extends EventType>(type: T, subscriber: Subscriber<T>) {
+      const wrapped: AnySubscriber = (event, trx, now) => (isOfType(event, type) ? subscriber(event, trx, now) : undefined);
+      subscribers.set(type, [...(subscribers.get(type) ?? []), wrapped]);
+    },
+
+    /**
+     * Announces a change made in the current transaction (`trx`, from `strapi.db.transaction`).
+     * Subscribers' writes join it; their after-commit steps run once it commits, never if it
+     * rolls back.
+     */
+    async announce(trx: Knex.Transaction, event: DomainEvent, now = new Date()): Promise<void> {
+      const steps: AfterCommit[] = [];
+      for (const subscriber of subscribers.get(event.type) ?? []) {
+        const step = await subscriber(event, trx, now);
+        if (step) steps.push(step);
+      }
+      if (steps.length === 0) return;
+      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
+    },
+
+    /** Waits for the after-commit steps under way (shutdown, tests). */
+    async settle(): Promise<void> {
+      while (settling.size > 0) await Promise.allSettled([...settling]);
+    },
+  };
+};
+
+export type BookingEvents = ReturnType<typeof createEvents>;

@@ -1,0 +1,10 @@
+import type { Core } from '@strapi/strapi';
+import type { BookingEvents } from '..';
+import { subscribeMail } from './mail';
+import { subscribePublicCache } from './public-cache';
+
+/** Every reaction to the domain events, subscribed once at boot (register.ts). */
+export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
+  subscribeMail(strapi, events);
+  subscribePublicCache(strapi, events);
+};

@@ -1,0 +1,168 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import type { CheckInSource } from '../constants';
+import { dataOf } from '../data';
+import type { StaffMember } from '../data/check-ins';
+import type { PerformanceFacts } from '../data/performances';
+import type { ReservationRow } from '../data/reservations';
+import { checkInTokenTarget } from '../data/tokens';
+import { checkInTiming } from '../rules';
+import { getConfig, getService } from '../utils/get-service';
+import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
+import { doorLabel } from './labels';
+import { extractToken } from './tokens';
+
+export type CheckInAnswer = CreateCheckIn.Response['data'];
+
+export interface ScanRequest {
+  text: string;
+  performance?: string;
+  source?: CheckInSource;
+  idempotencyKey?: string;
+  staff: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null };
+  now?: Date;
+}
+
+/** "Maria Rossi" -> "Maria R.": enough for the door, no more. */
+export const holderOf = (name: string) => {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  if (parts.length <= 1) return parts[0] ?? '';
+  return `${parts[0]} ${parts[parts.length - 1][0].toUpperCase()}.`;
+};
+
+/** How the door names a staff member. */
+export const staffName = (user: StaffMember | null) =>
+  user ? holderOf([user.firstname, user.lastname].filter(Boolean).join(' ') || user.username || `#${user.id}`) : '';
+
+const ticketOf = (reservation: ReservationRow, performance: PerformanceFacts | null): TicketView => ({
+  reference: reservation.reference,
+  party_size: reservation.party_size,
+  holder: holderOf(reservation.name),
+  show_title: performance?.show?.title ?? '',
+  starts_at: new Date(performance?.starts_at ?? 0).toISOString(),
+  venue_name: performance?.venue?.name ?? '',
+});
+
+/**
+ * The door's decision: turns a scanned text into one of the result codes of API.md. The only
+ * writer of check-ins. The reservation row is locked for the decision, and a unique index allows
+ * one check-in per reservation, so two scans of one ticket at the same moment, on any number of
+ * devices and servers, give exactly one `ok`. Every scan is recorded, failed ones too. A few
+ * plain SQL statements (data/), not the Query Engine's relation bookkeeping: a door needs its
+ * answer before the next person steps up.
+ */
+const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const data = () => dataOf(strapi);
+  const scanKey = (staffId: number, key?: string) => (key ? `${staffId}:${key}` : null);
+  const previousAnswer = async (knex: Knex, key: string | null) => (key ? data().scans.answerOf<CheckInAnswer>(knex, key) : null);
+
+  const record = async (
+    knex: Knex,
+    request: ScanRequest,
+    key: string | null,
+    answer: CheckInAnswer,
+    ticket: { reservation: ReservationRow; performance: PerformanceFacts | null } | null,
+    now: Date
+  ) => {
+    const ticketPerformance = ticket?.performance ?? null;
+    // The scanner's chosen performance is where the scan is recorded, else the ticket's.
+    const chosen =
+      request.performance && ticketPerformance?.documentId !== request.performance
+        ? await data().performances.idOf(knex, request.performance)
+        : null;
+    await data().scans.insert(
+      knex,
+      {
+        result: answer.result,
+        source: request.source ?? 'qr_scan',
+        idempotencyKey: key,
+        response: answer,
+        label: doorLabel(ticket?.reservation.reference, now, getConfig(strapi).timezone),
+        performanceId: chosen ?? ticketPerformance?.id ?? null,
+        reservationId: ticket?.reservation.id ?? null,
+        staffId: request.staff.id,
+      },
+      now
+    );
+  };
+
+  const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> => {
+    const raw = extractToken(request.text);
+    const found = raw ? await checkInTokenTarget(strapi, strapi.db.connection, raw) : null;
+    if (found === null) {
+      const answer: CheckInAnswer = { result: 'invalid' };
+      await record(strapi.db.connection, request, key, answer, null, now);
+      return answer;
+    }
+    // What the door shows of the performance, from the short cache (see catalogue.performanceFacts).
+    const performance = found.performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(found.performanceId);
+
+    return strapi.db.transaction(async ({ trx }) => {
+      // Every scan of this ticket queues on its reservation row.
+      const reservation = await data().reservations.lock(trx, found.reservationId);
+      if (!reservation) return { result: 'invalid' as const };
+      // The idempotency key is read again under the lock.
+      const replay = await previousAnswer(trx, key);
+      if (replay) return replay;
+
+      const ticket = ticketOf(reservation, performance);
+      const answer = await (async (): Promise<CheckInAnswer> => {
+        if (request.performance && performance?.documentId !== request.performance) return { result: 'wrong_performance', ticket };
+        if (reservation.reservation_status !== 'confirmed') return { result: 'not_confirmed', ticket };
+        const existing = await data().checkIns.ofReservation(trx, reservation.id);
+        if (existing) {
+          return {
+            result: 'already_checked_in',
+            ticket,
+            checked_in_at: existing.checkedInAt.toISOString(),
+            checked_in_by: staffName(existing.staff),
+          };
+        }
+        const config = getConfig(strapi);
+        const timing = checkInTiming(performance?.starts_at ?? new Date(0), now, config);
+        if (timing !== 'open') return { result: timing, ticket };
+
+        // The unique index on the reservation's link is the last word if two scans ever got past the lock.
+        await data().checkIns.insert(
+          trx,
+          {
+            reservationId: reservation.id,
+            staffId: request.staff.id,
+            source: request.source ?? 'qr_scan',
+            label: doorLabel(reservation.reference, now, config.timezone),
+          },
+          now
+        );
+        await getService(strapi, 'events').announce(trx, { type: 'check-in.created', reservationId: reservation.id, performanceId: performance?.id ?? null }, now);
+        const staff =
+          request.staff.firstname !== undefined
+            ? { id: request.staff.id, firstname: request.staff.firstname ?? null, lastname: request.staff.lastname ?? null, username: request.staff.username ?? null }
+            : await data().checkIns.staffMember(trx, request.staff.id);
+        return { result: 'ok', ticket, checked_in_at: now.toISOString(), checked_in_by: staffName(staff) };
+      })();
+      await record(trx, request, key, answer, { reservation, performance }, now);
+      return answer;
+    });
+  };
+
+  return {
+    /** Checks in the ticket behind a scanned or typed text; see API.md for the result codes. */
+    async checkInTicket(request: ScanRequest): Promise<CheckInAnswer> {
+      const now = request.now ?? new Date();
+      const key = scanKey(request.staff.id, request.idempotencyKey);
+      // A repeated key is answered from its first scan: under the ticket's lock in decide(), or,
+      // for a code that locks nothing, when the unique key refuses to record it twice.
+      try {
+        return await decide(request, key, now);
+      } catch (error) {
+        // The same key racing in on a scan that locked nothing (an invalid code): the first won.
+        const first = await previousAnswer(strapi.db.connection, key);
+        if (first) return first;
+        throw error;
+      }
+    },
+  };
+};
+
+export type DoorService = ReturnType<typeof createDoorService>;
+export default createDoorService;
