@@ -141,6 +141,8 @@ const main = async () => {
     DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(sink.port),
+    // The bench's own sink on localhost speaks no TLS.
+    SMTP_ALLOW_PLAINTEXT: 'true',
     BOOKING_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_SEED_DEMO: 'false',

@@ -59,10 +59,3 @@ export const assertRuntimeEnvironment = (env: NodeJS.ProcessEnv = process.env): 
     );
   }
 };
-
-/** Production sends tickets by e-mail: without an SMTP server it must not start. */
-export const assertProductionMail = (env: NodeJS.ProcessEnv = process.env): void => {
-  if (env.NODE_ENV === 'production' && !env.SMTP_HOST) {
-    throw new Error('SMTP_HOST is required in production: tickets are sent by e-mail (see .env.example).');
-  }
-};
