@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS } from './constants';
 import { registerDocumentRules } from './middlewares/document-rules';
+import { limitPublicBodies } from './middlewares/public-body';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany(ACTIONS as never);
   registerDocumentRules(strapi);
+  limitPublicBodies(strapi);
 };
 
 export default register;
