@@ -70,6 +70,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         checkInOpensMinutesBefore: env.int('BOOKING_CHECKIN_OPENS_MINUTES_BEFORE', 120),
         checkInClosesMinutesAfter: env.int('BOOKING_CHECKIN_CLOSES_MINUTES_AFTER', 240),
         rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
+        pendingPerEmail: env.int('BOOKING_PENDING_PER_EMAIL', 3),
         checkInRateLimitPerMinute: env.int('BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE', 120),
         timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),

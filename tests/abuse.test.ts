@@ -2,17 +2,22 @@
  * Abuse, proxies and secrets (API.md, season two), over HTTP against the real app behind a
  * pretend load balancer (IS_PROXIED=true, one trusted hop): client IPs from X-Forwarded-For as
  * only the trusted proxy wrote them, IPv6 clients per /64; CORS for the site on the public routes
- * only; no token in the request log; the 16 KiB body limit, chunked bodies included.
+ * only; no token in the request log; the 16 KiB body limit, chunked bodies included; the names
+ * rule; pending reservations per address, and a confirmation mail without the requester's words.
  */
 import http_ from 'node:http';
 import request from 'supertest';
 import { startApp, type TestApp } from './support/app';
 import { createPerformance } from './support/factories';
 import { listen } from './support/processes';
+import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from './support/smtp';
 
 const LIMIT = 5;
 const SITE = 'https://www.azionelab.test';
+const PUBLIC_URL = 'https://teatro.example.test/prenota';
+const PENDING_PER_EMAIL = 3;
 let app: TestApp;
+let smtp: SmtpSink;
 let baseUrl: string;
 const http = () => request(app.strapi.server.httpServer);
 
@@ -21,20 +26,25 @@ const cancelFrom = (forwardedFor: string) =>
   http().post('/api/booking/reservations/cancel').set('X-Forwarded-For', forwardedFor).send({ token: 'x' });
 
 beforeAll(async () => {
+  smtp = await startSmtpSink();
   app = await startApp({
     env: {
       IS_PROXIED: 'true',
       PROXY_TRUSTED_HOPS: '1',
       BOOKING_RATE_LIMIT_PER_MINUTE: String(LIMIT),
       BOOKING_SCHEDULED_JOBS: 'false',
-      SMTP_PORT: '1',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      BOOKING_PUBLIC_URL: PUBLIC_URL,
       BOOKING_ALLOWED_ORIGINS: SITE,
+      BOOKING_PENDING_PER_EMAIL: String(PENDING_PER_EMAIL),
     },
   });
   baseUrl = await listen(app.strapi.server.httpServer);
 });
 afterAll(async () => {
   await app?.stop();
+  await smtp?.stop();
 });
 
 describe('behind a load balancer', () => {
@@ -182,5 +192,97 @@ describe('the body limit', () => {
     const res = await chunkedPost('/api/booking/reservations', 8 * 1024);
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error.details.code).toBe('validation');
+  });
+});
+
+let clientSeq = 0;
+/** A booking from a client address of its own, so the per-IP limit stays out of the way. */
+const book = (data: Record<string, unknown>) =>
+  http()
+    .post('/api/booking/reservations')
+    .set('X-Forwarded-For', `203.0.113.${(clientSeq += 1)}`)
+    .send({ data });
+
+describe('names', () => {
+  test.each([
+    ['a right-to-left override', 'Maria \u202eissoR'],
+    ['a zero-width space', 'Ma\u200bria'],
+    ['an @', 'maria@example.test'],
+    ['a control character', 'Maria\u0007'],
+    ['121 characters', 'M'.repeat(121)],
+  ])('a name with %s is 400 validation naming name, and nothing is stored', async (_label, name) => {
+    const perf = await createPerformance(app.strapi);
+    const res = await book({ performance: perf.documentId, name, email: 'nomi@example.test', party_size: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.code).toBe('validation');
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain('data.name');
+    expect(await app.strapi.db.query('plugin::booking.reservation').count({ where: { performance: { id: perf.id } } })).toBe(0);
+  });
+});
+
+describe('pending reservations per address', () => {
+  const count = (email: string) =>
+    app.strapi.db.query('plugin::booking.reservation').count({ where: { email: { $eqi: email } } });
+
+  test(`at most ${PENDING_PER_EMAIL} pending at once; one more is 429 rate_limited and creates nothing`, async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'inbox.owner@example.test';
+    for (let i = 0; i < PENDING_PER_EMAIL; i += 1) {
+      const res = await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+      expect(res.status).toBe(201);
+    }
+    const refused = await book({ performance: perf.documentId, name: 'Ospite', email: 'Inbox.Owner@Example.TEST', party_size: 1 });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details.code).toBe('rate_limited');
+    expect(await count(email)).toBe(PENDING_PER_EMAIL);
+    await smtp.waitFor(() => smtp.to(email).length === PENDING_PER_EMAIL);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.to(email)).toHaveLength(PENDING_PER_EMAIL);
+
+    // A lapsed request no longer counts.
+    await app.strapi.db
+      .connection('booking_reservations')
+      .whereRaw('lower(email) = ?', [email])
+      .limit(1)
+      .update({ confirm_by: new Date(Date.now() - 60_000) });
+    const again = await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+    expect(again.status).toBe(201);
+  });
+
+  test('a storm for one address leaves exactly the limit pending', async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'storm.owner@example.test';
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 }))
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(PENDING_PER_EMAIL).fill(201), ...Array(8 - PENDING_PER_EMAIL).fill(429)]);
+    expect(await count(email)).toBe(PENDING_PER_EMAIL);
+  });
+});
+
+describe('the confirmation e-mail', () => {
+  test('holds nothing the requester typed; the ticket after confirmation greets by name', async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'stranger@example.test';
+    const res = await book({
+      performance: perf.documentId,
+      name: 'Zebedeo Quintavalle',
+      email,
+      party_size: 2,
+      notes: 'NOTA-PRIVATA-visit-evil.example',
+    });
+    expect(res.status).toBe(201);
+    const mail = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes('/confirm?token='));
+    const everything = `${mail.subject}\n${mail.text}\n${mail.html}`;
+    expect(everything).not.toMatch(/Zebedeo|Quintavalle|NOTA-PRIVATA|evil\.example/);
+    expect(mail.text).toMatch(/^Ciao,/);
+
+    const token = tokenOf(linkIn(mail.text ?? '', `${PUBLIC_URL}/confirm?token=`));
+    const confirmed = await http().post('/api/booking/reservations/confirm').set('X-Forwarded-For', '203.0.113.250').send({ token });
+    expect(confirmed.status).toBe(200);
+    const ticket = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes('/cancel?token='));
+    expect(ticket.text).toMatch(/Ciao Zebedeo Quintavalle,/);
+    expect(`${ticket.subject}\n${ticket.text}\n${ticket.html}`).not.toMatch(/NOTA-PRIVATA/);
   });
 });

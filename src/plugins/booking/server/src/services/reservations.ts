@@ -58,7 +58,8 @@ type SoldOut = { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: nu
 export type CreateResult =
   | { ok: true; reservation: ReservationRow; performance: PerformanceRow; confirmationToken: string }
   | Closed
-  | SoldOut;
+  | SoldOut
+  | { ok: false; code: typeof ERROR_CODES.rateLimited };
 
 export type ConfirmResult =
   | {
@@ -186,7 +187,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /**
      * Records a pending reservation and its confirmation token. Holds no seat: the binding check
-     * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now.
+     * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now,
+     * and rate_limited when the address already holds `pendingPerEmail` unexpired pending ones:
+     * every reservation mails its address, and the address's owner asked for none of them.
      */
     async createReservation(input: NewReservation, now = new Date()): Promise<CreateResult> {
       const config = getConfig(strapi);
@@ -201,7 +204,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
       }
 
-      return strapi.db.transaction(async ({ onCommit }) => {
+      return strapi.db.transaction(async ({ trx, onCommit }) => {
+        if (config.pendingPerEmail > 0) {
+          const address = input.email.trim().toLowerCase();
+          // Two requests for one address at once queue here (PostgreSQL; SQLite is serial), so
+          // each counts the other's reservation: never more than the limit pending.
+          if (strapi.db.dialect.client === 'postgres') {
+            await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`booking:pending:${address}`]);
+          }
+          const pending = await strapi.db.query(UID.reservation).count({
+            where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
+          });
+          if (pending >= config.pendingPerEmail) return { ok: false as const, code: ERROR_CODES.rateLimited };
+        }
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
           reference = newReference();
