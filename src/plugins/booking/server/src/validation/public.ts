@@ -14,6 +14,15 @@ const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
  */
 const NAME_NO_INVISIBLE = /^[^\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]*$/;
 
+/** What breaks the names rule first, if anything: one message per bad name. */
+const nameProblem = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null; // the type check says it
+  if (!NAME_NO_CONTROL.test(value)) return 'must be one line of text without control characters';
+  if (!NAME_NO_INVISIBLE.test(value)) return 'must not contain invisible or direction-changing characters';
+  if (value.includes('@')) return "must not contain '@'";
+  return null;
+};
+
 const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
 
 export const reservationInput = (maxPartySize: number) =>
@@ -23,9 +32,10 @@ export const reservationInput = (maxPartySize: number) =>
     // the door or echoed into a mail.
     name: text(120)
       .required('is required')
-      .matches(NAME_NO_CONTROL, 'must be one line of text without control characters')
-      .matches(NAME_NO_INVISIBLE, 'must not contain invisible or direction-changing characters')
-      .matches(/^[^@]*$/, "must not contain '@'")
+      .test('name-rule', 'is not a name', function (value) {
+        const problem = nameProblem(value);
+        return problem ? this.createError({ message: problem }) : true;
+      })
       .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0),
     // Not yup's .email(): its regular expression can take minutes on a hostile string (email.ts).
     email: text(MAX_EMAIL_LENGTH)
