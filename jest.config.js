@@ -14,7 +14,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/plugins/**/__tests__/**/*.test.ts'],
+      testMatch: ['<rootDir>/src/plugins/**/__tests__/**/*.test.ts', '<rootDir>/src/env/**/__tests__/**/*.test.ts'],
     },
     {
       ...common,

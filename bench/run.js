@@ -22,13 +22,14 @@ const CONFIRMATIONS = 2000; // pending one-seat reservations per run, for CAPACI
 const DOOR_PACE = { perSecond: 20, scans: 200 }; // 10 scanners, one scan each every half second
 const CAPACITY = 1000;
 const STORM_CONNECTIONS = 64;
+// At least 16 characters each: production refuses shorter secrets (src/env/secrets.ts).
 const secrets = {
-  APP_KEYS: 'bench-key-1,bench-key-2',
-  API_TOKEN_SALT: 'bench-api-token-salt',
-  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
+  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
+  API_TOKEN_SALT: 'bench-api-token-salt-0123',
+  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
+  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
   ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
-  JWT_SECRET: 'bench-jwt-secret',
+  JWT_SECRET: 'bench-jwt-secret-0123456789',
 };
 const log = (...args) => console.log('[bench]', ...args);
 const median = (values) => {
@@ -140,6 +141,8 @@ const main = async () => {
     DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(sink.port),
+    // The bench's own sink on localhost speaks no TLS.
+    SMTP_ALLOW_PLAINTEXT: 'true',
     BOOKING_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_SEED_DEMO: 'false',

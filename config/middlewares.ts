@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 
 /**
- * Browsers may call the app from its own origin (the admin panel, the demo pages) and from the
- * origins in BOOKING_ALLOWED_ORIGINS, by default the origin of BOOKING_PUBLIC_URL (the static
- * site). Any other origin gets no CORS headers, so its browsers refuse the answer.
+ * Browsers may call the public booking routes (/api/booking, /site) from the app's own origin
+ * (the demo pages) and from the origins in BOOKING_ALLOWED_ORIGINS, by default the origin of
+ * BOOKING_PUBLIC_URL (the static site), never with credentials. The admin panel and the admin API
+ * answer no origin any CORS header (they are used from the app's own origin); any other origin
+ * gets none anywhere, so its browsers refuse the answer.
  */
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const port = env.int('PORT', 1337);
@@ -13,13 +15,19 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
   const origins = new Set([new URL(ownUrl).origin, ...(configured.length ? configured : [new URL(publicUrl).origin])]);
 
   return [
-    'strapi::logger',
+    // Strapi's logger writes the query string, where e-mailed links carry their tokens.
+    'plugin::booking.request-log',
     'strapi::errors',
     'strapi::security',
     {
       name: 'strapi::cors',
       config: {
-        origin: [...origins],
+        // Strapi asks this with the request's context: the admin panel and the admin API answer
+        // no origin (an empty list), the public booking routes and /site the allowed ones.
+        origin: (ctx: { path: string }) =>
+          ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : [],
+        // The public routes take no cookies; the admin sends its token in a header.
+        credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],
       },
     },
@@ -27,7 +35,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     'strapi::query',
     // Unreadable bodies sent to the booking routes answer in the contract's error envelope.
     'plugin::booking.body-errors',
-    // The admin panel saves rich text; the public routes add their own 16 KiB limit.
+    // The admin panel saves rich text; the plugin narrows this to 16 KiB on /api/booking, chunked
+    // bodies included (middlewares/public-body.ts).
     { name: 'strapi::body', config: { jsonLimit: '1mb', formLimit: '1mb', textLimit: '1mb' } },
     // yup 0.32's e-mail check can take minutes on a hostile string: Strapi's own routes that
     // take an address get only ones a linear check accepts.

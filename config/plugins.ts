@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { smtpTlsOptions } from '../src/env/mail';
 
 const allowedMediaTypes = ['image/*', 'application/pdf', 'text/plain', 'text/csv'];
 const deniedTypes = [
@@ -38,8 +39,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           host: smtpHost,
           // Development without SMTP_HOST: the local inbox started by `npm run develop`.
           port: env.int('SMTP_PORT', development && !env('SMTP_HOST') ? 1025 : 587),
-          secure: env.bool('SMTP_SECURE', false),
-          ignoreTLS: development && !env('SMTP_HOST'),
+          // TLS only in production unless SMTP_ALLOW_PLAINTEXT=true (src/env/mail.ts).
+          ...smtpTlsOptions(process.env, development),
           auth: env('SMTP_USERNAME')
             ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') }
             : undefined,
@@ -69,6 +70,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         checkInOpensMinutesBefore: env.int('BOOKING_CHECKIN_OPENS_MINUTES_BEFORE', 120),
         checkInClosesMinutesAfter: env.int('BOOKING_CHECKIN_CLOSES_MINUTES_AFTER', 240),
         rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
+        pendingPerEmail: env.int('BOOKING_PENDING_PER_EMAIL', 3),
         checkInRateLimitPerMinute: env.int('BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE', 120),
         timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),

@@ -1,11 +1,13 @@
 import type { Core } from '@strapi/strapi';
-import { assertProductionMail, assertRuntimeEnvironment } from './env/secrets';
+import { assertRuntimeEnvironment } from './env/secrets';
+import { assertProductionMail, assertSmtpTls, type SmtpTlsOptions } from './env/mail';
 
 // The app is a thin host: the booking plugin (src/plugins/booking) does the work.
 export default {
-  register(_: { strapi: Core.Strapi }) {
+  register({ strapi }: { strapi: Core.Strapi }) {
     assertRuntimeEnvironment();
     assertProductionMail();
+    assertSmtpTls(strapi.config.get<{ providerOptions?: SmtpTlsOptions }>('plugin::email')?.providerOptions);
   },
   bootstrap(_: { strapi: Core.Strapi }) {},
 };

@@ -75,7 +75,8 @@
 
   var lang = params.get('lang') || localStorage.getItem('booking-lang') ||
     ((navigator.language || 'it').slice(0, 2) === 'en' ? 'en' : 'it');
-  if (!T[lang]) lang = 'it';
+  // Own keys only: ?lang=constructor or __proto__ would find Object's, not a language.
+  if (!Object.prototype.hasOwnProperty.call(T, lang)) lang = 'it';
   localStorage.setItem('booking-lang', lang);
   document.documentElement.lang = lang;
   var t = T[lang];

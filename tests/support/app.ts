@@ -10,13 +10,15 @@ import type { Core } from '@strapi/strapi';
 
 const root = path.join(__dirname, '..', '..');
 
+// Outside development the app refuses secrets shorter than 16 characters or still the
+// placeholders of .env.example (src/env/secrets.ts): these pass, and are good for tests only.
 export const testSecrets = {
-  APP_KEYS: 'test-key-1,test-key-2',
-  API_TOKEN_SALT: 'test-api-token-salt',
-  ADMIN_JWT_SECRET: 'test-admin-jwt-secret',
-  TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
+  APP_KEYS: 'test-app-key-one-0123,test-app-key-two-4567',
+  API_TOKEN_SALT: 'test-api-token-salt-0123',
+  ADMIN_JWT_SECRET: 'test-admin-jwt-secret-0123',
+  TRANSFER_TOKEN_SALT: 'test-transfer-token-salt-0123',
   ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef',
-  JWT_SECRET: 'test-jwt-secret',
+  JWT_SECRET: 'test-jwt-secret-0123456789',
 };
 
 /** The PostgreSQL server the tests use; a fault test may point at a server of its own. */

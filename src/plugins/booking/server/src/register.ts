@@ -2,11 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { ACTIONS } from './constants';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
+import { limitPublicBodies } from './middlewares/public-body';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany(ACTIONS as never);
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
+  limitPublicBodies(strapi);
 };
 
 export default register;

@@ -13,6 +13,11 @@ export interface BookingConfig {
   checkInClosesMinutesAfter: number;
   /** Public POSTs per client IP per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /**
+   * Pending (unexpired) reservations one e-mail address may hold at once; 0 turns the limit off.
+   * Each sends a mail to that address, so without it anyone could fill a stranger's inbox.
+   */
+  pendingPerEmail: number;
   /** Time zone in which e-mails write dates. */
   timezone: string;
   /** Seed the demo season on an empty database (development only, never production). */
@@ -39,6 +44,7 @@ const defaults: BookingConfig = {
   checkInOpensMinutesBefore: 120,
   checkInClosesMinutesAfter: 240,
   rateLimitPerMinute: 20,
+  pendingPerEmail: 3,
   timezone: 'Europe/Rome',
   seedDemoData: false,
   scheduledJobs: true,
@@ -55,6 +61,7 @@ const nonNegativeInteger = [
   'checkInOpensMinutesBefore',
   'checkInClosesMinutesAfter',
   'rateLimitPerMinute',
+  'pendingPerEmail',
 ] as const;
 
 export default {

@@ -8,6 +8,7 @@ interface Ctx {
   request: { body?: unknown };
   body: unknown;
   status: number;
+  tooManyRequests(message: string, details: object): void;
   conflict(message: string, details: object): void;
   gone(message: string, details: object): void;
   notFound(message: string, details: object): void;
@@ -22,6 +23,8 @@ const MESSAGES: Record<string, string> = {
   [ERROR_CODES.tokenUsed]: 'This link has already been used',
   [ERROR_CODES.tokenExpired]: 'This link has expired',
   [ERROR_CODES.tooLate]: 'It is too late to cancel this booking',
+  [ERROR_CODES.rateLimited]:
+    'Troppe prenotazioni in attesa di conferma per questo indirizzo / Too many bookings awaiting confirmation for this address',
 };
 
 /** The contract's status for each tagged failure of the reservations service. */
@@ -36,6 +39,8 @@ const answerFailure = (ctx: Ctx, failure: Failure) => {
     case ERROR_CODES.tokenUsed:
     case ERROR_CODES.tokenExpired:
       return ctx.gone(message, details);
+    case ERROR_CODES.rateLimited:
+      return ctx.tooManyRequests(message, details);
     default:
       return ctx.conflict(message, details);
   }

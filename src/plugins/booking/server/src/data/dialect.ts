@@ -59,6 +59,11 @@ export const createDialect = (strapi: Core.Strapi) => {
       if (postgres) await trx.raw('SELECT pg_advisory_xact_lock(?)', [key]);
     },
 
+    /** `lockForTransaction` keyed by a name (hashed by PostgreSQL), for locks per address and the like. */
+    async lockNameForTransaction(trx: Knex, name: string): Promise<void> {
+      if (postgres) await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
+    },
+
     /** The names among `names` of indexes present in the database. */
     async presentIndexes(knex: Knex, names: string[]): Promise<string[]> {
       const rows: Array<{ name: string }> = postgres

@@ -48,6 +48,9 @@ const WORDS = {
   it: {
     confirmSubject: (show: string) => `Conferma la tua prenotazione: ${show}`,
     hello: (name: string) => `Ciao ${name},`,
+    // The confirmation goes to an address nobody has proved yet: it says nothing the requester
+    // typed (no name, no notes), so it cannot carry someone's words into a stranger's inbox.
+    helloAnyone: 'Ciao,',
     confirmIntro: 'abbiamo ricevuto la tua richiesta. Per confermare i posti apri questo link:',
     confirmButton: 'Conferma la prenotazione',
     confirmBy: (when: string) => `Il link vale fino a ${when}. Finché non confermi, i posti non sono garantiti.`,
@@ -66,6 +69,7 @@ const WORDS = {
   en: {
     confirmSubject: (show: string) => `Confirm your booking: ${show}`,
     hello: (name: string) => `Hello ${name},`,
+    helloAnyone: 'Hello,',
     confirmIntro: 'we have received your request. To confirm your seats, open this link:',
     confirmButton: 'Confirm the booking',
     confirmBy: (when: string) => `The link works until ${when}. Until you confirm, the seats are not guaranteed.`,
@@ -97,15 +101,14 @@ export const renderConfirmation = (
   confirmBy: string
 ): RenderedMail => {
   const w = WORDS[language];
-  const name = oneLine(facts.name);
   const deadline = formatWhen(confirmBy, language, facts.timezone);
   const details = detailsText(language, facts);
   return {
     subject: w.confirmSubject(oneLine(facts.showTitle)),
-    text: `${w.hello(name)}\n\n${w.confirmIntro}\n\n${link}\n\n${details}\n\n${w.confirmBy(deadline)}\n${w.ignore}\n\n${w.signature}\n`,
+    text: `${w.helloAnyone}\n\n${w.confirmIntro}\n\n${link}\n\n${details}\n\n${w.confirmBy(deadline)}\n${w.ignore}\n\n${w.signature}\n`,
     html: layout(
       language,
-      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(w.confirmIntro)}</p>${button(link, w.confirmButton)}` +
+      `<p>${escapeHtml(w.helloAnyone)}</p><p>${escapeHtml(w.confirmIntro)}</p>${button(link, w.confirmButton)}` +
         detailsHtml(language, facts) +
         `<p>${escapeHtml(w.confirmBy(deadline))}</p><p style="color:#555">${escapeHtml(w.ignore)}</p><p>${w.signature}</p>`
     ),

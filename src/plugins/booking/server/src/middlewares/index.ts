@@ -2,5 +2,6 @@ import bodyErrors from './body-errors';
 import emailGuard from './email-guard';
 import publicPost from './public-post';
 import rememberStaff from './remember-staff';
+import requestLog from './request-log';
 
-export default { ...bodyErrors, ...emailGuard, ...publicPost, ...rememberStaff };
+export default { ...bodyErrors, ...emailGuard, ...publicPost, ...rememberStaff, ...requestLog };

@@ -1,6 +1,30 @@
 import type { Core } from '@strapi/strapi';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { isIPv6 } from 'node:net';
 import { getConfig } from '../utils/get-service';
+
+/**
+ * The key a client's public POSTs are counted under: an IPv4 address as it is, an IPv6 address
+ * by its /64. One IPv6 subscriber usually holds a whole /64, so counting single addresses would
+ * give them 2^64 fresh limits. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) counts as its IPv4.
+ */
+export const clientKey = (ip: string): string => {
+  const address = ip.replace(/%.*$/, ''); // no zone id (fe80::1%eth0)
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail] = address.split('::');
+  const groupsOf = (part: string | undefined) => (part ? part.split(':') : []);
+  // A dotted IPv4 tail stands for two groups.
+  const width = (groups: string[]) => groups.reduce((n, group) => n + (group.includes('.') ? 2 : 1), 0);
+  const left = groupsOf(head);
+  const right = groupsOf(tail);
+  const groups = [...left, ...Array<string>(8 - width(left) - width(right)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+};
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -54,9 +78,9 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
       scanLimiter = await build('booking_check_in', config.checkInRateLimitPerMinute);
     },
 
-    /** Counts one public POST from `key` (the client IP) and says whether it may go on. */
-    consume(key: string): Promise<RateDecision> {
-      return consumeFrom(limiter, key);
+    /** Counts one public POST from a client IP (IPv6 by its /64) and says whether it may go on. */
+    consume(ip: string): Promise<RateDecision> {
+      return consumeFrom(limiter, clientKey(ip));
     },
 
     /** Counts one scan by a staff member: guessing tickets from a stolen session stays slow. */

@@ -41,7 +41,8 @@ type TokenUsed = { ok: false; code: typeof ERROR_CODES.tokenUsed; status: Reserv
 export type CreateResult =
   | { ok: true; reservation: ReservationRow; performance: PerformanceRow; confirmationToken: string }
   | Closed
-  | SoldOut;
+  | SoldOut
+  | { ok: false; code: typeof ERROR_CODES.rateLimited };
 
 export type ConfirmResult =
   | {
@@ -145,7 +146,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /**
      * Records a pending reservation and its confirmation token. Holds no seat: the binding check
-     * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now.
+     * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now,
+     * and rate_limited when the address already holds `pendingPerEmail` unexpired pending ones:
+     * every reservation mails its address, and the address's owner asked for none of them.
      */
     async createReservation(input: NewReservation, now = new Date()): Promise<CreateResult> {
       const config = getConfig(strapi);
@@ -160,7 +163,17 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const availableSeats = seats?.availableSeats ?? 0;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
-      return strapi.db.transaction(async ({ trx }) => {
+      return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
+        if (config.pendingPerEmail > 0) {
+          const address = input.email.trim().toLowerCase();
+          // Two requests for one address at once queue here, so each counts the other's
+          // reservation: never more than the limit pending.
+          await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
+          const pending = await strapi.db.query(UID.reservation).count({
+            where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
+          });
+          if (pending >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
+        }
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
           reference = newReference();

@@ -5,16 +5,37 @@ import type { NewReservation } from '../services/reservations';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
 const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const NO_CONTROL_NO_NEWLINE = /^[^\u0000-\u001f\u007f]*$/;
+/** Names: no C0 or C1 control character (line breaks, escapes), one line of text. */
+const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+/**
+ * Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) turn a name around on
+ * the door list and in the admin panel ("Maria" shown, something else stored); zero-width
+ * characters (U+200B-U+200D, U+2060, U+FEFF) make two names that look the same differ.
+ */
+const NAME_NO_INVISIBLE = /^[^\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]*$/;
+
+/** What breaks the names rule first, if anything: one message per bad name. */
+const nameProblem = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null; // the type check says it
+  if (!NAME_NO_CONTROL.test(value)) return 'must be one line of text without control characters';
+  if (!NAME_NO_INVISIBLE.test(value)) return 'must not contain invisible or direction-changing characters';
+  if (value.includes('@')) return "must not contain '@'";
+  return null;
+};
 
 const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
 
 export const reservationInput = (maxPartySize: number) =>
   yup.object({
     performance: text(64).required('is required').matches(/^[a-z0-9]+$/, 'is not a performance id'),
+    // 1 to 120 characters of one line; no '@', so a name is never an e-mail address shown at
+    // the door or echoed into a mail.
     name: text(120)
       .required('is required')
-      .matches(NO_CONTROL_NO_NEWLINE, 'must be one line of text')
+      .test('name-rule', 'is not a name', function (value) {
+        const problem = nameProblem(value);
+        return problem ? this.createError({ message: problem }) : true;
+      })
       .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0),
     // Not yup's .email(): its regular expression can take minutes on a hostile string (email.ts).
     email: text(MAX_EMAIL_LENGTH)

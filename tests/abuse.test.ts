@@ -1,0 +1,288 @@
+/**
+ * Abuse, proxies and secrets (API.md, season two), over HTTP against the real app behind a
+ * pretend load balancer (IS_PROXIED=true, one trusted hop): client IPs from X-Forwarded-For as
+ * only the trusted proxy wrote them, IPv6 clients per /64; CORS for the site on the public routes
+ * only; no token in the request log; the 16 KiB body limit, chunked bodies included; the names
+ * rule; pending reservations per address, and a confirmation mail without the requester's words.
+ */
+import http_ from 'node:http';
+import request from 'supertest';
+import { startApp, type TestApp } from './support/app';
+import { createPerformance } from './support/factories';
+import { listen } from './support/processes';
+import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from './support/smtp';
+
+const LIMIT = 5;
+const SITE = 'https://www.azionelab.test';
+const PUBLIC_URL = 'https://teatro.example.test/prenota';
+const PENDING_PER_EMAIL = 3;
+let app: TestApp;
+let smtp: SmtpSink;
+let baseUrl: string;
+const http = () => request(app.strapi.server.httpServer);
+
+/** A public POST as our load balancer passes it on: whatever the client wrote, then its address. */
+const cancelFrom = (forwardedFor: string) =>
+  http().post('/api/booking/reservations/cancel').set('X-Forwarded-For', forwardedFor).send({ token: 'x' });
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  app = await startApp({
+    env: {
+      IS_PROXIED: 'true',
+      PROXY_TRUSTED_HOPS: '1',
+      BOOKING_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      BOOKING_SCHEDULED_JOBS: 'false',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      BOOKING_PUBLIC_URL: PUBLIC_URL,
+      BOOKING_ALLOWED_ORIGINS: SITE,
+      BOOKING_PENDING_PER_EMAIL: String(PENDING_PER_EMAIL),
+    },
+  });
+  baseUrl = await listen(app.strapi.server.httpServer);
+});
+afterAll(async () => {
+  await app?.stop();
+  await smtp?.stop();
+});
+
+describe('behind a load balancer', () => {
+  test('addresses a client writes into X-Forwarded-For are ignored: the limit holds for the real one', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 2; i += 1) {
+      // Made-up leftmost entries, the same real address appended by our proxy.
+      const res = await cancelFrom(`10.${i}.0.1, 192.0.2.${i + 1}, 198.51.100.7`);
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([...Array(LIMIT).fill(404), 429, 429]);
+  });
+
+  test('another real client is not held back by that one', async () => {
+    const res = await cancelFrom('198.51.100.7, 198.51.100.8');
+    expect(res.status).toBe(404);
+  });
+
+  test('IPv6 clients are limited per /64', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 2; i += 1) {
+      const res = await cancelFrom(`2001:db8:aa:bb:${(i + 1).toString(16)}::${i + 7}`);
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([...Array(LIMIT).fill(404), 429, 429]);
+    const limited = await cancelFrom('2001:db8:aa:bb:ffff::1');
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.details.code).toBe('rate_limited');
+    expect((await cancelFrom('2001:db8:aa:bc::1')).status).toBe(404);
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (path: string, origin = SITE) =>
+    http()
+      .options(path)
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
+
+  test('the allowed site gets CORS on the public booking routes, without credentials', async () => {
+    const res = await preflight('/api/booking/reservations');
+    expect(res.headers['access-control-allow-origin']).toBe(SITE);
+    expect(res.headers['access-control-allow-methods']).toMatch(/POST/);
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    const get = await http().get('/api/booking/shows').set('Origin', SITE);
+    expect(get.status).toBe(200);
+    expect(get.headers['access-control-allow-origin']).toBe(SITE);
+    expect(get.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  test.each(['/admin/access-token', '/admin/login', '/booking/check-ins', '/api/auth/local'])(
+    'the allowed site gets no CORS header at all on %s',
+    async (path) => {
+      const res = await preflight(path);
+      const cors = Object.keys(res.headers).filter((h) => h.startsWith('access-control-'));
+      expect(cors).toEqual([]);
+    }
+  );
+
+  test('an origin that is not allowed gets no CORS on the public routes either', async () => {
+    const res = await preflight('/api/booking/reservations', 'https://evil.example.test');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the request log', () => {
+  test('writes the path without its query: no token', async () => {
+    const lines: string[] = [];
+    const spies = (['http', 'info', 'debug', 'verbose', 'warn'] as const).map((level) =>
+      jest.spyOn(app.strapi.log, level).mockImplementation(((message: unknown) => {
+        lines.push(String(message));
+        return app.strapi.log;
+      }) as never)
+    );
+    try {
+      await http().get('/site/confirm?token=SECRETTOKEN123&lang=en');
+      await http().post('/api/booking/reservations/confirm?token=SECRETTOKEN456').set('X-Forwarded-For', '198.51.100.77').send({ token: 'x' });
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const log = lines.join('\n');
+    expect(log).toMatch(/GET \/site\/confirm\b/);
+    expect(log).toMatch(/POST \/api\/booking\/reservations\/confirm\b/);
+    expect(log).not.toMatch(/SECRETTOKEN/);
+  });
+});
+
+describe('the body limit', () => {
+  /** POSTs `size` bytes of a JSON body chunked (no Content-Length), as a stream would. */
+  const chunkedPost = (path: string, size: number) =>
+    new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+      const url = new URL(path, baseUrl);
+      let sent = 0;
+      const req = http_.request(
+        url,
+        // A connection of its own: one the server stopped reading from is never reused.
+        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.99' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, sent }));
+        }
+      );
+      // The server may close the connection once it has answered: what is left unsent does not matter.
+      req.on('error', (error) => (sent > 0 ? undefined : reject(error)));
+      expect(req.getHeader('content-length')).toBeUndefined();
+      const head = '{"data":{"name":"A","notes":"';
+      const chunk = 'x'.repeat(1024);
+      // Writes as fast as the socket takes it, stopping when the server has answered.
+      const write = () => {
+        while (sent < size && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', write);
+        }
+        if (!req.destroyed) req.end('"}}');
+      };
+      req.write(head);
+      write();
+    });
+
+  test('a chunked body of 900 KB is 413 payload_too_large, refused before it is parsed', async () => {
+    const perf = await createPerformance(app.strapi);
+    const before = await app.strapi.db.query('plugin::booking.reservation').count();
+    const res = await chunkedPost('/api/booking/reservations', 900 * 1024);
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).error).toMatchObject({ status: 413, details: { code: 'payload_too_large' } });
+    expect(await app.strapi.db.query('plugin::booking.reservation').count()).toBe(before);
+    expect(perf.documentId).toBeTruthy();
+  });
+
+  test('a body with a Content-Length over 16 KiB is 413 too, on every public POST', async () => {
+    for (const path of ['/api/booking/reservations', '/api/booking/reservations/confirm', '/api/booking/reservations/cancel']) {
+      const res = await http()
+        .post(path)
+        .set('X-Forwarded-For', '198.51.100.98')
+        .send({ token: 'x'.repeat(17 * 1024) });
+      expect(res.status).toBe(413);
+      expect(res.body.error.details.code).toBe('payload_too_large');
+    }
+  });
+
+  test('a chunked body under the limit is read as usual', async () => {
+    const res = await chunkedPost('/api/booking/reservations', 8 * 1024);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error.details.code).toBe('validation');
+  });
+});
+
+let clientSeq = 0;
+/** A booking from a client address of its own, so the per-IP limit stays out of the way. */
+const book = (data: Record<string, unknown>) =>
+  http()
+    .post('/api/booking/reservations')
+    .set('X-Forwarded-For', `203.0.113.${(clientSeq += 1)}`)
+    .send({ data });
+
+describe('names', () => {
+  test.each([
+    ['a right-to-left override', 'Maria \u202eissoR'],
+    ['a zero-width space', 'Ma\u200bria'],
+    ['an @', 'maria@example.test'],
+    ['a control character', 'Maria\u0007'],
+    ['121 characters', 'M'.repeat(121)],
+  ])('a name with %s is 400 validation naming name, and nothing is stored', async (_label, name) => {
+    const perf = await createPerformance(app.strapi);
+    const res = await book({ performance: perf.documentId, name, email: 'nomi@example.test', party_size: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.code).toBe('validation');
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain('data.name');
+    expect(await app.strapi.db.query('plugin::booking.reservation').count({ where: { performance: { id: perf.id } } })).toBe(0);
+  });
+});
+
+describe('pending reservations per address', () => {
+  const count = (email: string) =>
+    app.strapi.db.query('plugin::booking.reservation').count({ where: { email: { $eqi: email } } });
+
+  test(`at most ${PENDING_PER_EMAIL} pending at once; one more is 429 rate_limited and creates nothing`, async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'inbox.owner@example.test';
+    for (let i = 0; i < PENDING_PER_EMAIL; i += 1) {
+      const res = await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+      expect(res.status).toBe(201);
+    }
+    const refused = await book({ performance: perf.documentId, name: 'Ospite', email: 'Inbox.Owner@Example.TEST', party_size: 1 });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.details.code).toBe('rate_limited');
+    expect(await count(email)).toBe(PENDING_PER_EMAIL);
+    await smtp.waitFor(() => smtp.to(email).length === PENDING_PER_EMAIL);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.to(email)).toHaveLength(PENDING_PER_EMAIL);
+
+    // A lapsed request no longer counts.
+    await app.strapi.db
+      .connection('booking_reservations')
+      .whereRaw('lower(email) = ?', [email])
+      .limit(1)
+      .update({ confirm_by: new Date(Date.now() - 60_000) });
+    const again = await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+    expect(again.status).toBe(201);
+  });
+
+  test('a storm for one address leaves exactly the limit pending', async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'storm.owner@example.test';
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 }))
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(PENDING_PER_EMAIL).fill(201), ...Array(8 - PENDING_PER_EMAIL).fill(429)]);
+    expect(await count(email)).toBe(PENDING_PER_EMAIL);
+  });
+});
+
+describe('the confirmation e-mail', () => {
+  test('holds nothing the requester typed; the ticket after confirmation greets by name', async () => {
+    const perf = await createPerformance(app.strapi);
+    const email = 'stranger@example.test';
+    const res = await book({
+      performance: perf.documentId,
+      name: 'Zebedeo Quintavalle',
+      email,
+      party_size: 2,
+      notes: 'NOTA-PRIVATA-visit-evil.example',
+    });
+    expect(res.status).toBe(201);
+    const mail = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes('/confirm?token='));
+    const everything = `${mail.subject}\n${mail.text}\n${mail.html}`;
+    expect(everything).not.toMatch(/Zebedeo|Quintavalle|NOTA-PRIVATA|evil\.example/);
+    expect(mail.text).toMatch(/^Ciao,/);
+
+    const token = tokenOf(linkIn(mail.text ?? '', `${PUBLIC_URL}/confirm?token=`));
+    const confirmed = await http().post('/api/booking/reservations/confirm').set('X-Forwarded-For', '203.0.113.250').send({ token });
+    expect(confirmed.status).toBe(200);
+    const ticket = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes('/cancel?token='));
+    expect(ticket.text).toMatch(/Ciao Zebedeo Quintavalle,/);
+    expect(`${ticket.subject}\n${ticket.text}\n${ticket.html}`).not.toMatch(/NOTA-PRIVATA/);
+  });
+});
