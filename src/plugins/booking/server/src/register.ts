@@ -5,7 +5,7 @@ import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.admin!.services.permission.actionProvider.registerMany(ACTIONS as never);
+  await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);

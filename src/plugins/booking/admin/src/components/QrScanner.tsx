@@ -14,6 +14,13 @@ interface Detector {
   detect(source: CanvasImageSource): Promise<Array<{ rawValue: string }>>;
 }
 
+declare global {
+  /** The Shape Detection API's BarcodeDetector: Android Chrome has it, TypeScript's DOM types not yet. */
+  interface Window {
+    BarcodeDetector?: new (options: { formats: string[] }) => Detector;
+  }
+}
+
 /**
  * The camera widget: the rear camera, decoded continuously. It uses the browser's
  * BarcodeDetector where there is one (Chrome on Android: fast, native), and jsQR otherwise
@@ -34,7 +41,7 @@ export const QrScanner = ({ onScan, onProblem, paused = false }: QrScannerProps)
     let stopped = false;
     const canvas = document.createElement('canvas');
     const context = canvas.getContext('2d', { willReadFrequently: true });
-    const Native = (window as unknown as { BarcodeDetector?: new (o: object) => Detector }).BarcodeDetector;
+    const Native = window.BarcodeDetector;
     const detector = Native ? new Native({ formats: ['qr_code'] }) : null;
 
     const tick = async () => {

@@ -89,7 +89,7 @@ export const extendContentManager = (app: AdminApp) => {
       )
     );
     return { ...args, layout: { ...args.layout, layout } };
-  }) as never);
+  }));
 
   app.registerHook(HOOKS.injectColumn, ((args: { displayedHeaders: Header[]; layout: unknown }) => {
     const model = listedModel();
@@ -99,5 +99,5 @@ export const extendContentManager = (app: AdminApp) => {
     );
     if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
     return { ...args, displayedHeaders };
-  }) as never);
+  }));
 };

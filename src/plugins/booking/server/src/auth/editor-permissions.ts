@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { onActionWillRegister } from '../utils/strapi-adapter';
 
 const CM = 'plugin::content-manager.explorer';
 
@@ -20,11 +21,6 @@ export const WITHHELD_ACTIONS: Record<string, readonly string[]> = {
 export const isWithheld = (action: string, subject: unknown): boolean =>
   typeof subject === 'string' && (WITHHELD_ACTIONS[subject]?.includes(action) ?? false);
 
-interface RegisteredAction {
-  actionId: string;
-  subjects?: string[];
-}
-
 /**
  * Called in register(), before the Content Manager registers its actions in its bootstrap: those
  * actions are registered without these types as subjects, so the roles page offers no box for
@@ -32,10 +28,7 @@ interface RegisteredAction {
  * permissions any role still holds (admin's bootstrap, `cleanPermissionsInDatabase`).
  */
 export const registerEditorPermissions = (strapi: Core.Strapi) => {
-  const permission = strapi.admin!.services.permission as unknown as {
-    actionProvider: { hooks: { willRegister: { register(fn: (e: { value: RegisteredAction }) => void): void } } };
-  };
-  permission.actionProvider.hooks.willRegister.register(({ value }) => {
+  onActionWillRegister(strapi, ({ value }) => {
     if (!Array.isArray(value.subjects)) return;
     value.subjects = value.subjects.filter((subject) => !isWithheld(value.actionId, subject));
   });

@@ -60,7 +60,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /api/booking/reservations */
     async create(ctx: Ctx) {
       const input = parseDataEnvelope<ReservationInput>(
-        reservationInput(getConfig(strapi).maxPartySize) as never,
+        reservationInput(getConfig(strapi).maxPartySize),
         ctx.request.body
       );
       const result = await getService(strapi, 'reservations').createReservation({
@@ -81,7 +81,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/confirm */
     async confirm(ctx: Ctx) {
-      const { token } = parseOrThrow<{ token: string }>(tokenInput as never, ctx.request.body);
+      const { token } = parseOrThrow<{ token: string }>(tokenInput, ctx.request.body);
       const result = await getService(strapi, 'reservations').confirmReservation(token);
       if (!result.ok) return answerFailure(ctx, result);
       ctx.body = {
@@ -98,7 +98,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/cancel */
     async cancel(ctx: Ctx) {
-      const { token } = parseOrThrow<{ token: string }>(tokenInput as never, ctx.request.body);
+      const { token } = parseOrThrow<{ token: string }>(tokenInput, ctx.request.body);
       const result = await getService(strapi, 'reservations').cancelReservation(token);
       if (!result.ok) return answerFailure(ctx, result);
       ctx.body = {

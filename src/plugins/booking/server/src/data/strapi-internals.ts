@@ -22,16 +22,16 @@ interface JoinTable {
 
 /** A relation's link table as Strapi's schema sync made it (Strapi 5 keeps every relation in one). */
 const joinTableOf = (strapi: Core.Strapi, uid: string, attribute: string): JoinTable => {
-  const meta = strapi.db.metadata.get(uid as never) as unknown as {
-    attributes: Record<string, { joinTable?: JoinTable }>;
-  };
-  const joinTable = meta.attributes[attribute]?.joinTable;
-  if (!joinTable) throw new Error(`booking: ${uid}.${attribute} has no link table`);
-  return joinTable;
+  const found = strapi.db.metadata.get(uid).attributes[attribute];
+  const joinTable = found && 'joinTable' in found ? found.joinTable : undefined;
+  if (!joinTable || !('joinColumn' in joinTable) || !('inverseJoinColumn' in joinTable)) {
+    throw new Error(`booking: ${uid}.${attribute} has no link table`);
+  }
+  return { name: joinTable.name, joinColumn: { name: joinTable.joinColumn.name }, inverseJoinColumn: { name: joinTable.inverseJoinColumn.name } };
 };
 
 const tableOf = (strapi: Core.Strapi, uid: string): string =>
-  (strapi.db.metadata.get(uid as never) as unknown as { tableName: string }).tableName;
+  strapi.db.metadata.get(uid).tableName;
 
 /**
  * The physical names the raw SQL of the plugin needs: the row lock, the availability sum and the

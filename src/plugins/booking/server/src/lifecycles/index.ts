@@ -46,7 +46,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     afterUpdateMany: catalogueChanged,
     afterDelete: catalogueChanged,
     afterDeleteMany: catalogueChanged,
-  } as never);
+  });
 
   // A reservation's links are fixed once made, from whichever side a write comes.
   strapi.db.lifecycles.subscribe({
@@ -54,13 +54,13 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeUpdate(event: Event & { model: { uid: string } }) {
       refuseLockedRelationChanges(strapi, event.model.uid, event.params.data);
     },
-  } as never);
+  });
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
     async beforeCreate(event: Event) {
       refuseLockedRelationChanges(strapi, UID.performance, event.params.data);
     },
-  } as never);
+  });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
@@ -81,7 +81,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeDelete(event: Event) {
       await performances().checkPerformanceDelete(event.params.where ?? {});
     },
-  } as never);
+  });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.reservation],
@@ -117,5 +117,5 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
         forbiddenTransition(String(from ?? 'any'), to);
       }
     },
-  } as never);
+  });
 };

@@ -32,7 +32,7 @@ export const registerLabelLifecycles = (strapi: Core.Strapi) => {
         await labels().refreshPerformances(resultId(event));
       }
     },
-  } as never);
+  });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.show],
@@ -42,7 +42,7 @@ export const registerLabelLifecycles = (strapi: Core.Strapi) => {
     async afterUpdate(event: Event) {
       if (touches(event.params.data, ['title', 'performances'])) await labels().refreshForShows(resultId(event));
     },
-  } as never);
+  });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.venue],
@@ -52,7 +52,7 @@ export const registerLabelLifecycles = (strapi: Core.Strapi) => {
     async afterUpdate(event: Event) {
       if (touches(event.params.data, ['name', 'performances'])) await labels().refreshForVenues(resultId(event));
     },
-  } as never);
+  });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.reservation],
@@ -76,5 +76,5 @@ export const registerLabelLifecycles = (strapi: Core.Strapi) => {
       }
       data.label = reservationLabel(reference, name);
     },
-  } as never);
+  });
 };

@@ -1,15 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { DOOR_STAFF_ROLE, PERMISSIONS, PUBLIC_ACTIONS, PLUGIN_ID } from '../constants';
 import { getConfig } from '../utils/get-service';
+import { adminRoles } from '../utils/strapi-adapter';
 
 const STORE_KEY = 'public-permissions-granted';
-
-interface AdminRoleService {
-  findOne(params: Record<string, unknown>): Promise<{ id: number } | null>;
-  create(attributes: Record<string, unknown>): Promise<{ id: number }>;
-  assignPermissions(roleId: number, permissions: Array<{ action: string; subject: null }>): Promise<unknown>;
-  createRolesIfNoneExist(): Promise<void>;
-}
 
 /** What Strapi's admin strategy established for one access token, replayed while it is fresh. */
 export interface StaffLogin {
@@ -102,7 +96,7 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Creates the "Door staff" admin role with only the check-in and statistics permissions. */
     async ensureDoorStaffRole(): Promise<number> {
-      const roles = strapi.service('admin::role') as unknown as AdminRoleService;
+      const roles = adminRoles(strapi);
       // Strapi makes its default roles (Super Admin, Editor, Author) only while no role exists, and
       // plugins boot before the admin does: let it make them first.
       await roles.createRolesIfNoneExist();

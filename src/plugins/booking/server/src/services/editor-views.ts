@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { attributeType } from '../utils/strapi-adapter';
 
 /**
  * How each booking type looks in the Content Manager: what it reads as (main field), how its list
@@ -200,9 +201,7 @@ const createEditorViewsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const cm = () => strapi.plugin('content-manager');
 
   const sizeOf = (uid: string, field: string): number => {
-    const attribute = (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> }>)[uid]
-      ?.attributes[field];
-    return (cm().service('field-sizes').getFieldSize(attribute?.type ?? 'string') as { default: number }).default;
+    return (cm().service('field-sizes').getFieldSize(attributeType(strapi, uid, field) ?? 'string') as { default: number }).default;
   };
 
   return {

@@ -54,7 +54,7 @@ export const parseDataEnvelope = <T extends Record<string, unknown>>(
   body: unknown
 ): T => {
   const envelope = parseOrThrow<{ data: unknown }>(
-    yup.object({ data: yup.mixed().required() }) as never,
+    yup.object({ data: yup.mixed().required() }),
     body
   );
   return parseOrThrow<T>(schema, envelope.data, ['data']);

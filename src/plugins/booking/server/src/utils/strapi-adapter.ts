@@ -1,0 +1,33 @@
+/**
+ * The one place where the plugin reads Strapi through shapes its published types leave loose
+ * (services fetched by name are typed `any`-like, some hooks are not typed at all). Each reader
+ * below states the part of Strapi's API the plugin relies on, checked against 5.54.0's source;
+ * nowhere else in the plugin casts Strapi's objects.
+ */
+import type { Core } from '@strapi/strapi';
+
+/** The admin role service (`admin::role`), as the plugin uses it. */
+export interface AdminRoleService {
+  findOne(params: Record<string, unknown>): Promise<{ id: number } | null>;
+  create(attributes: Record<string, unknown>): Promise<{ id: number }>;
+  assignPermissions(roleId: number, permissions: Array<{ action: string; subject: string | null }>): Promise<unknown>;
+  createRolesIfNoneExist(): Promise<void>;
+}
+export const adminRoles = (strapi: Core.Strapi): AdminRoleService => strapi.service('admin::role') as unknown as AdminRoleService;
+
+/** An action as the admin's action provider announces it before registering it. */
+export interface RegisteredAction {
+  actionId: string;
+  subjects?: string[];
+}
+/** The action provider's `willRegister` hook (admin's permission service). */
+export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value: RegisteredAction }) => void) => {
+  const permission = strapi.admin!.services.permission as unknown as {
+    actionProvider: { hooks: { willRegister: { register(fn: (e: { value: RegisteredAction }) => void): void } } };
+  };
+  permission.actionProvider.hooks.willRegister.register(hook);
+};
+
+/** The type of a content type's attribute (the Content Manager sizes its fields by it). */
+export const attributeType = (strapi: Core.Strapi, uid: string, field: string): string | undefined =>
+  (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> } | undefined>)[uid]?.attributes[field]?.type;
