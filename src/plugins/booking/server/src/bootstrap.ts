@@ -1,5 +1,7 @@
 import type { Core } from '@strapi/strapi';
+import { scheduleRetention } from './jobs/retention';
 import { registerLifecycles } from './lifecycles';
+import { unloggedQuery } from './middlewares/unlogged-query';
 import { getConfig, getService } from './utils/get-service';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
@@ -26,9 +28,14 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     }
   });
 
+  // Inside strapi::logger (config/middlewares.ts ran before), outside the router.
+  strapi.server.use(unloggedQuery());
   await getService(strapi, 'rate-limit').init();
   await getService(strapi, 'public-cache').start();
-  if (getConfig(strapi).scheduledJobs) scheduleJobs(strapi);
+  if (getConfig(strapi).scheduledJobs) {
+    scheduleJobs(strapi);
+    scheduleRetention(strapi);
+  }
 };
 
 export const HOUSEKEEPING_JOB = 'booking-housekeeping';

@@ -29,6 +29,11 @@ export interface BookingConfig {
    * A revoked grant, a closed session or a deactivated user takes effect within that time.
    */
   accessCacheSeconds: number;
+  /**
+   * Days after a performance's start when its reservations lose the visitors' personal data
+   * (services/privacy.ts); 0 keeps everything.
+   */
+  retentionDays: number;
 }
 
 const defaults: BookingConfig = {
@@ -45,6 +50,7 @@ const defaults: BookingConfig = {
   publicCacheSeconds: 2,
   accessCacheSeconds: 5,
   checkInRateLimitPerMinute: 120,
+  retentionDays: 30,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
@@ -55,6 +61,7 @@ const nonNegativeInteger = [
   'checkInOpensMinutesBefore',
   'checkInClosesMinutesAfter',
   'rateLimitPerMinute',
+  'retentionDays',
 ] as const;
 
 export default {

@@ -5,6 +5,7 @@ import checkIn from './check-in';
 import demoData from './demo-data';
 import mailer from './mailer';
 import performances from './performances';
+import privacy from './privacy';
 import publicCache from './public-cache';
 import rateLimit from './rate-limit';
 import reservations from './reservations';
@@ -19,6 +20,7 @@ export default {
   'demo-data': demoData,
   mailer,
   performances,
+  privacy,
   'public-cache': publicCache,
   'rate-limit': rateLimit,
   reservations,
