@@ -18,6 +18,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
     await getService(strapi, 'access').ensureDoorStaffRole();
+    await getService(strapi, 'staff-roles').ensureBoxOfficeRole();
+    await getService(strapi, 'staff-roles').restrictEditorialRoles();
     await getService(strapi, 'access').grantPublicRoutesOnce();
 
     const demo = getService(strapi, 'demo-data');

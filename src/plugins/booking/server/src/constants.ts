@@ -105,6 +105,24 @@ export const DOOR_STAFF_ROLE = {
   description: 'Checks visitors in at the door: the scanner page and the door counts, nothing else.',
 } as const;
 
+export const BOX_OFFICE_ROLE = {
+  name: 'Box office',
+  code: 'booking-box-office',
+  description: 'Sells and checks tickets: statistics, check-in, and reading reservations in the Content Manager.',
+} as const;
+
+/** Strapi's default roles for people who edit shows: they must not see visitors. */
+export const EDITORIAL_ROLE_CODES = ['strapi-editor', 'strapi-author'] as const;
+
+/** Content types that hold or lead to visitors' data: no Content Manager access for editorial roles. */
+export const VISITOR_DATA_SUBJECTS = [
+  UID.reservation,
+  UID.reservationToken,
+  UID.checkIn,
+  UID.scan,
+  UID.outboxMessage,
+] as const;
+
 /**
  * What an erased reservation keeps in place of personal data. `name` and `email` are required
  * columns (and the Content Manager validates an e-mail attribute), so they get placeholders:

@@ -10,6 +10,7 @@ import publicCache from './public-cache';
 import rateLimit from './rate-limit';
 import reservations from './reservations';
 import schema from './schema';
+import staffRoles from './staff-roles';
 import tokens from './tokens';
 
 export default {
@@ -25,5 +26,6 @@ export default {
   'rate-limit': rateLimit,
   reservations,
   schema,
+  'staff-roles': staffRoles,
   tokens,
 };
