@@ -77,6 +77,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
         publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
         accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
+        retentionDays: env.int('BOOKING_RETENTION_DAYS', 30),
       },
     },
   };

@@ -28,7 +28,8 @@ const pendingReservations = async (performance: string, sizes: number[]) => {
     const created = await reservations().createReservation({
       performance,
       name: `Visitatore ${i}`,
-      email: `storm${i}@example.test`,
+      // One address per reservation: an address holds at most BOOKING_PENDING_PER_EMAIL pending.
+      email: `storm${i}-${performance}@example.test`,
       party_size,
     });
     if (!created.ok) throw new Error(created.code);

@@ -75,3 +75,33 @@ test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   expect(await strapi.db.query('plugin::booking.scan').count()).toBe(3);
   expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);
 });
+
+test('the retention job and the erasure of one address on SQLite', async () => {
+  const stamp = Date.now();
+  const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Privacy', slug: `privacy-${stamp}`, is_published: true } });
+  const venue = await strapi.db.query('plugin::booking.venue').create({ data: { name: 'Sala P', slug: `sala-p-${stamp}`, address: 'Via Roma 2', city: 'Bologna' } });
+  const newPerformance = () =>
+    strapi.db.query('plugin::booking.performance').create({
+      data: { starts_at: new Date(Date.now() + 48 * 3600_000), room_capacity: 10, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true, show: show.id, venue: venue.id },
+    });
+  const past = await newPerformance();
+  const upcoming = await newPerformance();
+  const reservations = strapi.plugin('booking').service('reservations');
+  const book = async (performance: string, email: string) => {
+    const created = await reservations.createReservation({ performance, name: 'Elena Conti', email, phone: '333', notes: 'nota', party_size: 2 });
+    return reservations.confirmReservation(created.confirmationToken);
+  };
+  const old = await book(past.documentId, 'elena@example.it');
+  await book(upcoming.documentId, 'ELENA@example.it');
+  await strapi.db.connection('booking_performances').where({ id: past.id }).update({ starts_at: new Date(Date.now() - 31 * 24 * 3600_000) });
+
+  const privacy = strapi.plugin('booking').service('privacy');
+  expect(await privacy.eraseLapsed(new Date())).toBe(1);
+  const erased = await strapi.db.query('plugin::booking.reservation').findOne({ where: { id: old.reservation.id } });
+  expect(erased).toMatchObject({ name: '—', email: 'erased@erased.invalid', phone: null, notes: null, reservation_status: 'confirmed' });
+
+  expect(await privacy.eraseVisitor('elena@example.it')).toEqual({ reservations: 1, waitlist_entries: 0 });
+  expect((await strapi.plugin('booking').service('availability').forPerformance(upcoming.id)).availableSeats).toBe(10);
+  expect((await privacy.exportVisitor('elena@example.it')).reservations).toEqual([]);
+  expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);
+});

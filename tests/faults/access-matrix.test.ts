@@ -61,6 +61,18 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
+    // A visitor's data: Super Admin only (plugin::booking.visitor-data.manage).
+    {
+      method: 'get',
+      path: '/booking/visitor-data?email=nobody@example.test',
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
+    },
+    {
+      method: 'post',
+      path: '/booking/visitor-data/erase',
+      body: { email: 'nobody@example.test' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
+    },
   ];
   for (const uid of ['reservation', 'reservation-token', 'check-in', 'scan', 'outbox-message']) {
     // No generic content API for the plugin's private types, for anyone.
@@ -68,11 +80,12 @@ test('each route answers each caller as it must', async () => {
     routes.push({ method: 'get', path: `/api/booking/${uid}s`, expect: everyone([401, 404, 405]) });
   }
   for (const uid of ['reservation', 'check-in', 'scan', 'outbox-message', 'reservation-token']) {
-    // The Content Manager: admins with the Content Manager's permissions only; never Door staff.
+    // The Content Manager: admins with the Content Manager's permissions only; never Door staff,
+    // never Strapi's Editor (people who edit shows do not see visitors).
     routes.push({
       method: 'get',
       path: `/content-manager/collection-types/plugin::booking.${uid}`,
-      expect: { anonymous: [401], endUser: [401], editor: [200, 403], doorStaff: [403], superAdmin: [200, 403] },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200, 403] },
     });
   }
   const failures: string[] = [];

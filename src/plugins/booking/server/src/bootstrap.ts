@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { dialectOf } from './data/dialect';
+import { scheduleRetention } from './jobs/retention';
 import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
 import { getConfig, getService } from './utils/get-service';
@@ -17,6 +18,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
     await getService(strapi, 'access').ensureDoorStaffRole();
+    await getService(strapi, 'staff-roles').ensureBoxOfficeRole();
+    await getService(strapi, 'staff-roles').restrictEditorialRoles();
     await getService(strapi, 'access').grantPublicRoutesOnce();
 
     const demo = getService(strapi, 'demo-data');
@@ -32,7 +35,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'editor-views').apply();
   await getService(strapi, 'rate-limit').init();
   await getService(strapi, 'public-cache').start();
-  if (getConfig(strapi).scheduledJobs) scheduleJobs(strapi);
+  if (getConfig(strapi).scheduledJobs) {
+    scheduleJobs(strapi);
+    scheduleRetention(strapi);
+  }
 };
 
 export const HOUSEKEEPING_JOB = 'booking-housekeeping';

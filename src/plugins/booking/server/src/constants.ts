@@ -84,17 +84,54 @@ export const ACTIONS = [
     uid: 'performance.stats',
     pluginName: PLUGIN_ID,
   },
+  {
+    section: 'plugins',
+    displayName: 'Export and erase a visitor\'s data',
+    uid: 'visitor-data.manage',
+    pluginName: PLUGIN_ID,
+  },
 ] as const;
 
 export const PERMISSIONS = {
   checkIn: 'plugin::booking.check-in.create',
   stats: 'plugin::booking.performance.stats',
+  /** Held by Super Admin only (Strapi gives it every action); no role the plugin makes has it. */
+  visitorData: 'plugin::booking.visitor-data.manage',
 } as const;
 
 export const DOOR_STAFF_ROLE = {
   name: 'Door staff',
   code: 'booking-door-staff',
   description: 'Checks visitors in at the door: the scanner page and the door counts, nothing else.',
+} as const;
+
+export const BOX_OFFICE_ROLE = {
+  name: 'Box office',
+  code: 'booking-box-office',
+  description: 'Sells and checks tickets: statistics, check-in, and reading reservations in the Content Manager.',
+} as const;
+
+/** Strapi's default roles for people who edit shows: they must not see visitors. */
+export const EDITORIAL_ROLE_CODES = ['strapi-editor', 'strapi-author'] as const;
+
+/** Content types that hold or lead to visitors' data: no Content Manager access for editorial roles. */
+export const VISITOR_DATA_SUBJECTS = [
+  UID.reservation,
+  UID.reservationToken,
+  UID.checkIn,
+  UID.scan,
+  UID.outboxMessage,
+] as const;
+
+/**
+ * What an erased reservation keeps in place of personal data. `name` and `email` are required
+ * columns (and the Content Manager validates an e-mail attribute), so they get placeholders:
+ * the dash is no one's name, and `.invalid` is a top-level domain reserved never to resolve
+ * (RFC 2606), so no mail can ever reach the placeholder. Phone and notes become null.
+ */
+export const ERASED = {
+  name: '—',
+  email: 'erased@erased.invalid',
 } as const;
 
 /** Public (Users & Permissions) actions the plugin grants once; an administrator may revoke them. */

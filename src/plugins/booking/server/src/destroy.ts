@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { HOUSEKEEPING_JOB } from './bootstrap';
+import { stopRetention } from './jobs/retention';
 import { getService } from './utils/get-service';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -9,6 +10,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
     strapi.cron.remove(HOUSEKEEPING_JOB);
   }
   await getService(strapi, 'events').settle();
+  await stopRetention(strapi);
   await getService(strapi, 'mailer').settle();
   await getService(strapi, 'public-cache').stop();
 };

@@ -34,6 +34,11 @@ export interface BookingConfig {
    * A revoked grant, a closed session or a deactivated user takes effect within that time.
    */
   accessCacheSeconds: number;
+  /**
+   * Days after a performance's start when its reservations lose the visitors' personal data
+   * (services/privacy.ts); 0 keeps everything.
+   */
+  retentionDays: number;
 }
 
 const defaults: BookingConfig = {
@@ -51,6 +56,7 @@ const defaults: BookingConfig = {
   publicCacheSeconds: 2,
   accessCacheSeconds: 5,
   checkInRateLimitPerMinute: 120,
+  retentionDays: 30,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
@@ -62,6 +68,7 @@ const nonNegativeInteger = [
   'checkInClosesMinutesAfter',
   'rateLimitPerMinute',
   'pendingPerEmail',
+  'retentionDays',
 ] as const;
 
 export default {

@@ -3,5 +3,6 @@ import performance from './performance';
 import reservation from './reservation';
 import show from './show';
 import venue from './venue';
+import visitorData from './visitor-data';
 
-export default { 'check-in': checkIn, performance, reservation, show, venue };
+export default { 'check-in': checkIn, performance, reservation, show, venue, 'visitor-data': visitorData };

@@ -26,5 +26,17 @@ export default {
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
+    {
+      method: 'GET',
+      path: '/visitor-data',
+      handler: 'visitor-data.export',
+      config: guard(PERMISSIONS.visitorData),
+    },
+    {
+      method: 'POST',
+      path: '/visitor-data/erase',
+      handler: 'visitor-data.erase',
+      config: guard(PERMISSIONS.visitorData),
+    },
   ],
 };

@@ -9,10 +9,12 @@ import editorViews from './editor-views';
 import labels from './labels';
 import mailer from './mailer';
 import performances from './performances';
+import privacy from './privacy';
 import publicCache from './public-cache';
 import rateLimit from './rate-limit';
 import reservations from './reservations';
 import schema from './schema';
+import staffRoles from './staff-roles';
 import tokens from './tokens';
 
 export default {
@@ -27,9 +29,11 @@ export default {
   labels,
   mailer,
   performances,
+  privacy,
   'public-cache': publicCache,
   'rate-limit': rateLimit,
   reservations,
   schema,
+  'staff-roles': staffRoles,
   tokens,
 };

@@ -1,0 +1,110 @@
+/**
+ * Who sees visitors in the admin panel (API.md, Season two, "Personal data"): Strapi's default
+ * Editor and Author roles lose the Content Manager on the types holding visitors' data, at every
+ * start; the "Box office" role reads reservations, statistics and the door, and nothing else.
+ */
+import request from 'supertest';
+import { startApp, type TestApp } from './support/app';
+import { createAdmin } from './support/admin';
+import { confirmedReservation, createPerformance } from './support/factories';
+
+const VISITOR_TYPES = [
+  'plugin::booking.reservation',
+  'plugin::booking.reservation-token',
+  'plugin::booking.check-in',
+  'plugin::booking.scan',
+  'plugin::booking.outbox-message',
+];
+
+let app: TestApp;
+const http = () => request(app.strapi.server.httpServer);
+const list = (uid: string, token: string) =>
+  http().get(`/content-manager/collection-types/${uid}`).set('Authorization', `Bearer ${token}`);
+
+const permissionsOf = async (code: string) =>
+  (await app.strapi.db.query('admin::permission').findMany({
+    where: { role: { code } },
+    select: ['action', 'subject'],
+  })) as Array<{ action: string; subject: string | null }>;
+
+beforeAll(async () => {
+  app = await startApp({ env: { BOOKING_SCHEDULED_JOBS: 'false' } });
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('Editor and Author', () => {
+  test.each(['strapi-editor', 'strapi-author'])('%s: 403 on the Content Manager of every visitor type, 200 on shows', async (roleCode) => {
+    const { token } = await createAdmin(app.strapi, { roleCode });
+    for (const uid of VISITOR_TYPES) {
+      const res = await list(uid, token);
+      expect([uid, res.status]).toEqual([uid, 403]);
+    }
+    expect((await list('plugin::booking.show', token)).status).toBe(200);
+    expect((await list('plugin::booking.performance', token)).status).toBe(200);
+    const visitorGrants = (await permissionsOf(roleCode)).filter((p) => VISITOR_TYPES.includes(String(p.subject)));
+    expect(visitorGrants).toEqual([]);
+  });
+
+  test('taking the grants away is idempotent: one given back goes again, the rest of the role stays', async () => {
+    const editor = (await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } })) as { id: number };
+    await app.strapi.db.query('admin::permission').create({
+      data: { action: 'plugin::content-manager.explorer.read', subject: 'plugin::booking.reservation', properties: {}, conditions: [], role: editor.id },
+    });
+    const showGrants = (await permissionsOf('strapi-editor')).filter((p) => p.subject === 'plugin::booking.show').length;
+    expect(showGrants).toBeGreaterThan(0);
+    expect(await app.strapi.plugin('booking').service('staff-roles').restrictEditorialRoles()).toBe(1);
+    expect(await app.strapi.plugin('booking').service('staff-roles').restrictEditorialRoles()).toBe(0);
+    const after = await permissionsOf('strapi-editor');
+    expect(after.filter((p) => VISITOR_TYPES.includes(String(p.subject)))).toEqual([]);
+    expect(after.filter((p) => p.subject === 'plugin::booking.show').length).toBe(showGrants);
+  });
+});
+
+describe('Box office', () => {
+  test('reads reservations, statistics and the door; nothing else of the visitors, nothing of the shows', async () => {
+    const role = (await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-box-office' } })) as { name: string } | null;
+    expect(role?.name).toBe('Box office');
+    const grants = (await permissionsOf('booking-box-office')).map((p) => `${p.action} ${p.subject ?? ''}`.trim()).sort();
+    expect(grants).toEqual([
+      'plugin::booking.check-in.create',
+      'plugin::booking.performance.stats',
+      'plugin::content-manager.explorer.read plugin::booking.reservation',
+    ]);
+
+    const { token } = await createAdmin(app.strapi, { roleCode: 'booking-box-office' });
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const confirmed = await confirmedReservation(app.strapi, perf.documentId, 2);
+    const reservations = await list('plugin::booking.reservation', token);
+    expect(reservations.status).toBe(200);
+    expect(reservations.body.results.map((r: { reference: string; name: string }) => [r.reference, r.name])).toEqual([
+      [confirmed.reservation.reference, 'Maria Rossi'],
+    ]);
+    for (const uid of VISITOR_TYPES.filter((uid) => uid !== 'plugin::booking.reservation')) {
+      expect([uid, (await list(uid, token)).status]).toEqual([uid, 403]);
+    }
+    expect((await list('plugin::booking.show', token)).status).toBe(403);
+    const stats = await http().get(`/booking/performances/${perf.documentId}/stats`).set('Authorization', `Bearer ${token}`);
+    expect(stats.status).toBe(200);
+    expect(stats.body.data.confirmed_seats).toBe(2);
+    const door = await http().get('/booking/door/performances').set('Authorization', `Bearer ${token}`);
+    expect(door.status).toBe(200);
+    const visitorData = await http().get('/booking/visitor-data?email=maria.rossi@example.test').set('Authorization', `Bearer ${token}`);
+    expect(visitorData.status).toBe(403);
+    // Editing a reservation is not reading it.
+    const edit = await http()
+      .put(`/content-manager/collection-types/plugin::booking.reservation/${confirmed.reservation.documentId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ notes: 'x' });
+    expect(edit.status).toBe(403);
+  });
+
+  test('only Super Admin holds plugin::booking.visitor-data.manage', async () => {
+    const holders = (await app.strapi.db.query('admin::permission').findMany({
+      where: { action: 'plugin::booking.visitor-data.manage' },
+      populate: { role: { select: ['code'] } },
+    })) as Array<{ role: { code: string } | null }>;
+    expect(holders.map((p) => p.role?.code)).toEqual(['strapi-super-admin']);
+  });
+});
