@@ -54,8 +54,8 @@ describe('Editor and Author', () => {
     });
     const showGrants = (await permissionsOf('strapi-editor')).filter((p) => p.subject === 'plugin::booking.show').length;
     expect(showGrants).toBeGreaterThan(0);
-    expect(await app.strapi.plugin('booking').service('staff-roles').restrictEditorialRoles()).toBe(1);
-    expect(await app.strapi.plugin('booking').service('staff-roles').restrictEditorialRoles()).toBe(0);
+    expect(await app.strapi.plugin('booking').service('roles').restrictEditorialRoles()).toBe(1);
+    expect(await app.strapi.plugin('booking').service('roles').restrictEditorialRoles()).toBe(0);
     const after = await permissionsOf('strapi-editor');
     expect(after.filter((p) => VISITOR_TYPES.includes(String(p.subject)))).toEqual([]);
     expect(after.filter((p) => p.subject === 'plugin::booking.show').length).toBe(showGrants);

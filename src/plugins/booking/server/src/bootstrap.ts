@@ -17,10 +17,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
-    await getService(strapi, 'access').ensureDoorStaffRole();
-    await getService(strapi, 'staff-roles').ensureBoxOfficeRole();
-    await getService(strapi, 'staff-roles').restrictEditorialRoles();
-    await getService(strapi, 'access').grantPublicRoutesOnce();
+    await getService(strapi, 'roles').ensureDoorStaffRole();
+    await getService(strapi, 'roles').ensureBoxOfficeRole();
+    await getService(strapi, 'roles').restrictEditorialRoles();
+    await getService(strapi, 'roles').grantPublicRoutesOnce();
 
     const demo = getService(strapi, 'demo-data');
     const seedAllowed = process.env.NODE_ENV !== 'production' && getConfig(strapi).seedDemoData;

@@ -1,5 +1,6 @@
+import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { StaffLogin } from '../services/access';
+import type { StaffLogin } from '../services/access-cache';
 import { getService } from '../utils/get-service';
 
 /**
@@ -22,7 +23,18 @@ interface Ability {
   can(action: string): boolean;
 }
 
-const access = () => getService(strapi, 'access');
+/**
+ * The app the strategies answer for. Routes name their strategies when the plugin loads, before
+ * any app exists to close over, so register() binds it (bindStrategies) instead of the global.
+ */
+let app: Core.Strapi | null = null;
+export const bindStrategies = (strapi: Core.Strapi) => {
+  app = strapi;
+};
+const access = () => {
+  if (!app) throw new Error('booking: auth strategies used before register() bound them');
+  return getService(app, 'access-cache');
+};
 
 /** The bearer token of a request, or null. */
 export const bearerToken = (ctx: AuthCtx) => {

@@ -16,7 +16,7 @@ const rememberStaff = (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   return async (ctx: Ctx, next: () => Promise<void>) => {
     const token = bearerToken(ctx);
     if (token && ctx.state.auth?.strategy?.name === 'admin' && ctx.state.user) {
-      getService(strapi, 'access').rememberStaff(token, {
+      getService(strapi, 'access-cache').rememberStaff(token, {
         user: ctx.state.user,
         ability: ctx.state.userAbility,
         session: ctx.state.session,

@@ -1,4 +1,4 @@
-import access from './access';
+import accessCache from './access-cache';
 import availability from './availability';
 import catalogue from './catalogue';
 import demoData from './demo-data';
@@ -14,11 +14,11 @@ import publicCache from './public-cache';
 import rateLimit from './rate-limit';
 import reservations from './reservations';
 import schema from './schema';
-import staffRoles from './staff-roles';
+import roles from './roles';
 import tokens from './tokens';
 
 export default {
-  access,
+  'access-cache': accessCache,
   availability,
   catalogue,
   'demo-data': demoData,
@@ -34,6 +34,6 @@ export default {
   'rate-limit': rateLimit,
   reservations,
   schema,
-  'staff-roles': staffRoles,
+  roles,
   tokens,
 };

@@ -6,11 +6,19 @@
  */
 import type { Core } from '@strapi/strapi';
 
+/** An admin permission as roles are given it. */
+export interface AdminPermission {
+  action: string;
+  subject?: string | null;
+  properties?: Record<string, unknown>;
+  conditions?: string[];
+}
+
 /** The admin role service (`admin::role`), as the plugin uses it. */
 export interface AdminRoleService {
   findOne(params: Record<string, unknown>): Promise<{ id: number } | null>;
   create(attributes: Record<string, unknown>): Promise<{ id: number }>;
-  assignPermissions(roleId: number, permissions: Array<{ action: string; subject: string | null }>): Promise<unknown>;
+  assignPermissions(roleId: number, permissions: AdminPermission[]): Promise<unknown>;
   createRolesIfNoneExist(): Promise<void>;
 }
 export const adminRoles = (strapi: Core.Strapi): AdminRoleService => strapi.service('admin::role') as unknown as AdminRoleService;
@@ -31,3 +39,14 @@ export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value:
 /** The type of a content type's attribute (the Content Manager sizes its fields by it). */
 export const attributeType = (strapi: Core.Strapi, uid: string, field: string): string | undefined =>
   (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> } | undefined>)[uid]?.attributes[field]?.type;
+
+/** A Content Manager action as the admin's action provider holds it. */
+export interface ContentManagerAction {
+  actionId: string;
+  subjects?: string[];
+}
+/** The admin's content-type service: the permissions of an action with every field of its subjects. */
+export const adminContentTypes = (strapi: Core.Strapi) =>
+  strapi.service('admin::content-type') as unknown as {
+    getPermissionsWithNestedFields(actions: ContentManagerAction[]): AdminPermission[];
+  };

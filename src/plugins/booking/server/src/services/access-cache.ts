@@ -1,9 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { DOOR_STAFF_ROLE, PERMISSIONS, PUBLIC_ACTIONS, PLUGIN_ID } from '../constants';
+import { PLUGIN_ID } from '../constants';
 import { getConfig } from '../utils/get-service';
-import { adminRoles } from '../utils/strapi-adapter';
-
-const STORE_KEY = 'public-permissions-granted';
 
 /** What Strapi's admin strategy established for one access token, replayed while it is fresh. */
 export interface StaffLogin {
@@ -26,15 +23,12 @@ const expiryOf = (token: string) => {
 };
 
 /**
- * Who may do what: the admin role "Door staff" and the Users & Permissions Public grants for the
- * visitors' routes. Each is made once; afterwards an administrator owns it (a revoked public
- * grant stays revoked, a widened role stays widened).
- *
- * Checking a grant is also here, with a memory of `accessCacheSeconds` (see auth/strategies.ts):
- * Strapi would otherwise read the Public role's permissions, or the staff member's session, user,
- * roles and permissions, from the database on every request.
+ * Grants once checked, remembered for `accessCacheSeconds` (see auth/strategies.ts): Strapi would
+ * otherwise read the Public role's permissions, or the staff member's session, user, roles and
+ * permissions, from the database on every request. The roles and grants themselves are made by
+ * services/roles.ts.
  */
-const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
+const createAccessCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
   let publicGrant: { actions: Promise<Set<string>>; expires: number } | null = null;
   let lastKnownGrant: Set<string> | null = null;
   const staffLogins = new Map<string, StaffLogin>();
@@ -93,48 +87,8 @@ const createAccessService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       staffLogins.set(token, { ...login, expires: Math.min(now + ttl, expiryOf(token)) });
     },
-
-    /** Creates the "Door staff" admin role with only the check-in and statistics permissions. */
-    async ensureDoorStaffRole(): Promise<number> {
-      const roles = adminRoles(strapi);
-      // Strapi makes its default roles (Super Admin, Editor, Author) only while no role exists, and
-      // plugins boot before the admin does: let it make them first.
-      await roles.createRolesIfNoneExist();
-      const existing = await roles.findOne({ code: DOOR_STAFF_ROLE.code });
-      if (existing) return existing.id;
-      const role = await roles.create({ ...DOOR_STAFF_ROLE });
-      await roles.assignPermissions(role.id, [
-        { action: PERMISSIONS.checkIn, subject: null },
-        { action: PERMISSIONS.stats, subject: null },
-      ]);
-      return role.id;
-    },
-
-    /**
-     * Grants the public booking routes to the Public role, and to the Authenticated role so that a
-     * visitor logged in to the site can book too, the first time the plugin starts.
-     */
-    async grantPublicRoutesOnce(): Promise<void> {
-      const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
-      if (await store.get({ key: STORE_KEY })) return;
-      const roles = (await strapi.db
-        .query('plugin::users-permissions.role')
-        .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
-      if (roles.length === 0) return;
-      for (const role of roles) {
-        for (const action of PUBLIC_ACTIONS) {
-          const granted = await strapi.db
-            .query('plugin::users-permissions.permission')
-            .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
-          if (!granted) {
-            await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
-          }
-        }
-      }
-      await store.set({ key: STORE_KEY, value: true });
-    },
   };
 };
 
-export type AccessService = ReturnType<typeof createAccessService>;
-export default createAccessService;
+export type AccessCacheService = ReturnType<typeof createAccessCacheService>;
+export default createAccessCacheService;

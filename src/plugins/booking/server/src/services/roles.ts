@@ -1,0 +1,120 @@
+import type { Core } from '@strapi/strapi';
+import {
+  BOX_OFFICE_ROLE,
+  DOOR_STAFF_ROLE,
+  EDITORIAL_ROLE_CODES,
+  PERMISSIONS,
+  PLUGIN_ID,
+  PUBLIC_ACTIONS,
+  UID,
+  VISITOR_DATA_SUBJECTS,
+} from '../constants';
+import { adminContentTypes, adminRoles, type AdminPermission, type ContentManagerAction } from '../utils/strapi-adapter';
+
+const STORE_KEY = 'public-permissions-granted';
+
+const CONTENT_MANAGER_READ = 'plugin::content-manager.explorer.read';
+
+/**
+ * Who may do what, made at boot: the admin roles "Door staff" and "Box office", the Editor and
+ * Author roles kept away from visitors' data, and the Users & Permissions Public grants of the
+ * visitors' routes. What is made once (the two roles, the public grants) is then the
+ * administrator's: a revoked public grant stays revoked, a widened role stays widened.
+ *
+ * Strapi gives its default Editor and Author roles every Content Manager action on every content
+ * type, the plugin's included: people who edit shows would read visitors' names, addresses and
+ * notes. Those grants are taken away at every start (an administrator who adds them again has
+ * them until the next start: the contract says those roles see no visitor). "Box office" is made
+ * once; afterwards an administrator owns it.
+ */
+const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const roles = () => adminRoles(strapi);
+
+  return {
+    /** Creates the "Door staff" admin role with only the check-in and statistics permissions. */
+    async ensureDoorStaffRole(): Promise<number> {
+      // Strapi makes its default roles (Super Admin, Editor, Author) only while no role exists, and
+      // plugins boot before the admin does: let it make them first.
+      await roles().createRolesIfNoneExist();
+      const existing = await roles().findOne({ code: DOOR_STAFF_ROLE.code });
+      if (existing) return existing.id;
+      const role = await roles().create({ ...DOOR_STAFF_ROLE });
+      await roles().assignPermissions(role.id, [
+        { action: PERMISSIONS.checkIn, subject: null },
+        { action: PERMISSIONS.stats, subject: null },
+      ]);
+      return role.id;
+    },
+
+    /**
+     * Grants the public booking routes to the Public role, and to the Authenticated role so that a
+     * visitor logged in to the site can book too, the first time the plugin starts.
+     */
+    async grantPublicRoutesOnce(): Promise<void> {
+      const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
+      if (await store.get({ key: STORE_KEY })) return;
+      const publicRoles = (await strapi.db
+        .query('plugin::users-permissions.role')
+        .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
+      if (publicRoles.length === 0) return;
+      for (const role of publicRoles) {
+        for (const action of PUBLIC_ACTIONS) {
+          const granted = await strapi.db
+            .query('plugin::users-permissions.permission')
+            .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
+          if (!granted) {
+            await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+          }
+        }
+      }
+      await store.set({ key: STORE_KEY, value: true });
+    },
+
+    /**
+     * Removes every permission of the Editor and Author roles on the content types that hold
+     * visitors' data. Idempotent; returns how many permissions went.
+     */
+    async restrictEditorialRoles(): Promise<number> {
+      await roles().createRolesIfNoneExist();
+      const editorial = (await strapi.db
+        .query('admin::role')
+        .findMany({ where: { code: { $in: [...EDITORIAL_ROLE_CODES] } }, select: ['id'] })) as Array<{ id: number }>;
+      if (editorial.length === 0) return 0;
+      const granted = (await strapi.db.query('admin::permission').findMany({
+        where: { role: { id: { $in: editorial.map((role) => role.id) } }, subject: { $in: [...VISITOR_DATA_SUBJECTS] } },
+        select: ['id'],
+      })) as Array<{ id: number }>;
+      if (granted.length === 0) return 0;
+      const { count } = await strapi.db
+        .query('admin::permission')
+        .deleteMany({ where: { id: { $in: granted.map((permission) => permission.id) } } });
+      return count;
+    },
+
+    /**
+     * Creates the "Box office" admin role if no role has its code: statistics, check-in, and
+     * reading reservations (every field) in the Content Manager.
+     */
+    async ensureBoxOfficeRole(): Promise<number> {
+      await roles().createRolesIfNoneExist();
+      const existing = await roles().findOne({ code: BOX_OFFICE_ROLE.code });
+      if (existing) return existing.id;
+      const role = await roles().create({ ...BOX_OFFICE_ROLE });
+      const actionProvider = strapi.service('admin::permission').actionProvider as {
+        get(actionId: string): ContentManagerAction | undefined;
+      };
+      const read = actionProvider.get(CONTENT_MANAGER_READ);
+      const contentTypes = adminContentTypes(strapi);
+      const readReservations = read ? contentTypes.getPermissionsWithNestedFields([{ ...read, subjects: [UID.reservation] }]) : [];
+      await roles().assignPermissions(role.id, [
+        { action: PERMISSIONS.checkIn, subject: null },
+        { action: PERMISSIONS.stats, subject: null },
+        ...readReservations,
+      ]);
+      return role.id;
+    },
+  };
+};
+
+export type RolesService = ReturnType<typeof createRolesService>;
+export default createRolesService;
