@@ -1,18 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../validation/parse';
-import { checkInInput, type CheckInInput } from '../validation/admin';
+import { checkInInput } from '../validation/admin';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  request: { body?: unknown };
-  state: { user: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null } };
-  body: unknown;
-}
+type Ctx = BookingContext;
 
 const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /booking/check-ins (admin; plugin::booking.check-in.create) */
   async create(ctx: Ctx) {
-    const input = parseOrThrow<CheckInInput>(checkInInput, ctx.request.body);
+    const input = parseOrThrow(checkInInput, ctx.request.body);
     const answer = await getService(strapi, 'door').checkInTicket({
       text: input.token,
       performance: input.performance,

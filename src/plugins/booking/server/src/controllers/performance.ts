@@ -2,11 +2,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  params: Record<string, string>;
-  body: unknown;
-}
+type Ctx = BookingContext;
 
 const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/performances/:documentId */

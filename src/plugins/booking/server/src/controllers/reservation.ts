@@ -2,17 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { ERROR_CODES } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
-import { reservationInput, tokenInput, type ReservationInput } from '../validation/public';
+import { reservationInput, tokenInput } from '../validation/public';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  request: { body?: unknown };
-  body: unknown;
-  status: number;
-  tooManyRequests(message: string, details: object): void;
-  conflict(message: string, details: object): void;
-  gone(message: string, details: object): void;
-  notFound(message: string, details: object): void;
-}
+type Ctx = BookingContext;
 
 type Failure = { ok: false; code: string; availableSeats?: number; status?: string };
 
@@ -59,7 +52,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** POST /api/booking/reservations */
     async create(ctx: Ctx) {
-      const input = parseDataEnvelope<ReservationInput>(
+      const input = parseDataEnvelope(
         reservationInput(getConfig(strapi).maxPartySize),
         ctx.request.body
       );
@@ -81,7 +74,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/confirm */
     async confirm(ctx: Ctx) {
-      const { token } = parseOrThrow<{ token: string }>(tokenInput, ctx.request.body);
+      const { token } = parseOrThrow(tokenInput, ctx.request.body);
       const result = await getService(strapi, 'reservations').confirmReservation(token);
       if (!result.ok) return answerFailure(ctx, result);
       ctx.body = {
@@ -98,7 +91,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/cancel */
     async cancel(ctx: Ctx) {
-      const { token } = parseOrThrow<{ token: string }>(tokenInput, ctx.request.body);
+      const { token } = parseOrThrow(tokenInput, ctx.request.body);
       const result = await getService(strapi, 'reservations').cancelReservation(token);
       if (!result.ok) return answerFailure(ctx, result);
       ctx.body = {

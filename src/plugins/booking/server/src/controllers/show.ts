@@ -3,12 +3,9 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
 import { showListQuery } from '../validation/public';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  query: Record<string, unknown>;
-  params: Record<string, string>;
-  body: unknown;
-}
+type Ctx = BookingContext;
 
 const showController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/shows?page=&pageSize= */

@@ -1,10 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  params: Record<string, string>;
-  body: unknown;
-}
+type Ctx = BookingContext;
 
 const venueController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/venues/:slug */

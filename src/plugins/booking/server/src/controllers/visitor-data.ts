@@ -2,23 +2,20 @@ import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../validation/parse';
 import { visitorAddress, type VisitorAddress } from '../validation/visitor-data';
+import type { BookingContext } from './context';
 
-interface Ctx {
-  query: unknown;
-  request: { body?: unknown };
-  body: unknown;
-}
+type Ctx = BookingContext;
 
 const visitorDataController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /booking/visitor-data?email= (admin; plugin::booking.visitor-data.manage) */
   async export(ctx: Ctx) {
-    const { email } = parseOrThrow<VisitorAddress>(visitorAddress as never, { ...(ctx.query as object) });
+    const { email } = parseOrThrow(visitorAddress, { ...(ctx.query as object) });
     ctx.body = { data: await getService(strapi, 'privacy').exportVisitor(email) };
   },
 
   /** POST /booking/visitor-data/erase { email } (admin; plugin::booking.visitor-data.manage) */
   async erase(ctx: Ctx) {
-    const { email } = parseOrThrow<VisitorAddress>(visitorAddress as never, ctx.request.body);
+    const { email } = parseOrThrow(visitorAddress, ctx.request.body);
     ctx.body = { data: await getService(strapi, 'privacy').eraseVisitor(email) };
   },
 });

@@ -4,7 +4,7 @@ import { CHECK_IN_SOURCES, type CheckInSource } from '../constants';
 export const checkInInput = yup.object({
   token: yup.string().required('is required').max(2048, 'must be at most 2048 characters'),
   performance: yup.string().max(64).matches(/^[a-z0-9]+$/, 'is not a performance id'),
-  source: yup.string().oneOf([...CHECK_IN_SOURCES], `must be one of ${CHECK_IN_SOURCES.join(', ')}`),
+  source: yup.mixed<CheckInSource>().oneOf([...CHECK_IN_SOURCES], `must be one of ${CHECK_IN_SOURCES.join(', ')}`),
   idempotency_key: yup
     .string()
     .min(8, 'must be at least 8 characters')
@@ -12,10 +12,5 @@ export const checkInInput = yup.object({
     .matches(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _'),
 });
 
-export interface CheckInInput {
-  token: string;
-  performance?: string;
-  source?: CheckInSource;
-  idempotency_key?: string;
-  [key: string]: unknown;
-}
+/** What the schema lets through, inferred from it. */
+export type CheckInInput = yup.InferType<typeof checkInInput>;

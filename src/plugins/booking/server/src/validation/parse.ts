@@ -17,11 +17,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * throws Strapi's ValidationError (400, `details.code` = validation) naming every bad field,
  * unknown keys included. Anything else thrown from a controller would be a 500.
  */
-export const parseOrThrow = <T extends Record<string, unknown>>(
-  schema: yup.AnyObjectSchema,
-  input: unknown,
-  at: string[] = []
-): T => {
+export const parseOrThrow = <S extends yup.AnyObjectSchema>(schema: S, input: unknown, at: string[] = []): yup.InferType<S> => {
   if (!isPlainObject(input)) {
     throw new errors.ValidationError('Invalid input', {
       code: ERROR_CODES.validation,
@@ -45,17 +41,11 @@ export const parseOrThrow = <T extends Record<string, unknown>>(
   if (problems.length > 0) {
     throw new errors.ValidationError('Invalid input', { code: ERROR_CODES.validation, errors: problems });
   }
-  return input as T;
+  return input as yup.InferType<S>;
 };
 
 /** The `{ data: {...} }` envelope of a create request, validated with the inner schema. */
-export const parseDataEnvelope = <T extends Record<string, unknown>>(
-  schema: yup.AnyObjectSchema,
-  body: unknown
-): T => {
-  const envelope = parseOrThrow<{ data: unknown }>(
-    yup.object({ data: yup.mixed().required() }),
-    body
-  );
-  return parseOrThrow<T>(schema, envelope.data, ['data']);
+export const parseDataEnvelope = <S extends yup.AnyObjectSchema>(schema: S, body: unknown): yup.InferType<S> => {
+  const envelope = parseOrThrow(yup.object({ data: yup.mixed().required() }), body);
+  return parseOrThrow(schema, envelope.data, ['data']);
 };

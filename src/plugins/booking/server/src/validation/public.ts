@@ -1,7 +1,6 @@
 import { yup } from '@strapi/utils';
-import { LANGUAGES } from '../constants';
+import { LANGUAGES, type Language } from '../constants';
 import { isEmail, MAX_EMAIL_LENGTH } from './email';
-import type { NewReservation } from '../services/reservations';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
 const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
@@ -51,11 +50,11 @@ export const reservationInput = (maxPartySize: number) =>
       .min(1, 'must be at least 1')
       .max(maxPartySize, `must be at most ${maxPartySize}`),
     notes: text(1000).nullable().matches(NO_CONTROL, 'must be plain text'),
-    locale: yup.string().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
+    locale: yup.mixed<Language>().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
   });
 
-/** What the schema lets through: the reservations service's input. */
-export type ReservationInput = NewReservation & Record<string, unknown>;
+/** What the schema lets through, inferred from it: the reservations service's input. */
+export type ReservationInput = yup.InferType<ReturnType<typeof reservationInput>>;
 
 export const tokenInput = yup.object({
   token: text(512).required('is required'),
