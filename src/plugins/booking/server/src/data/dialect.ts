@@ -25,6 +25,12 @@ export const createDialect = (strapi: Core.Strapi) => {
   const postgres = strapi.db.dialect.client === 'postgres';
   return {
     postgres,
+    /**
+     * Whether several app instances may share this database (PostgreSQL), so that what must hold
+     * across them (rate-limit counters, change notices) lives in the database; on SQLite there is
+     * one process, and memory serves.
+     */
+    sharedAcrossInstances: postgres,
 
     /**
      * Inserts a row of a content type and its relation links, returning the new id. On

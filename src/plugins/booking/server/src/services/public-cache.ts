@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { dialectOf } from '../data/dialect';
 import { getConfig } from '../utils/get-service';
 import { createMicroCache, type MicroCache } from '../utils/micro-cache';
 import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
@@ -123,7 +124,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Starts listening for committed changes (PostgreSQL, cache on); safe to call once per boot. */
     async start() {
       stopped = false;
-      if (strapi.db.dialect.client !== 'postgres' || getConfig(strapi).publicCacheSeconds <= 0) return;
+      if (!dialectOf(strapi).sharedAcrossInstances || getConfig(strapi).publicCacheSeconds <= 0) return;
       await listen();
     },
 
@@ -142,7 +143,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
      * counter announces per performance and per row; the catalogue tables once per statement.
      */
     async ensureTriggers(knex: Knex) {
-      if (strapi.db.dialect.client !== 'postgres') return;
+      if (!dialectOf(strapi).postgres) return;
       const t = bookingTables(strapi);
       await knex.raw(`
         CREATE OR REPLACE FUNCTION booking_announce_seats() RETURNS trigger LANGUAGE plpgsql AS $$

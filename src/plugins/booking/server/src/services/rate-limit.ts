@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { isIPv6 } from 'node:net';
 import { getConfig } from '../utils/get-service';
+import { dialectOf } from '../data/dialect';
 
 /**
  * The key a client's public POSTs are counted under: an IPv4 address as it is, an IPv6 address
@@ -40,7 +41,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   const build = async (keyPrefix: string, points: number): Promise<RateLimiterAbstract | null> => {
     if (points === 0) return null;
     const options = { keyPrefix, points, duration: 60 };
-    if (strapi.db.dialect.client !== 'postgres') return new RateLimiterMemory(options);
+    if (!dialectOf(strapi).sharedAcrossInstances) return new RateLimiterMemory(options);
     return new Promise<RateLimiterAbstract>((resolve, reject) => {
       const created: RateLimiterAbstract = new RateLimiterPostgres(
           {
@@ -90,7 +91,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
-      if (strapi.db.dialect.client !== 'postgres' || (!limiter && !scanLimiter)) return;
+      if (!dialectOf(strapi).sharedAcrossInstances || (!limiter && !scanLimiter)) return;
       await strapi.db.connection('booking_rate_limits').where('expire', '<', Date.now() - 3600_000).delete(); // ms since the epoch, as rate-limiter-flexible writes it
     },
   };
