@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
@@ -15,7 +15,7 @@ let baseUrl: string;
 let superAdmin: string;
 let doorStaff: { id: number; token: string };
 let editor: string;
-const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' };
+const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0' };
 
 const scan = (body: Record<string, unknown>, token = doorStaff.token, url = baseUrl) =>
   request(url).post('/booking/check-ins').set('Authorization', `Bearer ${token}`).send(body);
@@ -95,7 +95,7 @@ describe('result codes', () => {
 
   test('not_confirmed for a cancelled reservation', async () => {
     const { token, reservation } = await ticket();
-    await app.strapi.plugin('booking').service('reservations').cancelByStaff(reservation.id);
+    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
     const res = await scan({ token });
     expect(res.body.data.result).toBe('not_confirmed');
     expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: reservation.id } } })).toBe(0);

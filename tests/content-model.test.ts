@@ -4,9 +4,9 @@
  * PostgreSQL.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
-import { confirmedReservation, createPerformance } from './support/factories';
+import { confirmedReservation, createPerformance, pendingReservation, seatsOf } from './support/factories';
 
 const PERFORMANCE = 'plugin::booking.performance';
 const RESERVATION = 'plugin::booking.reservation';
@@ -127,7 +127,7 @@ describe('performance capacity rules through the Query Engine', () => {
 describe('reservations and check-ins in the Content Manager', () => {
   test('an editor cannot confirm a pending reservation', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
-    const created = await app.strapi.plugin('booking').service('reservations').createReservation({
+    const created = await pendingReservation(app.strapi, {
       performance: perf.documentId,
       name: 'Luca Bianchi',
       email: 'luca@example.test',
@@ -160,8 +160,7 @@ describe('reservations and check-ins in the Content Manager', () => {
   test('an editor may correct contact details and cancel a confirmed reservation, which frees its seats', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 3);
-    const availability = app.strapi.plugin('booking').service('availability');
-    expect((await availability.forPerformance(perf.id)).availableSeats).toBe(7);
+    expect((await seatsOf(app.strapi, perf.id)).availableSeats).toBe(7);
 
     const res = await http()
       .put(cm(RESERVATION, reservation.documentId))
@@ -172,7 +171,7 @@ describe('reservations and check-ins in the Content Manager', () => {
     expect(after.reservation_status).toBe('cancelled');
     expect(after.cancelled_at).not.toBeNull();
     expect(after.phone).toBe('+39 051 000000');
-    expect((await availability.forPerformance(perf.id)).availableSeats).toBe(10);
+    expect((await seatsOf(app.strapi, perf.id)).availableSeats).toBe(10);
 
     const again = await http()
       .put(cm(RESERVATION, reservation.documentId))
@@ -224,14 +223,18 @@ describe('reservations and check-ins in the Content Manager', () => {
 
 describe('database constraints', () => {
   test('exist after the schema sync and again after a restart on the same database', async () => {
-    const expected = app.strapi.plugin('booking').service('schema').indexes().map((i: { name: string }) => i.name).sort();
-    expect(await app.strapi.plugin('booking').service('schema').presentIndexes()).toEqual(expected);
+    const expected = service(app.strapi, 'schema').indexes().map((i: { name: string }) => i.name).sort();
+    expect(await service(app.strapi, 'schema').presentIndexes()).toEqual(expected);
+    // The tests' default: no housekeeping timer firing mid-test (support/app.ts).
+    expect(app.strapi.cron.jobs.map((job) => job.name)).not.toContain('booking-housekeeping');
 
     const database = app.database;
     await app.stop({ keepDatabase: true });
-    app = await startApp({ database });
+    // Restarted as production runs it, with the housekeeping job (the tests' opt-in).
+    app = await startApp({ database, env: { BOOKING_SCHEDULED_JOBS: 'true' } });
     token = (await createAdmin(app.strapi)).token;
-    expect(await app.strapi.plugin('booking').service('schema').presentIndexes()).toEqual(expected);
+    expect(await service(app.strapi, 'schema').presentIndexes()).toEqual(expected);
+    expect(app.strapi.cron.jobs.map((job) => job.name)).toContain('booking-housekeeping');
   });
 
   test('a reservation can hold only one check-in, whatever the code does', async () => {
@@ -242,8 +245,11 @@ describe('database constraints', () => {
     const first = await makeCheckIn();
     const second = await makeCheckIn();
     // The link row is what ties a check-in to its reservation: write it as raw SQL would.
-    const { name, joinColumn, inverseJoinColumn } = (app.strapi.db.metadata.get(CHECK_IN) as any).attributes
-      .reservation.joinTable;
+    const { name, joinColumn, inverseJoinColumn } = (
+      app.strapi.db.metadata.get(CHECK_IN) as unknown as {
+        attributes: { reservation: { joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } } };
+      }
+    ).attributes.reservation.joinTable;
     const link = (checkInId: number) =>
       app.strapi.db.connection(name).insert({ [joinColumn.name]: checkInId, [inverseJoinColumn.name]: reservation.id });
     await link(first.id);
@@ -288,7 +294,7 @@ describe('roles and demo data', () => {
   });
 
   test('seeding the demo season twice creates nothing the second time', async () => {
-    const demo = app.strapi.plugin('booking').service('demo-data');
+    const demo = service(app.strapi, 'demo-data');
     const count = async () => ({
       shows: await app.strapi.db.query('plugin::booking.show').count(),
       venues: await app.strapi.db.query('plugin::booking.venue').count(),
@@ -296,10 +302,12 @@ describe('roles and demo data', () => {
     });
     const before = await count();
     const created = await demo.seed();
-    expect(created).toBeGreaterThan(10);
     const afterFirst = await count();
     expect(afterFirst.shows - before.shows).toBe(4);
     expect(afterFirst.venues - before.venues).toBe(3);
+    // The demo season's ten performances (demo-data.ts), and seed() counts every row it made.
+    expect(afterFirst.performances - before.performances).toBe(10);
+    expect(created).toBe(4 + 3 + 10);
 
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);

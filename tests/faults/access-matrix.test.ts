@@ -14,7 +14,7 @@ let callers: Record<'anonymous' | 'endUser' | 'editor' | 'doorStaff' | 'superAdm
 let perf: Awaited<ReturnType<typeof createPerformance>>;
 
 beforeAll(async () => {
-  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
+  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
   perf = await createPerformance(app.strapi, { startsInHours: 1 });
   await confirmedReservation(app.strapi, perf.documentId, 2);
   const signup = await http().post('/api/auth/local/register').send({ username: 'matrix', email: 'matrix@example.test', password: 'Secret-password-123' });
