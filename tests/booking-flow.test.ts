@@ -65,9 +65,7 @@ describe('the public catalogue', () => {
     expect(slugs).toContain(published.showSlug);
     expect(slugs).not.toContain(hidden.showSlug);
     const item = res.body.data.find((s: { slug: string }) => s.slug === published.showSlug);
-    expect(Object.keys(item).sort()).toEqual(
-      ['documentId', 'next_performance_at', 'poster_image', 'slug', 'summary', 'title'].sort()
-    );
+    expect(Object.keys(item).sort()).toEqual(['documentId', 'next_performance_at', 'poster_image', 'slug', 'summary', 'title'].sort());
     expect(item.poster_image).toBeNull();
     expect(new Date(item.next_performance_at).getTime()).toBeGreaterThan(Date.now());
     expect(res.body.meta.pagination).toMatchObject({ page: 1, pageSize: 100, total: slugs.length });
@@ -82,7 +80,12 @@ describe('the public catalogue', () => {
   });
 
   test('a show shows only performances that have not started, soonest first, with seats left', async () => {
-    const later = await createPerformance(app.strapi, { startsInHours: 96, room_capacity: 30, manually_occupied_seats: 4, additional_seats: 2 });
+    const later = await createPerformance(app.strapi, {
+      startsInHours: 96,
+      room_capacity: 30,
+      manually_occupied_seats: 4,
+      additional_seats: 2,
+    });
     const show = await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: later.showSlug } });
     const venue = await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: later.venueSlug } });
     const make = (hours: number) =>
@@ -98,9 +101,7 @@ describe('the public catalogue', () => {
     expect(ids).toEqual([sooner.documentId, later.documentId]);
     expect(ids).not.toContain(past.documentId);
     const p = res.body.data.performances[1];
-    expect(Object.keys(p).sort()).toEqual(
-      ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue'].sort()
-    );
+    expect(Object.keys(p).sort()).toEqual(['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue'].sort());
     expect(p.available_seats).toBe(28);
     expect(p.venue).toEqual({ name: venue.name, slug: venue.slug, address: 'Via Roma 1', city: 'Bologna' });
     expect(JSON.stringify(res.body)).not.toContain('portineria'); // the venue's internal notes
@@ -253,7 +254,9 @@ describe('the contract codes', () => {
       expect(named.sort()).toEqual([...fields].sort());
     }
     for (const body of [null, [], 'x', { data: 'x' }, { data: good, extra: 1 }]) {
-      const res = await http().post('/api/booking/reservations').send(body as never);
+      const res = await http()
+        .post('/api/booking/reservations')
+        .send(body as never);
       expect(res.status).toBe(400);
       expect(res.body.error.details.code).toBe('validation');
     }
@@ -331,7 +334,9 @@ describe('the contract codes', () => {
     const soldOut = await confirm(second.token);
     expect(soldOut.status).toBe(409);
     expect(soldOut.body.error.details).toEqual({ code: 'sold_out', available_seats: 1 });
-    const pending = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: second.res.body.data.reference } });
+    const pending = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: second.res.body.data.reference } });
     expect(pending.reservation_status).toBe('pending');
 
     // The first party cancels; the second may now confirm with the same link.
@@ -356,9 +361,16 @@ describe('the contract codes', () => {
     expect((await confirm(a.token)).status).toBe(200);
     expect((await confirm(b.token)).status).toBe(200);
     const cancelTokenOf = async (email: string) =>
-      tokenOf(linkIn((await smtp.waitFor((m) => smtp.to(email).includes(m) && /biglietto/i.test(m.subject ?? ''))).text ?? '', `${PUBLIC_URL}/cancel?token=`));
+      tokenOf(
+        linkIn(
+          (await smtp.waitFor((m) => smtp.to(email).includes(m) && /biglietto/i.test(m.subject ?? ''))).text ?? '',
+          `${PUBLIC_URL}/cancel?token=`
+        )
+      );
 
-    const reservation = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: a.res.body.data.reference } });
+    const reservation = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: a.res.body.data.reference } });
     await app.strapi.db.query('plugin::booking.check-in').create({
       data: { reservation: reservation.id, checked_in_at: new Date(), source: 'manual' },
     });
@@ -466,7 +478,7 @@ describe('browsers, expiry and mail delivery', () => {
   });
 });
 
-test('after every flow above, each performance\'s confirmed-seat counter agrees with its reservations', async () => {
+test("after every flow above, each performance's confirmed-seat counter agrees with its reservations", async () => {
   const availability = service(app.strapi, 'availability');
   expect([...(await availability.recount()).entries()]).toEqual([]);
 });

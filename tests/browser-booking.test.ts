@@ -45,7 +45,10 @@ describeInBrowser('the demo booking pages', () => {
     page.on('pageerror', (error) => errors.push(error.message));
 
     await page.goto(`${baseUrl}/site/?lang=en`);
-    await page.getByRole('link', { name: new RegExp(`Spettacolo`) }).first().waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(`Spettacolo`) })
+      .first()
+      .waitFor();
     await page.goto(`${baseUrl}/site/show/?slug=${perf.showSlug}&lang=en`);
     await page.getByText('12 seats left').waitFor();
     await page.screenshot({ path: artifact('booking-1-show.png'), fullPage: true });

@@ -47,7 +47,10 @@ const adminBuilt = existsSync(path.join(__dirname, '..', 'dist', 'build', 'index
     await capacity.waitFor({ timeout: 30_000 });
     await capacity.fill('4');
     await page.getByRole('button', { name: /^Save$/ }).click();
-    await page.getByText(/already confirmed/).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/already confirmed/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: artifact('capacity-refused.png'), fullPage: true });
 
     const stored = await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } });

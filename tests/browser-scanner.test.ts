@@ -66,7 +66,7 @@ maybe('the scanner page', () => {
     await answer.and(page.locator('[data-result="ok"]')).waitFor({ timeout: 30_000 });
     const latencyMs = Date.now() - scanSentAt;
     await expect(page.getByTestId('party-size').textContent()).resolves.toMatch(/3 people/);
-    await page.getByTestId("door-counts").getByText("1 party").waitFor();
+    await page.getByTestId('door-counts').getByText('1 party').waitFor();
     await page.screenshot({ path: artifact('scanner-1-ok.png') });
     expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(1);
 

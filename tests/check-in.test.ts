@@ -80,7 +80,7 @@ describe('result codes', () => {
     expect(res.body.data.result).toBe('ok');
   });
 
-  test('already_checked_in answers the first scan\'s time and staff member, and changes nothing', async () => {
+  test("already_checked_in answers the first scan's time and staff member, and changes nothing", async () => {
     const { token, reservation } = await ticket();
     const first = await scan({ token }, superAdmin);
     expect(first.body.data.result).toBe('ok');
@@ -127,13 +127,21 @@ describe('result codes', () => {
       data: { starts_at: new Date(Date.now() - 5 * 3600_000) }, // closes 240 minutes after
     });
     expect((await scan({ token: late.token })).body.data.result).toBe('too_late');
-    expect(await app.strapi.db.query('plugin::booking.check-in').count({
-      where: { reservation: { id: { $in: [early.reservation.id, late.reservation.id] } } },
-    })).toBe(0);
+    expect(
+      await app.strapi.db.query('plugin::booking.check-in').count({
+        where: { reservation: { id: { $in: [early.reservation.id, late.reservation.id] } } },
+      })
+    ).toBe(0);
   });
 
   test('a malformed body is 400 validation', async () => {
-    for (const body of [{}, { token: 5 }, { token: 'x', source: 'laser' }, { token: 'x', extra: true }, { token: 'x', idempotency_key: 'a b' }]) {
+    for (const body of [
+      {},
+      { token: 5 },
+      { token: 'x', source: 'laser' },
+      { token: 'x', extra: true },
+      { token: 'x', idempotency_key: 'a b' },
+    ]) {
       const res = await scan(body);
       expect(res.status).toBe(400);
       expect(res.body.error.details.code).toBe('validation');
@@ -158,9 +166,7 @@ describe('retries and the record of scans', () => {
     await scan({ token: 'garbage', performance: perf.documentId, source: 'manual' });
     await scan({ token, performance: perf.documentId });
     await scan({ token, performance: perf.documentId });
-    const res = await request(baseUrl)
-      .get(`/booking/performances/${perf.documentId}/scans`)
-      .set('Authorization', `Bearer ${superAdmin}`);
+    const res = await request(baseUrl).get(`/booking/performances/${perf.documentId}/scans`).set('Authorization', `Bearer ${superAdmin}`);
     expect(res.status).toBe(200);
     expect(res.body.data.map((s: { result: string }) => s.result)).toEqual(['already_checked_in', 'ok', 'invalid']);
     expect(res.body.data[2]).toMatchObject({ source: 'manual', scanned_by: 'Paolo R.' });

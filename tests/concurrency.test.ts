@@ -25,7 +25,12 @@ const env = () => ({
 const pendingReservations = async (performance: string, sizes: number[]) => {
   const tokens: string[] = [];
   for (const [i, party_size] of sizes.entries()) {
-    const created = await pendingReservation(app.strapi, { performance, name: `Visitatore ${i}`, email: `storm${i}@example.test`, party_size });
+    const created = await pendingReservation(app.strapi, {
+      performance,
+      name: `Visitatore ${i}`,
+      email: `storm${i}@example.test`,
+      party_size,
+    });
     tokens.push(created.confirmationToken);
   }
   await service(app.strapi, 'mailer').settle();
@@ -36,7 +41,11 @@ const pendingReservations = async (performance: string, sizes: number[]) => {
 const storm = async (tokens: string[], servers: string[]) => {
   const started = Date.now();
   const settled = await Promise.allSettled(
-    tokens.map((token, i) => request(servers[i % servers.length]).post('/api/booking/reservations/confirm').send({ token }))
+    tokens.map((token, i) =>
+      request(servers[i % servers.length])
+        .post('/api/booking/reservations/confirm')
+        .send({ token })
+    )
   );
   const ms = Date.now() - started;
   const responses = settled.map((s) => {
@@ -66,7 +75,9 @@ const expectFilledByParties = async (performanceId: number, byStatus: Record<num
   })) as Array<{ party_size: number }>;
   expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(50);
   expect(byStatus).toEqual({ 200: confirmed.length, 409: 200 - confirmed.length });
-  expect(responses.filter((r) => r.status === 409).map((r) => r.body.error.details.code)).toEqual(Array(200 - confirmed.length).fill('sold_out'));
+  expect(responses.filter((r) => r.status === 409).map((r) => r.body.error.details.code)).toEqual(
+    Array(200 - confirmed.length).fill('sold_out')
+  );
   expect([...(await availability().recount()).entries()]).toEqual([]);
   stormed.set(performanceId, 50);
 };
@@ -90,9 +101,11 @@ test('300 simultaneous confirmations of one-seat reservations for 50 seats confi
   expect(byStatus).toEqual({ 200: 50, 409: 250 });
   expect(responses.filter((r) => r.status === 409).every((r) => r.body.error.details.code === 'sold_out')).toBe(true);
   expect(await confirmedSeats(perf.id)).toBe(50);
-  expect(await app.strapi.db.query('plugin::booking.reservation').count({
-    where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
-  })).toBe(50);
+  expect(
+    await app.strapi.db.query('plugin::booking.reservation').count({
+      where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
+    })
+  ).toBe(50);
   // Every confirmed reservation got its check-in token in the same transaction.
   const confirmed = await app.strapi.db.query('plugin::booking.reservation').findMany({
     where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
@@ -111,7 +124,7 @@ test('parties of 1 to 4 confirming at once never exceed the seats, and no seat t
   await expectFilledByParties(perf.id, byStatus, responses);
 });
 
-test('every performance\'s confirmed-seat counter agrees with its confirmed reservations', async () => {
+test("every performance's confirmed-seat counter agrees with its confirmed reservations", async () => {
   // Both storms above ran (not skipped by a filter): otherwise there would be nothing to agree on.
   expect(stormed.size).toBe(2);
   for (const [id, seats] of stormed) expect(await confirmedSeats(id)).toBe(seats);
@@ -139,7 +152,10 @@ describe('two app processes sharing one database', () => {
 
   test('parties of 1 to 4 across both instances never exceed the seats', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 50 });
-    const tokens = await pendingReservations(perf.documentId, Array.from({ length: 200 }, (_, i) => ((i * 7) % 4) + 1));
+    const tokens = await pendingReservations(
+      perf.documentId,
+      Array.from({ length: 200 }, (_, i) => ((i * 7) % 4) + 1)
+    );
     const { responses, byStatus } = await storm(tokens, [baseUrl, second.url]);
     await expectFilledByParties(perf.id, byStatus, responses);
   });

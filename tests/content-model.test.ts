@@ -11,8 +11,7 @@ import { confirmedReservation, createPerformance, pendingReservation, seatsOf } 
 const PERFORMANCE = 'plugin::booking.performance';
 const RESERVATION = 'plugin::booking.reservation';
 const CHECK_IN = 'plugin::booking.check-in';
-const cm = (uid: string, documentId?: string) =>
-  `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;
+const cm = (uid: string, documentId?: string) => `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;
 
 let app: TestApp;
 let token: string;
@@ -111,15 +110,14 @@ describe('performance capacity rules through the Query Engine', () => {
   test('the same refusals hold for plugin code writing with strapi.db.query', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     await confirmedReservation(app.strapi, perf.documentId, 6);
-    const update = (data: Record<string, number>) =>
-      app.strapi.db.query(PERFORMANCE).update({ where: { id: perf.id }, data });
+    const update = (data: Record<string, number>) => app.strapi.db.query(PERFORMANCE).update({ where: { id: perf.id }, data });
 
     await expect(update({ room_capacity: 5 })).rejects.toMatchObject({ details: { code: 'capacity_below_confirmed' } });
     await expect(update({ additional_seats: -1 })).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
     await expect(update({ manually_occupied_seats: 11 })).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
-    await expect(
-      app.strapi.db.query(PERFORMANCE).create({ data: { starts_at: new Date(), room_capacity: -1 } })
-    ).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
+    await expect(app.strapi.db.query(PERFORMANCE).create({ data: { starts_at: new Date(), room_capacity: -1 } })).rejects.toMatchObject({
+      details: { code: 'capacity_invalid' },
+    });
     expect(await stored(perf.id)).toEqual({ room_capacity: 10, additional_seats: 0, manually_occupied_seats: 0 });
   });
 });
@@ -147,10 +145,7 @@ describe('reservations and check-ins in the Content Manager', () => {
   test('an editor cannot change the party size or the performance of a reservation', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 2);
-    const res = await http()
-      .put(cm(RESERVATION, reservation.documentId))
-      .set('Authorization', `Bearer ${token}`)
-      .send({ party_size: 9 });
+    const res = await http().put(cm(RESERVATION, reservation.documentId)).set('Authorization', `Bearer ${token}`).send({ party_size: 9 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.code).toBe('read_only');
     const after = await app.strapi.db.query(RESERVATION).findOne({ where: { id: reservation.id } });
@@ -223,7 +218,10 @@ describe('reservations and check-ins in the Content Manager', () => {
 
 describe('database constraints', () => {
   test('exist after the schema sync and again after a restart on the same database', async () => {
-    const expected = service(app.strapi, 'schema').indexes().map((i: { name: string }) => i.name).sort();
+    const expected = service(app.strapi, 'schema')
+      .indexes()
+      .map((i: { name: string }) => i.name)
+      .sort();
     expect(await service(app.strapi, 'schema').presentIndexes()).toEqual(expected);
     // The tests' default: no housekeeping timer firing mid-test (support/app.ts).
     expect(app.strapi.cron.jobs.map((job) => job.name)).not.toContain('booking-housekeeping');
@@ -240,8 +238,7 @@ describe('database constraints', () => {
   test('a reservation can hold only one check-in, whatever the code does', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 1);
-    const makeCheckIn = () =>
-      app.strapi.db.query(CHECK_IN).create({ data: { checked_in_at: new Date(), source: 'manual' } });
+    const makeCheckIn = () => app.strapi.db.query(CHECK_IN).create({ data: { checked_in_at: new Date(), source: 'manual' } });
     const first = await makeCheckIn();
     const second = await makeCheckIn();
     // The link row is what ties a check-in to its reservation: write it as raw SQL would.
@@ -284,9 +281,7 @@ describe('database constraints', () => {
 describe('roles and demo data', () => {
   test('the Door staff role holds exactly the check-in and statistics permissions', async () => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
-    const permissions = await app.strapi.db
-      .query('admin::permission')
-      .findMany({ where: { role: { id: role.id } }, select: ['action'] });
+    const permissions = await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id } }, select: ['action'] });
     expect(permissions.map((p: { action: string }) => p.action).sort()).toEqual([
       'plugin::booking.check-in.create',
       'plugin::booking.performance.stats',
@@ -312,7 +307,9 @@ describe('roles and demo data', () => {
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);
 
-    const unpublished = await app.strapi.db.query('plugin::booking.show').count({ where: { slug: 'studio-su-medea', is_published: false } });
+    const unpublished = await app.strapi.db
+      .query('plugin::booking.show')
+      .count({ where: { slug: 'studio-su-medea', is_published: false } });
     expect(unpublished).toBe(1);
     const past = await app.strapi.db.query(PERFORMANCE).count({
       where: { starts_at: { $lt: new Date() }, show: { slug: 'il-giardino-dei-ciliegi' } },

@@ -130,7 +130,8 @@ describe('a reservation keeps its links, whichever side an edit comes from', () 
     const tokenRow = (await app.strapi.db.query(UID.token).findOne({ where: { reservation: { id: reservation.id } } })) as {
       documentId: string;
     };
-    const value = op === 'set' ? { set: [{ documentId: target }] } : { [op]: [{ documentId: op === 'connect' ? target : reservation.documentId }] };
+    const value =
+      op === 'set' ? { set: [{ documentId: target }] } : { [op]: [{ documentId: op === 'connect' ? target : reservation.documentId }] };
     try {
       // 403 where the type is not in the Content Manager at all (tokens), else 400 read_only.
       for (const [uid, documentId, refused] of [
@@ -158,9 +159,9 @@ describe('a reservation keeps its links, whichever side an edit comes from', () 
     const tokenRow = (await app.strapi.db.query(UID.token).findOne({ where: { reservation: { id: reservation.id } } })) as {
       id: number;
     };
-    await expect(
-      app.strapi.db.query(UID.token).update({ where: { id: tokenRow.id }, data: { reservation: null } })
-    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    await expect(app.strapi.db.query(UID.token).update({ where: { id: tokenRow.id }, data: { reservation: null } })).rejects.toMatchObject({
+      details: { code: 'read_only' },
+    });
     expect(await snapshot()).toEqual(before);
   });
 

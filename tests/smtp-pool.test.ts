@@ -28,13 +28,15 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-test('twenty bookings and their confirmations: forty mails over the pool\'s two connections', async () => {
+test("twenty bookings and their confirmations: forty mails over the pool's two connections", async () => {
   const perf = await createPerformance(app.strapi, { room_capacity: 100 });
   const http = () => request(app.strapi.server.httpServer);
   const emails = Array.from({ length: 20 }, (_, i) => `pool${i}@example.test`);
   const booked = await Promise.all(
     emails.map((email) =>
-      http().post('/api/booking/reservations').send({ data: { performance: perf.documentId, name: 'Ospite Pool', email, party_size: 1 } })
+      http()
+        .post('/api/booking/reservations')
+        .send({ data: { performance: perf.documentId, name: 'Ospite Pool', email, party_size: 1 } })
     )
   );
   expect(booked.map((r) => r.status)).toEqual(Array(20).fill(201));
@@ -44,7 +46,11 @@ test('twenty bookings and their confirmations: forty mails over the pool\'s two 
   const confirmations = emails.map((email) => smtp.to(email).find((m) => !/biglietto/i.test(m.subject ?? ''))!);
   expect(confirmations.every(Boolean)).toBe(true);
   const confirmed = await Promise.all(
-    confirmations.map((mail) => http().post('/api/booking/reservations/confirm').send({ token: /confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1] }))
+    confirmations.map((mail) =>
+      http()
+        .post('/api/booking/reservations/confirm')
+        .send({ token: /confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1] })
+    )
   );
   expect(confirmed.map((r) => r.status)).toEqual(Array(20).fill(200));
   await mailer.settle();

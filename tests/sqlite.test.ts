@@ -23,14 +23,36 @@ afterAll(async () => {
 
 test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   const stamp = Date.now();
-  const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Prova', slug: `prova-${stamp}`, is_published: true } });
-  const venue = await strapi.db.query('plugin::booking.venue').create({ data: { name: 'Sala', slug: `sala-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
+  const show = await strapi.db
+    .query('plugin::booking.show')
+    .create({ data: { title: 'Prova', slug: `prova-${stamp}`, is_published: true } });
+  const venue = await strapi.db
+    .query('plugin::booking.venue')
+    .create({ data: { name: 'Sala', slug: `sala-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
   const perf = await strapi.db.query('plugin::booking.performance').create({
-    data: { starts_at: new Date(Date.now() + 3600_000), room_capacity: 2, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true, show: show.id, venue: venue.id },
+    data: {
+      starts_at: new Date(Date.now() + 3600_000),
+      room_capacity: 2,
+      additional_seats: 0,
+      manually_occupied_seats: 0,
+      is_booking_enabled: true,
+      show: show.id,
+      venue: venue.id,
+    },
   });
   const reservations = service(strapi, 'reservations');
-  const pair = await pendingReservation(strapi, { performance: perf.documentId, name: 'Anna Bianchi', email: 'anna@example.it', party_size: 2 });
-  const single = await pendingReservation(strapi, { performance: perf.documentId, name: 'Carlo Neri', email: 'carlo@example.it', party_size: 1 });
+  const pair = await pendingReservation(strapi, {
+    performance: perf.documentId,
+    name: 'Anna Bianchi',
+    email: 'anna@example.it',
+    party_size: 2,
+  });
+  const single = await pendingReservation(strapi, {
+    performance: perf.documentId,
+    name: 'Carlo Neri',
+    email: 'carlo@example.it',
+    party_size: 1,
+  });
 
   const confirmed = await reservations.confirmReservation(pair.confirmationToken);
   expect(confirmed).toMatchObject({ ok: true, availableSeats: 0 });
@@ -38,12 +60,23 @@ test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   expect(await reservations.confirmReservation(single.confirmationToken)).toMatchObject({ ok: false, code: 'sold_out' });
   expect(await reservations.confirmReservation(pair.confirmationToken)).toMatchObject({ ok: false, code: 'token_used' });
 
-  const staff = await strapi.db.query('admin::user').create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
+  const staff = await strapi.db
+    .query('admin::user')
+    .create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
   const door = service(strapi, 'check-in');
   const scan = (text: string, idempotencyKey: string) =>
-    door.checkInTicket({ text, performance: perf.documentId, staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' }, idempotencyKey });
+    door.checkInTicket({
+      text,
+      performance: perf.documentId,
+      staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' },
+      idempotencyKey,
+    });
   const first = await scan(confirmed.checkInToken, 'scan-1');
-  expect(first).toMatchObject({ result: 'ok', checked_in_by: 'Paolo R.', ticket: { party_size: 2, show_title: 'Prova', venue_name: 'Sala' } });
+  expect(first).toMatchObject({
+    result: 'ok',
+    checked_in_by: 'Paolo R.',
+    ticket: { party_size: 2, show_title: 'Prova', venue_name: 'Sala' },
+  });
   expect(await scan(confirmed.checkInToken, 'scan-1')).toEqual(first);
   expect(await scan(confirmed.checkInToken, 'scan-2')).toMatchObject({ result: 'already_checked_in', checked_in_by: 'Paolo R.' });
   const invalid = 'x'.repeat(43);

@@ -4,14 +4,7 @@
  * anywhere else a missing secret stops the app at start-up (src/index.ts register, which
  * `strapi build` does not run: a build needs no secrets) with the list of what is missing.
  */
-const REQUIRED_SECRETS = [
-  'APP_KEYS',
-  'API_TOKEN_SALT',
-  'ADMIN_JWT_SECRET',
-  'TRANSFER_TOKEN_SALT',
-  'ENCRYPTION_KEY',
-  'JWT_SECRET',
-] as const;
+const REQUIRED_SECRETS = ['APP_KEYS', 'API_TOKEN_SALT', 'ADMIN_JWT_SECRET', 'TRANSFER_TOKEN_SALT', 'ENCRYPTION_KEY', 'JWT_SECRET'] as const;
 
 export const assertRuntimeEnvironment = (env: NodeJS.ProcessEnv = process.env): void => {
   if ((env.NODE_ENV ?? 'development') === 'development') return;

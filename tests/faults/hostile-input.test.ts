@@ -33,7 +33,10 @@ const nasty = fc.constantFrom(
   'A'.repeat(70_000)
 );
 const text = fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 300 }), nasty);
-const key = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'data', 'token', 'performance', 'party_size', 'toString'));
+const key = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'data', 'token', 'performance', 'party_size', 'toString')
+);
 const { value } = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -103,8 +106,11 @@ test.each(Object.keys(bodies))('POST %s: random and hostile bodies never get a 5
       const res = await req.send(JSON.stringify(body) ?? 'null');
       if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(body).slice(0, 300)}`);
       // Nothing gets through: a refusal with its code, or, at the door, a scan read as invalid.
-      const answer = res.status >= 400 ? { refused: typeof res.body.error?.details?.code } : { status: res.status, result: res.body.data?.result };
-      expect(answer).toEqual(res.status >= 400 || path !== '/booking/check-ins' ? { refused: 'string' } : { status: 200, result: 'invalid' });
+      const answer =
+        res.status >= 400 ? { refused: typeof res.body.error?.details?.code } : { status: res.status, result: res.body.data?.result };
+      expect(answer).toEqual(
+        res.status >= 400 || path !== '/booking/check-ins' ? { refused: 'string' } : { status: 200, result: 'invalid' }
+      );
     }),
     { numRuns: RUNS }
   );
@@ -127,7 +133,12 @@ test('hostile paths and query strings on the public reads never get a 500', asyn
   await fc.assert(
     fc.asyncProperty(fc.oneof(fc.string(), nasty), fc.string(), async (segment, query) => {
       const safe = encodeURIComponent(segment.slice(0, 2000));
-      for (const path of [`/api/booking/shows/${safe}`, `/api/booking/performances/${safe}`, `/api/booking/venues/${safe}`, `/api/booking/shows?${encodeURIComponent(query)}=${safe}`]) {
+      for (const path of [
+        `/api/booking/shows/${safe}`,
+        `/api/booking/performances/${safe}`,
+        `/api/booking/venues/${safe}`,
+        `/api/booking/shows?${encodeURIComponent(query)}=${safe}`,
+      ]) {
         const res = await request(baseUrl).get(path);
         if (res.status >= 500) throw new Error(`${res.status} for ${path.slice(0, 200)}`);
       }

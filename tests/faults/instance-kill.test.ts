@@ -28,7 +28,12 @@ test('SIGKILL of one instance mid-storm: the other goes on, nothing is overbooke
   const perf = await createPerformance(app.strapi, { room_capacity: CAPACITY });
   const tokens: string[] = [];
   for (let i = 0; i < 300; i++) {
-    const created = await pendingReservation(app.strapi, { performance: perf.documentId, name: `Ospite ${i}`, email: `kill${i}@example.test`, party_size: 1 });
+    const created = await pendingReservation(app.strapi, {
+      performance: perf.documentId,
+      name: `Ospite ${i}`,
+      email: `kill${i}@example.test`,
+      party_size: 1,
+    });
     tokens.push(created.confirmationToken);
   }
   await service(app.strapi, 'mailer').settle();
@@ -39,7 +44,9 @@ test('SIGKILL of one instance mid-storm: the other goes on, nothing is overbooke
   second.child.kill('SIGKILL');
   const first = await storm;
   const answered = first.map((r) => (r.status === 'fulfilled' ? r.value.status : 0));
-  console.log(`with one instance killed: ${JSON.stringify(answered.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+  console.log(
+    `with one instance killed: ${JSON.stringify(answered.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`
+  );
   // The survivor answered every request sent to it.
   expect(first.filter((_, i) => i % 2 === 0).every((r) => r.status === 'fulfilled' && [200, 409].includes(r.value.status))).toBe(true);
 

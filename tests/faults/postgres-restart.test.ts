@@ -38,7 +38,12 @@ test('a restart during 300 confirmations for 50 seats: the app recovers, nothing
   const perf = await createPerformance(app.strapi, { room_capacity: CAPACITY });
   const tokens: string[] = [];
   for (let i = 0; i < 300; i++) {
-    const created = await pendingReservation(app.strapi, { performance: perf.documentId, name: `Ospite ${i}`, email: `guest${i}@example.test`, party_size: 1 });
+    const created = await pendingReservation(app.strapi, {
+      performance: perf.documentId,
+      name: `Ospite ${i}`,
+      email: `guest${i}@example.test`,
+      party_size: 1,
+    });
     tokens.push(created.confirmationToken);
   }
   await service(app.strapi, 'mailer').settle();
@@ -51,7 +56,9 @@ test('a restart during 300 confirmations for 50 seats: the app recovers, nothing
   await pg.restart(1500);
   const first = await storm;
   const statuses = first.map((r) => (r.status === 'fulfilled' ? r.value.status : 0));
-  console.log(`during the restart: ${JSON.stringify(statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+  console.log(
+    `during the restart: ${JSON.stringify(statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`
+  );
   // Requests caught by the outage are told so (503 service_unavailable, never a bare 500); none
   // may confirm a seat that is not there.
   expect(statuses.every((s) => [200, 409, 503].includes(s))).toBe(true);

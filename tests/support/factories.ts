@@ -66,11 +66,7 @@ export const pendingReservation = async (
 };
 
 /** A reservation made and confirmed through the plugin's own services (no HTTP, no mail). */
-export const confirmedReservation = async (
-  strapi: Core.Strapi,
-  performanceDocumentId: string,
-  partySize: number
-) => {
+export const confirmedReservation = async (strapi: Core.Strapi, performanceDocumentId: string, partySize: number) => {
   const created = await pendingReservation(strapi, { performance: performanceDocumentId, party_size: partySize });
   const confirmed = await service(strapi, 'reservations').confirmReservation(created.confirmationToken);
   if (!confirmed.ok) throw new Error(`could not confirm: ${confirmed.code}`);

@@ -17,7 +17,12 @@ export const expectInvariants = async (strapi: Core.Strapi, performanceId: numbe
     where: { performance: { id: performanceId }, reservation_status: 'confirmed' },
     select: ['id', 'confirmed_at', 'qr_code_generated_at', 'party_size'],
     populate: { tokens: { select: ['purpose'] } },
-  })) as Array<{ confirmed_at: string | null; qr_code_generated_at: string | null; party_size: number; tokens: Array<{ purpose: string }> }>;
+  })) as Array<{
+    confirmed_at: string | null;
+    qr_code_generated_at: string | null;
+    party_size: number;
+    tokens: Array<{ purpose: string }>;
+  }>;
   expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(seats.confirmedSeats);
   for (const r of confirmed) {
     expect(r.confirmed_at).not.toBeNull();

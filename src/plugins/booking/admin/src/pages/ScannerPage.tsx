@@ -27,8 +27,7 @@ const REPEAT_MS = 4000;
 const SHOW_ANSWER_MS = 3500;
 const RETRY_MS = 3000;
 
-const newKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const COLOURS = {
   ok: { background: '#1f7a3a', color: '#fff' },
@@ -241,7 +240,11 @@ export const ScannerPage = () => {
             <QrScanner onScan={onScan} onProblem={onProblem} />
           )}
 
-          {cameraMessage && <Alert variant="warning" closeLabel="" title="" data-testid="camera-problem">{cameraMessage}</Alert>}
+          {cameraMessage && (
+            <Alert variant="warning" closeLabel="" title="" data-testid="camera-problem">
+              {cameraMessage}
+            </Alert>
+          )}
           {queue.length > 0 && (
             <Alert variant="danger" closeLabel="" title="" data-testid="offline">
               {t('scanner.offline', 'No connection: {count} scan(s) kept, sending again…', { count: queue.length })}
@@ -259,7 +262,11 @@ export const ScannerPage = () => {
               <Box flex="1">
                 <Field.Root name="manual-token">
                   <Field.Label>{t('scanner.manual', 'Ticket code')}</Field.Label>
-                  <TextInput value={manual} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setManual(e.target.value)} autoComplete="off" />
+                  <TextInput
+                    value={manual}
+                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setManual(e.target.value)}
+                    autoComplete="off"
+                  />
                 </Field.Root>
               </Box>
               <Button type="submit" size="L">
