@@ -146,7 +146,10 @@ const main = async () => {
     const during = await load.done;
 
     const after = await statsOf();
-    const left = await knex(t.reservations).whereNot('email', 'erased@erased.invalid').whereIn('id', knex(t.resPerf.table).select(t.resPerf.from).where(t.resPerf.to, past.id)).count({ n: '*' });
+    const left = await knex(t.reservations)
+      .whereNot('email', 'erased@erased.invalid')
+      .whereIn('id', knex(t.resPerf.table).select(t.resPerf.from).where(t.resPerf.to, past.id))
+      .count({ n: '*' });
     if (erased !== RESERVATIONS || Number(left[0].n) !== 0) throw new Error(`erased ${erased}, ${left[0].n} left`);
     if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error('the statistics changed');
     await app.destroy();

@@ -162,7 +162,11 @@ const main = async () => {
   const stormRuns = [];
   for (let run = 0; run < RUNS; run++) {
     const perf = await createPerformance(knex, t, { capacity: CAPACITY, startsInMinutes: 3 * 24 * 60 });
-    const tokens = await addReservations(knex, t, perf.id, CONFIRMATIONS, { status: 'pending', purpose: 'confirmation', tokenExpires: new Date(Date.now() + 3600_000) });
+    const tokens = await addReservations(knex, t, perf.id, CONFIRMATIONS, {
+      status: 'pending',
+      purpose: 'confirmation',
+      tokenExpires: new Date(Date.now() + 3600_000),
+    });
     const rawPerf = await createPerformance(knex, t, { capacity: CAPACITY, startsInMinutes: 3 * 24 * 60 });
     await addReservations(knex, t, rawPerf.id, CONFIRMATIONS, { status: 'pending' });
     stormRuns.push({ perf, tokens, rawPerf });
@@ -174,7 +178,11 @@ const main = async () => {
     availability[n] = perf;
   }
   const door = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
-  const doorTokens = await addReservations(knex, t, door.id, (1000 + DOOR_PACE.scans) * RUNS, { status: 'confirmed', purpose: 'check_in', tokenExpires: new Date(Date.now() + 6 * 3600_000) });
+  const doorTokens = await addReservations(knex, t, door.id, (1000 + DOOR_PACE.scans) * RUNS, {
+    status: 'confirmed',
+    purpose: 'check_in',
+    tokenExpires: new Date(Date.now() + 6 * 3600_000),
+  });
   const role = await seeder.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
   // Straight through the query engine: admin::user.create would fire a metrics call after we close.
   const password = await seeder.service('admin::auth').hashPassword('Bench-password-1');
@@ -182,13 +190,26 @@ const main = async () => {
     data: { email: 'door@example.test', firstname: 'Paolo', lastname: 'Rossi', password, isActive: true, roles: [role.id] },
   });
   await seeder.destroy();
-  const login = await fetch(`${a.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'door@example.test', password: 'Bench-password-1' }) });
+  const login = await fetch(`${a.url}/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'door@example.test', password: 'Bench-password-1' }),
+  });
   const jwt = (await login.json()).data.token;
 
   const pool = new Pool({ connectionString: dbUrl.toString(), max: STORM_CONNECTIONS });
   // Fresh statistics after the bulk load, so that both sides get the plans a live database has.
   await pool.query('ANALYZE');
-  const results = { storm: [], raw: [], health: [], show: [], perf: [], avail: { 100: [], 10000: [], 100000: [] }, checkIn: [], doorPace: [] };
+  const results = {
+    storm: [],
+    raw: [],
+    health: [],
+    show: [],
+    perf: [],
+    avail: { 100: [], 10000: [], 100000: [] },
+    checkIn: [],
+    doorPace: [],
+  };
 
   for (let run = 0; run < RUNS; run++) {
     const { perf, tokens, rawPerf } = stormRuns[run];
@@ -211,7 +232,9 @@ const main = async () => {
     results.storm.push({ perSecond: CONFIRMATIONS / seconds, seconds, confirmed: rows[0].seats, unexpected: errors });
 
     // 2. The raw ceiling: the same locked transaction straight to PostgreSQL, same concurrency.
-    const { rows: pending } = await pool.query(`SELECT l.${t.resPerf.from} AS id FROM ${t.resPerf.table} l WHERE l.${t.resPerf.to} = $1`, [rawPerf.id]);
+    const { rows: pending } = await pool.query(`SELECT l.${t.resPerf.from} AS id FROM ${t.resPerf.table} l WHERE l.${t.resPerf.to} = $1`, [
+      rawPerf.id,
+    ]);
     const queue = pending.map((r) => r.id);
     const rawStarted = Date.now();
     await Promise.all(
@@ -222,10 +245,17 @@ const main = async () => {
             await client.query('BEGIN');
             const perfRow = await client.query(`SELECT room_capacity FROM ${t.performances} WHERE id = $1 FOR UPDATE`, [rawPerf.id]);
             // The seats taken, as the app keeps them: the performance's confirmed-seat counter.
-            const seats = await client.query('SELECT confirmed_seats FROM booking_performance_seats WHERE performance_id = $1', [rawPerf.id]);
+            const seats = await client.query('SELECT confirmed_seats FROM booking_performance_seats WHERE performance_id = $1', [
+              rawPerf.id,
+            ]);
             if (seats.rows[0].confirmed_seats < perfRow.rows[0].room_capacity) {
-              await client.query(`UPDATE ${t.reservations} SET reservation_status = 'confirmed' WHERE id = $1 AND reservation_status = 'pending'`, [id]);
-              await client.query('UPDATE booking_performance_seats SET confirmed_seats = confirmed_seats + 1 WHERE performance_id = $1', [rawPerf.id]);
+              await client.query(
+                `UPDATE ${t.reservations} SET reservation_status = 'confirmed' WHERE id = $1 AND reservation_status = 'pending'`,
+                [id]
+              );
+              await client.query('UPDATE booking_performance_seats SET confirmed_seats = confirmed_seats + 1 WHERE performance_id = $1', [
+                rawPerf.id,
+              ]);
             }
             await client.query('COMMIT');
           }
@@ -249,7 +279,9 @@ const main = async () => {
     }
 
     // 5. Check-in, 10 scanners at once, each scan a different ticket.
-    const scans = doorTokens.slice(run * 1000, (run + 1) * 1000).map((token) => ({ token, performance: door.documentId, source: 'qr_scan' }));
+    const scans = doorTokens
+      .slice(run * 1000, (run + 1) * 1000)
+      .map((token) => ({ token, performance: door.documentId, source: 'qr_scan' }));
     results.checkIn.push(await postQueue(a.url, '/booking/check-ins', scans, 10, { authorization: `Bearer ${jwt}` }));
     // The same 10 scanners at a door's pace rather than flat out.
     const paced = doorTokens
@@ -278,25 +310,87 @@ const main = async () => {
   const m = (list, f) => median(list.map(f));
   const stormRate = m(results.storm, (r) => r.perSecond);
   const rawRate = m(results.raw, (r) => r.perSecond);
-  const stormRatio = m(results.storm.map((s, i) => ({ s, r: results.raw[i] })), ({ s, r }) => s.perSecond / r.perSecond);
+  const stormRatio = m(
+    results.storm.map((s, i) => ({ s, r: results.raw[i] })),
+    ({ s, r }) => s.perSecond / r.perSecond
+  );
   const rps = (list) => m(list, (r) => r.requests.average);
   const p99 = (list) => m(list, (r) => r.latency.p99);
   const p50 = (list) => m(list, (r) => r.latency.p50);
-  const ratioRps = (list) => m(list.map((r, i) => r.requests.average / results.health[i].requests.average), (x) => x);
-  const ratioP99 = (list) => m(list.map((r, i) => r.latency.p99 / Math.max(1, results.health[i].latency.p99)), (x) => x);
-  const availRatio = m(results.avail[100000].map((r, i) => r.latency.p50 / Math.max(1, results.avail[100][i].latency.p50)), (x) => x);
+  const ratioRps = (list) =>
+    m(
+      list.map((r, i) => r.requests.average / results.health[i].requests.average),
+      (x) => x
+    );
+  const ratioP99 = (list) =>
+    m(
+      list.map((r, i) => r.latency.p99 / Math.max(1, results.health[i].latency.p99)),
+      (x) => x
+    );
+  const availRatio = m(
+    results.avail[100000].map((r, i) => r.latency.p50 / Math.max(1, results.avail[100][i].latency.p50)),
+    (x) => x
+  );
   const non2xx = (list) => list.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
   const yes = (ok) => (ok ? 'met' : '**missed**');
   const rows = [
-    ['confirmations per second, 2 instances, one performance (2,000 requests for 1,000 seats, 64 connections)', `${stormRate.toFixed(0)}/s; confirmed seats = ${results.storm.map((s) => s.confirmed).join(', ')} of ${CAPACITY}`, `ratio to raw ceiling ${stormRatio.toFixed(2)}`, '≥ 0.4', yes(stormRatio >= 0.4)],
-    ['raw ceiling: lock the performance, read its confirmed seats, confirm one, straight to PostgreSQL (pg, 64 clients)', `${rawRate.toFixed(0)}/s`, '', 'reported', ''],
+    [
+      'confirmations per second, 2 instances, one performance (2,000 requests for 1,000 seats, 64 connections)',
+      `${stormRate.toFixed(0)}/s; confirmed seats = ${results.storm.map((s) => s.confirmed).join(', ')} of ${CAPACITY}`,
+      `ratio to raw ceiling ${stormRatio.toFixed(2)}`,
+      '≥ 0.4',
+      yes(stormRatio >= 0.4),
+    ],
+    [
+      'raw ceiling: lock the performance, read its confirmed seats, confirm one, straight to PostgreSQL (pg, 64 clients)',
+      `${rawRate.toFixed(0)}/s`,
+      '',
+      'reported',
+      '',
+    ],
     ['GET /_health, 64 connections (the floor)', `${rps(results.health).toFixed(0)} req/s, p99 ${p99(results.health)} ms`, '', '', ''],
-    ['GET /api/booking/shows/:slug, 64 connections', `${rps(results.show).toFixed(0)} req/s, p99 ${p99(results.show)} ms`, `rps ratio ${ratioRps(results.show).toFixed(2)}, p99 ratio ${ratioP99(results.show).toFixed(2)}`, 'rps ≥ 0.5, p99 ≤ 2', yes(ratioRps(results.show) >= 0.5 && ratioP99(results.show) <= 2)],
-    ['GET /api/booking/performances/:id, 64 connections', `${rps(results.perf).toFixed(0)} req/s, p99 ${p99(results.perf)} ms`, `rps ratio ${ratioRps(results.perf).toFixed(2)}, p99 ratio ${ratioP99(results.perf).toFixed(2)}`, 'rps ≥ 0.5, p99 ≤ 2', yes(ratioRps(results.perf) >= 0.5 && ratioP99(results.perf) <= 2)],
-    ['availability p50, 100 / 10,000 / 100,000 reservations', `${p50(results.avail[100])} / ${p50(results.avail[10000])} / ${p50(results.avail[100000])} ms`, `100k/100 ratio ${availRatio.toFixed(2)}`, '≤ 1.5', yes(availRatio <= 1.5)],
-    ['check-in, 10 scanners at once, flat out, 1,000 distinct tickets', `p50 ${p50(results.checkIn)} ms, p99 ${p99(results.checkIn)} ms`, `${non2xx(results.checkIn)} non-2xx`, 'p99 < 50 ms', yes(p99(results.checkIn) < 50)],
-    [`check-in, the same 10 scanners at a door's pace (${DOOR_PACE.perSecond} scans/s in all)`, `p50 ${p50(results.doorPace)} ms, p99 ${p99(results.doorPace)} ms`, `${non2xx(results.doorPace)} non-2xx`, 'reported', ''],
-    ['resident memory per instance: after start / after the load', `${rssAfterStart.join(' & ')} MB / ${rssAfterLoad.join(' & ')} MB`, '', '< 400 MB', yes(Math.max(...rssAfterStart, ...rssAfterLoad) < 400)],
+    [
+      'GET /api/booking/shows/:slug, 64 connections',
+      `${rps(results.show).toFixed(0)} req/s, p99 ${p99(results.show)} ms`,
+      `rps ratio ${ratioRps(results.show).toFixed(2)}, p99 ratio ${ratioP99(results.show).toFixed(2)}`,
+      'rps ≥ 0.5, p99 ≤ 2',
+      yes(ratioRps(results.show) >= 0.5 && ratioP99(results.show) <= 2),
+    ],
+    [
+      'GET /api/booking/performances/:id, 64 connections',
+      `${rps(results.perf).toFixed(0)} req/s, p99 ${p99(results.perf)} ms`,
+      `rps ratio ${ratioRps(results.perf).toFixed(2)}, p99 ratio ${ratioP99(results.perf).toFixed(2)}`,
+      'rps ≥ 0.5, p99 ≤ 2',
+      yes(ratioRps(results.perf) >= 0.5 && ratioP99(results.perf) <= 2),
+    ],
+    [
+      'availability p50, 100 / 10,000 / 100,000 reservations',
+      `${p50(results.avail[100])} / ${p50(results.avail[10000])} / ${p50(results.avail[100000])} ms`,
+      `100k/100 ratio ${availRatio.toFixed(2)}`,
+      '≤ 1.5',
+      yes(availRatio <= 1.5),
+    ],
+    [
+      'check-in, 10 scanners at once, flat out, 1,000 distinct tickets',
+      `p50 ${p50(results.checkIn)} ms, p99 ${p99(results.checkIn)} ms`,
+      `${non2xx(results.checkIn)} non-2xx`,
+      'p99 < 50 ms',
+      yes(p99(results.checkIn) < 50),
+    ],
+    [
+      `check-in, the same 10 scanners at a door's pace (${DOOR_PACE.perSecond} scans/s in all)`,
+      `p50 ${p50(results.doorPace)} ms, p99 ${p99(results.doorPace)} ms`,
+      `${non2xx(results.doorPace)} non-2xx`,
+      'reported',
+      '',
+    ],
+    [
+      'resident memory per instance: after start / after the load',
+      `${rssAfterStart.join(' & ')} MB / ${rssAfterLoad.join(' & ')} MB`,
+      '',
+      '< 400 MB',
+      yes(Math.max(...rssAfterStart, ...rssAfterLoad) < 400),
+    ],
     ['start to healthy: fresh database / set-up database', `${a.startMs} ms / ${restartMs} ms`, '', 'reported', ''],
   ];
   const cpus = os.cpus();

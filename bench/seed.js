@@ -47,13 +47,27 @@ const createPerformance = async (knex, t, { capacity, startsInMinutes }) => {
   const now = new Date();
   const sys = () => ({ document_id: docId(), created_at: now, updated_at: now, published_at: now });
   const key = randomBytes(4).toString('hex');
-  const [venue] = await knex(t.venues).insert({ ...sys(), name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna' }).returning('id');
-  const [show] = await knex(t.shows).insert({ ...sys(), title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Bench', is_published: true }).returning('id');
-  const perfRow = { ...sys(), starts_at: new Date(Date.now() + startsInMinutes * 60_000), room_capacity: capacity, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true };
+  const [venue] = await knex(t.venues)
+    .insert({ ...sys(), name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna' })
+    .returning('id');
+  const [show] = await knex(t.shows)
+    .insert({ ...sys(), title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Bench', is_published: true })
+    .returning('id');
+  const perfRow = {
+    ...sys(),
+    starts_at: new Date(Date.now() + startsInMinutes * 60_000),
+    room_capacity: capacity,
+    additional_seats: 0,
+    manually_occupied_seats: 0,
+    is_booking_enabled: true,
+  };
   const [perf] = await knex(t.performances).insert(perfRow).returning('id');
   await knex(t.perfShow.table).insert({ [t.perfShow.from]: idOf(perf), [t.perfShow.to]: idOf(show) });
   await knex(t.perfVenue.table).insert({ [t.perfVenue.from]: idOf(perf), [t.perfVenue.to]: idOf(venue) });
-  await knex('booking_performance_seats').insert({ performance_id: idOf(perf), confirmed_seats: 0 }).onConflict('performance_id').ignore();
+  await knex('booking_performance_seats')
+    .insert({ performance_id: idOf(perf), confirmed_seats: 0 })
+    .onConflict('performance_id')
+    .ignore();
   return { id: idOf(perf), documentId: perfRow.document_id, showSlug: `spettacolo-${key}` };
 };
 
@@ -87,7 +101,17 @@ const addReservations = async (knex, t, performanceId, count, { status, purpose,
       raws.push(...batch);
       const tokenIds = (
         await knex(t.tokens)
-          .insert(batch.map((raw) => ({ document_id: docId(), created_at: now, updated_at: now, published_at: now, purpose, token_hash: hash(raw), expires_at: tokenExpires })))
+          .insert(
+            batch.map((raw) => ({
+              document_id: docId(),
+              created_at: now,
+              updated_at: now,
+              published_at: now,
+              purpose,
+              token_hash: hash(raw),
+              expires_at: tokenExpires,
+            }))
+          )
           .returning('id')
       ).map(idOf);
       await knex(t.tokRes.table).insert(tokenIds.map((tokenId, i) => ({ [t.tokRes.from]: tokenId, [t.tokRes.to]: ids[i] })));

@@ -24,8 +24,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       config: {
         // Strapi asks this with the request's context: the admin panel and the admin API answer
         // no origin (an empty list), the public booking routes and /site the allowed ones.
-        origin: (ctx: { path: string }) =>
-          ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : [],
+        origin: (ctx: { path: string }) => (ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : []),
         // The public routes take no cookies; the admin sends its token in a header.
         credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],

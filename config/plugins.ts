@@ -41,9 +41,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           port: env.int('SMTP_PORT', development && !env('SMTP_HOST') ? 1025 : 587),
           // TLS only in production unless SMTP_ALLOW_PLAINTEXT=true (src/env/mail.ts).
           ...smtpTlsOptions(process.env, development),
-          auth: env('SMTP_USERNAME')
-            ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') }
-            : undefined,
+          auth: env('SMTP_USERNAME') ? { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') } : undefined,
           // Reuse SMTP connections across mails (nodemailer's pool): a storm of tickets does not
           // connect and greet the server once per mail. Off by default outside production, where
           // an idle pooled connection would outlive a test's mail server by seconds.

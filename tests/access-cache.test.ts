@@ -50,7 +50,9 @@ test('the Public grant is read once per interval, and a revocation takes effect 
   expect((await http().get('/api/booking/shows/no-such-show')).status).toBe(404);
 
   const publicRole = (await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as { id: number };
-  await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action: 'plugin::booking.show.find', role: publicRole.id } });
+  await app.strapi.db
+    .query('plugin::users-permissions.permission')
+    .create({ data: { action: 'plugin::booking.show.find', role: publicRole.id } });
   await afterTtl();
   expect((await http().get('/api/booking/shows')).status).toBe(200);
 });

@@ -6,7 +6,6 @@ import type { Browser } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
 import { createPerformance } from './support/factories';
 import { artifact, describeInBrowser, launchBrowser } from './support/browser';
-import { listen } from './support/processes';
 import { linkIn, startSmtpSink, type SmtpSink } from './support/smtp';
 
 describeInBrowser('the demo booking pages', () => {
@@ -28,7 +27,6 @@ describeInBrowser('the demo booking pages', () => {
         PUBLIC_URL: baseUrl,
         BOOKING_PUBLIC_URL: `${baseUrl}/site`,
         BOOKING_RATE_LIMIT_PER_MINUTE: '0',
-        BOOKING_SCHEDULED_JOBS: 'false',
       },
     });
     await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(port, '127.0.0.1', resolve));
@@ -47,7 +45,10 @@ describeInBrowser('the demo booking pages', () => {
     page.on('pageerror', (error) => errors.push(error.message));
 
     await page.goto(`${baseUrl}/site/?lang=en`);
-    await page.getByRole('link', { name: new RegExp(`Spettacolo`) }).first().waitFor();
+    await page
+      .getByRole('link', { name: new RegExp(`Spettacolo`) })
+      .first()
+      .waitFor();
     await page.goto(`${baseUrl}/site/show/?slug=${perf.showSlug}&lang=en`);
     await page.getByText('12 seats left').waitFor();
     await page.screenshot({ path: artifact('booking-1-show.png'), fullPage: true });

@@ -21,7 +21,7 @@ const adminBuilt = existsSync(path.join(__dirname, '..', 'dist', 'build', 'index
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
-    app = await startApp({ env: { PUBLIC_URL: baseUrl, BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
+    app = await startApp({ env: { PUBLIC_URL: baseUrl, BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
     await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(port, '127.0.0.1', resolve));
     browser = await launchBrowser();
   });
@@ -47,7 +47,10 @@ const adminBuilt = existsSync(path.join(__dirname, '..', 'dist', 'build', 'index
     await capacity.waitFor({ timeout: 30_000 });
     await capacity.fill('4');
     await page.getByRole('button', { name: /^Save$/ }).click();
-    await page.getByText(/already confirmed/).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/already confirmed/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: artifact('capacity-refused.png'), fullPage: true });
 
     const stored = await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } });

@@ -100,7 +100,10 @@ const RESERVATION = 'plugin::booking.reservation';
     await page.getByRole('button', { name: 'Annulla prenotazione' }).click();
     await page.getByRole('alertdialog').getByText(stored.reference).waitFor();
     await page.screenshot({ path: artifact('cm-reservation-cancel-dialog.png') });
-    await page.getByRole('alertdialog').getByRole('button', { name: /Conferma/ }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: /Conferma/ })
+      .click();
     const statusNow = async () =>
       (await app.strapi.db.query(RESERVATION).findOne({ where: { id: reservation.id } })).reservation_status as string;
     for (let tries = 0; tries < 50 && (await statusNow()) !== 'cancelled'; tries += 1) {

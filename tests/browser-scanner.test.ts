@@ -1,7 +1,8 @@
 /**
  * Door staff at the door, in a real browser: Debian's Chromium at phone size, its fake camera fed
  * a video of a real ticket's QR code. Green and the count going up; amber on the second scan; red
- * for a typed unknown code. Screenshots and the measured scan-to-answer latency are kept in
+ * for a typed unknown code; a refusal of the staff member (403), too many scans (429) or a busy
+ * server (503) each said as such; a scan kept while offline and sent once back. Screenshots and the measured scan-to-answer latency are kept in
  * tests/artifacts/. Needs the admin panel built (scripts/test.js runs `strapi build`).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ maybe('the scanner page', () => {
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
-    app = await startApp({ env: { PUBLIC_URL: baseUrl, BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
+    app = await startApp({ env: { PUBLIC_URL: baseUrl, BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
     await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(port, '127.0.0.1', resolve));
     staff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo' });
     const perf = await createPerformance(app.strapi, { room_capacity: 30, startsInHours: 1 });
@@ -65,7 +66,7 @@ maybe('the scanner page', () => {
     await answer.and(page.locator('[data-result="ok"]')).waitFor({ timeout: 30_000 });
     const latencyMs = Date.now() - scanSentAt;
     await expect(page.getByTestId('party-size').textContent()).resolves.toMatch(/3 people/);
-    await page.getByTestId("door-counts").getByText("1 party").waitFor();
+    await page.getByTestId('door-counts').getByText('1 party').waitFor();
     await page.screenshot({ path: artifact('scanner-1-ok.png') });
     expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(1);
 
@@ -82,6 +83,46 @@ maybe('the scanner page', () => {
 
     writeFileSync(artifact('scanner-latency.json'), JSON.stringify({ scanToAnswerMs: latencyMs }, null, 2));
     console.log(`scan-to-answer latency in the browser: ${latencyMs} ms`);
+  });
+
+  test.each([
+    [403, 'forbidden', 'You may no longer check people in: ask an administrator'],
+    [429, 'rate_limited', 'Too many scans: wait a moment, then scan again'],
+    [503, 'server_busy', 'The server is busy: scan again in a moment'],
+  ] as const)('an HTTP %i from the check-in route says why, not "Not a valid ticket"', async (status, result, message) => {
+    // The answer the server would give (Strapi's error envelope), for every scan while the route is held.
+    await page.route('**/booking/check-ins', (route) =>
+      route.fulfill({
+        status,
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, error: { status, name: 'Error', message: 'refused', details: {} } }),
+      })
+    );
+    try {
+      await page.getByLabel('Ticket code').fill(`held-${status}`);
+      await page.getByRole('button', { name: 'Check' }).click();
+      const answer = page.getByTestId('scan-answer').and(page.locator(`[data-result="${result}"]`));
+      await answer.waitFor({ timeout: 10_000 });
+      await expect(answer.textContent()).resolves.toBe(message);
+      await page.screenshot({ path: artifact(`scanner-${status}.png`) });
+    } finally {
+      await page.unroute('**/booking/check-ins');
+    }
+  });
+
+  test('a scan that cannot be sent is kept and sent again once the connection is back', async () => {
+    const invalidScans = () => app.strapi.db.query('plugin::booking.scan').count({ where: { result: 'invalid' } });
+    const before = await invalidScans();
+    await page.route('**/booking/check-ins', (route) => route.abort('internetdisconnected'));
+    await page.getByLabel('Ticket code').fill('sent-when-back');
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('offline').waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('offline').textContent()).resolves.toMatch(/^No connection: \d+ scan\(s\) kept, sending again…$/);
+    await page.unroute('**/booking/check-ins');
+    // The page retries every 3 s with the same idempotency key; the server then answers it.
+    await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 15_000 });
+    // Once, however often it was sent: the retries carry one idempotency key.
+    expect(await invalidScans()).toBe(before + 1);
   });
 });
 

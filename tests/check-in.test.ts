@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
@@ -15,7 +15,7 @@ let baseUrl: string;
 let superAdmin: string;
 let doorStaff: { id: number; token: string };
 let editor: string;
-const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' };
+const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0' };
 
 const scan = (body: Record<string, unknown>, token = doorStaff.token, url = baseUrl) =>
   request(url).post('/booking/check-ins').set('Authorization', `Bearer ${token}`).send(body);
@@ -80,7 +80,7 @@ describe('result codes', () => {
     expect(res.body.data.result).toBe('ok');
   });
 
-  test('already_checked_in answers the first scan\'s time and staff member, and changes nothing', async () => {
+  test("already_checked_in answers the first scan's time and staff member, and changes nothing", async () => {
     const { token, reservation } = await ticket();
     const first = await scan({ token }, superAdmin);
     expect(first.body.data.result).toBe('ok');
@@ -95,7 +95,7 @@ describe('result codes', () => {
 
   test('not_confirmed for a cancelled reservation', async () => {
     const { token, reservation } = await ticket();
-    await app.strapi.plugin('booking').service('reservations').cancelByStaff(reservation.id);
+    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
     const res = await scan({ token });
     expect(res.body.data.result).toBe('not_confirmed');
     expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: reservation.id } } })).toBe(0);
@@ -127,13 +127,21 @@ describe('result codes', () => {
       data: { starts_at: new Date(Date.now() - 5 * 3600_000) }, // closes 240 minutes after
     });
     expect((await scan({ token: late.token })).body.data.result).toBe('too_late');
-    expect(await app.strapi.db.query('plugin::booking.check-in').count({
-      where: { reservation: { id: { $in: [early.reservation.id, late.reservation.id] } } },
-    })).toBe(0);
+    expect(
+      await app.strapi.db.query('plugin::booking.check-in').count({
+        where: { reservation: { id: { $in: [early.reservation.id, late.reservation.id] } } },
+      })
+    ).toBe(0);
   });
 
   test('a malformed body is 400 validation', async () => {
-    for (const body of [{}, { token: 5 }, { token: 'x', source: 'laser' }, { token: 'x', extra: true }, { token: 'x', idempotency_key: 'a b' }]) {
+    for (const body of [
+      {},
+      { token: 5 },
+      { token: 'x', source: 'laser' },
+      { token: 'x', extra: true },
+      { token: 'x', idempotency_key: 'a b' },
+    ]) {
       const res = await scan(body);
       expect(res.status).toBe(400);
       expect(res.body.error.details.code).toBe('validation');
@@ -158,9 +166,7 @@ describe('retries and the record of scans', () => {
     await scan({ token: 'garbage', performance: perf.documentId, source: 'manual' });
     await scan({ token, performance: perf.documentId });
     await scan({ token, performance: perf.documentId });
-    const res = await request(baseUrl)
-      .get(`/booking/performances/${perf.documentId}/scans`)
-      .set('Authorization', `Bearer ${superAdmin}`);
+    const res = await request(baseUrl).get(`/booking/performances/${perf.documentId}/scans`).set('Authorization', `Bearer ${superAdmin}`);
     expect(res.status).toBe(200);
     expect(res.body.data.map((s: { result: string }) => s.result)).toEqual(['already_checked_in', 'ok', 'invalid']);
     expect(res.body.data[2]).toMatchObject({ source: 'manual', scanned_by: 'Paolo R.' });

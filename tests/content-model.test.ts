@@ -4,15 +4,14 @@
  * PostgreSQL.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
-import { confirmedReservation, createPerformance } from './support/factories';
+import { confirmedReservation, createPerformance, pendingReservation, seatsOf } from './support/factories';
 
 const PERFORMANCE = 'plugin::booking.performance';
 const RESERVATION = 'plugin::booking.reservation';
 const CHECK_IN = 'plugin::booking.check-in';
-const cm = (uid: string, documentId?: string) =>
-  `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;
+const cm = (uid: string, documentId?: string) => `/content-manager/collection-types/${uid}${documentId ? `/${documentId}` : ''}`;
 
 let app: TestApp;
 let token: string;
@@ -112,15 +111,14 @@ describe('performance capacity rules through the Query Engine', () => {
   test('the same refusals hold for plugin code writing with strapi.db.query', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     await confirmedReservation(app.strapi, perf.documentId, 6);
-    const update = (data: Record<string, number>) =>
-      app.strapi.db.query(PERFORMANCE).update({ where: { id: perf.id }, data });
+    const update = (data: Record<string, number>) => app.strapi.db.query(PERFORMANCE).update({ where: { id: perf.id }, data });
 
     await expect(update({ room_capacity: 5 })).rejects.toMatchObject({ details: { code: 'capacity_below_confirmed' } });
     await expect(update({ additional_seats: -1 })).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
     await expect(update({ manually_occupied_seats: 11 })).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
-    await expect(
-      app.strapi.db.query(PERFORMANCE).create({ data: { starts_at: new Date(), room_capacity: -1 } })
-    ).rejects.toMatchObject({ details: { code: 'capacity_invalid' } });
+    await expect(app.strapi.db.query(PERFORMANCE).create({ data: { starts_at: new Date(), room_capacity: -1 } })).rejects.toMatchObject({
+      details: { code: 'capacity_invalid' },
+    });
     expect(await stored(perf.id)).toEqual({ room_capacity: 10, additional_seats: 0, manually_occupied_seats: 0 });
   });
 });
@@ -128,7 +126,7 @@ describe('performance capacity rules through the Query Engine', () => {
 describe('reservations and check-ins in the Content Manager', () => {
   test('an editor cannot confirm a pending reservation', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
-    const created = await app.strapi.plugin('booking').service('reservations').createReservation({
+    const created = await pendingReservation(app.strapi, {
       performance: perf.documentId,
       name: 'Luca Bianchi',
       email: 'luca@example.test',
@@ -148,10 +146,7 @@ describe('reservations and check-ins in the Content Manager', () => {
   test('an editor cannot change the party size or the performance of a reservation', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 2);
-    const res = await http()
-      .put(cm(RESERVATION, reservation.documentId))
-      .set('Authorization', `Bearer ${token}`)
-      .send({ party_size: 9 });
+    const res = await http().put(cm(RESERVATION, reservation.documentId)).set('Authorization', `Bearer ${token}`).send({ party_size: 9 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.code).toBe('read_only');
     const after = await app.strapi.db.query(RESERVATION).findOne({ where: { id: reservation.id } });
@@ -161,8 +156,7 @@ describe('reservations and check-ins in the Content Manager', () => {
   test('an editor may correct contact details and cancel a confirmed reservation, which frees its seats', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 3);
-    const availability = app.strapi.plugin('booking').service('availability');
-    expect((await availability.forPerformance(perf.id)).availableSeats).toBe(7);
+    expect((await seatsOf(app.strapi, perf.id)).availableSeats).toBe(7);
 
     const res = await http()
       .put(cm(RESERVATION, reservation.documentId))
@@ -173,7 +167,7 @@ describe('reservations and check-ins in the Content Manager', () => {
     expect(after.reservation_status).toBe('cancelled');
     expect(after.cancelled_at).not.toBeNull();
     expect(after.phone).toBe('+39 051 000000');
-    expect((await availability.forPerformance(perf.id)).availableSeats).toBe(10);
+    expect((await seatsOf(app.strapi, perf.id)).availableSeats).toBe(10);
 
     const again = await http()
       .put(cm(RESERVATION, reservation.documentId))
@@ -229,26 +223,35 @@ describe('reservations and check-ins in the Content Manager', () => {
 
 describe('database constraints', () => {
   test('exist after the schema sync and again after a restart on the same database', async () => {
-    const expected = app.strapi.plugin('booking').service('schema').indexes().map((i: { name: string }) => i.name).sort();
-    expect(await app.strapi.plugin('booking').service('schema').presentIndexes()).toEqual(expected);
+    const expected = service(app.strapi, 'schema')
+      .indexes()
+      .map((i: { name: string }) => i.name)
+      .sort();
+    expect(await service(app.strapi, 'schema').presentIndexes()).toEqual(expected);
+    // The tests' default: no housekeeping timer firing mid-test (support/app.ts).
+    expect(app.strapi.cron.jobs.map((job) => job.name)).not.toContain('booking-housekeeping');
 
     const database = app.database;
     await app.stop({ keepDatabase: true });
-    app = await startApp({ database });
+    // Restarted as production runs it, with the housekeeping job (the tests' opt-in).
+    app = await startApp({ database, env: { BOOKING_SCHEDULED_JOBS: 'true' } });
     token = (await createAdmin(app.strapi)).token;
-    expect(await app.strapi.plugin('booking').service('schema').presentIndexes()).toEqual(expected);
+    expect(await service(app.strapi, 'schema').presentIndexes()).toEqual(expected);
+    expect(app.strapi.cron.jobs.map((job) => job.name)).toContain('booking-housekeeping');
   });
 
   test('a reservation can hold only one check-in, whatever the code does', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const { reservation } = await confirmedReservation(app.strapi, perf.documentId, 1);
-    const makeCheckIn = () =>
-      app.strapi.db.query(CHECK_IN).create({ data: { checked_in_at: new Date(), source: 'manual' } });
+    const makeCheckIn = () => app.strapi.db.query(CHECK_IN).create({ data: { checked_in_at: new Date(), source: 'manual' } });
     const first = await makeCheckIn();
     const second = await makeCheckIn();
     // The link row is what ties a check-in to its reservation: write it as raw SQL would.
-    const { name, joinColumn, inverseJoinColumn } = (app.strapi.db.metadata.get(CHECK_IN) as any).attributes
-      .reservation.joinTable;
+    const { name, joinColumn, inverseJoinColumn } = (
+      app.strapi.db.metadata.get(CHECK_IN) as unknown as {
+        attributes: { reservation: { joinTable: { name: string; joinColumn: { name: string }; inverseJoinColumn: { name: string } } } };
+      }
+    ).attributes.reservation.joinTable;
     const link = (checkInId: number) =>
       app.strapi.db.connection(name).insert({ [joinColumn.name]: checkInId, [inverseJoinColumn.name]: reservation.id });
     await link(first.id);
@@ -283,9 +286,7 @@ describe('database constraints', () => {
 describe('roles and demo data', () => {
   test('the Door staff role holds exactly the check-in and statistics permissions', async () => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
-    const permissions = await app.strapi.db
-      .query('admin::permission')
-      .findMany({ where: { role: { id: role.id } }, select: ['action'] });
+    const permissions = await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id } }, select: ['action'] });
     expect(permissions.map((p: { action: string }) => p.action).sort()).toEqual([
       'plugin::booking.check-in.create',
       'plugin::booking.performance.stats',
@@ -293,7 +294,7 @@ describe('roles and demo data', () => {
   });
 
   test('seeding the demo season twice creates nothing the second time', async () => {
-    const demo = app.strapi.plugin('booking').service('demo-data');
+    const demo = service(app.strapi, 'demo-data');
     const count = async () => ({
       shows: await app.strapi.db.query('plugin::booking.show').count(),
       venues: await app.strapi.db.query('plugin::booking.venue').count(),
@@ -301,15 +302,19 @@ describe('roles and demo data', () => {
     });
     const before = await count();
     const created = await demo.seed();
-    expect(created).toBeGreaterThan(10);
     const afterFirst = await count();
     expect(afterFirst.shows - before.shows).toBe(4);
     expect(afterFirst.venues - before.venues).toBe(3);
+    // The demo season's ten performances (demo-data.ts), and seed() counts every row it made.
+    expect(afterFirst.performances - before.performances).toBe(10);
+    expect(created).toBe(4 + 3 + 10);
 
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);
 
-    const unpublished = await app.strapi.db.query('plugin::booking.show').count({ where: { slug: 'studio-su-medea', is_published: false } });
+    const unpublished = await app.strapi.db
+      .query('plugin::booking.show')
+      .count({ where: { slug: 'studio-su-medea', is_published: false } });
     expect(unpublished).toBe(1);
     const past = await app.strapi.db.query(PERFORMANCE).count({
       where: { starts_at: { $lt: new Date() }, show: { slug: 'il-giardino-dei-ciliegi' } },

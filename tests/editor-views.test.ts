@@ -23,7 +23,10 @@ const configuration = async (uid: string) => {
   return res.body.data.contentType as {
     settings: { mainField: string; defaultSortBy: string; defaultSortOrder: string };
     layouts: { list: string[]; edit: Array<Array<{ name: string }>> };
-    metadatas: Record<string, { edit: { editable?: boolean; visible?: boolean; mainField?: string; label?: string }; list: { mainField?: string } }>;
+    metadatas: Record<
+      string,
+      { edit: { editable?: boolean; visible?: boolean; mainField?: string; label?: string }; list: { mainField?: string } }
+    >;
   };
 };
 const labelOf = async (id: number) =>
@@ -164,7 +167,9 @@ describe("server messages in the editor's language", () => {
   const lowerCapacity = async (authToken: string, language?: string) => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     await confirmedReservation(app.strapi, perf.documentId, 5);
-    const put = http().put(`/content-manager/collection-types/${PERFORMANCE}/${perf.documentId}`).set('Authorization', `Bearer ${authToken}`);
+    const put = http()
+      .put(`/content-manager/collection-types/${PERFORMANCE}/${perf.documentId}`)
+      .set('Authorization', `Bearer ${authToken}`);
     const res = await (language ? put.set('Accept-Language', language) : put).send({ room_capacity: 2 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.code).toBe('capacity_below_confirmed');

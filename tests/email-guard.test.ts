@@ -12,7 +12,7 @@ const HOSTILE = '"; DROP TABLE booking_reservations; --';
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
+  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
 });
 afterAll(async () => {
   await app?.stop();

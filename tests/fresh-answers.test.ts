@@ -11,7 +11,7 @@ import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { startAppProcess, type AppProcess } from './support/processes';
 
-const CACHE = { BOOKING_PUBLIC_CACHE_SECONDS: '60', BOOKING_SCHEDULED_JOBS: 'false' };
+const CACHE = { BOOKING_PUBLIC_CACHE_SECONDS: '60' };
 const FRESH_WITHIN_MS = 1000;
 const cm = (uid: string, documentId: string) => `/content-manager/collection-types/plugin::booking.${uid}/${documentId}`;
 
@@ -19,10 +19,23 @@ let a: TestApp;
 let b: AppProcess;
 let token: string;
 
+/** The fields of the public answers (a performance, a show) that these tests read. */
+interface PublicAnswer {
+  available_seats?: number;
+  bookable?: boolean;
+  starts_at?: string;
+  is_booking_enabled?: boolean;
+  title?: string;
+  name?: string;
+  performances?: Array<{ available_seats: number }>;
+  show?: { title: string };
+  venue?: { name: string };
+}
+
 const onA = (path: string) => request(a.strapi.server.httpServer).get(path);
 const onB = async (path: string) => {
   const res = await fetch(`${b.url}${path}`);
-  return { status: res.status, body: (await res.json()) as { data: Record<string, any> } };
+  return { status: res.status, body: (await res.json()) as { data: PublicAnswer } };
 };
 const edit = (uid: string, documentId: string, data: Record<string, unknown>) =>
   request(a.strapi.server.httpServer).put(cm(uid, documentId)).set('Authorization', `Bearer ${token}`).send(data);
@@ -66,11 +79,14 @@ describe('a change on one instance is fresh on the other within one second', () 
     const perf = await createPerformance(a.strapi, { room_capacity: 5 });
     expect((await onB(`/api/booking/performances/${perf.documentId}`)).body.data.available_seats).toBe(5);
     await confirmedReservation(a.strapi, perf.documentId, 2);
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 3);
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 3
+    );
     // The show page carries the same seats.
     await freshWithin(
       () => onB(`/api/booking/shows/${perf.showSlug}`),
-      (r) => r.body.data.performances[0].available_seats === 3
+      (r) => r.body.data.performances?.[0]?.available_seats === 3
     );
   });
 
@@ -95,7 +111,10 @@ describe('a change on one instance is fresh on the other within one second', () 
     await confirmedReservation(a.strapi, perf.documentId, 2);
     expect((await onB(`/api/booking/performances/${perf.documentId}`)).body.data.available_seats).toBe(0);
     expect((await edit('performance', perf.documentId, { additional_seats: 2 })).status).toBe(200);
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 2);
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 2
+    );
   });
 
   test("a show's title and its unpublishing show on B", async () => {
@@ -106,14 +125,23 @@ describe('a change on one instance is fresh on the other within one second', () 
     expect((await onB(`/api/booking/shows/${perf.showSlug}`)).status).toBe(200);
     expect((await onB(`/api/booking/performances/${perf.documentId}`)).status).toBe(200);
     expect((await edit('show', show.documentId, { title: 'Titolo nuovo' })).status).toBe(200);
-    await freshWithin(() => onB(`/api/booking/shows/${perf.showSlug}`), (r) => r.body.data.title === 'Titolo nuovo');
+    await freshWithin(
+      () => onB(`/api/booking/shows/${perf.showSlug}`),
+      (r) => r.body.data.title === 'Titolo nuovo'
+    );
     await freshWithin(
       () => onB(`/api/booking/performances/${perf.documentId}`),
       (r) => r.body.data.show?.title === 'Titolo nuovo'
     );
     expect((await edit('show', show.documentId, { is_published: false })).status).toBe(200);
-    await freshWithin(() => onB(`/api/booking/shows/${perf.showSlug}`), (r) => r.status === 404);
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.status === 404);
+    await freshWithin(
+      () => onB(`/api/booking/shows/${perf.showSlug}`),
+      (r) => r.status === 404
+    );
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.status === 404
+    );
   });
 
   test("a performance's time and its booking switch show on B", async () => {
@@ -141,7 +169,10 @@ describe('a change on one instance is fresh on the other within one second', () 
     expect((await onB(`/api/booking/venues/${perf.venueSlug}`)).status).toBe(200);
     expect((await onB(`/api/booking/performances/${perf.documentId}`)).status).toBe(200);
     expect((await edit('venue', venue.documentId, { name: 'Sala Nuova' })).status).toBe(200);
-    await freshWithin(() => onB(`/api/booking/venues/${perf.venueSlug}`), (r) => r.body.data.name === 'Sala Nuova');
+    await freshWithin(
+      () => onB(`/api/booking/venues/${perf.venueSlug}`),
+      (r) => r.body.data.name === 'Sala Nuova'
+    );
     await freshWithin(
       () => onB(`/api/booking/performances/${perf.documentId}`),
       (r) => r.body.data.venue?.name === 'Sala Nuova'
@@ -154,8 +185,14 @@ describe('a change on one instance is fresh on the other within one second', () 
     expect((await onA(`/api/booking/performances/${perf.documentId}`)).body.data.available_seats).toBe(3);
     // Committed in psql, no app involved: the triggers announce it.
     await withDb((client) => client.query('UPDATE booking_performances SET room_capacity = 1 WHERE id = $1', [perf.id]));
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 1);
-    await freshWithin(() => onA(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 1);
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 1
+    );
+    await freshWithin(
+      () => onA(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 1
+    );
   });
 });
 
@@ -174,7 +211,10 @@ describe('when the listening connection drops', () => {
     // A change made while nobody listens: B learns of it when it listens again (it drops its
     // cache then), well before its one-minute cache setting.
     await confirmedReservation(a.strapi, perf.documentId, 1);
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 5);
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 5
+    );
     // Both listen again...
     const listeners = async () =>
       withDb(async (client) => {
@@ -190,6 +230,9 @@ describe('when the listening connection drops', () => {
     // ...and a later change is fresh within a second again.
     expect((await onB(`/api/booking/performances/${perf.documentId}`)).body.data.available_seats).toBe(5);
     await confirmedReservation(a.strapi, perf.documentId, 2);
-    await freshWithin(() => onB(`/api/booking/performances/${perf.documentId}`), (r) => r.body.data.available_seats === 3);
+    await freshWithin(
+      () => onB(`/api/booking/performances/${perf.documentId}`),
+      (r) => r.body.data.available_seats === 3
+    );
   });
 });

@@ -108,9 +108,14 @@ describe('retention', () => {
   test('reservations of a performance that started 30 days ago keep no name, e-mail, phone or notes; counts stay', async () => {
     const old = await createPerformance(app.strapi, { room_capacity: 20, startsInHours: 1 });
     const recent = await createPerformance(app.strapi, { room_capacity: 20, startsInHours: 1 });
-    const a = await confirmed(old, { email: 'maria.rossi@example.test', phone: '+39 333 1234567', notes: 'sedia a rotelle', party_size: 3 });
+    const a = await confirmed(old, {
+      email: 'maria.rossi@example.test',
+      phone: '+39 333 1234567',
+      notes: 'sedia a rotelle',
+      party_size: 3,
+    });
     const b = await confirmed(old, { name: 'Luca Bianchi', email: 'luca.bianchi@example.test', party_size: 2 });
-    const c = await pending(old, { name: 'Sara Neri', email: 'sara.neri@example.test', notes: 'arrivo tardi', party_size: 4 });
+    await pending(old, { name: 'Sara Neri', email: 'sara.neri@example.test', notes: 'arrivo tardi', party_size: 4 });
     const d = await confirmed(old, { name: 'Gino Gialli', email: 'gino.gialli@example.test', party_size: 1 });
     expect((await service('reservations').cancelReservation(d.cancellationToken)).ok).toBe(true);
     const kept = await confirmed(recent, { name: 'Anna Blu', email: 'anna.blu@example.test', phone: '051 123456', party_size: 2 });
@@ -126,7 +131,9 @@ describe('retention', () => {
       .where({ id: aMail.id })
       .update({ last_error: '550 Maria Rossi <maria.rossi@example.test>: mailbox full' });
     // A ticket mail still owed (recorded, never sent), as the outbox holds one between retries.
-    const owed = await app.strapi.db.transaction(({ trx }) => dataOf(app.strapi).outbox.insert(trx, 'ticket', a.reservation.id, new Date()));
+    const owed = await app.strapi.db.transaction(({ trx }) =>
+      dataOf(app.strapi).outbox.insert(trx, 'ticket', a.reservation.id, new Date())
+    );
 
     await startsAt(old, new Date(Date.now() - 31 * DAY));
     await startsAt(recent, new Date(Date.now() - 29 * DAY));
@@ -137,12 +144,18 @@ describe('retention', () => {
     expect(await service('privacy').eraseLapsed(new Date())).toBe(4);
 
     const after = await reservationRows(old);
-    expect(after.map((row) => [row.reference, row.reservation_status, row.party_size, String(row.confirmed_at), String(row.cancelled_at)])).toEqual(
+    expect(
+      after.map((row) => [row.reference, row.reservation_status, row.party_size, String(row.confirmed_at), String(row.cancelled_at)])
+    ).toEqual(
       beforeRows.map((row) => [row.reference, row.reservation_status, row.party_size, String(row.confirmed_at), String(row.cancelled_at)])
     );
     expect(after.map((row) => row.reservation_status)).toEqual(['confirmed', 'confirmed', 'pending', 'cancelled']);
     for (const row of after) {
-      expect({ name: row.name, email: row.email, phone: row.phone, notes: row.notes }).toEqual({ ...PLACEHOLDER, phone: null, notes: null });
+      expect({ name: row.name, email: row.email, phone: row.phone, notes: row.notes }).toEqual({
+        ...PLACEHOLDER,
+        phone: null,
+        notes: null,
+      });
       // The Content Manager's label ('REF · Name') no longer names the holder either.
       expect(row.label).toBe(`${row.reference} · ${PLACEHOLDER.name}`);
     }
@@ -202,7 +215,10 @@ describe('visitor data: access and input', () => {
     for (const token of [doorStaff, editor]) {
       const read = await http().get('/booking/visitor-data?email=x@example.test').set('Authorization', `Bearer ${token}`);
       expect(read.status).toBe(403);
-      const erase = await http().post('/booking/visitor-data/erase').set('Authorization', `Bearer ${token}`).send({ email: 'x@example.test' });
+      const erase = await http()
+        .post('/booking/visitor-data/erase')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ email: 'x@example.test' });
       expect(erase.status).toBe(403);
     }
   });
@@ -243,7 +259,9 @@ describe('visitor data: export and erasure', () => {
   });
 
   test('the export answers every reservation of the address, with performance, status and times, and the e-mails sent', async () => {
-    const res = await http().get(`/booking/visitor-data?email=${encodeURIComponent('GIULIA.verdi@example.TEST')}`).set('Authorization', `Bearer ${superAdmin}`);
+    const res = await http()
+      .get(`/booking/visitor-data?email=${encodeURIComponent('GIULIA.verdi@example.TEST')}`)
+      .set('Authorization', `Bearer ${superAdmin}`);
     expect(res.status).toBe(200);
     const data = res.body.data;
     expect(data.waitlist_entries).toEqual([]);
@@ -262,14 +280,26 @@ describe('visitor data: export and erasure', () => {
       notes: 'prima fila',
       checked_in_at: null,
       cancelled_at: null,
-      performance: { documentId: past.documentId, show_title: expect.stringMatching(/^Spettacolo /), venue_name: expect.stringMatching(/^Teatro /) },
+      performance: {
+        documentId: past.documentId,
+        show_title: expect.stringMatching(/^Spettacolo /),
+        venue_name: expect.stringMatching(/^Teatro /),
+      },
     });
     expect(typeof pastOne.confirmed_at).toBe('string');
     expect(typeof pastOne.created_at).toBe('string');
     expect(JSON.stringify(data)).not.toContain('marco.neri');
     // A confirmation for each of the three, a ticket for each of the two confirmed.
-    expect(data.emails.map((m: { kind: string }) => m.kind).sort()).toEqual(['confirmation', 'confirmation', 'confirmation', 'ticket', 'ticket']);
-    expect(data.emails.every((m: { delivery_status: string; sent_at: string | null }) => m.delivery_status === 'sent' && m.sent_at)).toBe(true);
+    expect(data.emails.map((m: { kind: string }) => m.kind).sort()).toEqual([
+      'confirmation',
+      'confirmation',
+      'confirmation',
+      'ticket',
+      'ticket',
+    ]);
+    expect(data.emails.every((m: { delivery_status: string; sent_at: string | null }) => m.delivery_status === 'sent' && m.sent_at)).toBe(
+      true
+    );
   });
 
   test('the erasure cancels upcoming reservations (seats freed), erases all three, and leaves others alone', async () => {
@@ -285,7 +315,8 @@ describe('visitor data: export and erasure', () => {
     expect(await stats(upcoming)).toMatchObject({ confirmed_seats: 4, available_seats: 6 });
     expect(await stats(past)).toEqual(pastBefore);
     expect([...(await service('availability').recount()).entries()]).toEqual([]);
-    const statuses = async (perf: PerformanceFixture) => (await reservationRows(perf)).map((row) => [row.reservation_status, row.name, row.email, row.phone, row.notes]);
+    const statuses = async (perf: PerformanceFixture) =>
+      (await reservationRows(perf)).map((row) => [row.reservation_status, row.name, row.email, row.phone, row.notes]);
     expect(await statuses(past)).toEqual([['confirmed', PLACEHOLDER.name, PLACEHOLDER.email, null, null]]);
     expect(await statuses(later)).toEqual([['cancelled', PLACEHOLDER.name, PLACEHOLDER.email, null, null]]);
     expect(await statuses(upcoming)).toEqual([
@@ -316,7 +347,7 @@ describe('the job at start', () => {
     await startsAt(perf, new Date(Date.now() - 31 * DAY));
     await app.stop({ keepDatabase: true });
     app = await startApp({ database: app.database, env: env(smtp.port, { BOOKING_SCHEDULED_JOBS: 'true' }) });
-    expect(app.strapi.cron.jobs.map((job: { name?: string }) => job.name)).toContain('booking-retention');
+    expect(app.strapi.cron.jobs.map((job) => job.name)).toContain('booking-retention');
     const deadline = Date.now() + 15_000;
     let email = '';
     while (Date.now() < deadline) {

@@ -34,12 +34,9 @@ const chosenLanguage = (search: string, stored: string | null = null): string =>
   return chosen;
 };
 
-test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'xx'])(
-  '?lang=%s falls back to Italian',
-  (lang) => {
-    expect(chosenLanguage(`?lang=${lang}`)).toBe('it');
-  }
-);
+test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'xx'])('?lang=%s falls back to Italian', (lang) => {
+  expect(chosenLanguage(`?lang=${lang}`)).toBe('it');
+});
 
 test('a stored inherited name falls back to Italian too', () => {
   expect(chosenLanguage('', 'constructor')).toBe('it');

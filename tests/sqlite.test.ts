@@ -4,67 +4,79 @@
  * door flow on a throwaway SQLite file: confirm until sold out, check in, replay a scan by its
  * idempotency key, refuse an invalid ticket twice, and keep the seat counter true.
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import type { Core } from '@strapi/strapi';
-import { testSecrets } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
+import { pendingReservation, seatsOf } from './support/factories';
 
-const root = path.join(__dirname, '..');
-// config/database.ts resolves DATABASE_FILENAME from the app's root; .tmp/ is git-ignored.
-const filename = `.tmp/sqlite-test-${randomBytes(4).toString('hex')}.db`;
+let app: TestApp;
 let strapi: Core.Strapi;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    ...testSecrets,
-    NODE_ENV: 'test',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: filename,
-    BOOKING_SEED_DEMO: 'false',
-    BOOKING_SCHEDULED_JOBS: 'false',
-    BOOKING_PUBLIC_CACHE_SECONDS: '0',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: '1',
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist') });
-  strapi.log.level = 'error';
-  await strapi.load();
+  app = await startApp({ client: 'sqlite', env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: '1' } });
+  strapi = app.strapi;
 });
 
 afterAll(async () => {
-  await strapi?.plugin('booking').service('mailer').settle();
-  await strapi?.destroy();
-  // The next test file boots on PostgreSQL again (support/app sets its own DATABASE_CLIENT).
-  delete process.env.DATABASE_FILENAME;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(root, `${filename}${suffix}`), { force: true });
+  if (app) await service(app.strapi, 'mailer').settle();
+  await app?.stop();
 });
 
 test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   const stamp = Date.now();
-  const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Prova', slug: `prova-${stamp}`, is_published: true } });
-  const venue = await strapi.db.query('plugin::booking.venue').create({ data: { name: 'Sala', slug: `sala-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
+  const show = await strapi.db
+    .query('plugin::booking.show')
+    .create({ data: { title: 'Prova', slug: `prova-${stamp}`, is_published: true } });
+  const venue = await strapi.db
+    .query('plugin::booking.venue')
+    .create({ data: { name: 'Sala', slug: `sala-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
   const perf = await strapi.db.query('plugin::booking.performance').create({
-    data: { starts_at: new Date(Date.now() + 3600_000), room_capacity: 2, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true, show: show.id, venue: venue.id },
+    data: {
+      starts_at: new Date(Date.now() + 3600_000),
+      room_capacity: 2,
+      additional_seats: 0,
+      manually_occupied_seats: 0,
+      is_booking_enabled: true,
+      show: show.id,
+      venue: venue.id,
+    },
   });
-  const reservations = strapi.plugin('booking').service('reservations');
-  const pair = await reservations.createReservation({ performance: perf.documentId, name: 'Anna Bianchi', email: 'anna@example.it', party_size: 2 });
-  const single = await reservations.createReservation({ performance: perf.documentId, name: 'Carlo Neri', email: 'carlo@example.it', party_size: 1 });
+  const reservations = service(strapi, 'reservations');
+  const pair = await pendingReservation(strapi, {
+    performance: perf.documentId,
+    name: 'Anna Bianchi',
+    email: 'anna@example.it',
+    party_size: 2,
+  });
+  const single = await pendingReservation(strapi, {
+    performance: perf.documentId,
+    name: 'Carlo Neri',
+    email: 'carlo@example.it',
+    party_size: 1,
+  });
 
   const confirmed = await reservations.confirmReservation(pair.confirmationToken);
   expect(confirmed).toMatchObject({ ok: true, availableSeats: 0 });
+  if (!confirmed.ok) throw new Error(`not confirmed: ${confirmed.code}`);
   expect(await reservations.confirmReservation(single.confirmationToken)).toMatchObject({ ok: false, code: 'sold_out' });
   expect(await reservations.confirmReservation(pair.confirmationToken)).toMatchObject({ ok: false, code: 'token_used' });
 
-  const staff = await strapi.db.query('admin::user').create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
-  const door = strapi.plugin('booking').service('door');
+  const staff = await strapi.db
+    .query('admin::user')
+    .create({ data: { email: `porta-${stamp}@example.it`, firstname: 'Paolo', lastname: 'Rossi', isActive: true } });
+  const door = service(strapi, 'door');
   const scan = (text: string, idempotencyKey: string) =>
-    door.checkInTicket({ text, performance: perf.documentId, staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' }, idempotencyKey });
+    door.checkInTicket({
+      text,
+      performance: perf.documentId,
+      staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' },
+      idempotencyKey,
+    });
   const first = await scan(confirmed.checkInToken, 'scan-1');
-  expect(first).toMatchObject({ result: 'ok', checked_in_by: 'Paolo R.', ticket: { party_size: 2, show_title: 'Prova', venue_name: 'Sala' } });
+  expect(first).toMatchObject({
+    result: 'ok',
+    checked_in_by: 'Paolo R.',
+    ticket: { party_size: 2, show_title: 'Prova', venue_name: 'Sala' },
+  });
   expect(await scan(confirmed.checkInToken, 'scan-1')).toEqual(first);
   expect(await scan(confirmed.checkInToken, 'scan-2')).toMatchObject({ result: 'already_checked_in', checked_in_by: 'Paolo R.' });
   const invalid = 'x'.repeat(43);
@@ -73,27 +85,50 @@ test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
 
   expect(await strapi.db.query('plugin::booking.check-in').count()).toBe(1);
   expect(await strapi.db.query('plugin::booking.scan').count()).toBe(3);
-  expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);
+  expect((await seatsOf(strapi, perf.id)).confirmedSeats).toBe(2);
+  expect([...(await service(strapi, 'availability').recount())]).toEqual([]);
 });
 
 test('the retention job and the erasure of one address on SQLite', async () => {
   const stamp = Date.now();
-  const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Privacy', slug: `privacy-${stamp}`, is_published: true } });
-  const venue = await strapi.db.query('plugin::booking.venue').create({ data: { name: 'Sala P', slug: `sala-p-${stamp}`, address: 'Via Roma 2', city: 'Bologna' } });
+  const show = await strapi.db
+    .query('plugin::booking.show')
+    .create({ data: { title: 'Privacy', slug: `privacy-${stamp}`, is_published: true } });
+  const venue = await strapi.db
+    .query('plugin::booking.venue')
+    .create({ data: { name: 'Sala P', slug: `sala-p-${stamp}`, address: 'Via Roma 2', city: 'Bologna' } });
   const newPerformance = () =>
     strapi.db.query('plugin::booking.performance').create({
-      data: { starts_at: new Date(Date.now() + 48 * 3600_000), room_capacity: 10, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true, show: show.id, venue: venue.id },
+      data: {
+        starts_at: new Date(Date.now() + 48 * 3600_000),
+        room_capacity: 10,
+        additional_seats: 0,
+        manually_occupied_seats: 0,
+        is_booking_enabled: true,
+        show: show.id,
+        venue: venue.id,
+      },
     });
   const past = await newPerformance();
   const upcoming = await newPerformance();
   const reservations = strapi.plugin('booking').service('reservations');
   const book = async (performance: string, email: string) => {
-    const created = await reservations.createReservation({ performance, name: 'Elena Conti', email, phone: '333', notes: 'nota', party_size: 2 });
+    const created = await reservations.createReservation({
+      performance,
+      name: 'Elena Conti',
+      email,
+      phone: '333',
+      notes: 'nota',
+      party_size: 2,
+    });
     return reservations.confirmReservation(created.confirmationToken);
   };
   const old = await book(past.documentId, 'elena@example.it');
   await book(upcoming.documentId, 'ELENA@example.it');
-  await strapi.db.connection('booking_performances').where({ id: past.id }).update({ starts_at: new Date(Date.now() - 31 * 24 * 3600_000) });
+  await strapi.db
+    .connection('booking_performances')
+    .where({ id: past.id })
+    .update({ starts_at: new Date(Date.now() - 31 * 24 * 3600_000) });
 
   const privacy = strapi.plugin('booking').service('privacy');
   expect(await privacy.eraseLapsed(new Date())).toBe(1);

@@ -18,8 +18,7 @@ const VISITOR_TYPES = [
 
 let app: TestApp;
 const http = () => request(app.strapi.server.httpServer);
-const list = (uid: string, token: string) =>
-  http().get(`/content-manager/collection-types/${uid}`).set('Authorization', `Bearer ${token}`);
+const list = (uid: string, token: string) => http().get(`/content-manager/collection-types/${uid}`).set('Authorization', `Bearer ${token}`);
 
 const permissionsOf = async (code: string) =>
   (await app.strapi.db.query('admin::permission').findMany({
@@ -50,7 +49,13 @@ describe('Editor and Author', () => {
   test('taking the grants away is idempotent: one given back goes again, the rest of the role stays', async () => {
     const editor = (await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } })) as { id: number };
     await app.strapi.db.query('admin::permission').create({
-      data: { action: 'plugin::content-manager.explorer.read', subject: 'plugin::booking.reservation', properties: {}, conditions: [], role: editor.id },
+      data: {
+        action: 'plugin::content-manager.explorer.read',
+        subject: 'plugin::booking.reservation',
+        properties: {},
+        conditions: [],
+        role: editor.id,
+      },
     });
     const showGrants = (await permissionsOf('strapi-editor')).filter((p) => p.subject === 'plugin::booking.show').length;
     expect(showGrants).toBeGreaterThan(0);

@@ -21,10 +21,17 @@ const columnsOf = async (table: string) => {
   const rows = (await app.strapi.db
     .connection('information_schema.columns')
     .where({ table_schema: 'public', table_name: table })
-    .select('column_name', 'is_nullable', 'column_default')) as Array<{ column_name: string; is_nullable: string; column_default: string | null }>;
+    .select('column_name', 'is_nullable', 'column_default')) as Array<{
+    column_name: string;
+    is_nullable: string;
+    column_default: string | null;
+  }>;
   return {
     all: rows.map((row) => row.column_name).sort(),
-    required: rows.filter((row) => row.is_nullable === 'NO' && row.column_default === null).map((row) => row.column_name).sort(),
+    required: rows
+      .filter((row) => row.is_nullable === 'NO' && row.column_default === null)
+      .map((row) => row.column_name)
+      .sort(),
   };
 };
 
@@ -86,7 +93,7 @@ test('the link tables hold the two columns the raw SQL writes, and need nothing 
   }
 });
 
-test('a documentId made by the plugin looks like Strapi\'s own', async () => {
+test("a documentId made by the plugin looks like Strapi's own", async () => {
   const made = (await app.strapi.db.query('plugin::booking.show').create({ data: { title: 'Prova', slug: `prova-${Date.now()}` } })) as {
     documentId: string;
   };

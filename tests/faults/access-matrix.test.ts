@@ -14,10 +14,12 @@ let callers: Record<'anonymous' | 'endUser' | 'editor' | 'doorStaff' | 'superAdm
 let perf: Awaited<ReturnType<typeof createPerformance>>;
 
 beforeAll(async () => {
-  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
+  app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
   perf = await createPerformance(app.strapi, { startsInHours: 1 });
   await confirmedReservation(app.strapi, perf.documentId, 2);
-  const signup = await http().post('/api/auth/local/register').send({ username: 'matrix', email: 'matrix@example.test', password: 'Secret-password-123' });
+  const signup = await http()
+    .post('/api/auth/local/register')
+    .send({ username: 'matrix', email: 'matrix@example.test', password: 'Secret-password-123' });
   callers = {
     anonymous: null,
     endUser: signup.body.jwt,
@@ -37,9 +39,21 @@ const call = (method: 'get' | 'post', path: string, caller: string | null, body?
 };
 
 type Expect = Record<keyof typeof callers, number[]>;
-const everyone = (statuses: number[]): Expect => ({ anonymous: statuses, endUser: statuses, editor: statuses, doorStaff: statuses, superAdmin: statuses });
+const everyone = (statuses: number[]): Expect => ({
+  anonymous: statuses,
+  endUser: statuses,
+  editor: statuses,
+  doorStaff: statuses,
+  superAdmin: statuses,
+});
 /** Visitors, logged in to the site or not; an admin token is no credential for the content API. */
-const visitors = (statuses: number[]): Expect => ({ anonymous: statuses, endUser: statuses, editor: [401], doorStaff: [401], superAdmin: [401] });
+const visitors = (statuses: number[]): Expect => ({
+  anonymous: statuses,
+  endUser: statuses,
+  editor: [401],
+  doorStaff: [401],
+  superAdmin: [401],
+});
 const adminOnly = (ok: number[], forEditor: number[]): Expect => ({
   anonymous: [401],
   endUser: [401],

@@ -3,15 +3,15 @@
  * on, the invariants hold, and the killed one starts again clean on the same database.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from '../support/app';
-import { createPerformance } from '../support/factories';
+import { service, startApp, type TestApp } from '../support/app';
+import { createPerformance, pendingReservation } from '../support/factories';
 import { expectInvariants } from '../support/invariants';
 import { listen, startAppProcess, type AppProcess } from '../support/processes';
 
 let app: TestApp;
 let second: AppProcess;
 let baseUrl: string;
-const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' };
+const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0' };
 
 beforeAll(async () => {
   app = await startApp({ env });
@@ -26,13 +26,17 @@ afterAll(async () => {
 test('SIGKILL of one instance mid-storm: the other goes on, nothing is overbooked or half done, the killed one restarts clean', async () => {
   const CAPACITY = 50;
   const perf = await createPerformance(app.strapi, { room_capacity: CAPACITY });
-  const reservations = app.strapi.plugin('booking').service('reservations');
   const tokens: string[] = [];
   for (let i = 0; i < 300; i++) {
-    const created = await reservations.createReservation({ performance: perf.documentId, name: `Ospite ${i}`, email: `kill${i}@example.test`, party_size: 1 });
+    const created = await pendingReservation(app.strapi, {
+      performance: perf.documentId,
+      name: `Ospite ${i}`,
+      email: `kill${i}@example.test`,
+      party_size: 1,
+    });
     tokens.push(created.confirmationToken);
   }
-  await app.strapi.plugin('booking').service('mailer').settle();
+  await service(app.strapi, 'mailer').settle();
   const confirm = (url: string, token: string) => request(url).post('/api/booking/reservations/confirm').send({ token });
 
   const storm = Promise.allSettled(tokens.map((token, i) => confirm(i % 2 ? second.url : baseUrl, token)));
@@ -40,7 +44,9 @@ test('SIGKILL of one instance mid-storm: the other goes on, nothing is overbooke
   second.child.kill('SIGKILL');
   const first = await storm;
   const answered = first.map((r) => (r.status === 'fulfilled' ? r.value.status : 0));
-  console.log(`with one instance killed: ${JSON.stringify(answered.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`);
+  console.log(
+    `with one instance killed: ${JSON.stringify(answered.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {}))}`
+  );
   // The survivor answered every request sent to it.
   expect(first.filter((_, i) => i % 2 === 0).every((r) => r.status === 'fulfilled' && [200, 409].includes(r.value.status))).toBe(true);
 

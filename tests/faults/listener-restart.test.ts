@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { Client } from 'pg';
-import { databaseUrlFor, startApp, useDatabaseServer, type TestApp } from '../support/app';
+import { databaseUrlFor, service, startApp, useDatabaseServer, type TestApp } from '../support/app';
 import { createPerformance } from '../support/factories';
 import { startPostgresProcess, type PostgresProcess } from '../support/pg-process';
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   pg = await startPostgresProcess();
   useDatabaseServer(pg.url);
   app = await startApp({
-    env: { BOOKING_PUBLIC_CACHE_SECONDS: '60', BOOKING_SCHEDULED_JOBS: 'false', DATABASE_CONNECTION_TIMEOUT: '20000' },
+    env: { BOOKING_PUBLIC_CACHE_SECONDS: '60', DATABASE_CONNECTION_TIMEOUT: '20000' },
   });
 });
 afterAll(async () => {
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 test('after a database restart the instance listens again, and answers are fresh again', async () => {
   const perf = await createPerformance(app.strapi, { room_capacity: 5 });
-  const cache = app.strapi.plugin('booking').service('public-cache');
+  const cache = service(app.strapi, 'public-cache');
   expect(cache.isListening()).toBe(true);
   expect(await seats(perf.documentId)).toBe(5);
 

@@ -3,14 +3,14 @@
  * exactly once after it returns, and the bookings never wait for it.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from '../support/app';
+import { service, startApp, type TestApp } from '../support/app';
 import { createPerformance } from '../support/factories';
 import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from '../support/smtp';
 
 const PUBLIC_URL = 'https://teatro.example.test/prenota';
 let app: TestApp;
 let smtp: SmtpSink;
-const mailer = () => app.strapi.plugin('booking').service('mailer');
+const mailer = () => service(app.strapi, 'mailer');
 let hours = 0;
 /** A moment past every back-off so far: each call is an hour after the last. */
 const later = () => new Date(Date.now() + (hours += 1) * 3600_000);
@@ -18,7 +18,7 @@ const later = () => new Date(Date.now() + (hours += 1) * 3600_000);
 beforeAll(async () => {
   smtp = await startSmtpSink();
   app = await startApp({
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), BOOKING_PUBLIC_URL: PUBLIC_URL, BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' },
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), BOOKING_PUBLIC_URL: PUBLIC_URL, BOOKING_RATE_LIMIT_PER_MINUTE: '0' },
   });
 });
 afterAll(async () => {

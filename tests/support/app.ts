@@ -1,12 +1,14 @@
 /**
  * Boots the real application for an integration test file: a fresh PostgreSQL database on the
- * test server, the compiled app from dist/ (scripts/test.js compiles it), the HTTP server
- * mounted for supertest. `stop()` destroys the app and drops the database.
+ * test server (or a throwaway SQLite file), the compiled app from dist/ (scripts/test.js compiles
+ * it), the HTTP server mounted for supertest. `stop()` destroys the app and drops the database.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Core } from '@strapi/strapi';
+import type { getService } from '../../src/plugins/booking/server/src/utils/get-service';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -61,32 +63,56 @@ export const dropDatabase = async (name: string) => {
 
 export interface TestApp {
   strapi: Core.Strapi;
+  /** The PostgreSQL database's name, or the SQLite file's path from the app's root. */
   database: string;
   /** Destroys the app; drops the database unless `keepDatabase`. */
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
-/** The environment an app process of the tests runs with (also used for child processes). */
-export const appEnv = (database: string, extra: Record<string, string> = {}) => ({
+/** What every app of the tests runs with, on either database. */
+const commonEnv: Record<string, string> = {
   ...testSecrets,
   NODE_ENV: 'test',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  DATABASE_CLIENT: 'postgres',
-  DATABASE_URL: databaseUrlFor(database),
-  DATABASE_POOL_MIN: '0',
-  DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
   BOOKING_SEED_DEMO: 'false',
   // Tests read seats right after changing them; the short public cache has a test of its own.
   BOOKING_PUBLIC_CACHE_SECONDS: '0',
   BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
+  // Expiry and e-mail retries run when a test calls them, not when a 30 s timer fires mid-test.
+  BOOKING_SCHEDULED_JOBS: 'false',
+};
+
+/**
+ * The environment an app process of the tests runs with (also used for child processes). The
+ * 30 s housekeeping job is off: a test that needs it passes `BOOKING_SCHEDULED_JOBS: 'true'`.
+ */
+export const appEnv = (database: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  ...commonEnv,
+  DATABASE_CLIENT: 'postgres',
+  DATABASE_URL: databaseUrlFor(database),
+  DATABASE_POOL_MIN: '0',
+  DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
   ...extra,
 });
 
+/** A service of the booking plugin, typed as the plugin types it (utils/get-service.ts). */
+export const service: typeof getService = (strapi, name) => strapi.plugin('booking').service(name);
+
+/**
+ * Starts the app in this process. On PostgreSQL (the default) in a fresh database, or the one
+ * given; `{ client: 'sqlite' }` on a throwaway SQLite file (the database of `npm run develop`),
+ * removed at `stop()`. The HTTP server is mounted but not listening (`listen()` in processes.ts).
+ */
 export const startApp = async (
-  options: { database?: string; env?: Record<string, string> } = {}
+  options: { client?: 'postgres' | 'sqlite'; database?: string; env?: Record<string, string> } = {}
 ): Promise<TestApp> => {
-  const database = options.database ?? (await createDatabase());
-  Object.assign(process.env, appEnv(database, options.env));
+  const sqlite = options.client === 'sqlite';
+  // config/database.ts resolves DATABASE_FILENAME from the app's root; .tmp/ is git-ignored.
+  const database = options.database ?? (sqlite ? `.tmp/sqlite-test-${randomBytes(4).toString('hex')}.db` : await createDatabase());
+  const env = sqlite
+    ? { ...commonEnv, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: database, ...options.env }
+    : appEnv(database, options.env);
+  Object.assign(process.env, env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
   const strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist') });
@@ -98,7 +124,11 @@ export const startApp = async (
     database,
     async stop({ keepDatabase = false } = {}) {
       await strapi.destroy();
-      if (!keepDatabase) await dropDatabase(database);
+      if (sqlite) {
+        // The next test file boots on PostgreSQL again (appEnv sets its own DATABASE_CLIENT).
+        delete process.env.DATABASE_FILENAME;
+        if (!keepDatabase) for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(root, `${database}${suffix}`), { force: true });
+      } else if (!keepDatabase) await dropDatabase(database);
     },
   };
 };

@@ -9,23 +9,22 @@ import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
 const findChromium = () =>
-  ([process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]).find(
-    (candidate) => existsSync(candidate)
+  ([process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]).find((candidate) =>
+    existsSync(candidate)
   );
 
 /**
  * Browser tests run where Chromium is (always in CI, whose .ci/run installs it) and are skipped,
  * saying so, on a machine with only Node and npm.
  */
-export const describeInBrowser: jest.Describe =
-  findChromium() || process.env.CI ? describe : (describe.skip as jest.Describe);
+export const describeInBrowser: jest.Describe = findChromium() || process.env.CI ? describe : (describe.skip as jest.Describe);
 if (!findChromium() && !process.env.CI) {
   console.warn('Chromium not found: browser tests skipped (apt-get install chromium, or set CHROMIUM_PATH)');
 }
 
 export const chromiumPath = () => {
   const found = findChromium();
-  if (!found) throw new Error('Chromium not found: install Debian\'s `chromium` package (.ci/run does) or set CHROMIUM_PATH');
+  if (!found) throw new Error("Chromium not found: install Debian's `chromium` package (.ci/run does) or set CHROMIUM_PATH");
   return found;
 };
 

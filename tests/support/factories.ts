@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { service } from './app';
 
 let sequence = 0;
 const next = () => `${Date.now().toString(36)}-${(sequence += 1)}`;
@@ -50,21 +51,31 @@ export const createPerformance = async (
   return { id: performance.id, documentId: performance.documentId, showSlug: show.slug, venueSlug: venue.slug };
 };
 
-/** A reservation made and confirmed through the plugin's own services (no HTTP, no mail). */
-export const confirmedReservation = async (
+/** A pending reservation made through the plugin's own service (no HTTP); throws unless it was made. */
+export const pendingReservation = async (
   strapi: Core.Strapi,
-  performanceDocumentId: string,
-  partySize: number
+  input: { performance: string; name?: string; email?: string; party_size: number }
 ) => {
-  const reservations = strapi.plugin('booking').service('reservations');
-  const created = await reservations.createReservation({
-    performance: performanceDocumentId,
+  const created = await service(strapi, 'reservations').createReservation({
     name: 'Maria Rossi',
     email: 'maria.rossi@example.test',
-    party_size: partySize,
+    ...input,
   });
   if (!created.ok) throw new Error(`could not create: ${created.code}`);
-  const confirmed = await reservations.confirmReservation(created.confirmationToken);
+  return created;
+};
+
+/** A reservation made and confirmed through the plugin's own services (no HTTP, no mail). */
+export const confirmedReservation = async (strapi: Core.Strapi, performanceDocumentId: string, partySize: number) => {
+  const created = await pendingReservation(strapi, { performance: performanceDocumentId, party_size: partySize });
+  const confirmed = await service(strapi, 'reservations').confirmReservation(created.confirmationToken);
   if (!confirmed.ok) throw new Error(`could not confirm: ${confirmed.code}`);
   return confirmed;
+};
+
+/** A performance's seat counts; throws when there is no such performance. */
+export const seatsOf = async (strapi: Core.Strapi, performanceId: number) => {
+  const seats = await service(strapi, 'availability').forPerformance(performanceId);
+  if (!seats) throw new Error(`no performance ${performanceId}`);
+  return seats;
 };

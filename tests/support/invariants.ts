@@ -1,4 +1,6 @@
 import type { Core } from '@strapi/strapi';
+import { service } from './app';
+import { seatsOf } from './factories';
 
 /**
  * The promises of the product, checked from the database after a fault: no performance with more
@@ -7,16 +9,20 @@ import type { Core } from '@strapi/strapi';
  * reservation.
  */
 export const expectInvariants = async (strapi: Core.Strapi, performanceId: number, capacity: number) => {
-  const availability = strapi.plugin('booking').service('availability');
-  const seats = await availability.forPerformance(performanceId);
+  const seats = await seatsOf(strapi, performanceId);
   expect(seats.confirmedSeats).toBeLessThanOrEqual(capacity);
-  expect([...(await availability.recount()).entries()]).toEqual([]);
+  expect([...(await service(strapi, 'availability').recount()).entries()]).toEqual([]);
 
   const confirmed = (await strapi.db.query('plugin::booking.reservation').findMany({
     where: { performance: { id: performanceId }, reservation_status: 'confirmed' },
     select: ['id', 'confirmed_at', 'qr_code_generated_at', 'party_size'],
     populate: { tokens: { select: ['purpose'] } },
-  })) as Array<{ confirmed_at: string | null; qr_code_generated_at: string | null; party_size: number; tokens: Array<{ purpose: string }> }>;
+  })) as Array<{
+    confirmed_at: string | null;
+    qr_code_generated_at: string | null;
+    party_size: number;
+    tokens: Array<{ purpose: string }>;
+  }>;
   expect(confirmed.reduce((sum, r) => sum + r.party_size, 0)).toBe(seats.confirmedSeats);
   for (const r of confirmed) {
     expect(r.confirmed_at).not.toBeNull();
@@ -35,5 +41,5 @@ export const expectInvariants = async (strapi: Core.Strapi, performanceId: numbe
     .whereNull(`${link.name}.${link.joinColumn.name}`)
     .count({ n: '*' });
   expect(Number(orphans[0].n)).toBe(0);
-  return { confirmedSeats: seats.confirmedSeats as number, confirmedReservations: confirmed.length };
+  return { confirmedSeats: seats.confirmedSeats, confirmedReservations: confirmed.length };
 };

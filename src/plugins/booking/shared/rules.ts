@@ -54,11 +54,7 @@ export const checkInWindow = (startsAt: string | Date, settings: CheckInWindowSe
 };
 
 /** Where `now` falls against the door's window. */
-export const checkInTiming = (
-  startsAt: string | Date,
-  now: Date,
-  settings: CheckInWindowSettings
-): 'too_early' | 'open' | 'too_late' => {
+export const checkInTiming = (startsAt: string | Date, now: Date, settings: CheckInWindowSettings): 'too_early' | 'open' | 'too_late' => {
   const { opensAt, closesAt } = checkInWindow(startsAt, settings);
   if (now.getTime() < opensAt.getTime()) return 'too_early';
   if (now.getTime() > closesAt.getTime()) return 'too_late';

@@ -30,8 +30,11 @@ export const QrScanner = ({ onScan, onProblem, paused = false }: QrScannerProps)
   const video = React.useRef<HTMLVideoElement>(null);
   const onScanRef = React.useRef(onScan);
   const pausedRef = React.useRef(paused);
-  onScanRef.current = onScan;
-  pausedRef.current = paused;
+  // The camera loop reads the latest props through these refs; they change after render, not in it.
+  React.useLayoutEffect(() => {
+    onScanRef.current = onScan;
+    pausedRef.current = paused;
+  });
 
   React.useEffect(() => {
     if (!window.isSecureContext) return onProblem('insecure');

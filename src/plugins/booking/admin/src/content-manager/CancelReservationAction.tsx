@@ -33,11 +33,10 @@ export const CancelReservationAction = ({ model, documentId, collectionType, doc
       title: t('cm.cancel.title', 'Cancel this reservation?'),
       content: (
         <Typography>
-          {t(
-            'cm.cancel.body',
-            'Reservation {reference} for {name} will be cancelled and its seats freed. This cannot be undone.',
-            { reference: String(document?.reference ?? ''), name: String(document?.name ?? '') }
-          )}
+          {t('cm.cancel.body', 'Reservation {reference} for {name} will be cancelled and its seats freed. This cannot be undone.', {
+            reference: String(document?.reference ?? ''),
+            name: String(document?.name ?? ''),
+          })}
         </Typography>
       ),
       variant: 'danger' as const,

@@ -68,7 +68,7 @@ export const extendContentManager = (app: AdminApp) => {
   cm.apis.addDocumentAction([CancelReservationAction]);
 
   // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.
-  app.registerHook(HOOKS.mutateEditLayout, ((args: { layout: { layout: Field[][][]; settings?: { uid?: string } }; query: unknown }) => {
+  app.registerHook(HOOKS.mutateEditLayout, (args: { layout: { layout: Field[][][]; settings?: { uid?: string } }; query: unknown }) => {
     const model = listedModel();
     if (!model.startsWith('plugin::booking.')) return args;
     const layout = args.layout.layout.map((panel) =>
@@ -89,9 +89,9 @@ export const extendContentManager = (app: AdminApp) => {
       )
     );
     return { ...args, layout: { ...args.layout, layout } };
-  }));
+  });
 
-  app.registerHook(HOOKS.injectColumn, ((args: { displayedHeaders: Header[]; layout: unknown }) => {
+  app.registerHook(HOOKS.injectColumn, (args: { displayedHeaders: Header[]; layout: unknown }) => {
     const model = listedModel();
     if (!model.startsWith('plugin::booking.')) return args;
     const displayedHeaders = args.displayedHeaders.map((header) =>
@@ -99,5 +99,5 @@ export const extendContentManager = (app: AdminApp) => {
     );
     if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
     return { ...args, displayedHeaders };
-  }));
+  });
 };

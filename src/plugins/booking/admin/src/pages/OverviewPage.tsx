@@ -17,12 +17,15 @@ export const OverviewPage = () => {
   const [stats, setStats] = React.useState<PerformanceStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
 
-
   React.useEffect(() => {
     if (!performance) return;
     const load = () => {
-      get<{ data: PerformanceStats }>(API.stats(performance)).then(({ data }) => setStats(data.data)).catch(() => undefined);
-      get<{ data: ScanRecord[] }>(API.scans(performance)).then(({ data }) => setScans(data.data)).catch(() => undefined);
+      get<{ data: PerformanceStats }>(API.stats(performance))
+        .then(({ data }) => setStats(data.data))
+        .catch(() => undefined);
+      get<{ data: ScanRecord[] }>(API.scans(performance))
+        .then(({ data }) => setScans(data.data))
+        .catch(() => undefined);
     };
     load();
     const timer = window.setInterval(load, 10_000);
@@ -52,31 +55,57 @@ export const OverviewPage = () => {
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>
                 <Box background="neutral0" padding={3} hasRadius shadow="tableShadow" width="100%">
-                  <Typography variant="sigma" textColor="neutral600">{t(id, label)}</Typography>
-                  <Typography tag="p" variant="alpha">{value ?? '–'}</Typography>
+                  <Typography variant="sigma" textColor="neutral600">
+                    {t(id, label)}
+                  </Typography>
+                  <Typography tag="p" variant="alpha">
+                    {value ?? '–'}
+                  </Typography>
                 </Box>
               </Grid.Item>
             ))}
           </Grid.Root>
-          <Typography variant="delta" tag="h2">{t('overview.recent', 'Recent scans')}</Typography>
+          <Typography variant="delta" tag="h2">
+            {t('overview.recent', 'Recent scans')}
+          </Typography>
           <Table colCount={5} rowCount={scans.length + 1}>
             <Thead>
               <Tr>
-                <Th><Typography variant="sigma">{t('overview.time', 'Time')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('overview.result', 'Result')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('overview.reference', 'Reference')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('overview.party', 'Party')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('overview.staff', 'Staff')}</Typography></Th>
+                <Th>
+                  <Typography variant="sigma">{t('overview.time', 'Time')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('overview.result', 'Result')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('overview.reference', 'Reference')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('overview.party', 'Party')}</Typography>
+                </Th>
+                <Th>
+                  <Typography variant="sigma">{t('overview.staff', 'Staff')}</Typography>
+                </Th>
               </Tr>
             </Thead>
             <Tbody>
               {scans.map((scan, i) => (
                 <Tr key={`${scan.scanned_at}-${i}`}>
-                  <Td><Typography>{formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</Typography></Td>
-                  <Td><Typography>{t(`result.${scan.result}`, scan.result)}</Typography></Td>
-                  <Td><Typography>{scan.reference ?? '–'}</Typography></Td>
-                  <Td><Typography>{scan.party_size ?? '–'}</Typography></Td>
-                  <Td><Typography>{scan.scanned_by}</Typography></Td>
+                  <Td>
+                    <Typography>{formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{t(`result.${scan.result}`, scan.result)}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{scan.reference ?? '–'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{scan.party_size ?? '–'}</Typography>
+                  </Td>
+                  <Td>
+                    <Typography>{scan.scanned_by}</Typography>
+                  </Td>
                 </Tr>
               ))}
             </Tbody>

@@ -10,6 +10,13 @@ import { getTranslation } from '../utils';
 import type { CreateCheckIn, PerformanceStats } from '../../../shared/contracts';
 
 type Answer = CreateCheckIn.Response['data'];
+/**
+ * Why a scan got no answer about the ticket: the server refused the staff member (403), the
+ * scans came too fast (429), or the server could not answer (503 and other 5xx). Never shown as
+ * "not a valid ticket": the ticket was not looked at.
+ */
+type RequestProblem = 'forbidden' | 'rate_limited' | 'server_busy';
+type Shown = Answer | { result: RequestProblem };
 interface PendingScan {
   body: CreateCheckIn.Request & { idempotency_key: string };
 }
@@ -20,8 +27,7 @@ const REPEAT_MS = 4000;
 const SHOW_ANSWER_MS = 3500;
 const RETRY_MS = 3000;
 
-const newKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const COLOURS = {
   ok: { background: '#1f7a3a', color: '#fff' },
@@ -51,6 +57,18 @@ const isNetworkError = (error: unknown) => {
   return !e?.response && !e?.status && e?.name !== 'AbortError';
 };
 
+/** What an HTTP error answer means at the door; null for the refusals that are about the ticket. */
+const requestProblem = (error: unknown): RequestProblem | null => {
+  const status = (error as { status?: number })?.status;
+  if (status === 403) return 'forbidden';
+  if (status === 429) return 'rate_limited';
+  if (status !== undefined && status >= 500) return 'server_busy';
+  return null;
+};
+
+const kindOf = (result: Shown['result']): keyof typeof COLOURS =>
+  result === 'ok' ? 'ok' : result === 'already_checked_in' || result === 'rate_limited' || result === 'server_busy' ? 'warn' : 'error';
+
 export const ScannerPage = () => {
   const { formatMessage, formatTime } = useIntl();
   const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
@@ -59,13 +77,12 @@ export const ScannerPage = () => {
 
   const { performances, performance, setPerformance, failed: loadError } = useDoorPerformances();
   const [stats, setStats] = React.useState<PerformanceStats | null>(null);
-  const [answer, setAnswer] = React.useState<Answer | null>(null);
+  const [answer, setAnswer] = React.useState<Shown | null>(null);
   const [camera, setCamera] = React.useState<CameraProblem | null>(null);
   const [manual, setManual] = React.useState('');
   const [queue, setQueue] = React.useState<PendingScan[]>([]);
   const lastSent = React.useRef<{ text: string; at: number } | null>(null);
   const clearTimer = React.useRef<number>();
-
 
   const refreshStats = React.useCallback(() => {
     if (!performance) return;
@@ -81,9 +98,9 @@ export const ScannerPage = () => {
   }, [refreshStats]);
 
   const show = React.useCallback(
-    (data: Answer) => {
+    (data: Shown) => {
       setAnswer(data);
-      tone(data.result === 'ok' ? 'ok' : data.result === 'already_checked_in' ? 'warn' : 'error');
+      tone(kindOf(data.result));
       window.clearTimeout(clearTimer.current);
       clearTimer.current = window.setTimeout(() => setAnswer(null), SHOW_ANSWER_MS);
       refreshStats();
@@ -103,7 +120,7 @@ export const ScannerPage = () => {
           setQueue((q) => (q.some((p) => p.body.idempotency_key === pending.body.idempotency_key) ? q : [...q, pending]));
         } else {
           setQueue((q) => q.filter((p) => p.body.idempotency_key !== pending.body.idempotency_key));
-          show({ result: 'invalid' });
+          show({ result: requestProblem(error) ?? 'invalid' });
         }
       }
     },
@@ -141,9 +158,12 @@ export const ScannerPage = () => {
       wrong_performance: t('result.wrong_performance', 'Ticket for another performance'),
       too_early: t('result.too_early', 'Too early: check-in is not open yet'),
       too_late: t('result.too_late', 'Too late: check-in has closed'),
+      forbidden: t('result.forbidden', 'You may no longer check people in: ask an administrator'),
+      rate_limited: t('result.rate_limited', 'Too many scans: wait a moment, then scan again'),
+      server_busy: t('result.server_busy', 'The server is busy: scan again in a moment'),
     })[result] ?? result;
 
-  const kind = answer ? (answer.result === 'ok' ? 'ok' : answer.result === 'already_checked_in' ? 'warn' : 'error') : null;
+  const kind = answer ? kindOf(answer.result) : null;
   const cameraMessage = camera
     ? {
         insecure: t('camera.insecure', 'The camera needs HTTPS: open the admin panel over https:// to scan. Typing the code works.'),
@@ -197,12 +217,12 @@ export const ScannerPage = () => {
               <Typography tag="p" fontWeight="bold" style={{ fontSize: 28, lineHeight: 1.2, color: 'inherit' }}>
                 {reason(answer.result)}
               </Typography>
-              {answer.result === 'ok' && answer.ticket && (
+              {'ticket' in answer && answer.result === 'ok' && answer.ticket && (
                 <Typography tag="p" style={{ fontSize: 56, fontWeight: 800, lineHeight: 1.1, color: 'inherit' }} data-testid="party-size">
                   {t('scanner.people', '{count, plural, one {# person} other {# people}}', { count: answer.ticket.party_size })}
                 </Typography>
               )}
-              {answer.result === 'already_checked_in' && answer.checked_in_at && (
+              {'checked_in_at' in answer && answer.result === 'already_checked_in' && answer.checked_in_at && (
                 <Typography tag="p" style={{ fontSize: 20, color: 'inherit' }}>
                   {t('scanner.firstScan', 'First scanned at {time} by {staff}', {
                     time: formatTime(answer.checked_in_at, { hour: '2-digit', minute: '2-digit' }),
@@ -210,7 +230,7 @@ export const ScannerPage = () => {
                   })}
                 </Typography>
               )}
-              {answer.ticket && (
+              {'ticket' in answer && answer.ticket && (
                 <Typography tag="p" style={{ fontSize: 18, color: 'inherit' }}>
                   {`${answer.ticket.holder} · ${answer.ticket.reference} · ${answer.ticket.show_title}`}
                 </Typography>
@@ -220,7 +240,11 @@ export const ScannerPage = () => {
             <QrScanner onScan={onScan} onProblem={onProblem} />
           )}
 
-          {cameraMessage && <Alert variant="warning" closeLabel="" title="" data-testid="camera-problem">{cameraMessage}</Alert>}
+          {cameraMessage && (
+            <Alert variant="warning" closeLabel="" title="" data-testid="camera-problem">
+              {cameraMessage}
+            </Alert>
+          )}
           {queue.length > 0 && (
             <Alert variant="danger" closeLabel="" title="" data-testid="offline">
               {t('scanner.offline', 'No connection: {count} scan(s) kept, sending again…', { count: queue.length })}
@@ -238,7 +262,11 @@ export const ScannerPage = () => {
               <Box flex="1">
                 <Field.Root name="manual-token">
                   <Field.Label>{t('scanner.manual', 'Ticket code')}</Field.Label>
-                  <TextInput value={manual} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setManual(e.target.value)} autoComplete="off" />
+                  <TextInput
+                    value={manual}
+                    onChange={(e: React.ChangeEvent<HTMLInputElement>) => setManual(e.target.value)}
+                    autoComplete="off"
+                  />
                 </Field.Root>
               </Box>
               <Button type="submit" size="L">

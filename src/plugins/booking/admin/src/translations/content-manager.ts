@@ -49,12 +49,15 @@ const FIELDS: Record<string, Words> = {
       'Seats kept back by hand (guests, the press, the technical booth): not bookable.',
     ],
     is_booking_enabled: ['Prenotazioni aperte', 'Booking open'],
-    'is_booking_enabled.description': ['Se spento, i visitatori non possono prenotare questa replica.', 'Off: visitors cannot book this performance.'],
+    'is_booking_enabled.description': [
+      'Se spento, i visitatori non possono prenotare questa replica.',
+      'Off: visitors cannot book this performance.',
+    ],
     reservations: ['Prenotazioni', 'Reservations'],
   },
   reservation: {
     reference: ['Codice', 'Reference'],
-    'reference.description': ["Il codice sul biglietto e in ogni e-mail.", 'The code on the ticket and in every e-mail.'],
+    'reference.description': ['Il codice sul biglietto e in ogni e-mail.', 'The code on the ticket and in every e-mail.'],
     label: ['Prenotazione', 'Reservation'],
     performance: ['Replica', 'Performance'],
     reservation_status: ['Stato', 'Status'],

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../validation/parse';
-import { visitorAddress, type VisitorAddress } from '../validation/visitor-data';
+import { visitorAddress } from '../validation/visitor-data';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;

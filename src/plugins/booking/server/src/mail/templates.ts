@@ -22,6 +22,7 @@ const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** One line of text: the visitor's own words must not add lines or headers to a mail. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const oneLine = (value: string) => value.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim();
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -9,7 +9,7 @@ import {
   UID,
   VISITOR_DATA_SUBJECTS,
 } from '../constants';
-import { adminContentTypes, adminRoles, type AdminPermission, type ContentManagerAction } from '../utils/strapi-adapter';
+import { adminContentTypes, adminRoles, type ContentManagerAction } from '../utils/strapi-adapter';
 
 const STORE_KEY = 'public-permissions-granted';
 

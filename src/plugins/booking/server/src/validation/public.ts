@@ -3,8 +3,10 @@ import { LANGUAGES, type Language } from '../constants';
 import { isEmail, MAX_EMAIL_LENGTH } from './email';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** Names: no C0 or C1 control character (line breaks, escapes), one line of text. */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 /**
  * Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) turn a name around on
