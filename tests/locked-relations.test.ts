@@ -134,10 +134,11 @@ describe('a reservation keeps its links, whichever side an edit comes from', () 
     const value =
       op === 'set' ? { set: [{ documentId: target }] } : { [op]: [{ documentId: op === 'connect' ? target : reservation.documentId }] };
     try {
-      // 403 where the type is not in the Content Manager at all (tokens), else 400 read_only.
+      // 403: tokens are not in the Content Manager at all, and no role is given update on
+      // check-ins (auth/editor-permissions.ts); the Query Engine path below meets the rule itself.
       for (const [uid, documentId, refused] of [
         [UID.token, tokenRow.documentId, { status: 403, code: undefined }],
-        [UID.checkIn, checkInDocumentId, { status: 400, code: 'read_only' }],
+        [UID.checkIn, checkInDocumentId, { status: 403, code: undefined }],
       ] as const) {
         const res = await put(uid, documentId, { reservation: value });
         expect({ status: res.status, code: res.body.error?.details?.code }).toEqual(refused);
@@ -163,6 +164,13 @@ describe('a reservation keeps its links, whichever side an edit comes from', () 
     await expect(app.strapi.db.query(UID.token).update({ where: { id: tokenRow.id }, data: { reservation: null } })).rejects.toMatchObject({
       details: { code: 'read_only' },
     });
+    await expect(
+      app.strapi.db.query(UID.checkIn).update({ where: { documentId: checkInDocumentId }, data: { reservation: null } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    // The Document Service (what the Content Manager calls once a permission lets it) refuses too.
+    await expect(
+      app.strapi.documents(UID.checkIn).update({ documentId: checkInDocumentId, data: { reservation: null } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
     expect(await snapshot()).toEqual(before);
   });
 
