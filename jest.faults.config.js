@@ -5,5 +5,6 @@ const integration = base.projects.find((p) => p.displayName === 'integration');
 
 module.exports = {
   testTimeout: 300000,
+  reporters: ['default', '<rootDir>/tests/faults/summary-reporter.js'],
   projects: [{ ...integration, displayName: 'faults', testMatch: ['<rootDir>/tests/faults/**/*.test.ts'] }],
 };

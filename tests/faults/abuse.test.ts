@@ -7,10 +7,10 @@
  */
 import http_ from 'node:http';
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
-import { createPerformance } from './support/factories';
-import { listen } from './support/processes';
-import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from './support/smtp';
+import { startApp, type TestApp } from '../support/app';
+import { createPerformance } from '../support/factories';
+import { listen } from '../support/processes';
+import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from '../support/smtp';
 
 const LIMIT = 5;
 const SITE = 'https://www.azionelab.test';
