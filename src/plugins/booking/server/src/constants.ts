@@ -14,7 +14,6 @@ export const UID = {
   outboxMessage: 'plugin::booking.outbox-message',
   scan: 'plugin::booking.scan',
 } as const;
-export type BookingUid = (typeof UID)[keyof typeof UID];
 
 export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled', 'expired'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];

@@ -7,7 +7,6 @@ interface QrScannerProps {
   /** Called with the text of every QR code seen; the page decides what it means. */
   onScan: (text: string) => void;
   onProblem: (problem: CameraProblem) => void;
-  paused?: boolean;
 }
 
 interface Detector {
@@ -26,14 +25,12 @@ declare global {
  * BarcodeDetector where there is one (Chrome on Android: fast, native), and jsQR otherwise
  * (desktop Chromium, Firefox, Safari); it reports text and nothing else.
  */
-export const QrScanner = ({ onScan, onProblem, paused = false }: QrScannerProps) => {
+export const QrScanner = ({ onScan, onProblem }: QrScannerProps) => {
   const video = React.useRef<HTMLVideoElement>(null);
   const onScanRef = React.useRef(onScan);
-  const pausedRef = React.useRef(paused);
-  // The camera loop reads the latest props through these refs; they change after render, not in it.
+  // The camera loop reads the latest callback through this ref; it changes after render, not in it.
   React.useLayoutEffect(() => {
     onScanRef.current = onScan;
-    pausedRef.current = paused;
   });
 
   React.useEffect(() => {
@@ -50,7 +47,7 @@ export const QrScanner = ({ onScan, onProblem, paused = false }: QrScannerProps)
     const tick = async () => {
       if (stopped) return;
       const v = video.current;
-      if (v && v.readyState >= 2 && !pausedRef.current && context) {
+      if (v && v.readyState >= 2 && context) {
         try {
           let text: string | null = null;
           if (detector) {

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { ERROR_CODES } from '../constants';
+import { ERROR_CODES, type ErrorCode } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
 import { reservationInput, tokenInput } from '../validation/public';
@@ -7,7 +7,7 @@ import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
 
-type Failure = { ok: false; code: string; availableSeats?: number; status?: string };
+type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string };
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.bookingClosed]: 'Booking is closed for this performance',

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { ERROR_CODES, UID, type Language, type ReservationStatus } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type Language, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
@@ -189,7 +189,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             phone: input.phone ?? null,
             party_size: input.party_size,
             notes: input.notes ?? null,
-            language: input.locale ?? 'it',
+            language: input.locale ?? DEFAULT_LANGUAGE,
             confirm_by: confirmBy,
           },
         })) as ReservationRow;
