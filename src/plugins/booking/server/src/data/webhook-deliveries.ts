@@ -31,7 +31,12 @@ export interface DeliveryToSend {
 export const deliveryLabel = (eventType: string, reference: string | null, status: WebhookDeliveryStatus) =>
   [eventType, reference ?? '—', status].join(' · ').slice(0, 120);
 
-const toDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+/** A stored time as PostgreSQL (a Date) or SQLite (epoch milliseconds, or an ISO string) gives it back. */
+const toDate = (value: unknown) => {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value));
+  return new Date(String(value));
+};
 
 export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
