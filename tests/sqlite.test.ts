@@ -4,7 +4,10 @@
  * door flow on a throwaway SQLite file: confirm until sold out, check in, replay a scan by its
  * idempotency key, refuse an invalid ticket twice, and keep the seat counter true.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Core } from '@strapi/strapi';
+import { Webhook } from 'standardwebhooks';
 import { service, startApp, type TestApp } from './support/app';
 import { pendingReservation, seatsOf } from './support/factories';
 
@@ -139,4 +142,53 @@ test('the retention job and the erasure of one address on SQLite', async () => {
   expect((await strapi.plugin('booking').service('availability').forPerformance(upcoming.id)).availableSeats).toBe(10);
   expect((await privacy.exportVisitor('elena@example.it')).reservations).toEqual([]);
   expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);
+});
+
+test('webhooks on SQLite: the INSERT ... SELECT filters by the events list, and the delivery is signed and sent', async () => {
+  const received: Array<{ headers: Record<string, string>; body: string }> = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers as Record<string, string>, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const hook = (await strapi.db.query('plugin::booking.webhook').create({ data: { url, events: ['reservation.confirmed'] } })) as {
+      id: number;
+      secret: string;
+    };
+    await strapi.db.query('plugin::booking.webhook').create({ data: { url, events: ['check-in.created'] } });
+    const stamp = Date.now();
+    const show = await strapi.db.query('plugin::booking.show').create({ data: { title: 'Eco', slug: `eco-${stamp}`, is_published: true } });
+    const venue = await strapi.db
+      .query('plugin::booking.venue')
+      .create({ data: { name: 'Sala', slug: `sala-eco-${stamp}`, address: 'Via Roma 1', city: 'Bologna' } });
+    const perf = (await strapi.db.query('plugin::booking.performance').create({
+      data: { starts_at: new Date(Date.now() + 3600_000), room_capacity: 5, is_booking_enabled: true, show: show.id, venue: venue.id },
+    })) as { documentId: string };
+    const created = await pendingReservation(strapi, { performance: perf.documentId, party_size: 2, email: 'eco@example.test' });
+    const confirmed = await service(strapi, 'reservations').confirmReservation(created.confirmationToken);
+    expect(confirmed.ok).toBe(true);
+    await service(strapi, 'events').settle();
+    await service(strapi, 'webhooks').settle();
+
+    const deliveries = (await strapi.db.query('plugin::booking.webhook-delivery').findMany({})) as Array<{
+      webhook_entry: number;
+      event_type: string;
+    }>;
+    expect(deliveries.map((d) => [d.webhook_entry, d.event_type])).toEqual([[hook.id, 'reservation.confirmed']]);
+    expect(received).toHaveLength(1);
+    const payload = new Webhook(hook.secret).verify(received[0].body, received[0].headers);
+    expect(payload).toEqual({
+      type: 'reservation.confirmed',
+      timestamp: expect.any(String),
+      data: { reference: created.reservation.reference, performance: perf.documentId, party_size: 2, status: 'confirmed' },
+    });
+  } finally {
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 });

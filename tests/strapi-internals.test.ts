@@ -44,6 +44,8 @@ test('the tables and link tables are named as the raw SQL expects', () => {
     checkIns: 'booking_check_ins',
     scans: 'booking_scans',
     outbox: 'booking_outbox_messages',
+    webhooks: 'booking_webhooks',
+    webhookDeliveries: 'booking_webhook_deliveries',
     shows: 'booking_shows',
     venues: 'booking_venues',
     adminUsers: 'admin_users',
@@ -65,6 +67,23 @@ test.each([
   ['booking_check_ins', ['label', 'checked_in_at', 'source']],
   ['booking_scans', ['label', 'result', 'scanned_at', 'source', 'idempotency_key', 'response']],
   ['booking_outbox_messages', ['label', 'kind', 'delivery_status', 'attempts', 'next_attempt_at']],
+  [
+    'booking_webhook_deliveries',
+    [
+      'label',
+      'webhook_entry',
+      'event_type',
+      'message_id',
+      'reference',
+      'performance',
+      'party_size',
+      'reservation_status',
+      'occurred_at',
+      'delivery_status',
+      'attempts',
+      'next_attempt_at',
+    ],
+  ],
 ])('the raw INSERT into %s fills every column Strapi requires, and Strapi keeps the system columns', async (table, written) => {
   const columns = await columnsOf(table);
   const system = Object.keys(systemColumns(new Date()));

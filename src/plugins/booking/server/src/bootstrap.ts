@@ -3,6 +3,7 @@ import { dialectOf } from './data/dialect';
 import { scheduleRetention } from './jobs/retention';
 import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
+import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { getConfig, getService } from './utils/get-service';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
@@ -11,6 +12,7 @@ const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
   registerLabelLifecycles(strapi);
+  registerWebhookLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
@@ -45,8 +47,8 @@ export const HOUSEKEEPING_JOB = 'booking-housekeeping';
 
 /**
  * Every 30 s on every instance: lapsed pending reservations become expired, owed e-mails are
- * retried, old rate-limit counters go. Each step is safe to run on several instances at once:
- * expiry is one conditional UPDATE, and each e-mail is leased by one instance before it is sent.
+ * retried, so are webhook deliveries, old rate-limit counters go. Each step is safe to run on several instances at once:
+ * expiry is one conditional UPDATE, and each e-mail and webhook delivery is leased by one instance before it is sent.
  */
 const scheduleJobs = (strapi: Core.Strapi) => {
   strapi.cron.add({
@@ -56,6 +58,7 @@ const scheduleJobs = (strapi: Core.Strapi) => {
           const now = new Date();
           await getService(strapi, 'reservations').expireOverdue(now);
           await getService(strapi, 'mailer').deliverDue(now);
+          await getService(strapi, 'webhooks').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();
         } catch (error) {
           strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : error}`);

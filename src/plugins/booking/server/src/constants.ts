@@ -13,6 +13,8 @@ export const UID = {
   checkIn: 'plugin::booking.check-in',
   outboxMessage: 'plugin::booking.outbox-message',
   scan: 'plugin::booking.scan',
+  webhook: 'plugin::booking.webhook',
+  webhookDelivery: 'plugin::booking.webhook-delivery',
 } as const;
 
 export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled', 'expired'] as const;
@@ -66,6 +68,7 @@ export const ERROR_CODES = {
   readOnly: 'read_only',
   payloadTooLarge: 'payload_too_large',
   serviceUnavailable: 'service_unavailable',
+  webhookInvalid: 'webhook_invalid',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -120,6 +123,10 @@ export const VISITOR_DATA_SUBJECTS = [
   UID.checkIn,
   UID.scan,
   UID.outboxMessage,
+  // Not visitors' data, but a webhook's secret signs what other systems trust, and its
+  // deliveries say who booked what when: administrators only.
+  UID.webhook,
+  UID.webhookDelivery,
 ] as const;
 
 /**
@@ -146,3 +153,20 @@ export const PUBLIC_ACTIONS = [
 
 export const MAIL_KINDS = ['confirmation', 'ticket'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
+
+/**
+ * What a webhook may listen to (a webhook with an empty list hears every one). `waitlist.offered`
+ * is accepted ahead of the waiting list (issue 12), which announces it.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'reservation.created',
+  'reservation.confirmed',
+  'reservation.cancelled',
+  'reservation.expired',
+  'check-in.created',
+  'waitlist.offered',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed', 'dropped'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

@@ -12,6 +12,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'events').settle();
   await stopRetention(strapi);
   await getService(strapi, 'mailer').settle();
+  await getService(strapi, 'webhooks').settle();
   await getService(strapi, 'public-cache').stop();
 };
 

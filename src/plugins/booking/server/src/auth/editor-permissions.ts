@@ -16,6 +16,7 @@ export const WITHHELD_ACTIONS: Record<string, readonly string[]> = {
   [UID.checkIn]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
   [UID.scan]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
   [UID.outboxMessage]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
+  [UID.webhookDelivery]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
 };
 
 export const isWithheld = (action: string, subject: unknown): boolean =>

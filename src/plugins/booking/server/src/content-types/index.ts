@@ -6,6 +6,8 @@ import reservationToken from './reservation-token';
 import checkIn from './check-in';
 import outboxMessage from './outbox-message';
 import scan from './scan';
+import webhook from './webhook';
+import webhookDelivery from './webhook-delivery';
 
 export default {
   show,
@@ -16,4 +18,6 @@ export default {
   'check-in': checkIn,
   'outbox-message': outboxMessage,
   scan,
+  webhook,
+  'webhook-delivery': webhookDelivery,
 };

@@ -13,6 +13,7 @@ import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
+import { createWebhookDeliveriesData } from './webhook-deliveries';
 
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
@@ -23,6 +24,7 @@ const createData = (strapi: Core.Strapi) => ({
   scans: createScansData(strapi),
   seats: createSeatsData(strapi),
   tokens: createTokensData(strapi),
+  webhookDeliveries: createWebhookDeliveriesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -56,6 +56,8 @@ const resolveTables = (strapi: Core.Strapi) => {
     checkIns: tableOf(strapi, UID.checkIn),
     scans: tableOf(strapi, UID.scan),
     outbox: tableOf(strapi, UID.outboxMessage),
+    webhooks: tableOf(strapi, UID.webhook),
+    webhookDeliveries: tableOf(strapi, UID.webhookDelivery),
     shows: tableOf(strapi, UID.show),
     venues: tableOf(strapi, UID.venue),
     adminUsers: tableOf(strapi, 'admin::user'),

@@ -16,6 +16,7 @@ import reservations from './reservations';
 import schema from './schema';
 import roles from './roles';
 import tokens from './tokens';
+import webhooks from './webhooks';
 
 export default {
   'access-cache': accessCache,
@@ -36,4 +37,5 @@ export default {
   schema,
   roles,
   tokens,
+  webhooks,
 };
