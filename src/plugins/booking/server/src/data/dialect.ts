@@ -70,6 +70,28 @@ export const createDialect = (strapi: Core.Strapi) => {
       if (postgres) await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [name]);
     },
 
+    /** SQL expressions for rows made by one INSERT ... SELECT, random values the database draws. */
+    sql: {
+      /** 24 lowercase letters and digits: a documentId. */
+      randomDocumentId: postgres ? `substr(replace(gen_random_uuid()::text, '-', ''), 1, 24)` : `lower(hex(randomblob(12)))`,
+      /** 32 random hexadecimal digits. */
+      randomHex32: postgres ? `replace(gen_random_uuid()::text, '-', '')` : `lower(hex(randomblob(16)))`,
+      /** Whether the JSON list in `column` is missing or empty, or holds the value bound by `jsonListBinding`. */
+      jsonListAllowsAll: (column: string) =>
+        postgres
+          ? `(${column} IS NULL OR ${column} = 'null'::jsonb OR ${column} = '[]'::jsonb OR ${column} @> ?::jsonb)`
+          : `(${column} IS NULL OR ${column} = 'null' OR json_array_length(${column}) = 0 OR EXISTS (SELECT 1 FROM json_each(${column}) AS e WHERE e.value = ?))`,
+    },
+    /** The binding `sql.jsonListAllowsAll` compares with. */
+    jsonListBinding: (value: string) => (postgres ? JSON.stringify([value]) : value),
+
+    /** A time as the driver returns it: a Date (PostgreSQL) or epoch milliseconds or text (SQLite). */
+    readTime(value: unknown): Date {
+      if (value instanceof Date) return value;
+      if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value));
+      return new Date(String(value));
+    },
+
     /** The names among `names` of indexes present in the database. */
     async presentIndexes(knex: Knex, names: string[]): Promise<string[]> {
       const rows: Array<{ name: string }> = postgres

@@ -31,16 +31,8 @@ export interface DeliveryToSend {
 export const deliveryLabel = (eventType: string, reference: string | null, status: WebhookDeliveryStatus) =>
   [eventType, reference ?? '—', status].join(' · ').slice(0, 120);
 
-/** A stored time as PostgreSQL (a Date) or SQLite (epoch milliseconds, or an ISO string) gives it back. */
-const toDate = (value: unknown) => {
-  if (value instanceof Date) return value;
-  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value));
-  return new Date(String(value));
-};
-
 export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
-  const postgres = () => dialectOf(strapi).postgres;
 
   /** A delivery the retry job may take: pending or retrying, no live lease. */
   const takeable = (query: Knex.QueryBuilder, now: Date) =>
@@ -58,18 +50,9 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
       const rp = tables.reservationPerformance;
       // Random ids made by the database, one per row: documentId (24 of [a-z0-9], as Strapi's)
       // and the webhook-id the receiver deduplicates by (kept for every retry).
-      const [documentId, messageId, listens] = postgres()
-        ? [
-            `substr(replace(gen_random_uuid()::text, '-', ''), 1, 24)`,
-            `'msg_' || replace(gen_random_uuid()::text, '-', '')`,
-            `(w.events IS NULL OR w.events = 'null'::jsonb OR w.events = '[]'::jsonb OR w.events @> ?::jsonb)`,
-          ]
-        : [
-            `lower(hex(randomblob(12)))`,
-            `'msg_' || lower(hex(randomblob(16)))`,
-            `(w.events IS NULL OR w.events = 'null' OR json_array_length(w.events) = 0 OR EXISTS (SELECT 1 FROM json_each(w.events) AS e WHERE e.value = ?))`,
-          ];
-      const listensTo = postgres() ? JSON.stringify([type]) : type;
+      const dialect = dialectOf(strapi);
+      const [documentId, messageId, listens] = [dialect.sql.randomDocumentId, `'msg_' || ${dialect.sql.randomHex32}`, dialect.sql.jsonListAllowsAll('w.events')];
+      const listensTo = dialect.jsonListBinding(type);
       const sql = `
         INSERT INTO ?? (document_id, created_at, updated_at, published_at, label, webhook_entry, event_type, message_id,
                         reference, performance, party_size, reservation_status, occurred_at, delivery_status, attempts, next_attempt_at)
@@ -136,8 +119,8 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
         id,
         messageId: String(row.messageId),
         eventType: row.eventType as WebhookEventType,
-        occurredAt: toDate(row.occurredAt),
-        createdAt: toDate(row.createdAt),
+        occurredAt: dialectOf(strapi).readTime(row.occurredAt),
+        createdAt: dialectOf(strapi).readTime(row.createdAt),
         attempts: Number(row.attempts ?? 0),
         data: {
           reference: (row.reference as string | null) ?? null,
