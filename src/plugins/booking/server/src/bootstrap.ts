@@ -3,6 +3,7 @@ import { dialectOf } from './data/dialect';
 import { scheduleRetention } from './jobs/retention';
 import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
+import { registerWaitlistLifecycles } from './lifecycles/waitlist';
 import { getConfig, getService } from './utils/get-service';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
@@ -11,6 +12,7 @@ const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
   registerLabelLifecycles(strapi);
+  registerWaitlistLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
@@ -44,8 +46,9 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 export const HOUSEKEEPING_JOB = 'booking-housekeeping';
 
 /**
- * Every 30 s on every instance: lapsed pending reservations become expired, owed e-mails are
- * retried, old rate-limit counters go. Each step is safe to run on several instances at once:
+ * Every 30 s on every instance: lapsed pending reservations become expired, lapsed waiting-list
+ * offers pass on, due reminders are queued (each claimed once), owed e-mails are retried, old
+ * rate-limit counters go. Each step is safe to run on several instances at once:
  * expiry is one conditional UPDATE, and each e-mail is leased by one instance before it is sent.
  */
 const scheduleJobs = (strapi: Core.Strapi) => {
@@ -55,6 +58,9 @@ const scheduleJobs = (strapi: Core.Strapi) => {
         try {
           const now = new Date();
           await getService(strapi, 'reservations').expireOverdue(now);
+          // Lapsed offers pass their held seats to the next entries within this run.
+          await getService(strapi, 'waitlist').expireOverdueOffers(now);
+          await getService(strapi, 'reminders').queueDue(now);
           await getService(strapi, 'mailer').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();
         } catch (error) {

@@ -13,6 +13,7 @@ export const UID = {
   checkIn: 'plugin::booking.check-in',
   outboxMessage: 'plugin::booking.outbox-message',
   scan: 'plugin::booking.scan',
+  waitlistEntry: 'plugin::booking.waitlist-entry',
 } as const;
 export type BookingUid = (typeof UID)[keyof typeof UID];
 
@@ -26,6 +27,13 @@ export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly Reserva
   cancelled: [],
   expired: [],
 };
+
+/**
+ * A waiting-list entry's life: waiting until seats free up; offered (a held pending reservation);
+ * booked once the offer is confirmed; left by the visitor's link; expired when the offer lapsed.
+ */
+export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'left', 'expired'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const TOKEN_PURPOSES = ['confirmation', 'check_in', 'cancellation'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
@@ -61,6 +69,8 @@ export const ERROR_CODES = {
   tokenUsed: 'token_used',
   tokenExpired: 'token_expired',
   tooLate: 'too_late',
+  seatsAvailable: 'seats_available',
+  alreadyWaiting: 'already_waiting',
   capacityBelowConfirmed: 'capacity_below_confirmed',
   capacityInvalid: 'capacity_invalid',
   forbiddenTransition: 'forbidden_transition',
@@ -121,6 +131,7 @@ export const VISITOR_DATA_SUBJECTS = [
   UID.checkIn,
   UID.scan,
   UID.outboxMessage,
+  UID.waitlistEntry,
 ] as const;
 
 /**
@@ -143,7 +154,15 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.create',
   'plugin::booking.reservation.confirm',
   'plugin::booking.reservation.cancel',
+  'plugin::booking.reservation.reduce',
+  'plugin::booking.reservation.resend',
+  'plugin::booking.waitlist.join',
+  'plugin::booking.waitlist.leave',
 ] as const;
 
-export const MAIL_KINDS = ['confirmation', 'ticket'] as const;
+/**
+ * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
+ * start (reminder), a cancellation's receipt, and the waiting list's two (on the list; an offer).
+ */
+export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];

@@ -6,6 +6,7 @@ import reservationToken from './reservation-token';
 import checkIn from './check-in';
 import outboxMessage from './outbox-message';
 import scan from './scan';
+import waitlistEntry from './waitlist-entry';
 
 export default {
   show,
@@ -16,4 +17,5 @@ export default {
   'check-in': checkIn,
   'outbox-message': outboxMessage,
   scan,
+  'waitlist-entry': waitlistEntry,
 };

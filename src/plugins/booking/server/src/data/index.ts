@@ -13,6 +13,7 @@ import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
+import { createWaitlistEntriesData } from './waitlist-entries';
 
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
@@ -23,6 +24,7 @@ const createData = (strapi: Core.Strapi) => ({
   scans: createScansData(strapi),
   seats: createSeatsData(strapi),
   tokens: createTokensData(strapi),
+  waitlistEntries: createWaitlistEntriesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -12,10 +12,12 @@ import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
 import rateLimit from './rate-limit';
+import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
 import roles from './roles';
 import tokens from './tokens';
+import waitlist from './waitlist';
 
 export default {
   'access-cache': accessCache,
@@ -32,8 +34,10 @@ export default {
   privacy,
   'public-cache': publicCache,
   'rate-limit': rateLimit,
+  reminders,
   reservations,
   schema,
   roles,
   tokens,
+  waitlist,
 };

@@ -2,9 +2,11 @@ import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
 import { subscribeMail } from './mail';
 import { subscribePublicCache } from './public-cache';
+import { subscribeWaitlist } from './waitlist';
 
 /** Every reaction to the domain events, subscribed once at boot (register.ts). */
 export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeMail(strapi, events);
   subscribePublicCache(strapi, events);
+  subscribeWaitlist(strapi, events);
 };
