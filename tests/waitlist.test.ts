@@ -312,6 +312,32 @@ describe('a smaller party', () => {
   });
 });
 
+describe('personal data', () => {
+  test('a visitor\'s export lists their entries; erasure takes them off the list and erases them; retention erases old ones', async () => {
+    const { perf } = await soldOut(1);
+    const email = newEmail('priv');
+    const joined = await joinAs(perf.documentId, email, 1, { phone: '+39 051 123', notes: 'sedia a rotelle' });
+    await settle();
+    const privacy = service('privacy');
+    const exported = await privacy.exportVisitor(email.toUpperCase());
+    expect(exported.waitlist_entries).toEqual([
+      expect.objectContaining({ reference: joined.body.data.reference, status: 'waiting', party_size: 1, email, phone: '+39 051 123', notes: 'sedia a rotelle', performance: { documentId: perf.documentId, starts_at: expect.any(String) } }),
+    ]);
+    expect(await privacy.eraseVisitor(email)).toEqual({ reservations: 0, waitlist_entries: 1 });
+    const erased = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { reference: joined.body.data.reference } });
+    expect(erased).toMatchObject({ waitlist_status: 'left', name: '—', email: 'erased@erased.invalid', phone: null, notes: null });
+    expect((await privacy.exportVisitor(email)).waitlist_entries).toEqual([]);
+
+    // Retention: an entry of a performance that started long ago loses its data.
+    const old = await soldOut(1);
+    const oldJoin = await joinAs(old.perf.documentId, newEmail('old'), 1);
+    await app.strapi.db.connection('booking_performances').where({ id: old.perf.id }).update({ starts_at: new Date(Date.now() - 40 * 24 * 3600_000) });
+    await privacy.eraseLapsed(new Date());
+    const lapsed = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { reference: oldJoin.body.data.reference } });
+    expect(lapsed).toMatchObject({ name: '—', email: 'erased@erased.invalid', waitlist_status: 'left' });
+  });
+});
+
 test('after everything, the confirmed and held counters agree with the reservations', async () => {
   expect([...(await service('availability').recount()).entries()]).toEqual([]);
 });

@@ -157,6 +157,67 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       return { entries: Number(row?.entries ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
+    /**
+     * The entries of an address (compared without regard to case) with their performance, for a
+     * visitor's export and erasure.
+     */
+    async ofAddress(knex: Knex, address: string): Promise<Array<WaitlistEntryRow & { offered_at: string | null; left_at: string | null; performance: { documentId: string; starts_at: string } | null }>> {
+      const tables = t();
+      const rows = (await knex({ e: tables.waitlistEntries })
+        .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
+        .orderBy('e.id')
+        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
+      const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+      return rows.map((row) => ({
+        ...entryFromRow(row),
+        offered_at: iso(row.offered_at),
+        left_at: iso(row.left_at),
+        performance: row.performanceDocumentId
+          ? { documentId: String(row.performanceDocumentId), starts_at: new Date(row.performanceStartsAt as string).toISOString() }
+          : null,
+      }));
+    },
+
+    /** Ids of entries of performances that started at or before `cutoff` and still hold personal data. */
+    async lapsedBefore(knex: Knex, cutoff: Date, erasedEmail: string): Promise<number[]> {
+      const tables = t();
+      const rows = (await knex({ e: tables.waitlistEntries })
+        .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .where('p.starts_at', '<=', cutoff)
+        .andWhere((q) => q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes'))
+        .select('e.id')) as Array<{ id: number }>;
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
+     * Erases the personal data of these entries: a waiting one leaves the list (nobody would
+     * receive its offer), the mails still owed about them are dropped. Conditional, so a second
+     * run changes nothing.
+     */
+    async erase(knex: Knex, ids: number[], erased: { name: string; email: string }, note: string, now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      const tables = t();
+      await knex(tables.waitlistEntries).whereIn('id', ids).where('waitlist_status', 'waiting').update({ waitlist_status: 'left', left_at: now, updated_at: now });
+      await knex(tables.waitlistEntries)
+        .whereIn('id', ids)
+        .update({
+          name: erased.name,
+          email: erased.email,
+          phone: null,
+          notes: null,
+          leave_token_hash: null,
+          label: knex.raw('?? || ?', ['reference', ` · ${erased.name}`]),
+          updated_at: now,
+        });
+      await knex(tables.outbox)
+        .whereIn('id', knex(tables.outboxEntry.table).select(tables.outboxEntry.from).whereIn(tables.outboxEntry.to, ids))
+        .whereIn('delivery_status', ['queued', 'retrying'])
+        .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
+    },
+
     /** An entry and its performance, for its mail. */
     async forMail(knex: Knex, entryId: number): Promise<(WaitlistEntryRow & { performanceId: number | null }) | null> {
       const tables = t();

@@ -22,9 +22,11 @@ export const subscribeMail = (strapi: Core.Strapi, events: BookingEvents) => {
     return () => mailer().deliverLater(messageId, event.tokens);
   });
 
-  // A receipt for a cancelled booking that held seats (a pending one never had a ticket).
+  // A receipt for a visitor's cancelled booking that held seats (a pending one never had a
+  // ticket). Staff cancellations (the Content Manager, an erasure on the visitor's request) send
+  // none: an erasure must not race a mail to the address it is erasing.
   events.on('reservation.cancelled', async (event, trx, now) => {
-    if (event.freedSeats <= 0) return undefined;
+    if (event.freedSeats <= 0 || event.by !== 'visitor') return undefined;
     const messageId = await dataOf(strapi).outbox.insert(trx, 'cancelled', event.reservationId, now);
     return () => mailer().deliverLater(messageId);
   });
