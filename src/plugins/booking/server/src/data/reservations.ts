@@ -138,14 +138,21 @@ export const createReservationsData = (strapi: Core.Strapi) => {
 
     /**
      * Claims the reminder of these reservations, once: a conditional UPDATE on
-     * `reminder_sent_at IS NULL`, which a second instance running the same job at the same moment
-     * waits for and then finds claimed. Returns the ids this call claimed.
+     * `reminder_sent_at IS NULL`; a second instance running the same job at the same moment skips
+     * the rows being claimed, or finds them claimed. Returns the ids this call claimed.
      */
     async claimReminders(knex: Knex, ids: number[], now: Date): Promise<number[]> {
       if (ids.length === 0) return [];
-      const rows = (await knex(t().reservations)
-        .whereIn('id', ids)
-        .where('reservation_status', 'confirmed')
+      const table = t().reservations;
+      const unclaimed = knex(table).whereIn('id', ids).where('reservation_status', 'confirmed').whereNull('reminder_sent_at');
+      // PostgreSQL: rows another instance is claiming right now are skipped, not waited for
+      // (theirs to send), and rows are locked in id order, so two runs never deadlock. SQLite
+      // has one writer at a time: the condition alone is enough.
+      const target =
+        strapi.db.dialect.client === 'postgres'
+          ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
+          : unclaimed;
+      const rows = (await target
         .whereNull('reminder_sent_at')
         .update({ reminder_sent_at: now })
         .returning('id')) as Array<{ id: number } | number>;
