@@ -68,13 +68,37 @@ const offerToken = async (email: string) => {
 beforeAll(async () => {
   smtp = await startSmtpSink();
   app = await startApp({ env: env() });
-  second = await startAppProcess(app.database, env());
+  // The second instance caches public answers for a minute: only the change notices keep it fresh.
+  second = await startAppProcess(app.database, { ...env(), BOOKING_PUBLIC_CACHE_SECONDS: '60' });
   servers = [await listen(app.strapi.server.httpServer), second.url];
 });
 afterAll(async () => {
   await second?.stop();
   await app?.stop();
   await smtp?.stop();
+});
+
+test('a hold that ends on one instance shows on the other within a second, whatever its cache says', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 1 });
+  const holder = await service('reservations').createReservation({ performance: perf.documentId, name: 'Pri Mo', email: 'first@example.test', party_size: 1 });
+  if (!holder.ok) throw new Error(holder.code);
+  const confirmed = await service('reservations').confirmReservation(holder.confirmationToken);
+  if (!confirmed.ok) throw new Error(confirmed.code);
+  expect((await service('waitlist').join({ performance: perf.documentId, name: 'At Tesa', email: 'hold@example.test', party_size: 1 })).ok).toBe(true);
+  // The seat goes from confirmed to held: still none available.
+  expect((await service('reservations').cancelReservation(confirmed.cancellationToken)).ok).toBe(true);
+  const read = async () => (await request(second.url).get(`/api/booking/performances/${perf.documentId}`)).body.data;
+  expect(await read()).toMatchObject({ available_seats: 0, waitlist_open: true });
+  // The offer lapses with nobody after it: only the held seats change, and the seat is free.
+  // (This test runs first: its offer is the only one in the database.)
+  expect(await service('waitlist').expireOverdueOffers(new Date(Date.now() + 3 * 3600_000))).toBe(1);
+  const deadline = Date.now() + 1000;
+  let seen = await read();
+  while (seen.available_seats !== 1 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await read();
+  }
+  expect(seen).toMatchObject({ available_seats: 1, bookable: true, waitlist_open: false });
 });
 
 test('confirmations, cancellations, reductions, joins and offer confirmations at once, on two instances', async () => {
