@@ -76,6 +76,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
         accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
         retentionDays: env.int('BOOKING_RETENTION_DAYS', 30),
+        waitlistOfferMinutes: env.int('BOOKING_WAITLIST_OFFER_MINUTES', 120),
+        reminderHoursBefore: env.int('BOOKING_REMINDER_HOURS_BEFORE', 24),
+        resendPerHour: env.int('BOOKING_RESEND_PER_HOUR', 3),
       },
     },
   };

@@ -71,6 +71,9 @@ describe('result codes', () => {
       available_seats: 17,
       checked_in_seats: 3,
       checked_in_reservations: 1,
+      held_seats: 0,
+      waiting_entries: 0,
+      waiting_seats: 0,
     });
   });
 

@@ -14,6 +14,7 @@ const VISITOR_TYPES = [
   'plugin::booking.check-in',
   'plugin::booking.scan',
   'plugin::booking.outbox-message',
+  'plugin::booking.waitlist-entry',
 ];
 
 let app: TestApp;
@@ -76,6 +77,8 @@ describe('Box office', () => {
       'plugin::booking.check-in.create',
       'plugin::booking.performance.stats',
       'plugin::content-manager.explorer.read plugin::booking.reservation',
+      // Who may see reservations sees the waiting list too.
+      'plugin::content-manager.explorer.read plugin::booking.waitlist-entry',
     ]);
 
     const { token } = await createAdmin(app.strapi, { roleCode: 'booking-box-office' });
@@ -86,7 +89,8 @@ describe('Box office', () => {
     expect(reservations.body.results.map((r: { reference: string; name: string }) => [r.reference, r.name])).toEqual([
       [confirmed.reservation.reference, 'Maria Rossi'],
     ]);
-    for (const uid of VISITOR_TYPES.filter((uid) => uid !== 'plugin::booking.reservation')) {
+    expect((await list('plugin::booking.waitlist-entry', token)).status).toBe(200);
+    for (const uid of VISITOR_TYPES.filter((uid) => uid !== 'plugin::booking.reservation' && uid !== 'plugin::booking.waitlist-entry')) {
       expect([uid, (await list(uid, token)).status]).toEqual([uid, 403]);
     }
     expect((await list('plugin::booking.show', token)).status).toBe(403);

@@ -71,6 +71,11 @@ test('each route answers each caller as it must', async () => {
     { method: 'post', path: '/api/booking/reservations', body: { data: {} }, expect: visitors([400]) },
     { method: 'post', path: '/api/booking/reservations/confirm', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'post', path: '/api/booking/reservations/cancel', body: { token: 'x' }, expect: visitors([404]) },
+    { method: 'post', path: '/api/booking/reservations/reduce', body: { token: 'x', party_size: 1 }, expect: visitors([404]) },
+    // The same answer whoever asks, known address or not.
+    { method: 'post', path: '/api/booking/reservations/resend', body: { email: 'nobody@example.test' }, expect: visitors([202]) },
+    { method: 'post', path: '/api/booking/waitlist', body: { data: {} }, expect: visitors([400]) },
+    { method: 'post', path: '/api/booking/waitlist/leave', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'post', path: '/booking/check-ins', body: { token: 'x' }, expect: adminOnly([200], [403]) },
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
@@ -88,12 +93,12 @@ test('each route answers each caller as it must', async () => {
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
     },
   ];
-  for (const uid of ['reservation', 'reservation-token', 'check-in', 'scan', 'outbox-message', 'webhook', 'webhook-delivery']) {
+  for (const uid of ['reservation', 'reservation-token', 'check-in', 'scan', 'outbox-message', 'webhook', 'webhook-delivery', 'waitlist-entry']) {
     // No generic content API for the plugin's private types, for anyone.
     routes.push({ method: 'get', path: `/api/${uid}s`, expect: everyone([401, 404]) });
     routes.push({ method: 'get', path: `/api/booking/${uid}s`, expect: everyone([401, 404, 405]) });
   }
-  for (const uid of ['reservation', 'check-in', 'scan', 'outbox-message', 'reservation-token', 'webhook', 'webhook-delivery']) {
+  for (const uid of ['reservation', 'check-in', 'scan', 'outbox-message', 'reservation-token', 'webhook', 'webhook-delivery', 'waitlist-entry']) {
     // The Content Manager: admins with the Content Manager's permissions only; never Door staff,
     // never Strapi's Editor (people who edit shows do not see visitors).
     routes.push({
@@ -115,7 +120,7 @@ test('each route answers each caller as it must', async () => {
 });
 
 test('public answers hold exactly the keys of the contract', async () => {
-  const performanceKeys = ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue'];
+  const performanceKeys = ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue', 'waitlist_open'];
   const venueKeys = ['address', 'city', 'name', 'slug'];
   const list = await http().get('/api/booking/shows');
   for (const show of list.body.data) {

@@ -65,6 +65,13 @@ const bodies = {
   '/api/booking/reservations': fc.oneof(value, fc.record({ data: fc.oneof(reservationLike, value) }, { requiredKeys: [] })),
   '/api/booking/reservations/confirm': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
   '/api/booking/reservations/cancel': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
+  '/api/booking/reservations/reduce': fc.oneof(
+    value,
+    fc.record({ token: value, party_size: fc.oneof(value, fc.integer({ min: -5, max: 50 })) }, { requiredKeys: [] })
+  ),
+  '/api/booking/reservations/resend': fc.oneof(value, fc.record({ email: fc.oneof(value, fc.constant('a@b.it')) }, { requiredKeys: [] })),
+  '/api/booking/waitlist': fc.oneof(value, fc.record({ data: fc.oneof(reservationLike, value) }, { requiredKeys: [] })),
+  '/api/booking/waitlist/leave': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
   '/booking/check-ins': fc.oneof(
     value,
     fc.record({ token: value, performance: value, source: value, idempotency_key: value }, { requiredKeys: [] })
@@ -89,13 +96,14 @@ const counts = async () => ({
   reservations: await app.strapi.db.query('plugin::booking.reservation').count(),
   checkIns: await app.strapi.db.query('plugin::booking.check-in').count(),
   outbox: await app.strapi.db.query('plugin::booking.outbox-message').count(),
+  waitlist: await app.strapi.db.query('plugin::booking.waitlist-entry').count(),
 });
 
 test.each(Object.keys(bodies))('POST %s: random and hostile bodies never get a 500, store nothing, send nothing', async (path) => {
   const before = await counts();
   const arbitrary = bodies[path as keyof typeof bodies].map((body) =>
     // Now and then, aim a well-formed reservation at a real performance with one hostile field.
-    path === '/api/booking/reservations' && typeof body === 'object' && body && 'data' in body && typeof body.data === 'object' && body.data
+    (path === '/api/booking/reservations' || path === '/api/booking/waitlist') && typeof body === 'object' && body && 'data' in body && typeof body.data === 'object' && body.data
       ? { data: { ...body.data, performance } }
       : body
   );

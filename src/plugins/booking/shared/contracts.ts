@@ -43,6 +43,11 @@ export interface PerformanceStats {
   available_seats: number;
   checked_in_seats: number;
   checked_in_reservations: number;
+  /** Seats held by unexpired waiting-list offers. */
+  held_seats: number;
+  /** Entries still waiting (not yet offered), and their seats. */
+  waiting_entries: number;
+  waiting_seats: number;
 }
 
 export interface ScanRecord {

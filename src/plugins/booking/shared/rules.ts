@@ -10,14 +10,69 @@ export interface SeatFigures {
   additional_seats: number;
   manually_occupied_seats: number;
   confirmed_seats: number;
+  /** Seats held by unexpired waiting-list offers: they count like confirmed seats (API.md). */
+  held_seats?: number;
 }
 
 /** The seats the public may ever take: room + additional - manually occupied. */
-export const seatsOffered = (p: Omit<SeatFigures, 'confirmed_seats'>): number =>
+export const seatsOffered = (p: Omit<SeatFigures, 'confirmed_seats' | 'held_seats'>): number =>
   p.room_capacity + p.additional_seats - p.manually_occupied_seats;
 
-/** The seats left: offered - confirmed, never below 0 (API.md, `available_seats`). */
-export const seatsLeft = (p: SeatFigures): number => Math.max(0, seatsOffered(p) - p.confirmed_seats);
+/**
+ * The seats left: offered - confirmed - held by offers, never below 0 (API.md, `available_seats`).
+ * Ordinary pending reservations hold nothing.
+ */
+export const seatsLeft = (p: SeatFigures): number =>
+  Math.max(0, seatsOffered(p) - p.confirmed_seats - (p.held_seats ?? 0));
+
+/** The public `waitlist_open`: booking open and no seat left. */
+export const isWaitlistOpen = (p: BookingState, left: number, now: Date): boolean => isOpenForBooking(p, now) && left <= 0;
+
+/**
+ * Which waiting parties get the free seats: in the order they joined, each whose party fits in
+ * what is still free; a party that does not fit keeps its place for the next time.
+ */
+export const pickOffers = <E extends { party_size: number }>(waiting: readonly E[], free: number): E[] => {
+  const chosen: E[] = [];
+  let left = free;
+  for (const entry of waiting) {
+    if (entry.party_size <= left) {
+      chosen.push(entry);
+      left -= entry.party_size;
+    }
+  }
+  return chosen;
+};
+
+/** When an offer made at `now` lapses: `offerMinutes` later, never past the start. */
+export const offerHeldUntil = (now: Date, startsAt: string | Date, offerMinutes: number): Date =>
+  new Date(Math.min(now.getTime() + offerMinutes * 60_000, new Date(startsAt).getTime()));
+
+/**
+ * What a reduction may do: a confirmed reservation, before the start and the check-in, to a
+ * smaller positive party.
+ */
+export const reductionVerdict = (
+  r: CancellationFacts & { partySize: number },
+  newSize: number,
+  now: Date
+): { ok: true; frees: number } | { ok: false; reason: 'not_confirmed' | 'too_late' | 'not_smaller' } => {
+  if (r.status !== 'confirmed') return { ok: false, reason: 'not_confirmed' };
+  if (r.checkedIn || hasStarted(r.startsAt, now)) return { ok: false, reason: 'too_late' };
+  if (!Number.isInteger(newSize) || newSize < 1 || newSize >= r.partySize) return { ok: false, reason: 'not_smaller' };
+  return { ok: true, frees: r.partySize - newSize };
+};
+
+/**
+ * Whether a confirmed reservation is owed its reminder at `now`: the start is within `hours`,
+ * not passed, and it was confirmed before that window opened (a later one just got its ticket).
+ */
+export const reminderDue = (startsAt: string | Date, confirmedAt: string | Date, now: Date, hours: number): boolean => {
+  if (hours <= 0) return false;
+  const start = new Date(startsAt).getTime();
+  const windowOpens = start - hours * 3600_000;
+  return now.getTime() >= windowOpens && now.getTime() < start && new Date(confirmedAt).getTime() < windowOpens;
+};
 
 /** Whether a party fits in what is left. */
 export const partyFits = (partySize: number, left: number): boolean => partySize <= left;

@@ -4,6 +4,7 @@ import { scheduleRetention } from './jobs/retention';
 import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
 import { registerWebhookLifecycles } from './lifecycles/webhooks';
+import { registerWaitlistLifecycles } from './lifecycles/waitlist';
 import { getConfig, getService } from './utils/get-service';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
@@ -13,6 +14,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
+  registerWaitlistLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
@@ -46,9 +48,11 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
 export const HOUSEKEEPING_JOB = 'booking-housekeeping';
 
 /**
- * Every 30 s on every instance: lapsed pending reservations become expired, owed e-mails are
- * retried, so are webhook deliveries, old rate-limit counters go. Each step is safe to run on several instances at once:
- * expiry is one conditional UPDATE, and each e-mail and webhook delivery is leased by one instance before it is sent.
+ * Every 30 s on every instance: lapsed pending reservations become expired, lapsed waiting-list
+ * offers pass on, due reminders are queued (each claimed once), owed e-mails and webhook
+ * deliveries are retried, old rate-limit counters go. Each step is safe to run on several
+ * instances at once: expiry is one conditional UPDATE, and each e-mail and webhook delivery is
+ * leased by one instance before it is sent.
  */
 const scheduleJobs = (strapi: Core.Strapi) => {
   strapi.cron.add({
@@ -57,6 +61,9 @@ const scheduleJobs = (strapi: Core.Strapi) => {
         try {
           const now = new Date();
           await getService(strapi, 'reservations').expireOverdue(now);
+          // Lapsed offers pass their held seats to the next entries within this run.
+          await getService(strapi, 'waitlist').expireOverdueOffers(now);
+          await getService(strapi, 'reminders').queueDue(now);
           await getService(strapi, 'mailer').deliverDue(now);
           await getService(strapi, 'webhooks').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();

@@ -15,6 +15,7 @@ export const UID = {
   scan: 'plugin::booking.scan',
   webhook: 'plugin::booking.webhook',
   webhookDelivery: 'plugin::booking.webhook-delivery',
+  waitlistEntry: 'plugin::booking.waitlist-entry',
 } as const;
 
 export const RESERVATION_STATUSES = ['pending', 'confirmed', 'cancelled', 'expired'] as const;
@@ -27,6 +28,13 @@ export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly Reserva
   cancelled: [],
   expired: [],
 };
+
+/**
+ * A waiting-list entry's life: waiting until seats free up; offered (a held pending reservation);
+ * booked once the offer is confirmed; left by the visitor's link; expired when the offer lapsed.
+ */
+export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'left', 'expired'] as const;
+export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const TOKEN_PURPOSES = ['confirmation', 'check_in', 'cancellation'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
@@ -62,6 +70,8 @@ export const ERROR_CODES = {
   tokenUsed: 'token_used',
   tokenExpired: 'token_expired',
   tooLate: 'too_late',
+  seatsAvailable: 'seats_available',
+  alreadyWaiting: 'already_waiting',
   capacityBelowConfirmed: 'capacity_below_confirmed',
   capacityInvalid: 'capacity_invalid',
   forbiddenTransition: 'forbidden_transition',
@@ -127,6 +137,7 @@ export const VISITOR_DATA_SUBJECTS = [
   // deliveries say who booked what when: administrators only.
   UID.webhook,
   UID.webhookDelivery,
+  UID.waitlistEntry,
 ] as const;
 
 /**
@@ -149,15 +160,20 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.create',
   'plugin::booking.reservation.confirm',
   'plugin::booking.reservation.cancel',
+  'plugin::booking.reservation.reduce',
+  'plugin::booking.reservation.resend',
+  'plugin::booking.waitlist.join',
+  'plugin::booking.waitlist.leave',
 ] as const;
 
-export const MAIL_KINDS = ['confirmation', 'ticket'] as const;
+/**
+ * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
+ * start (reminder), a cancellation's receipt, and the waiting list's two (on the list; an offer).
+ */
+export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
-/**
- * What a webhook may listen to (a webhook with an empty list hears every one). `waitlist.offered`
- * is accepted ahead of the waiting list (issue 12), which announces it.
- */
+/** What a webhook may listen to (a webhook with an empty list hears every one). */
 export const WEBHOOK_EVENT_TYPES = [
   'reservation.created',
   'reservation.confirmed',

@@ -17,6 +17,8 @@ export const WITHHELD_ACTIONS: Record<string, readonly string[]> = {
   [UID.scan]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
   [UID.outboxMessage]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
   [UID.webhookDelivery]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
+  // The waiting list moves only by the visitor's links and the offers.
+  [UID.waitlistEntry]: [`${CM}.create`, `${CM}.update`, `${CM}.delete`],
 };
 
 export const isWithheld = (action: string, subject: unknown): boolean =>

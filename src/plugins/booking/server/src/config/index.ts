@@ -39,6 +39,12 @@ export interface BookingConfig {
    * (services/privacy.ts); 0 keeps everything.
    */
   retentionDays: number;
+  /** How long a waiting-list offer holds its seats (never past the start). */
+  waitlistOfferMinutes: number;
+  /** Hours before the start when the reminder goes; 0 sends none. */
+  reminderHoursBefore: number;
+  /** Lost-ticket e-mails per address per hour; 0 sends none. */
+  resendPerHour: number;
 }
 
 const defaults: BookingConfig = {
@@ -57,9 +63,12 @@ const defaults: BookingConfig = {
   accessCacheSeconds: 5,
   checkInRateLimitPerMinute: 120,
   retentionDays: 30,
+  waitlistOfferMinutes: 120,
+  reminderHoursBefore: 24,
+  resendPerHour: 3,
 };
 
-const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize'] as const;
+const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
 const nonNegativeInteger = [
   'publicCacheSeconds',
   'accessCacheSeconds',
@@ -69,6 +78,8 @@ const nonNegativeInteger = [
   'rateLimitPerMinute',
   'pendingPerEmail',
   'retentionDays',
+  'reminderHoursBefore',
+  'resendPerHour',
 ] as const;
 
 export default {

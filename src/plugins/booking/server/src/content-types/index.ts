@@ -8,6 +8,7 @@ import outboxMessage from './outbox-message';
 import scan from './scan';
 import webhook from './webhook';
 import webhookDelivery from './webhook-delivery';
+import waitlistEntry from './waitlist-entry';
 
 export default {
   show,
@@ -20,4 +21,5 @@ export default {
   scan,
   webhook,
   'webhook-delivery': webhookDelivery,
+  'waitlist-entry': waitlistEntry,
 };

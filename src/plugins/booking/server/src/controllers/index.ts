@@ -4,5 +4,6 @@ import reservation from './reservation';
 import show from './show';
 import venue from './venue';
 import visitorData from './visitor-data';
+import waitlist from './waitlist';
 
-export default { 'check-in': checkIn, performance, reservation, show, venue, 'visitor-data': visitorData };
+export default { 'check-in': checkIn, performance, reservation, show, venue, 'visitor-data': visitorData, waitlist };

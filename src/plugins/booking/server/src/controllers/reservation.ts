@@ -2,12 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { ERROR_CODES, type ErrorCode } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
-import { reservationInput, tokenInput } from '../validation/public';
+import { reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
+import { errors } from '@strapi/utils';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
 
-type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string };
+export type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string };
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.bookingClosed]: 'Booking is closed for this performance',
@@ -15,13 +16,15 @@ const MESSAGES: Record<string, string> = {
   [ERROR_CODES.tokenInvalid]: 'This link is not valid',
   [ERROR_CODES.tokenUsed]: 'This link has already been used',
   [ERROR_CODES.tokenExpired]: 'This link has expired',
-  [ERROR_CODES.tooLate]: 'It is too late to cancel this booking',
+  [ERROR_CODES.tooLate]: 'It is too late to change this booking',
+  [ERROR_CODES.seatsAvailable]: 'Seats are available: book instead',
+  [ERROR_CODES.alreadyWaiting]: 'This address already waits for this performance',
   [ERROR_CODES.rateLimited]:
     'Troppe prenotazioni in attesa di conferma per questo indirizzo / Too many bookings awaiting confirmation for this address',
 };
 
 /** The contract's status for each tagged failure of the reservations service. */
-const answerFailure = (ctx: Ctx, failure: Failure) => {
+export const answerFailure = (ctx: Ctx, failure: Failure) => {
   const details: Record<string, unknown> = { code: failure.code };
   if (failure.availableSeats !== undefined) details.available_seats = failure.availableSeats;
   if (failure.status !== undefined) details.status = failure.status;
@@ -87,6 +90,33 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
           confirmed_at: iso(result.reservation.confirmed_at),
         },
       };
+    },
+
+    /** POST /api/booking/reservations/reduce */
+    async reduce(ctx: Ctx) {
+      const { token, party_size } = parseOrThrow(reduceInput, ctx.request.body);
+      const result = await getService(strapi, 'reservations').reduceReservation(token, party_size);
+      if (!result.ok) {
+        if (result.code === ERROR_CODES.validation) {
+          throw new errors.ValidationError('party_size must be smaller than the current party', {
+            code: ERROR_CODES.validation,
+            errors: [{ path: ['party_size'], message: `must be smaller than ${result.partySize}`, name: 'ValidationError' }],
+          });
+        }
+        return answerFailure(ctx, result);
+      }
+      ctx.body = { data: present(result.reservation) };
+    },
+
+    /**
+     * POST /api/booking/reservations/resend: always 202, whether the address is known or not,
+     * so nobody learns from it who booked.
+     */
+    async resend(ctx: Ctx) {
+      const { email } = parseOrThrow(resendInput, ctx.request.body);
+      await getService(strapi, 'reservations').resendTickets(email);
+      ctx.status = 202;
+      ctx.body = { data: { status: 'accepted' } };
     },
 
     /** POST /api/booking/reservations/cancel */

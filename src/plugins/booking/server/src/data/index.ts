@@ -14,6 +14,7 @@ import { createScansData } from './scans';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
 import { createWebhookDeliveriesData } from './webhook-deliveries';
+import { createWaitlistEntriesData } from './waitlist-entries';
 
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
@@ -25,6 +26,7 @@ const createData = (strapi: Core.Strapi) => ({
   seats: createSeatsData(strapi),
   tokens: createTokensData(strapi),
   webhookDeliveries: createWebhookDeliveriesData(strapi),
+  waitlistEntries: createWaitlistEntriesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -24,6 +24,7 @@ export interface MessageForMail {
     party_size: number;
     language: Language;
     confirm_by: string | null;
+    held_until: string | null;
     performanceId: number | null;
   } | null;
 }
@@ -48,6 +49,43 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         [tables.outboxReservation.reservation]: reservationId,
       });
       return id;
+    },
+
+    /** Records a mail owed about a waiting-list entry; returns its id. */
+    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date): Promise<number> {
+      const tables = t();
+      const id = insertedId(
+        await knex(tables.outbox)
+          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .returning('id')
+      );
+      await knex(tables.outboxEntry.table).insert({ [tables.outboxEntry.from]: id, [tables.outboxEntry.to]: entryId });
+      return id;
+    },
+
+    /** The waiting-list entry a message is about, or null. */
+    async entryOf(knex: Knex, messageId: number): Promise<number | null> {
+      const link = t().outboxEntry;
+      const row = (await knex(link.table).where(link.from, messageId).first({ id: link.to })) as { id: number } | undefined;
+      return row ? Number(row.id) : null;
+    },
+
+    /**
+     * Messages of `kind` about the reservations of an address recorded since `since`: the
+     * lost-ticket limit counts them.
+     */
+    async countForAddress(knex: Knex, kind: MailKind, address: string, since: Date): Promise<number> {
+      const tables = t();
+      const ol = tables.outboxReservation;
+      const row = (await knex({ o: tables.outbox })
+        .join({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
+        .join({ r: tables.reservations }, 'r.id', `ol.${ol.reservation}`)
+        .where('o.kind', kind)
+        .andWhere('o.created_at', '>=', since)
+        .andWhereRaw('lower(r.email) = ?', [address])
+        .count({ n: 'o.id' })
+        .first()) as { n: unknown } | undefined;
+      return Number(row?.n ?? 0);
     },
 
     /** Takes the lease of a message until `until`; false when it is sent, dropped or leased. */
@@ -91,6 +129,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           partySize: 'r.party_size',
           language: 'r.language',
           confirmBy: 'r.confirm_by',
+          heldUntil: 'r.held_until',
           performanceId: `rl.${rl.performance}`,
         })) as Record<string, unknown> | undefined;
       if (!row) return null;
@@ -107,6 +146,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           party_size: Number(row.partySize),
           language: row.language as Language,
           confirm_by: row.confirmBy ? new Date(row.confirmBy as string).toISOString() : null,
+          held_until: row.heldUntil ? new Date(row.heldUntil as string).toISOString() : null,
           performanceId: row.performanceId === null || row.performanceId === undefined ? null : Number(row.performanceId),
         },
       };

@@ -13,7 +13,7 @@ export interface PerformanceFacts {
   id: number;
   documentId: string;
   starts_at: string;
-  show: { title: string } | null;
+  show: { title: string; duration_minutes?: number | null } | null;
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
@@ -77,6 +77,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
           documentId: 'p.document_id',
           startsAt: 'p.starts_at',
           showTitle: 's.title',
+          showDuration: 's.duration_minutes',
           venueName: 'v.name',
           venueAddress: 'v.address',
           venueCity: 'v.city',
@@ -86,7 +87,9 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         id: Number(row.id),
         documentId: String(row.documentId),
         starts_at: new Date(row.startsAt as string).toISOString(),
-        show: row.showTitle ? { title: String(row.showTitle) } : null,
+        show: row.showTitle
+          ? { title: String(row.showTitle), duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration) }
+          : null,
         venue: row.venueName
           ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
           : null,

@@ -43,6 +43,8 @@ export interface ReservationRow {
   confirmed_at: string | null;
   qr_code_generated_at: string | null;
   cancelled_at: string | null;
+  /** Set on a waiting-list offer: the pending reservation holds its seats until then. */
+  held_until: string | null;
 }
 
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
@@ -63,9 +65,13 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
   confirmed_at: iso(row.confirmed_at),
   qr_code_generated_at: iso(row.qr_code_generated_at),
   cancelled_at: iso(row.cancelled_at),
+  held_until: iso(row.held_until),
 });
 
-/** Which reservations a transition moves: one by id, or the pending ones whose link lapsed. */
+/**
+ * Which reservations a transition moves: one by id, or the ordinary pending ones whose link
+ * lapsed (a lapsed offer frees held seats and passes them on: services/waitlist.ts, one by one).
+ */
 export type TransitionTarget = { id: number } | { lapsedBefore: Date };
 
 export const createReservationsData = (strapi: Core.Strapi) => {
@@ -87,11 +93,20 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     ): Promise<number[]> {
       assertTransition(from, to);
       let query = knex(t().reservations).where('reservation_status', from);
-      query = 'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore);
+      query = 'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore).whereNull('held_until');
       const rows = (await query.update({ ...fields, reservation_status: to, updated_at: now }).returning('id')) as Array<
         { id: number } | number
       >;
       return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
+    },
+
+    /** A confirmed reservation's new, smaller party (its seats are given back by the caller). */
+    async resize(knex: Knex, reservationId: number, partySize: number, now: Date): Promise<boolean> {
+      const changed = await knex(t().reservations)
+        .where({ id: reservationId, reservation_status: 'confirmed' })
+        .andWhere('party_size', '>', partySize)
+        .update({ party_size: partySize, updated_at: now });
+      return Number(changed) === 1;
     },
 
     /** Locks a reservation row and reads it (every change of this reservation queues here). */
@@ -105,6 +120,65 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       const rl = t().reservationPerformance;
       const row = (await knex(rl.table).where(rl.reservation, reservationId).first({ id: rl.performance })) as { id: number } | undefined;
       return row ? Number(row.id) : null;
+    },
+
+    /** Offers (pending reservations holding seats) whose `held_until` has passed, with their performance. */
+    async lapsedOffers(knex: Knex, now: Date): Promise<Array<{ id: number; performanceId: number }>> {
+      const tables = t();
+      const rl = tables.reservationPerformance;
+      const rows = (await knex({ r: tables.reservations })
+        .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        .where('r.reservation_status', 'pending')
+        .whereNotNull('r.held_until')
+        .andWhere('r.held_until', '<', now)
+        .orderBy('r.held_until', 'asc')
+        .select({ id: 'r.id', performanceId: `rl.${rl.performance}` })) as Array<{ id: number; performanceId: number }>;
+      return rows.map((row) => ({ id: Number(row.id), performanceId: Number(row.performanceId) }));
+    },
+
+    /**
+     * Claims the reminder of these reservations, once: a conditional UPDATE on
+     * `reminder_sent_at IS NULL`; a second instance running the same job at the same moment skips
+     * the rows being claimed, or finds them claimed. Returns the ids this call claimed.
+     */
+    async claimReminders(knex: Knex, ids: number[], now: Date): Promise<number[]> {
+      if (ids.length === 0) return [];
+      const table = t().reservations;
+      const unclaimed = knex(table).whereIn('id', ids).where('reservation_status', 'confirmed').whereNull('reminder_sent_at');
+      // PostgreSQL: rows another instance is claiming right now are skipped, not waited for
+      // (theirs to send), and rows are locked in id order, so two runs never deadlock. SQLite
+      // has one writer at a time: the condition alone is enough.
+      const target =
+        strapi.db.dialect.client === 'postgres'
+          ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
+          : unclaimed;
+      const rows = (await target
+        .whereNull('reminder_sent_at')
+        .update({ reminder_sent_at: now })
+        .returning('id')) as Array<{ id: number } | number>;
+      return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
+    },
+
+    /**
+     * Confirmed reservations whose performance starts in `(from, to]` and that have had no
+     * reminder, with their start and confirmation time.
+     */
+    async reminderCandidates(knex: Knex, from: Date, to: Date): Promise<Array<{ id: number; startsAt: Date; confirmedAt: Date | null }>> {
+      const tables = t();
+      const rl = tables.reservationPerformance;
+      const rows = (await knex({ r: tables.reservations })
+        .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        .join({ p: tables.performances }, 'p.id', `rl.${rl.performance}`)
+        .where('r.reservation_status', 'confirmed')
+        .whereNull('r.reminder_sent_at')
+        .andWhere('p.starts_at', '>', from)
+        .andWhere('p.starts_at', '<=', to)
+        .select({ id: 'r.id', startsAt: 'p.starts_at', confirmedAt: 'r.confirmed_at' })) as Array<Record<string, unknown>>;
+      return rows.map((row) => ({
+        id: Number(row.id),
+        startsAt: new Date(row.startsAt as string),
+        confirmedAt: row.confirmedAt ? new Date(row.confirmedAt as string) : null,
+      }));
     },
 
     /** Whether the party has been checked in. */

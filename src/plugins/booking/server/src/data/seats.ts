@@ -13,25 +13,32 @@ export interface SeatCounts {
   additionalSeats: number;
   manuallyOccupiedSeats: number;
   confirmedSeats: number;
+  /** Seats held by unexpired waiting-list offers (pending reservations with `held_until`). */
+  heldSeats: number;
   /** Only when asked for (door statistics): a sum over the pending reservations. */
   pendingSeats: number;
-  /** room + additional - manually occupied - confirmed, never below 0. */
+  /** room + additional - manually occupied - confirmed - held, never below 0. */
   availableSeats: number;
 }
 
 const toInt = (value: unknown): number => Number(value ?? 0);
 
-/** A correlated subquery: the seats of the reservations in one status of the outer row `p`. */
-const seatsInStatus = (strapi: Core.Strapi, knex: Knex, status: 'pending' | 'confirmed', as: string) => {
+/**
+ * A correlated subquery: the seats of the reservations in one status of the outer row `p`.
+ * `held` is the pending reservations that are waiting-list offers (they hold seats); `pending`
+ * the ordinary ones (they hold nothing).
+ */
+const seatsInStatus = (strapi: Core.Strapi, knex: Knex, status: 'pending' | 'confirmed' | 'held', as: string) => {
   const t = bookingTables(strapi);
   const link = t.reservationPerformance;
-  return knex
+  const query = knex
     .from({ l: link.table })
     .join({ r: t.reservations }, 'r.id', `l.${link.reservation}`)
     .whereRaw('?? = ??', [`l.${link.performance}`, 'p.id'])
-    .andWhere('r.reservation_status', status)
-    .select(knex.raw('coalesce(sum(r.party_size), 0)'))
-    .as(as);
+    .andWhere('r.reservation_status', status === 'held' ? 'pending' : status);
+  if (status === 'held') query.whereNotNull('r.held_until');
+  if (status === 'pending') query.whereNull('r.held_until');
+  return query.select(knex.raw('coalesce(sum(r.party_size), 0)')).as(as);
 };
 
 /**
@@ -43,6 +50,7 @@ export const seatColumns = (knex: Knex) => [
   'p.additional_seats',
   'p.manually_occupied_seats',
   knex.raw('coalesce(s.confirmed_seats, 0) as confirmed_seats'),
+  knex.raw('coalesce(s.held_seats, 0) as held_seats'),
 ];
 
 /** The availability formula of the domain model, over a row with the `seatColumns`. */
@@ -53,6 +61,7 @@ export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row
     additionalSeats: toInt(row.additional_seats),
     manuallyOccupiedSeats: toInt(row.manually_occupied_seats),
     confirmedSeats: toInt(row.confirmed_seats),
+    heldSeats: toInt(row.held_seats),
     pendingSeats: toInt(row.pending_seats),
   };
   return {
@@ -62,6 +71,7 @@ export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row
       additional_seats: counts.additionalSeats,
       manually_occupied_seats: counts.manuallyOccupiedSeats,
       confirmed_seats: counts.confirmedSeats,
+      held_seats: counts.heldSeats,
     }),
   };
 };
@@ -115,8 +125,8 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
 
   /**
    * Takes `seats` for a confirmation if they fit under `limit` (room + additional - manually
-   * occupied, read under the performance row lock): one conditional increment, which PostgreSQL
-   * evaluates on the counter's latest committed value. Returns the seats left afterwards, or
+   * occupied, read under the performance row lock) beside the confirmed and held seats: one
+   * conditional increment, which PostgreSQL evaluates on the counter's latest committed value. Returns the seats left afterwards, or
    * `{ taken: false, available }` when the party does not fit. Call it only while holding the
    * performance row lock, in the transaction that confirms the reservation.
    */
@@ -128,14 +138,14 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
   ): Promise<{ taken: true; available: number } | { taken: false; available: number }> {
     const rows = (await trx(SEATS_TABLE)
       .where('performance_id', performanceId)
-      .andWhere('confirmed_seats', '<=', limit - seats)
+      .andWhereRaw('confirmed_seats + held_seats <= ?', [limit - seats])
       .increment('confirmed_seats', seats)
-      .returning('confirmed_seats')) as Array<{ confirmed_seats: unknown }>;
-    if (rows.length === 1) return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats)) };
-    const counter = (await trx(SEATS_TABLE).where('performance_id', performanceId).first('confirmed_seats')) as
-      | { confirmed_seats: unknown }
+      .returning(['confirmed_seats', 'held_seats'])) as Array<{ confirmed_seats: unknown; held_seats: unknown }>;
+    if (rows.length === 1) return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats) - toInt(rows[0].held_seats)) };
+    const counter = (await trx(SEATS_TABLE).where('performance_id', performanceId).first('confirmed_seats', 'held_seats')) as
+      | { confirmed_seats: unknown; held_seats: unknown }
       | undefined;
-    if (counter) return { taken: false, available: Math.max(0, limit - toInt(counter.confirmed_seats)) };
+    if (counter) return { taken: false, available: Math.max(0, limit - toInt(counter.confirmed_seats) - toInt(counter.held_seats)) };
     // No counter row yet (a performance made since the last boot): the first confirmation makes it.
     if (seats > limit) return { taken: false, available: Math.max(0, limit) };
     await this.adjustConfirmedSeats(trx, performanceId, seats);
@@ -155,24 +165,61 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
   },
 
   /**
-   * Confirmed seats summed from the reservations themselves, keyed by performance id, for
-   * performances whose counter disagrees (an empty map means every counter is right).
+   * Moves a performance's held-seat counter (seats of waiting-list offers) by `delta`. Call it
+   * only in the transaction that holds the performance row lock and makes or ends the offer.
    */
-  async recount(): Promise<Map<number, { counter: number; actual: number }>> {
+  async adjustHeldSeats(trx: Knex.Transaction, performanceId: number, delta: number): Promise<void> {
+    await trx
+      .insert({ performance_id: performanceId, confirmed_seats: 0, held_seats: delta })
+      .into(SEATS_TABLE)
+      .onConflict('performance_id')
+      .merge({ held_seats: trx.raw('??.held_seats + ?', [SEATS_TABLE, delta]) });
+  },
+
+  /**
+   * An offer confirmed: its held seats become confirmed seats in one statement, so a confirmed
+   * offer never competes for seats (it never answers sold_out). Under the performance row lock.
+   * Returns the seats left afterwards.
+   */
+  async confirmHeldSeats(trx: Knex.Transaction, performanceId: number, seats: number, limit: number): Promise<number> {
+    const rows = (await trx(SEATS_TABLE)
+      .where('performance_id', performanceId)
+      .update({
+        confirmed_seats: trx.raw('confirmed_seats + ?', [seats]),
+        held_seats: trx.raw('held_seats - ?', [seats]),
+      })
+      .returning(['confirmed_seats', 'held_seats'])) as Array<{ confirmed_seats: unknown; held_seats: unknown }>;
+    const row = rows[0];
+    return row ? Math.max(0, limit - toInt(row.confirmed_seats) - toInt(row.held_seats)) : 0;
+  },
+
+  /**
+   * Confirmed and held seats summed from the reservations themselves, keyed by performance id,
+   * for performances whose counters disagree (an empty map means every counter is right).
+   * `counter`/`actual` are the confirmed seats, `heldCounter`/`heldActual` the offers' holds.
+   */
+  async recount(): Promise<Map<number, { counter: number; actual: number; heldCounter: number; heldActual: number }>> {
     const t = bookingTables(strapi);
     const knex = strapi.db.connection;
-    const rows: Array<{ id: number; counter: unknown; actual: unknown }> = await knex
+    const rows: Array<{ id: number; counter: unknown; actual: unknown; held_counter: unknown; held_actual: unknown }> = await knex
       .from({ p: t.performances })
       .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
       .select(
         'p.id',
         knex.raw('coalesce(s.confirmed_seats, 0) as counter'),
-        seatsInStatus(strapi, knex, 'confirmed', 'actual')
+        knex.raw('coalesce(s.held_seats, 0) as held_counter'),
+        seatsInStatus(strapi, knex, 'confirmed', 'actual'),
+        seatsInStatus(strapi, knex, 'held', 'held_actual')
       );
-    const wrong = new Map<number, { counter: number; actual: number }>();
+    const wrong = new Map<number, { counter: number; actual: number; heldCounter: number; heldActual: number }>();
     for (const row of rows) {
-      if (toInt(row.counter) !== toInt(row.actual)) {
-        wrong.set(toInt(row.id), { counter: toInt(row.counter), actual: toInt(row.actual) });
+      if (toInt(row.counter) !== toInt(row.actual) || toInt(row.held_counter) !== toInt(row.held_actual)) {
+        wrong.set(toInt(row.id), {
+          counter: toInt(row.counter),
+          actual: toInt(row.actual),
+          heldCounter: toInt(row.held_counter),
+          heldActual: toInt(row.held_actual),
+        });
       }
     }
     return wrong;

@@ -48,6 +48,9 @@ const resolveTables = (strapi: Core.Strapi) => {
   const scanPerformance = joinTableOf(strapi, UID.scan, 'performance');
   const scanReservation = joinTableOf(strapi, UID.scan, 'reservation');
   const scanStaff = joinTableOf(strapi, UID.scan, 'scanned_by');
+  const entryPerformance = joinTableOf(strapi, UID.waitlistEntry, 'performance');
+  const entryOffer = joinTableOf(strapi, UID.waitlistEntry, 'offer');
+  const outboxEntry = joinTableOf(strapi, UID.outboxMessage, 'waitlist_entry');
   const link = (jt: JoinTable) => ({ table: jt.name, from: jt.joinColumn.name, to: jt.inverseJoinColumn.name });
   return {
     performances: tableOf(strapi, UID.performance),
@@ -61,6 +64,13 @@ const resolveTables = (strapi: Core.Strapi) => {
     shows: tableOf(strapi, UID.show),
     venues: tableOf(strapi, UID.venue),
     adminUsers: tableOf(strapi, 'admin::user'),
+    waitlistEntries: tableOf(strapi, UID.waitlistEntry),
+    /** from: the entry, to: the performance it waits for. */
+    entryPerformance: link(entryPerformance),
+    /** from: the entry, to: the reservation offered to it. */
+    entryOffer: link(entryOffer),
+    /** from: the outgoing e-mail, to: the entry it is about. */
+    outboxEntry: link(outboxEntry),
     performanceVenue: link(performanceVenue),
     checkInStaff: link(checkInStaff),
     scanPerformance: link(scanPerformance),

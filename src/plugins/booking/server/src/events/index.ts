@@ -5,8 +5,9 @@
  * the mail, drop cached answers). A rolled-back transaction runs no after-commit step, so nothing
  * is said of a change that did not happen.
  *
- * Subscribers (events/subscribers/): mail (the confirmation and ticket e-mails through the
- * outbox) and the public cache (seats changed). The next features hang here too.
+ * Subscribers (events/subscribers/): mail (the confirmation, ticket, reminder, lost-ticket and
+ * cancellation e-mails through the outbox), the waiting list (its mails) and the public cache
+ * (seats changed).
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
@@ -16,6 +17,8 @@ export interface FreshTokens {
   confirmation?: string;
   checkIn?: string;
   cancellation?: string;
+  /** A waiting-list entry's leave link. */
+  leave?: string;
 }
 
 export type DomainEvent =
@@ -23,7 +26,17 @@ export type DomainEvent =
   | { type: 'reservation.confirmed'; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
   | { type: 'reservation.cancelled'; reservationId: number; performanceId: number; freedSeats: number; by: 'visitor' | 'staff' }
   | { type: 'reservation.expired'; reservationIds: number[] }
-  | { type: 'check-in.created'; reservationId: number; performanceId: number | null };
+  | { type: 'reservation.reduced'; reservationId: number; performanceId: number; freedSeats: number; partySize: number }
+  | { type: 'check-in.created'; reservationId: number; performanceId: number | null }
+  /** A visitor asked for their tickets again (lost ticket): one mail per reservation. */
+  | { type: 'ticket.resend_requested'; reservationIds: number[] }
+  /** The reminder is owed to these reservations (claimed once, whatever the instances). */
+  | { type: 'ticket.reminder_due'; reservationIds: number[] }
+  | { type: 'waitlist.joined'; entryId: number; performanceId: number; tokens: FreshTokens }
+  /** Seats held for an entry: a pending reservation with `held_until`, its confirmation link. */
+  | { type: 'waitlist.offered'; entryId: number; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
+  /** An offer ended unconfirmed (lapsed or cancelled): its held seats went back or on. */
+  | { type: 'waitlist.offer_ended'; entryId: number | null; reservationId: number; performanceId: number };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

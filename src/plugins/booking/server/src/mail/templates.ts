@@ -12,18 +12,21 @@ export interface TicketFacts {
   timezone: string;
 }
 
+/** What a ticket mail is: the first one, a lost ticket sent again, or the reminder. */
+export type TicketOccasion = 'ticket' | 'resend' | 'reminder';
+
 export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
 }
 
-const escapeHtml = (value: string) =>
+export const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** One line of text: the visitor's own words must not add lines or headers to a mail. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const oneLine = (value: string) => value.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim();
+export const oneLine = (value: string) => value.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, ' ').trim();
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -65,6 +68,14 @@ const WORDS = {
     reference: 'Codice prenotazione',
     cancel: 'Non puoi più venire? Annulla qui, così liberi i posti per altri:',
     cancelButton: 'Annulla la prenotazione',
+    resendSubject: (show: string) => `Di nuovo il tuo biglietto: ${show}`,
+    resendIntro: 'ecco di nuovo il tuo biglietto, come hai chiesto. All’ingresso mostra questo codice QR (valgono anche quelli di prima).',
+    reminderSubject: (show: string) => `Promemoria: ${show}`,
+    reminderIntro: 'ti ricordiamo lo spettacolo per cui hai prenotato. All’ingresso mostra questo codice QR.',
+    calendar: 'In allegato trovi l’evento da aggiungere al calendario.',
+    cancelledSubject: (show: string) => `Prenotazione annullata: ${show}`,
+    cancelledIntro: 'la tua prenotazione è annullata e i posti sono stati liberati. Il biglietto non vale più.',
+    cancelledNotYou: 'Se non l’hai annullata tu, rispondi a questa e-mail.',
     signature: 'AzioneLab',
   },
   en: {
@@ -84,14 +95,22 @@ const WORDS = {
     reference: 'Booking reference',
     cancel: 'Can no longer come? Cancel here, so others can have the seats:',
     cancelButton: 'Cancel the booking',
+    resendSubject: (show: string) => `Your ticket again: ${show}`,
+    resendIntro: 'here is your ticket again, as you asked. Show this QR code at the door (earlier ones still work).',
+    reminderSubject: (show: string) => `Reminder: ${show}`,
+    reminderIntro: 'a reminder of the show you booked. Show this QR code at the door.',
+    calendar: 'The attached file adds the event to your calendar.',
+    cancelledSubject: (show: string) => `Booking cancelled: ${show}`,
+    cancelledIntro: 'your booking is cancelled and the seats have been freed. The ticket no longer works.',
+    cancelledNotYou: 'If you did not cancel it, reply to this e-mail.',
     signature: 'AzioneLab',
   },
 } as const;
 
-const layout = (language: Language, body: string) =>
-  `<!doctype html><html lang="${language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:auto;padding:16px">${body}</body></html>`;
+export const layout = (language: Language, body: string) =>
+  `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:auto;padding:16px">${body}</body></html>`;
 
-const button = (href: string, label: string) =>
+export const button = (href: string, label: string) =>
   `<p><a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>` +
   `<p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(href)}</p>`;
 
@@ -120,25 +139,45 @@ export const renderTicket = (
   language: Language,
   facts: TicketFacts,
   qrCid: string,
-  cancelLink: string
+  cancelLink: string,
+  occasion: TicketOccasion = 'ticket'
 ): RenderedMail => {
   const w = WORDS[language];
   const name = oneLine(facts.name);
   const details = detailsText(language, facts);
+  const title = oneLine(facts.showTitle);
+  const subject = occasion === 'resend' ? w.resendSubject(title) : occasion === 'reminder' ? w.reminderSubject(title) : w.ticketSubject(title);
+  const intro = occasion === 'resend' ? w.resendIntro : occasion === 'reminder' ? w.reminderIntro : w.ticketIntro;
   return {
-    subject: w.ticketSubject(oneLine(facts.showTitle)),
-    text: `${w.hello(name)}\n\n${w.ticketIntro}\n\n${details}\n\n${w.cancel}\n${cancelLink}\n\n${w.signature}\n`,
+    subject,
+    text: `${w.hello(name)}\n\n${intro}\n\n${details}\n\n${w.calendar}\n\n${w.cancel}\n${cancelLink}\n\n${w.signature}\n`,
     html: layout(
       language,
-      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(w.ticketIntro)}</p>` +
+      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(intro)}</p>` +
         `<p style="text-align:center"><img src="cid:${qrCid}" alt="QR" width="280" height="280" style="image-rendering:pixelated"></p>` +
         detailsHtml(language, facts) +
-        `<p>${escapeHtml(w.cancel)}</p>${button(cancelLink, w.cancelButton)}<p>${w.signature}</p>`
+        `<p>${escapeHtml(w.calendar)}</p><p>${escapeHtml(w.cancel)}</p>${button(cancelLink, w.cancelButton)}<p>${w.signature}</p>`
     ),
   };
 };
 
-const detailsText = (language: Language, facts: TicketFacts) => {
+/** The receipt of a cancellation: what was cancelled, and that the ticket no longer works. */
+export const renderCancelled = (language: Language, facts: TicketFacts): RenderedMail => {
+  const w = WORDS[language];
+  const name = oneLine(facts.name);
+  return {
+    subject: w.cancelledSubject(oneLine(facts.showTitle)),
+    text: `${w.hello(name)}\n\n${w.cancelledIntro}\n\n${detailsText(language, facts)}\n\n${w.cancelledNotYou}\n\n${w.signature}\n`,
+    html: layout(
+      language,
+      `<p>${escapeHtml(w.hello(name))}</p><p>${escapeHtml(w.cancelledIntro)}</p>` +
+        detailsHtml(language, facts) +
+        `<p style="color:#555">${escapeHtml(w.cancelledNotYou)}</p><p>${w.signature}</p>`
+    ),
+  };
+};
+
+export const detailsText = (language: Language, facts: TicketFacts) => {
   const w = WORDS[language];
   return [
     `${w.show}: ${oneLine(facts.showTitle)}`,
@@ -149,7 +188,7 @@ const detailsText = (language: Language, facts: TicketFacts) => {
   ].join('\n');
 };
 
-const detailsHtml = (language: Language, facts: TicketFacts) => {
+export const detailsHtml = (language: Language, facts: TicketFacts) => {
   const w = WORDS[language];
   const row = (label: string, value: string) =>
     `<tr><th style="text-align:left;padding:4px 12px 4px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;

@@ -45,7 +45,12 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
       return next();
     }
 
-    if ((ctx.uid as string) === UID.outboxMessage || (ctx.uid as string) === UID.scan || (ctx.uid as string) === UID.webhookDelivery) {
+    if (
+      (ctx.uid as string) === UID.outboxMessage ||
+      (ctx.uid as string) === UID.scan ||
+      (ctx.uid as string) === UID.webhookDelivery ||
+      (ctx.uid as string) === UID.waitlistEntry
+    ) {
       readOnly("Questi dati li scrive il sistema. / These records are written by the system.");
     }
     if (ctx.uid === UID.checkIn || ctx.uid === UID.reservationToken) {

@@ -20,5 +20,9 @@ export default {
     { method: 'POST', path: '/reservations', handler: 'reservation.create', config: publicPost() },
     { method: 'POST', path: '/reservations/confirm', handler: 'reservation.confirm', config: publicPost() },
     { method: 'POST', path: '/reservations/cancel', handler: 'reservation.cancel', config: publicPost() },
+    { method: 'POST', path: '/reservations/reduce', handler: 'reservation.reduce', config: publicPost() },
+    { method: 'POST', path: '/reservations/resend', handler: 'reservation.resend', config: publicPost() },
+    { method: 'POST', path: '/waitlist', handler: 'waitlist.join', config: publicPost() },
+    { method: 'POST', path: '/waitlist/leave', handler: 'waitlist.leave', config: publicPost() },
   ],
 };

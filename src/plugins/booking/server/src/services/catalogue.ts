@@ -6,7 +6,7 @@ import { dataOf } from '../data';
 import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
-import { isBookable } from '../rules';
+import { isBookable, isWaitlistOpen } from '../rules';
 import type { PerformanceRow } from './reservations';
 
 export type { PerformanceFacts } from '../data/performances';
@@ -25,6 +25,8 @@ export interface PublicPerformance {
   is_booking_enabled: boolean;
   available_seats: number;
   bookable: boolean;
+  /** Booking open and no seat left: the waiting list takes names. */
+  waitlist_open: boolean;
   show?: { title: string; slug: string };
 }
 
@@ -85,6 +87,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const bookable = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
     isBookable({ ...performance, is_published: true }, availableSeats, now);
 
+  const waitlistOpen = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
+    isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
+
   const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
     const available = seats?.availableSeats ?? 0;
     return {
@@ -94,6 +99,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       is_booking_enabled: Boolean(row.is_booking_enabled),
       available_seats: available,
       bookable: bookable(row, available, now),
+      waitlist_open: waitlistOpen(row, available, now),
     };
   };
 
@@ -228,6 +234,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...performance,
         available_seats: availableSeats,
         bookable: bookable(performance, availableSeats, now),
+        waitlist_open: waitlistOpen(performance, availableSeats, now),
       };
     },
     cachedVenue(slug: string) {

@@ -11,7 +11,10 @@ import { staffName } from './door';
  * performances, the latest scans. Read models only: the decision at the door is services/door.ts.
  */
 const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** Door counts of one performance: seats, confirmed, pending, checked in; null when unknown. */
+  /**
+   * Door counts of one performance: seats, confirmed, pending (ordinary, holding nothing), held
+   * by waiting-list offers, waiting, checked in; null when unknown.
+   */
   async statistics(performanceDocumentId: string): Promise<PerformanceStats | null> {
     const performance = (await strapi.db.query(UID.performance).findOne({
       where: { documentId: performanceDocumentId },
@@ -20,6 +23,7 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!performance) return null;
     const seats = await getService(strapi, 'availability').forPerformance(performance.id, undefined, { withPending: true });
     if (!seats) return null;
+    const waiting = await getService(strapi, 'waitlist').waitingCounts(performance.id);
     const checkedIn = (await strapi.db.query(UID.checkIn).findMany({
       where: { reservation: { performance: { id: performance.id } } },
       select: ['id'],
@@ -34,6 +38,9 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       available_seats: seats.availableSeats,
       checked_in_seats: checkedIn.reduce((sum, c) => sum + (c.reservation?.party_size ?? 0), 0),
       checked_in_reservations: checkedIn.length,
+      held_seats: seats.heldSeats,
+      waiting_entries: waiting.entries,
+      waiting_seats: waiting.seats,
     };
   },
 

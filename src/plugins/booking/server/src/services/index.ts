@@ -12,11 +12,13 @@ import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
 import rateLimit from './rate-limit';
+import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
 import roles from './roles';
 import tokens from './tokens';
 import webhooks from './webhooks';
+import waitlist from './waitlist';
 
 export default {
   'access-cache': accessCache,
@@ -33,9 +35,11 @@ export default {
   privacy,
   'public-cache': publicCache,
   'rate-limit': rateLimit,
+  reminders,
   reservations,
   schema,
   roles,
   tokens,
   webhooks,
+  waitlist,
 };

@@ -5,7 +5,11 @@ import type { MessageForMail } from '../data/outbox';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
-import { renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
+import { ticketCalendar } from '../mail/calendar';
+import { renderCancelled, renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
+import { renderOffer, renderWaitlistJoined } from '../mail/waitlist-templates';
+import { hashToken, newRawToken } from '../data/tokens';
+import type { Language } from '../constants';
 import { checkInWindow } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
@@ -59,8 +63,53 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     timezone: getConfig(strapi).timezone,
   });
 
-  const link = (page: 'confirm' | 'cancel', token: string) =>
-    `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}`;
+  /** A page of the booking site with its token; English visitors' links open the pages in English. */
+  const link = (page: 'confirm' | 'cancel' | 'waitlist/leave', token: string, language: Language) =>
+    `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}${language === 'en' ? '&lang=en' : ''}`;
+
+  /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
+  const calendarOf = (reservation: ReservationForMail) => ({
+    filename: 'spettacolo-show.ics',
+    content: ticketCalendar({
+      reference: reservation.reference,
+      showTitle: reservation.performance?.show?.title ?? '',
+      startsAt: reservation.performance?.starts_at ?? new Date().toISOString(),
+      durationMinutes: reservation.performance?.show?.duration_minutes ?? null,
+      venueName: reservation.performance?.venue?.name ?? '',
+      venueAddress: reservation.performance?.venue?.address ?? '',
+      venueCity: reservation.performance?.venue?.city ?? '',
+    }),
+    contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+  });
+
+  /**
+   * A mail about a waiting-list entry ("you are on the list"), or null when the entry no longer
+   * waits. A retry has no raw leave token (none is stored): it issues a new one.
+   */
+  const composeForEntry = async (entryId: number, fresh: FreshTokens) => {
+    const entry = await dataOf(strapi).waitlistEntries.forMail(strapi.db.connection, entryId);
+    if (!entry || entry.waitlist_status !== 'waiting' || entry.performanceId === null) return null;
+    let leave = fresh.leave;
+    if (!leave) {
+      leave = newRawToken();
+      await dataOf(strapi).waitlistEntries.setLeaveHash(strapi.db.connection, entry.id, hashToken(leave));
+    }
+    const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId);
+    const facts = factsOf({
+      id: entry.id,
+      reference: entry.reference,
+      reservation_status: 'pending',
+      name: entry.name,
+      email: entry.email,
+      party_size: entry.party_size,
+      language: entry.language,
+      confirm_by: null,
+      held_until: null,
+      performanceId: entry.performanceId,
+      performance,
+    });
+    return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', leave, entry.language)) };
+  };
 
   /** The message to send, or null when the reservation no longer needs it. */
   const compose = async (kind: MailKind, reservation: ReservationForMail, fresh: FreshTokens) => {
@@ -70,20 +119,30 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const issue = async (purpose: 'confirmation' | 'check_in' | 'cancellation', expiresAt: Date) =>
       (await tokens.issue(strapi.db.connection, reservation.id, [{ purpose, expiresAt }]))[0];
     const facts = factsOf(reservation);
-    if (kind === 'confirmation') {
+    const language = reservation.language;
+    if (kind === 'confirmation' || kind === 'offer') {
       if (reservation.reservation_status !== 'pending' || !reservation.confirm_by) return null;
       const token = fresh.confirmation ?? (await issue('confirmation', new Date(reservation.confirm_by)));
-      return { ...renderConfirmation(reservation.language, facts, link('confirm', token), reservation.confirm_by) };
+      return kind === 'offer'
+        ? renderOffer(language, facts, link('confirm', token, language), reservation.held_until ?? reservation.confirm_by)
+        : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
+    if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
+    if (kind === 'waitlist_joined') return null; // about an entry: composeForEntry
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
+    // A lost ticket or a reminder after the start is no longer any use.
+    if (kind !== 'ticket' && startsAt.getTime() <= Date.now()) return null;
     const checkIn = fresh.checkIn ?? (await issue('check_in', checkInWindow(startsAt, config).closesAt));
     const cancellation = fresh.cancellation ?? (await issue('cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);
     return {
-      ...renderTicket(reservation.language, facts, QR_CID, link('cancel', cancellation)),
-      attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }],
+      ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
+      attachments: [
+        { filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID },
+        calendarOf(reservation),
+      ],
     };
   };
 
@@ -106,8 +165,15 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
-        mail = reservation ? await compose(message.kind, reservation, fresh) : null;
-        if (mail && reservation) await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
+        if (message.kind === 'waitlist_joined') {
+          const entryId = await outbox.entryOf(strapi.db.connection, message.id);
+          const composed = entryId === null ? null : await composeForEntry(entryId, fresh);
+          mail = composed?.mail ?? null;
+          if (composed) await strapi.plugin('email').service('email').send({ to: composed.to, ...composed.mail });
+        } else {
+          mail = reservation ? await compose(message.kind, reservation, fresh) : null;
+          if (mail && reservation) await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
+        }
       } catch (error) {
         const attempts = message.attempts + 1;
         await settle({

@@ -93,15 +93,16 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
       };
       this.checkCapacityShape(next);
       const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
-      const confirmed = seats?.confirmedSeats ?? 0;
+      // Seats held by waiting-list offers are promised like confirmed ones.
+      const confirmed = (seats?.confirmedSeats ?? 0) + (seats?.heldSeats ?? 0);
       const bookable = seatsOffered(next);
       if (bookable < confirmed) {
         const changed = CAPACITY_FIELDS.filter((field) => next[field] !== current[field]);
         const message = say(
           strapi,
-          `Questa modifica lascerebbe ${bookable} posti, ma ${confirmed} sono già confermati: ` +
+          `Questa modifica lascerebbe ${bookable} posti, ma ${confirmed} sono già confermati o tenuti per la lista d'attesa: ` +
             `aumenta i posti o annulla prima delle prenotazioni.`,
-          `This change would leave ${bookable} seats, but ${confirmed} are already confirmed: ` +
+          `This change would leave ${bookable} seats, but ${confirmed} are already confirmed or held for the waiting list: ` +
             `add seats or cancel reservations first.`
         );
         refuse(

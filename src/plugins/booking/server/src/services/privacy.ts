@@ -4,6 +4,7 @@ import { errors } from '@strapi/utils';
 import { ERASED, ERROR_CODES, type ReservationStatus } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { bookingTables } from '../data/strapi-internals';
+import { dataOf } from '../data';
 
 /** Reservations erased per statement: short transactions that never keep other writers waiting. */
 export const ERASE_BATCH = 500;
@@ -42,11 +43,26 @@ export interface VisitorEmail {
   sent_at: string | null;
 }
 
+/** One waiting-list entry of an address, as the export shows it. */
+export interface VisitorWaitlistEntry {
+  reference: string;
+  status: string;
+  party_size: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  language: string;
+  joined_at: string;
+  offered_at: string | null;
+  left_at: string | null;
+  performance: { documentId: string; starts_at: string } | null;
+}
+
 export interface VisitorExport {
   email: string;
   reservations: VisitorReservation[];
-  /** Always empty until the waiting list exists. */
-  waitlist_entries: never[];
+  waitlist_entries: VisitorWaitlistEntry[];
   emails: VisitorEmail[];
 }
 
@@ -158,6 +174,12 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         id: number;
       }>;
       let erased = 0;
+      // Waiting-list entries of those performances go the same way (they are not counted here).
+      const entries = await dataOf(strapi).waitlistEntries.lapsedBefore(knex(), cutoff, ERASED.email);
+      for (let start = 0; start < entries.length; start += batchSize) {
+        const batch = entries.slice(start, start + batchSize);
+        await strapi.db.transaction(({ trx }) => dataOf(strapi).waitlistEntries.erase(trx, batch, ERASED, ERASED_MAIL_NOTE, now));
+      }
       for (const { id: performanceId } of performances) {
         let after = 0;
         for (;;) {
@@ -257,7 +279,20 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
               }
             : null,
         })),
-        waitlist_entries: [],
+        waitlist_entries: (await dataOf(strapi).waitlistEntries.ofAddress(knex(), email)).map((entry) => ({
+          reference: entry.reference,
+          status: entry.waitlist_status,
+          party_size: entry.party_size,
+          name: entry.name,
+          email: entry.email,
+          phone: entry.phone,
+          notes: entry.notes,
+          language: entry.language,
+          joined_at: entry.joined_at,
+          offered_at: entry.offered_at,
+          left_at: entry.left_at,
+          performance: entry.performance,
+        })),
         emails: mails.map((mail) => ({
           reservation: references.get(Number(mail.reservation)) ?? '',
           kind: String(mail.kind),
@@ -297,7 +332,11 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         rows.map((row) => Number(row.id)),
         now
       );
-      return { reservations: rows.length, waitlist_entries: 0 };
+      // Its waiting-list entries leave the list (an offer already made is one of the reservations
+      // above, cancelled and erased with them) and lose their personal data.
+      const entries = (await dataOf(strapi).waitlistEntries.ofAddress(knex(), email)).map((entry) => entry.id);
+      await strapi.db.transaction(({ trx }) => dataOf(strapi).waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now));
+      return { reservations: rows.length, waitlist_entries: entries.length };
     },
   };
 };

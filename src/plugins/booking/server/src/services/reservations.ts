@@ -6,7 +6,7 @@ import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type Language, type ReservationStat
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
-import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, seatsLeft } from '../rules';
+import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, reductionVerdict, seatsLeft } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
 export type { ReservationRow } from '../data/reservations';
@@ -60,6 +60,13 @@ export type ConfirmResult =
   | TokenUsed
   | { ok: false; code: typeof ERROR_CODES.tokenExpired };
 
+export type ReduceResult =
+  | { ok: true; reservation: ReservationRow }
+  | TokenInvalid
+  | TokenUsed
+  | { ok: false; code: typeof ERROR_CODES.tooLate }
+  | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
+
 export type CancelResult =
   | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
   | TokenInvalid
@@ -68,7 +75,7 @@ export type CancelResult =
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const newReference = () =>
+export const newReference = () =>
   Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
 
 const PERFORMANCE_POPULATE = {
@@ -90,6 +97,7 @@ const PERFORMANCE_POPULATE = {
 const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const data = () => dataOf(strapi);
   const events = () => getService(strapi, 'events');
+  const waitlist = () => getService(strapi, 'waitlist');
 
   const loadPerformance = async (where: { id: number } | { documentId: string }) =>
     (await strapi.db.query(UID.performance).findOne({ where, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
@@ -136,6 +144,13 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (freedSeats > 0) await data().seats.adjustConfirmedSeats(trx, performanceId, -freedSeats);
     await data().tokens.revokeAll(trx, reservationId, now);
     await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by }, now);
+    // Freed seats go to the waiting list in this transaction, before any public booking sees
+    // them; a cancelled offer (staff) gives back the seats it held, and they go on the same way.
+    if (locked.reservation_status === 'pending' && locked.held_until) {
+      await waitlist().offerCancelled(trx, locked, performanceId, now);
+    } else if (freedSeats > 0) {
+      await waitlist().offerFreedSeats(trx, performanceId, now);
+    }
     return {
       ok: true,
       reservation: { ...locked, reservation_status: 'cancelled', cancelled_at: now.toISOString() },
@@ -172,7 +187,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           const pending = await strapi.db.query(UID.reservation).count({
             where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
           });
-          if (pending >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
+          // Waiting-list entries count too: each mailed the address (API.md, Abuse).
+          const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
+          if (pending + waiting >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
         }
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
@@ -227,17 +244,25 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const { reservation, token, performanceId } = found;
 
         const status = reservation.reservation_status;
+        // A waiting-list offer: its seats are held for it until held_until.
+        const isOffer = reservation.held_until !== null;
         if (!token.usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
         if (token.usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
         if (token.expiresAt && token.expiresAt.getTime() < now.getTime()) {
-          await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'expired', now);
+          if (isOffer) {
+            // Lapsed before the job saw it: its held seats pass on now, in this transaction.
+            const locked = await data().reservations.lock(trx, reservation.id);
+            if (locked?.reservation_status === 'pending') await waitlist().lapseOffer(trx, locked, performanceId, now);
+          } else {
+            await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'expired', now);
+          }
           return { ok: false, code: ERROR_CODES.tokenExpired };
         }
         const performance = await data().performances.bookingState(trx, performanceId);
         if (!performance || !isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
         // A party that does not fit now will not fit under the lock either (seats only go as
-        // confirmations come): answer without queueing for it.
-        if (!partyFits(reservation.party_size, performance.seats.availableSeats)) {
+        // confirmations come): answer without queueing for it. An offer's seats are its own.
+        if (!isOffer && !partyFits(reservation.party_size, performance.seats.availableSeats)) {
           return { ok: false, code: ERROR_CODES.soldOut, availableSeats: performance.seats.availableSeats };
         }
 
@@ -270,7 +295,16 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           now
         );
 
-        const taken = await takeSeatsUnderLock(trx, performanceId, reservation.party_size);
+        let taken: { taken: boolean; available: number };
+        if (isOffer) {
+          // The held seats become confirmed seats: an offer confirmed in time never answers sold_out.
+          const capacity = await data().performances.lock(trx, performanceId);
+          const limit = seatsLeft({ ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }), confirmed_seats: 0 });
+          taken = { taken: true, available: await data().seats.confirmHeldSeats(trx, performanceId, reservation.party_size, limit) };
+          await waitlist().offerConfirmed(trx, reservation.id, now);
+        } else {
+          taken = await takeSeatsUnderLock(trx, performanceId, reservation.party_size);
+        }
         if (!taken.taken) return refuse({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
         return {
           ok: true as const,
@@ -297,6 +331,78 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (result.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
         const current = await data().reservations.lock(trx, token.reservationId);
         return { ok: false, code: ERROR_CODES.tokenUsed, status: current?.reservation_status ?? 'cancelled' };
+      });
+    },
+
+    /**
+     * Makes a confirmed party smaller by its cancellation link: the seats given back are free at
+     * once and offered to the waiting list in the same transaction. Too late once the performance
+     * has started or the party is inside; `token_used` when the reservation is no longer
+     * confirmed; `validation` unless the new size is smaller than the current one.
+     */
+    async reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
+      return strapi.db.transaction(async ({ trx }): Promise<ReduceResult> => {
+        const token = await data().tokens.find(trx, rawToken, 'cancellation');
+        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const performanceId = await data().reservations.performanceOf(trx, token.reservationId);
+        const locked = await data().reservations.lock(trx, token.reservationId);
+        if (!locked || performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        await data().performances.lock(trx, performanceId);
+        const performance = await data().performances.bookingState(trx, performanceId);
+        if (!performance) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const verdict = reductionVerdict(
+          {
+            status: locked.reservation_status,
+            startsAt: performance.starts_at,
+            checkedIn: await data().reservations.isCheckedIn(trx, locked.id),
+            partySize: locked.party_size,
+          },
+          partySize,
+          now
+        );
+        if (!verdict.ok) {
+          if (verdict.reason === 'not_confirmed') return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
+          if (verdict.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
+          return { ok: false, code: ERROR_CODES.validation, partySize: locked.party_size };
+        }
+        if (!(await data().reservations.resize(trx, locked.id, partySize, now))) {
+          return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
+        }
+        await data().seats.adjustConfirmedSeats(trx, performanceId, -verdict.frees);
+        await events().announce(
+          trx,
+          { type: 'reservation.reduced', reservationId: locked.id, performanceId, freedSeats: verdict.frees, partySize },
+          now
+        );
+        await waitlist().offerFreedSeats(trx, performanceId, now);
+        return { ok: true, reservation: { ...locked, party_size: partySize } };
+      });
+    },
+
+    /**
+     * A lost ticket: one e-mail with a fresh QR code and cancellation link for each confirmed
+     * reservation of the address whose performance has not started, at most
+     * `resendPerHour` e-mails per address per hour. Says nothing of whether the address is known
+     * (the caller answers the same either way). Returns how many e-mails are owed.
+     */
+    async resendTickets(email: string, now = new Date()): Promise<number> {
+      const limit = getConfig(strapi).resendPerHour;
+      if (limit <= 0) return 0;
+      const address = email.trim().toLowerCase();
+      return strapi.db.transaction(async ({ trx }) => {
+        // Two requests for one address at once queue here, so each counts the other's mails.
+        await data().dialect.lockNameForTransaction(trx, `booking:resend:${address}`);
+        const sent = await data().outbox.countForAddress(trx, 'resend', address, new Date(now.getTime() - 3600_000));
+        if (sent >= limit) return 0;
+        const rows = (await strapi.db.query(UID.reservation).findMany({
+          where: { email: { $eqi: address }, reservation_status: 'confirmed', performance: { starts_at: { $gt: now } } },
+          select: ['id'],
+          orderBy: { id: 'asc' },
+          limit: limit - sent,
+        })) as Array<{ id: number }>;
+        if (rows.length === 0) return 0;
+        await events().announce(trx, { type: 'ticket.resend_requested', reservationIds: rows.map((row) => row.id) }, now);
+        return rows.length;
       });
     },
 

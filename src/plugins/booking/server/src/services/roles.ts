@@ -48,17 +48,23 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Grants the public booking routes to the Public role, and to the Authenticated role so that a
-     * visitor logged in to the site can book too, the first time the plugin starts.
+     * visitor logged in to the site can book too, each route the first time a plugin version
+     * that has it starts (the store remembers which were granted: a revoked grant stays revoked,
+     * a route added by a later version is granted once).
      */
     async grantPublicRoutesOnce(): Promise<void> {
       const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
-      if (await store.get({ key: STORE_KEY })) return;
+      const stored = (await store.get({ key: STORE_KEY })) as unknown;
+      // `true`: granted by a version that knew only the first seven routes.
+      const granted = new Set<string>(Array.isArray(stored) ? (stored as string[]) : stored ? PUBLIC_ACTIONS.slice(0, 7) : []);
+      const missing = PUBLIC_ACTIONS.filter((action) => !granted.has(action));
+      if (missing.length === 0) return;
       const publicRoles = (await strapi.db
         .query('plugin::users-permissions.role')
         .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
       if (publicRoles.length === 0) return;
       for (const role of publicRoles) {
-        for (const action of PUBLIC_ACTIONS) {
+        for (const action of missing) {
           const granted = await strapi.db
             .query('plugin::users-permissions.permission')
             .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
@@ -67,7 +73,7 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
         }
       }
-      await store.set({ key: STORE_KEY, value: true });
+      await store.set({ key: STORE_KEY, value: [...PUBLIC_ACTIONS] });
     },
 
     /**
@@ -105,7 +111,10 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const read = actionProvider.get(CONTENT_MANAGER_READ);
       const contentTypes = adminContentTypes(strapi);
-      const readReservations = read ? contentTypes.getPermissionsWithNestedFields([{ ...read, subjects: [UID.reservation] }]) : [];
+      // Who may see reservations sees the waiting list too.
+      const readReservations = read
+        ? contentTypes.getPermissionsWithNestedFields([{ ...read, subjects: [UID.reservation, UID.waitlistEntry] }])
+        : [];
       await roles().assignPermissions(role.id, [
         { action: PERMISSIONS.checkIn, subject: null },
         { action: PERMISSIONS.stats, subject: null },

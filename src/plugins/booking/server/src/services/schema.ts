@@ -78,6 +78,26 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         where: "reservation_status = 'pending'",
         why: 'the expiry job finds lapsed pending reservations without a scan',
       },
+      {
+        name: 'booking_waitlist_entries_performance_order',
+        table: t.entryPerformance.table,
+        columns: [t.entryPerformance.to, t.entryPerformance.from],
+        why: 'the offers read the entries of one performance from this index alone',
+      },
+      {
+        name: 'booking_waitlist_entries_leave_token_unique',
+        table: t.waitlistEntries,
+        columns: ['leave_token_hash'],
+        unique: true,
+        why: 'a leave link names one entry; lookups by its hash are indexed',
+      },
+      {
+        name: 'booking_waitlist_entries_offer_unique',
+        table: t.entryOffer.table,
+        columns: [t.entryOffer.to],
+        unique: true,
+        why: 'an offered reservation belongs to one waiting-list entry',
+      },
     ];
   },
 
@@ -92,6 +112,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
       await knex.schema.createTable(SEATS_TABLE, (table) => {
         table.integer('performance_id').primary();
         table.integer('confirmed_seats').notNullable().defaultTo(0);
+        table.integer('held_seats').notNullable().defaultTo(0);
+      });
+    } else if (!(await knex.schema.hasColumn(SEATS_TABLE, 'held_seats'))) {
+      // Seats held by waiting-list offers live beside the confirmed ones, so the counter's
+      // change notice (public-cache triggers) covers holds too. No offer exists before this column.
+      await knex.schema.alterTable(SEATS_TABLE, (table) => {
+        table.integer('held_seats').notNullable().defaultTo(0);
       });
     }
     const link = t.reservationPerformance;

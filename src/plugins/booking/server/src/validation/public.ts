@@ -66,3 +66,16 @@ export const showListQuery = yup.object({
   page: yup.string().matches(/^[1-9][0-9]{0,5}$/, 'must be a positive whole number'),
   pageSize: yup.string().matches(/^(100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),
 });
+
+/** A smaller party: the cancellation token and the new size (smaller than now: the service checks). */
+export const reduceInput = yup.object({
+  token: text(512).required('is required'),
+  party_size: yup.number().required('is required').integer('must be a whole number').min(1, 'must be at least 1'),
+});
+
+/** A lost ticket: the address the tickets went to. */
+export const resendInput = yup.object({
+  email: text(MAX_EMAIL_LENGTH)
+    .required('is required')
+    .test('email', 'must be an e-mail address', (v) => v === undefined || v === null || isEmail(v)),
+});

@@ -3,10 +3,12 @@ import type { BookingEvents } from '..';
 import { subscribeMail } from './mail';
 import { subscribePublicCache } from './public-cache';
 import { subscribeWebhooks } from './webhooks';
+import { subscribeWaitlist } from './waitlist';
 
 /** Every reaction to the domain events, subscribed once at boot (register.ts). */
 export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeMail(strapi, events);
   subscribePublicCache(strapi, events);
   subscribeWebhooks(strapi, events);
+  subscribeWaitlist(strapi, events);
 };

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { dataOf } from '../../data';
 import { getService } from '../../utils/get-service';
 import type { BookingEvents } from '..';
@@ -20,4 +21,25 @@ export const subscribeMail = (strapi: Core.Strapi, events: BookingEvents) => {
     const messageId = await dataOf(strapi).outbox.insert(trx, 'ticket', event.reservationId, now);
     return () => mailer().deliverLater(messageId, event.tokens);
   });
+
+  // A receipt for a visitor's cancelled booking that held seats (a pending one never had a
+  // ticket). Staff cancellations (the Content Manager, an erasure on the visitor's request) send
+  // none: an erasure must not race a mail to the address it is erasing.
+  events.on('reservation.cancelled', async (event, trx, now) => {
+    if (event.freedSeats <= 0 || event.by !== 'visitor') return undefined;
+    const messageId = await dataOf(strapi).outbox.insert(trx, 'cancelled', event.reservationId, now);
+    return () => mailer().deliverLater(messageId);
+  });
+
+  // The ticket again: a lost one (resend) or before the start (reminder); each mail issues a
+  // fresh QR token when it is rendered, earlier ones keep working.
+  const ticketCopies = (kind: 'resend' | 'reminder') => async (event: { reservationIds: number[] }, trx: Knex.Transaction, now: Date) => {
+    const ids: number[] = [];
+    for (const reservationId of event.reservationIds) ids.push(await dataOf(strapi).outbox.insert(trx, kind, reservationId, now));
+    return () => {
+      for (const id of ids) mailer().deliverLater(id);
+    };
+  };
+  events.on('ticket.resend_requested', ticketCopies('resend'));
+  events.on('ticket.reminder_due', ticketCopies('reminder'));
 };

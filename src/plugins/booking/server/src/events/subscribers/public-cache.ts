@@ -9,5 +9,7 @@ import type { BookingEvents } from '..';
 export const subscribePublicCache = (strapi: Core.Strapi, events: BookingEvents) => {
   const seatsChanged = (performanceId: number) => () => getService(strapi, 'public-cache').changed(performanceId);
   events.on('reservation.confirmed', (event) => seatsChanged(event.performanceId));
-  events.on('reservation.cancelled', (event) => (event.freedSeats > 0 ? seatsChanged(event.performanceId) : undefined));
+  // A cancelled offer gives back held seats too: always drop.
+  events.on('reservation.cancelled', (event) => seatsChanged(event.performanceId));
+  events.on('reservation.reduced', (event) => seatsChanged(event.performanceId));
 };

@@ -8,7 +8,6 @@ import type { BookingEvents, EventType } from '..';
  * Webhooks: each event is written as one delivery per listening webhook in the announcing
  * transaction (one INSERT ... SELECT, so a confirmation pays one statement, and nothing is owed
  * when the change rolls back), and tried once it has committed; the housekeeping job retries.
- * `waitlist.offered` is subscribed here once the waiting list announces it.
  */
 export const subscribeWebhooks = (strapi: Core.Strapi, events: BookingEvents) => {
   const webhooks = () => getService(strapi, 'webhooks');
@@ -24,4 +23,6 @@ export const subscribeWebhooks = (strapi: Core.Strapi, events: BookingEvents) =>
   // One event for a batch of lapsed reservations: one delivery per reservation and webhook.
   events.on('reservation.expired', (event, trx, now) => tell(event.type, event.reservationIds, trx, now));
   events.on('check-in.created', (event, trx, now) => tell(event.type, [event.reservationId], trx, now));
+  // An offer is a pending reservation holding the party's seats: its reference, party and status.
+  events.on('waitlist.offered', (event, trx, now) => tell(event.type, [event.reservationId], trx, now));
 };

@@ -1,0 +1,37 @@
+import type { Core } from '@strapi/strapi';
+import { getConfig, getService } from '../utils/get-service';
+import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
+import { reservationInput, tokenInput } from '../validation/public';
+import type { BookingContext } from './context';
+import { answerFailure } from './reservation';
+
+type Ctx = BookingContext;
+
+/** The public waiting list: join a sold-out performance's list, leave it by the mailed link. */
+const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** POST /api/booking/waitlist (the reservation's body and validation) */
+  async join(ctx: Ctx) {
+    const input = parseDataEnvelope(reservationInput(getConfig(strapi).maxPartySize), ctx.request.body);
+    const result = await getService(strapi, 'waitlist').join({ ...input, name: input.name.trim(), email: input.email.trim() });
+    if (!result.ok) return answerFailure(ctx, result);
+    ctx.status = 201;
+    ctx.body = {
+      data: {
+        reference: result.entry.reference,
+        status: result.entry.waitlist_status,
+        party_size: result.entry.party_size,
+        performance: await getService(strapi, 'catalogue').performanceByDocumentId(result.performance.documentId),
+      },
+    };
+  },
+
+  /** POST /api/booking/waitlist/leave */
+  async leave(ctx: Ctx) {
+    const { token } = parseOrThrow(tokenInput, ctx.request.body);
+    const result = await getService(strapi, 'waitlist').leave(token);
+    if (!result.ok) return answerFailure(ctx, result);
+    ctx.body = { data: { reference: result.entry.reference, status: result.entry.waitlist_status } };
+  },
+});
+
+export default waitlistController;
