@@ -72,7 +72,9 @@ describeInBrowser('the waiting list on the demo pages', () => {
 
     // Seats free up: the offer goes out at once.
     await app.strapi.plugin('booking').service('reservations').cancelReservation(holder.cancellationToken);
-    const offer = await smtp.waitFor((m) => (m.subject ?? '').startsWith('Si sono liberati') && (m.text ?? '').includes('/site/confirm?token='));
+    const offer = await smtp.waitFor(
+      (m) => (m.subject ?? '').startsWith('Si sono liberati') && (m.text ?? '').includes('/site/confirm?token=')
+    );
     const link = linkIn(offer.text ?? '', `${baseUrl}/site/confirm?token=`);
     await page.goto(link);
     await page.getByText('Premi il pulsante per confermare i posti.').waitFor();
@@ -100,7 +102,11 @@ describeInBrowser('the waiting list on the demo pages', () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 1 });
     await confirmedReservation(app.strapi, perf.documentId, 1);
     const joined = await app.strapi.plugin('booking').service('waitlist').join({
-      performance: perf.documentId, name: 'Leo Blu', email: 'leo.blu@example.test', party_size: 1, locale: 'en',
+      performance: perf.documentId,
+      name: 'Leo Blu',
+      email: 'leo.blu@example.test',
+      party_size: 1,
+      locale: 'en',
     });
     expect(joined.ok).toBe(true);
     const mail = await smtp.waitFor((m) => smtp.to('leo.blu@example.test').includes(m));

@@ -38,7 +38,14 @@ const env = () => ({
 
 /** A confirmed reservation through the services; returns its id and tokens. */
 const book = async (performance: string, email: string, party_size = 2, locale: 'it' | 'en' = 'it') => {
-  const created = await service('reservations').createReservation({ performance, name: 'Luca Neri', email, party_size, locale, notes: 'allergico' });
+  const created = await service('reservations').createReservation({
+    performance,
+    name: 'Luca Neri',
+    email,
+    party_size,
+    locale,
+    notes: 'allergico',
+  });
   if (!created.ok) throw new Error(created.code);
   const confirmed = await service('reservations').confirmReservation(created.confirmationToken);
   if (!confirmed.ok) throw new Error(confirmed.code);
@@ -68,7 +75,9 @@ afterAll(async () => {
 describe('the calendar file', () => {
   test('the ticket carries one VEVENT: start, start + duration, title, place, a UID stable for the reservation, nothing personal', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
-    const performance = await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id }, populate: ['show', 'venue'] });
+    const performance = await app.strapi.db
+      .query('plugin::booking.performance')
+      .findOne({ where: { id: perf.id }, populate: ['show', 'venue'] });
     const email = newEmail();
     const { reservation } = await book(perf.documentId, email);
     await settle();
@@ -105,7 +114,9 @@ describe('the lost ticket', () => {
     await book(later.documentId, email);
     await book(past.documentId, email);
     // The third performance has started: no ticket is sent for it.
-    await app.strapi.db.query('plugin::booking.performance').update({ where: { id: past.id }, data: { starts_at: new Date(Date.now() - 3600_000) } });
+    await app.strapi.db
+      .query('plugin::booking.performance')
+      .update({ where: { id: past.id }, data: { starts_at: new Date(Date.now() - 3600_000) } });
     await settle();
     const before = smtp.to(email).length;
 
@@ -142,7 +153,7 @@ describe('the lost ticket', () => {
   });
 });
 
-describe('the cancellation receipt and the links\' language', () => {
+describe("the cancellation receipt and the links' language", () => {
   test('a cancellation is confirmed by e-mail; English links carry lang=en, Italian ones none; the HTML declares utf-8', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const en = newEmail('en');

@@ -32,7 +32,13 @@ type Call = { path: string; body: Record<string, unknown>; kind: string };
 
 /** Fires every call at once, round-robin over both servers; answers by kind. */
 const storm = async (calls: Call[]) => {
-  const settled = await Promise.allSettled(calls.map((call, i) => request(servers[i % servers.length]).post(call.path).send(call.body)));
+  const settled = await Promise.allSettled(
+    calls.map((call, i) =>
+      request(servers[i % servers.length])
+        .post(call.path)
+        .send(call.body)
+    )
+  );
   return settled.map((s, i) => {
     if (s.status === 'rejected') throw s.reason;
     return { kind: calls[i].kind, status: s.value.status, code: s.value.body?.error?.details?.code as string | undefined };
@@ -80,11 +86,18 @@ afterAll(async () => {
 
 test('a hold that ends on one instance shows on the other within a second, whatever its cache says', async () => {
   const perf = await createPerformance(app.strapi, { room_capacity: 1 });
-  const holder = await service('reservations').createReservation({ performance: perf.documentId, name: 'Pri Mo', email: 'first@example.test', party_size: 1 });
+  const holder = await service('reservations').createReservation({
+    performance: perf.documentId,
+    name: 'Pri Mo',
+    email: 'first@example.test',
+    party_size: 1,
+  });
   if (!holder.ok) throw new Error(holder.code);
   const confirmed = await service('reservations').confirmReservation(holder.confirmationToken);
   if (!confirmed.ok) throw new Error(confirmed.code);
-  expect((await service('waitlist').join({ performance: perf.documentId, name: 'At Tesa', email: 'hold@example.test', party_size: 1 })).ok).toBe(true);
+  expect(
+    (await service('waitlist').join({ performance: perf.documentId, name: 'At Tesa', email: 'hold@example.test', party_size: 1 })).ok
+  ).toBe(true);
   // The seat goes from confirmed to held: still none available.
   expect((await service('reservations').cancelReservation(confirmed.cancellationToken)).ok).toBe(true);
   const read = async () => (await request(second.url).get(`/api/booking/performances/${perf.documentId}`)).body.data;
@@ -108,14 +121,24 @@ test('confirmations, cancellations, reductions, joins and offer confirmations at
   // 30 ordinary pending reservations, made while seats were free.
   const pendingTokens: string[] = [];
   for (let i = 0; i < 30; i += 1) {
-    const created = await reservations.createReservation({ performance: perf.documentId, name: 'Pub Blico', email: `pub${i}@example.test`, party_size: 1 + (i % 2) });
+    const created = await reservations.createReservation({
+      performance: perf.documentId,
+      name: 'Pub Blico',
+      email: `pub${i}@example.test`,
+      party_size: 1 + (i % 2),
+    });
     if (!created.ok) throw new Error(created.code);
     pendingTokens.push(created.confirmationToken);
   }
   // Sold out by 14 parties of 1 and 3 of 2.
   const cancellation: Array<{ token: string; size: number }> = [];
   for (const [i, size] of [...Array(14).fill(1), 2, 2, 2].entries()) {
-    const created = await reservations.createReservation({ performance: perf.documentId, name: 'Pre Notato', email: `held${i}@example.test`, party_size: size });
+    const created = await reservations.createReservation({
+      performance: perf.documentId,
+      name: 'Pre Notato',
+      email: `held${i}@example.test`,
+      party_size: size,
+    });
     if (!created.ok) throw new Error(created.code);
     const confirmed = await reservations.confirmReservation(created.confirmationToken);
     if (!confirmed.ok) throw new Error(confirmed.code);
@@ -123,7 +146,12 @@ test('confirmations, cancellations, reductions, joins and offer confirmations at
   }
   // 12 waiting parties of 1 or 2.
   for (let i = 0; i < 12; i += 1) {
-    const joined = await service('waitlist').join({ performance: perf.documentId, name: 'In Attesa', email: `wait${i}@example.test`, party_size: 1 + (i % 2) });
+    const joined = await service('waitlist').join({
+      performance: perf.documentId,
+      name: 'In Attesa',
+      email: `wait${i}@example.test`,
+      party_size: 1 + (i % 2),
+    });
     expect(joined.ok).toBe(true);
   }
   await service('mailer').settle();

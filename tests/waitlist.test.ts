@@ -90,7 +90,11 @@ describe('joining and leaving', () => {
     const res = await joinAs(perf.documentId, email, 2, { notes: 'nota privata', locale: 'en' });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body.data).sort()).toEqual(['party_size', 'performance', 'reference', 'status']);
-    expect(res.body.data).toMatchObject({ status: 'waiting', party_size: 2, performance: { documentId: perf.documentId, waitlist_open: true } });
+    expect(res.body.data).toMatchObject({
+      status: 'waiting',
+      party_size: 2,
+      performance: { documentId: perf.documentId, waitlist_open: true },
+    });
     expect(JSON.stringify(res.body)).not.toContain(email);
 
     await settle();
@@ -128,7 +132,9 @@ describe('joining and leaving', () => {
     const open = await createPerformance(app.strapi, { room_capacity: 10 });
     const email = newEmail();
     const book = (n: number) =>
-      http().post('/api/booking/reservations').send({ data: { performance: open.documentId, name: 'Anna Bianchi', email, party_size: n } });
+      http()
+        .post('/api/booking/reservations')
+        .send({ data: { performance: open.documentId, name: 'Anna Bianchi', email, party_size: n } });
     expect((await book(1)).status).toBe(201);
     expect((await book(1)).status).toBe(201);
     expect((await joinAs(perf.documentId, email, 1)).status).toBe(201);
@@ -165,7 +171,13 @@ describe('offers', () => {
     const c = newEmail('c');
     const d = newEmail('d');
     const refs: Record<string, string> = {};
-    for (const [email, size] of [[a, 3], [e, 1], [b, 2], [c, 1], [d, 1]] as Array<[string, number]>) {
+    for (const [email, size] of [
+      [a, 3],
+      [e, 1],
+      [b, 2],
+      [c, 1],
+      [d, 1],
+    ] as Array<[string, number]>) {
       const res = await joinAs(perf.documentId, email, size);
       expect(res.status).toBe(201);
       refs[email] = res.body.data.reference;
@@ -173,7 +185,12 @@ describe('offers', () => {
     expect((await leave(await tokenInMail(e, 'waitlist/leave'))).status).toBe(200);
 
     // Ordinary pending reservations made while sold out: they will compete for nothing held.
-    const open = await service('reservations').createReservation({ performance: perf.documentId, name: 'X Y', email: newEmail('x'), party_size: 1 });
+    const open = await service('reservations').createReservation({
+      performance: perf.documentId,
+      name: 'X Y',
+      email: newEmail('x'),
+      party_size: 1,
+    });
     expect(open).toMatchObject({ ok: false, code: 'sold_out' });
 
     const before = Date.now();
@@ -204,7 +221,9 @@ describe('offers', () => {
     expect(smtp.to(e)).toHaveLength(1);
 
     // A public booking cannot take held seats.
-    const late = await http().post('/api/booking/reservations').send({ data: { performance: perf.documentId, name: 'Z Z', email: newEmail('z'), party_size: 1 } });
+    const late = await http()
+      .post('/api/booking/reservations')
+      .send({ data: { performance: perf.documentId, name: 'Z Z', email: newEmail('z'), party_size: 1 } });
     expect([late.status, late.body.error.details.code]).toEqual([409, 'sold_out']);
 
     // The offer mail carries the usual confirmation link; confirming in time never is sold_out.
@@ -262,11 +281,15 @@ describe('offers', () => {
   test('a capacity raise in the Content Manager offers the new seats; a cut below confirmed + held is refused', async () => {
     const { perf } = await soldOut(2);
     const res = await joinAs(perf.documentId, newEmail(), 2);
-    await app.strapi.documents('plugin::booking.performance' as never).update({ documentId: perf.documentId, data: { room_capacity: 4 } } as never);
+    await app.strapi
+      .documents('plugin::booking.performance' as never)
+      .update({ documentId: perf.documentId, data: { room_capacity: 4 } } as never);
     expect((await entryOf(res.body.data.reference)).waitlist_status).toBe('offered');
     expect(await stats(perf.documentId)).toMatchObject({ confirmed_seats: 2, held_seats: 2, available_seats: 0 });
     await expect(
-      app.strapi.documents('plugin::booking.performance' as never).update({ documentId: perf.documentId, data: { room_capacity: 3 } } as never)
+      app.strapi
+        .documents('plugin::booking.performance' as never)
+        .update({ documentId: perf.documentId, data: { room_capacity: 3 } } as never)
     ).rejects.toMatchObject({ details: { code: 'capacity_below_confirmed' } });
     await expectInvariants(app.strapi, perf.id, 4);
   });
@@ -313,7 +336,7 @@ describe('a smaller party', () => {
 });
 
 describe('personal data', () => {
-  test('a visitor\'s export lists their entries; erasure takes them off the list and erases them; retention erases old ones', async () => {
+  test("a visitor's export lists their entries; erasure takes them off the list and erases them; retention erases old ones", async () => {
     const { perf } = await soldOut(1);
     const email = newEmail('priv');
     const joined = await joinAs(perf.documentId, email, 1, { phone: '+39 051 123', notes: 'sedia a rotelle' });
@@ -321,19 +344,34 @@ describe('personal data', () => {
     const privacy = service('privacy');
     const exported = await privacy.exportVisitor(email.toUpperCase());
     expect(exported.waitlist_entries).toEqual([
-      expect.objectContaining({ reference: joined.body.data.reference, status: 'waiting', party_size: 1, email, phone: '+39 051 123', notes: 'sedia a rotelle', performance: { documentId: perf.documentId, starts_at: expect.any(String) } }),
+      expect.objectContaining({
+        reference: joined.body.data.reference,
+        status: 'waiting',
+        party_size: 1,
+        email,
+        phone: '+39 051 123',
+        notes: 'sedia a rotelle',
+        performance: { documentId: perf.documentId, starts_at: expect.any(String) },
+      }),
     ]);
     expect(await privacy.eraseVisitor(email)).toEqual({ reservations: 0, waitlist_entries: 1 });
-    const erased = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { reference: joined.body.data.reference } });
+    const erased = await app.strapi.db
+      .query('plugin::booking.waitlist-entry')
+      .findOne({ where: { reference: joined.body.data.reference } });
     expect(erased).toMatchObject({ waitlist_status: 'left', name: '—', email: 'erased@erased.invalid', phone: null, notes: null });
     expect((await privacy.exportVisitor(email)).waitlist_entries).toEqual([]);
 
     // Retention: an entry of a performance that started long ago loses its data.
     const old = await soldOut(1);
     const oldJoin = await joinAs(old.perf.documentId, newEmail('old'), 1);
-    await app.strapi.db.connection('booking_performances').where({ id: old.perf.id }).update({ starts_at: new Date(Date.now() - 40 * 24 * 3600_000) });
+    await app.strapi.db
+      .connection('booking_performances')
+      .where({ id: old.perf.id })
+      .update({ starts_at: new Date(Date.now() - 40 * 24 * 3600_000) });
     await privacy.eraseLapsed(new Date());
-    const lapsed = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { reference: oldJoin.body.data.reference } });
+    const lapsed = await app.strapi.db
+      .query('plugin::booking.waitlist-entry')
+      .findOne({ where: { reference: oldJoin.body.data.reference } });
     expect(lapsed).toMatchObject({ name: '—', email: 'erased@erased.invalid', waitlist_status: 'left' });
   });
 });

@@ -93,12 +93,30 @@ test('each route answers each caller as it must', async () => {
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
     },
   ];
-  for (const uid of ['reservation', 'reservation-token', 'check-in', 'scan', 'outbox-message', 'webhook', 'webhook-delivery', 'waitlist-entry']) {
+  for (const uid of [
+    'reservation',
+    'reservation-token',
+    'check-in',
+    'scan',
+    'outbox-message',
+    'webhook',
+    'webhook-delivery',
+    'waitlist-entry',
+  ]) {
     // No generic content API for the plugin's private types, for anyone.
     routes.push({ method: 'get', path: `/api/${uid}s`, expect: everyone([401, 404]) });
     routes.push({ method: 'get', path: `/api/booking/${uid}s`, expect: everyone([401, 404, 405]) });
   }
-  for (const uid of ['reservation', 'check-in', 'scan', 'outbox-message', 'reservation-token', 'webhook', 'webhook-delivery', 'waitlist-entry']) {
+  for (const uid of [
+    'reservation',
+    'check-in',
+    'scan',
+    'outbox-message',
+    'reservation-token',
+    'webhook',
+    'webhook-delivery',
+    'waitlist-entry',
+  ]) {
     // The Content Manager: admins with the Content Manager's permissions only; never Door staff,
     // never Strapi's Editor (people who edit shows do not see visitors).
     routes.push({

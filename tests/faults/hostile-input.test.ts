@@ -103,7 +103,12 @@ test.each(Object.keys(bodies))('POST %s: random and hostile bodies never get a 5
   const before = await counts();
   const arbitrary = bodies[path as keyof typeof bodies].map((body) =>
     // Now and then, aim a well-formed reservation at a real performance with one hostile field.
-    (path === '/api/booking/reservations' || path === '/api/booking/waitlist') && typeof body === 'object' && body && 'data' in body && typeof body.data === 'object' && body.data
+    (path === '/api/booking/reservations' || path === '/api/booking/waitlist') &&
+    typeof body === 'object' &&
+    body &&
+    'data' in body &&
+    typeof body.data === 'object' &&
+    body.data
       ? { data: { ...body.data, performance } }
       : body
   );

@@ -22,8 +22,7 @@ export const seatsOffered = (p: Omit<SeatFigures, 'confirmed_seats' | 'held_seat
  * The seats left: offered - confirmed - held by offers, never below 0 (API.md, `available_seats`).
  * Ordinary pending reservations hold nothing.
  */
-export const seatsLeft = (p: SeatFigures): number =>
-  Math.max(0, seatsOffered(p) - p.confirmed_seats - (p.held_seats ?? 0));
+export const seatsLeft = (p: SeatFigures): number => Math.max(0, seatsOffered(p) - p.confirmed_seats - (p.held_seats ?? 0));
 
 /** The public `waitlist_open`: booking open and no seat left. */
 export const isWaitlistOpen = (p: BookingState, left: number, now: Date): boolean => isOpenForBooking(p, now) && left <= 0;
