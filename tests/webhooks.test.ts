@@ -172,6 +172,24 @@ describe('what each event sends', () => {
     expect(() => new Webhook(other.secret).verify(mine[0].body, mine[0].headers)).toThrow();
     expect(() => new Webhook(hook.secret).verify(mine[0].body.replace('"party_size":1', '"party_size":9'), mine[0].headers)).toThrow();
   });
+
+  test("an offer to the waiting list: waitlist.offered, with the offer reservation's reference, party and status", async () => {
+    const hook = await createWebhook('/offers', ['waitlist.offered']);
+    const perf = await createPerformance(app.strapi, { room_capacity: 2 });
+    const taken = await confirmedReservation(app.strapi, perf.documentId, 2);
+    const joined = await service(app.strapi, 'waitlist').join({ performance: perf.documentId, party_size: 2, ...visitor() });
+    expect(joined.ok).toBe(true);
+    // The cancellation frees the two seats and offers them, in its own transaction.
+    expect((await service(app.strapi, 'reservations').cancelReservation(taken.cancellationToken)).ok).toBe(true);
+    await settle();
+    const got = verifiedAt('/offers', hook.secret);
+    expect(got.map((g) => g.payload.type)).toEqual(['waitlist.offered']);
+    const offer = (await app.strapi.db.query('plugin::booking.reservation').findOne({
+      where: { held_until: { $notNull: true }, performance: { id: perf.id } },
+    })) as { reference: string };
+    expect(got[0].payload.data).toEqual({ reference: offer.reference, performance: perf.documentId, party_size: 2, status: 'pending' });
+    for (const value of Object.values(PERSONAL)) expect(got[0].raw).not.toContain(value);
+  });
 });
 
 describe('delivery', () => {
