@@ -1,8 +1,10 @@
+import boxOffice from './box-office';
 import checkIn from './check-in';
+import doorList from './door-list';
 import performance from './performance';
 import reservation from './reservation';
 import show from './show';
 import venue from './venue';
 import visitorData from './visitor-data';
 
-export default { 'check-in': checkIn, performance, reservation, show, venue, 'visitor-data': visitorData };
+export default { 'box-office': boxOffice, 'check-in': checkIn, 'door-list': doorList, performance, reservation, show, venue, 'visitor-data': visitorData };

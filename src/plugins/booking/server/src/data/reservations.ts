@@ -5,7 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
-import { ERROR_CODES, type Language, type ReservationStatus } from '../constants';
+import { ACCESS_NEEDS, ERROR_CODES, type AccessNeed, type Language, type ReservationSource, type ReservationStatus } from '../constants';
 import { canTransition } from '../rules';
 import { bookingTables } from './strapi-internals';
 
@@ -34,16 +34,33 @@ export interface ReservationRow {
   reference: string;
   reservation_status: ReservationStatus;
   name: string;
+  /** '' when the box office booked without an address. */
   email: string;
   phone: string | null;
   party_size: number;
   notes: string | null;
+  /** What the party needs at the door; [] when nothing was said. */
+  access_needs: AccessNeed[];
+  source: ReservationSource;
   language: Language;
   confirm_by: string | null;
   confirmed_at: string | null;
   qr_code_generated_at: string | null;
   cancelled_at: string | null;
 }
+
+/** A JSON column as PostgreSQL (parsed) or SQLite (text) gives it, kept to the known needs. */
+export const accessNeedsOf = (value: unknown): AccessNeed[] => {
+  let list = value;
+  if (typeof value === 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? ACCESS_NEEDS.filter((need) => list.includes(need)) : [];
+};
 
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
@@ -54,10 +71,12 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
   reference: String(row.reference),
   reservation_status: row.reservation_status as ReservationStatus,
   name: String(row.name),
-  email: String(row.email),
+  email: row.email == null ? '' : String(row.email),
   phone: (row.phone as string | null) ?? null,
   party_size: Number(row.party_size),
   notes: (row.notes as string | null) ?? null,
+  access_needs: accessNeedsOf(row.access_needs),
+  source: row.source === 'box_office' ? 'box_office' : 'public',
   language: row.language as Language,
   confirm_by: iso(row.confirm_by),
   confirmed_at: iso(row.confirmed_at),
@@ -105,6 +124,23 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       const rl = t().reservationPerformance;
       const row = (await knex(rl.table).where(rl.reservation, reservationId).first({ id: rl.performance })) as { id: number } | undefined;
       return row ? Number(row.id) : null;
+    },
+
+    /**
+     * The reservation behind a reference as a person types it (any case, spaces or dashes
+     * between the characters), with its performance; null when none.
+     */
+    async targetOfReference(knex: Knex, typed: string): Promise<{ reservationId: number; performanceId: number | null } | null> {
+      const reference = typed.replace(/[\s-]+/g, '').toUpperCase();
+      if (!/^[A-Z0-9]{1,16}$/.test(reference)) return null;
+      const rl = t().reservationPerformance;
+      const row = (await knex({ r: t().reservations })
+        .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        .where('r.reference', reference)
+        .first({ reservationId: 'r.id', performanceId: `rl.${rl.performance}` })) as
+        | { reservationId: number; performanceId: number | null }
+        | undefined;
+      return row ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) } : null;
     },
 
     /** Whether the party has been checked in. */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { ERROR_CODES, UID, type Language, type ReservationStatus } from '../constants';
+import { ERROR_CODES, UID, type AccessNeed, type Language, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
@@ -31,6 +31,7 @@ export interface NewReservation {
   party_size: number;
   notes?: string | null;
   locale?: Language;
+  access_needs?: AccessNeed[] | null;
 }
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
@@ -68,7 +69,7 @@ export type CancelResult =
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const newReference = () =>
+export const newReference = () =>
   Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
 
 const PERFORMANCE_POPULATE = {
@@ -189,6 +190,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             phone: input.phone ?? null,
             party_size: input.party_size,
             notes: input.notes ?? null,
+            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+            source: 'public',
             language: input.locale ?? 'it',
             confirm_by: confirmBy,
           },
