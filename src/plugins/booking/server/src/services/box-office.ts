@@ -29,7 +29,7 @@ export type BoxOfficeResult =
  * show may still have a chair for the director's mother); the start does.
  *
  * The reservation is written pending and moved to confirmed through `transition`, the one writer
- * of a status, in the transaction that then takes the seats; if they do not fit, everything rolls
+ * of a status, in the transaction that holds the performance lock and then takes the seats; if they do not fit, everything rolls
  * back and nothing was booked. The ticket e-mail hangs on `reservation.confirmed` like a
  * visitor's, and goes only when there is an address and the clerk did not say no.
  */
@@ -51,6 +51,13 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
       const sendTicket = email !== null && input.send_ticket !== false;
 
       return strapi.db.transaction(async ({ trx, rollback }): Promise<BoxOfficeResult> => {
+        // The performance row first, unlike confirmReservation: the new reservation's link to the
+        // performance takes a key-share lock on that row, and two bookings each holding one while
+        // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
+        // no one else, so this order cannot deadlock with a confirmation (reservation, then performance).
+        const capacity = await data().performances.lock(trx, performance.id);
+        if (!capacity) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+        const limit = seatsLeft({ ...capacity, confirmed_seats: 0 });
         let reference = newReference();
         while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) reference = newReference();
         const created = (await strapi.db.query(UID.reservation).create({
@@ -94,10 +101,8 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
           now
         );
 
-        // The locked section, as in confirmReservation: the performance row, then the counter.
-        const capacity = await data().performances.lock(trx, performance.id);
-        if (!capacity) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
-        const taken = await data().seats.takeSeats(trx, performance.id, input.party_size, seatsLeft({ ...capacity, confirmed_seats: 0 }));
+        // The counter, as in confirmReservation: a conditional increment under the lock.
+        const taken = await data().seats.takeSeats(trx, performance.id, input.party_size, limit);
         if (!taken.taken) {
           await rollback();
           return { ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available };
