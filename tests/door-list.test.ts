@@ -202,6 +202,22 @@ describe('the box office', () => {
     expect(fields).toEqual(['access_needs[1]', 'email', 'extra', 'name', 'party_size']);
   });
 
+  test('confirmations per day for the overview chart: reservations and seats by day of confirmation', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 20 });
+    const service = app.strapi.plugin('booking').service('box-office');
+    await service.book(perf.documentId, { name: 'Uno Rossi', party_size: 2 }, new Date('2026-11-20T10:00:00Z'));
+    await service.book(perf.documentId, { name: 'Due Rossi', party_size: 3 }, new Date('2026-11-20T22:30:00Z')); // 23:30 in Rome
+    await service.book(perf.documentId, { name: 'Tre Rossi', party_size: 1 }, new Date('2026-11-21T23:30:00Z')); // 00:30 on the 22nd
+    const res = await http().get(`/booking/performances/${perf.documentId}/confirmations-per-day`).set('Authorization', `Bearer ${doorStaff}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      { day: '2026-11-20', reservations: 2, seats: 5 },
+      { day: '2026-11-22', reservations: 1, seats: 1 },
+    ]);
+    const editorAnswer = await http().get(`/booking/performances/${perf.documentId}/confirmations-per-day`).set('Authorization', `Bearer ${editor}`);
+    expect(editorAnswer.status).toBe(403);
+  });
+
   test('roles: Door staff reads the list and cannot book; Box office books and reads; Editor neither; anonymous 401', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     expect((await doorList(perf.documentId, '', doorStaff)).status).toBe(200);

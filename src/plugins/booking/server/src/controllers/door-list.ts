@@ -32,6 +32,13 @@ const doorListController = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     ctx.body = { data: entries };
   },
+
+  /** GET /booking/performances/:documentId/confirmations-per-day (admin; plugin::booking.performance.stats) */
+  async confirmationsPerDay(ctx: Ctx) {
+    const days = await getService(strapi, 'door-list').confirmationsPerDay(String(ctx.params.documentId));
+    if (!days) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+    ctx.body = { data: days };
+  },
 });
 
 export default doorListController;

@@ -33,6 +33,12 @@ export default {
       config: guard(PERMISSIONS.doorList),
     },
     {
+      method: 'GET',
+      path: '/performances/:documentId/confirmations-per-day',
+      handler: 'door-list.confirmationsPerDay',
+      config: guard(PERMISSIONS.stats),
+    },
+    {
       method: 'POST',
       path: '/performances/:documentId/reservations',
       handler: 'box-office.create',

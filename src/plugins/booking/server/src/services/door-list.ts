@@ -4,7 +4,8 @@ import ExcelJS from 'exceljs';
 import { UID, type AccessNeed } from '../constants';
 import type { StaffMember } from '../data/check-ins';
 import { accessNeedsOf } from '../data/reservations';
-import type { DoorListEntry } from '../../../shared/contracts';
+import type { ConfirmationsPerDay, DoorListEntry } from '../../../shared/contracts';
+import { getConfig } from '../utils/get-service';
 import { staffName } from './door';
 
 /** The door list's columns, in order: the CSV header and the workbook's first row. */
@@ -83,6 +84,34 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
       )
       .filter((entry) => !needle || foldForSearch(entry.name).includes(needle) || foldForSearch(entry.reference).includes(needle))
       .sort((a, b) => collator.compare(a.name, b.name) || a.reference.localeCompare(b.reference));
+  },
+
+  /**
+   * Reservations confirmed and still confirmed, per day of their confirmation in the box office's
+   * time zone (BOOKING_TIMEZONE), oldest first: the door overview's chart. Null when no such performance.
+   */
+  async confirmationsPerDay(performanceDocumentId: string): Promise<ConfirmationsPerDay[] | null> {
+    const performance = (await strapi.db.query(UID.performance).findOne({
+      where: { documentId: performanceDocumentId },
+      select: ['id'],
+    })) as { id: number } | null;
+    if (!performance) return null;
+    const rows = (await strapi.db.query(UID.reservation).findMany({
+      where: { performance: { id: performance.id }, reservation_status: 'confirmed' },
+      select: ['confirmed_at', 'party_size'],
+    })) as Array<{ confirmed_at: string | null; party_size: number }>;
+    // en-CA writes dates as YYYY-MM-DD.
+    const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: getConfig(strapi).timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const days = new Map<string, ConfirmationsPerDay>();
+    for (const row of rows) {
+      if (!row.confirmed_at) continue;
+      const day = dayOf.format(new Date(row.confirmed_at));
+      const entry = days.get(day) ?? { day, reservations: 0, seats: 0 };
+      entry.reservations += 1;
+      entry.seats += row.party_size;
+      days.set(day, entry);
+    }
+    return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
   },
 
   /** The list as CSV (RFC 4180, a header row), every text cell neutralised. */
