@@ -126,11 +126,12 @@ export const ScannerPage = () => {
   const submit = React.useCallback(
     (text: string, source: 'qr_scan' | 'manual') => {
       const now = Date.now();
-      if (source === 'qr_scan' && lastSent.current?.text === text && now - lastSent.current.at < REPEAT_MS) {
+      if (source === 'qr_scan') {
+        const repeat = lastSent.current?.text === text && now - lastSent.current.at < REPEAT_MS;
+        // Camera sightings only: a typed code neither starts nor breaks the held ticket's window.
         lastSent.current = { text, at: now };
-        return;
+        if (repeat) return;
       }
-      lastSent.current = { text, at: now };
       const compact = text.replace(/[\s-]+/g, '');
       // Typed by hand, a short code is the reference printed in the ticket mail, for the chosen performance.
       if (source === 'manual' && REFERENCE.test(compact) && performance) {
