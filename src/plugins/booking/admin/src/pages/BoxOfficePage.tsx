@@ -44,6 +44,8 @@ export const BoxOfficePage = () => {
   const [busy, setBusy] = React.useState(false);
   const [booked, setBooked] = React.useState<CreateBoxOfficeBooking.Response['data'] | null>(null);
   const [problem, setProblem] = React.useState<Problem | null>(null);
+  // The number field keeps its own text: a new key gives the next booking a fresh one.
+  const [formKey, setFormKey] = React.useState(0);
 
   if (failed) return <Page.Error />;
   if (!performances) return <Page.Loading />;
@@ -70,6 +72,7 @@ export const BoxOfficePage = () => {
       setPartySize(1);
       setNotes('');
       setNeeds([]);
+      setFormKey((key) => key + 1);
     } catch (error) {
       setProblem(problemOf(error));
     } finally {
@@ -115,7 +118,7 @@ export const BoxOfficePage = () => {
               </Field.Root>
               <Field.Root name="party_size" required>
                 <Field.Label>{t('boxOffice.partySize', 'Seats')}</Field.Label>
-                <NumberInput value={partySize} onValueChange={(value: number | undefined) => setPartySize(value)} />
+                <NumberInput key={formKey} value={partySize} onValueChange={(value: number | undefined) => setPartySize(value)} />
               </Field.Root>
               <Field.Root name="email" hint={t('boxOffice.emailHint', 'Optional: the ticket is e-mailed to it')}>
                 <Field.Label>{t('boxOffice.email', 'E-mail')}</Field.Label>
