@@ -231,6 +231,23 @@ describe('the box office', () => {
   });
 });
 
+describe('access needs from the public booking', () => {
+  test('stored on the reservation with source public; an unknown or repeated need is 400 validation', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const body = (access_needs: unknown) => ({
+      data: { performance: perf.documentId, name: 'Sara Blu', email: `sara${Math.random()}@example.test`, party_size: 2, access_needs },
+    });
+    const ok = await http().post('/api/booking/reservations').send(body(['hearing', 'sight']));
+    expect(ok.status).toBe(201);
+    const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: ok.body.data.reference } });
+    expect(row).toMatchObject({ source: 'public', access_needs: ['hearing', 'sight'] });
+    for (const needs of [['flying'], ['hearing', 'hearing'], 'wheelchair']) {
+      const bad = await http().post('/api/booking/reservations').send(body(needs));
+      expect([JSON.stringify(needs), bad.status, bad.body.error.details.code]).toEqual([JSON.stringify(needs), 400, 'validation']);
+    }
+  });
+});
+
 describe('check-in by reference', () => {
   test('any case, with spaces: ok, source manual; again already_checked_in; another performance wrong_performance with its dates', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10, startsInHours: 1 });
