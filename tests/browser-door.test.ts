@@ -33,7 +33,7 @@ const logIn = async (page: Page, email: string) => {
 
 maybe('the door list and the box office in the admin panel', () => {
   let perf: PerformanceFixture;
-  let doorStaff: { email: string };
+  let doorStaff: { id: number; email: string };
   let clerk: { email: string };
 
   beforeAll(async () => {
@@ -91,6 +91,43 @@ maybe('the door list and the box office in the admin panel', () => {
     writeFileSync(artifact('door-list.pdf'), pdf);
     const pages = (readFileSync(artifact('door-list.pdf'), 'latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
     expect(pages).toBe(1);
+    await page.close();
+  });
+
+  test('the door overview at phone size: the four counts, the chart, the downloads one click away, scans that fit', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB', acceptDownloads: true });
+    // A scan to list, whatever ran before.
+    const last = (await app.strapi.plugin('booking').service('door-list').entries(perf.documentId)).at(-1);
+    await app.strapi.plugin('booking').service('door').checkInTicket({
+      reference: last.reference,
+      performance: perf.documentId,
+      source: 'manual',
+      staff: { id: doorStaff.id },
+    });
+    await logIn(page, doorStaff.email);
+    await page.goto(`${baseUrl}/admin/plugins/booking/overview?performance=${perf.documentId}`);
+    await page.getByTestId('confirmations-chart').locator('canvas').waitFor({ timeout: 30_000 });
+    const figure = async (id: string) => (await page.getByTestId(id).locator('p').textContent())?.trim();
+    await page.getByTestId('overview.confirmed').locator('p', { hasText: '90' }).waitFor({ timeout: 15_000 });
+    expect([await figure('overview.confirmed'), await figure('overview.held'), await figure('overview.available')]).toEqual(['90', '0', '30']);
+    await page.getByTestId('recent-scans').locator('li').first().waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('response', (res) => res.url().includes('format=csv') && problems.push(`csv ${res.status()}`));
+    page.on('pageerror', (error) => problems.push(`pageerror ${error.message}`));
+    // Door staff may not book: no box-office button.
+    await page.getByTestId('download-csv').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('door-list-actions').getByText('Box office').count()).toBe(0);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.getByTestId('download-csv').click()]).catch(
+      (error) => {
+        throw new Error(`${error}: ${problems.join(' | ')}`);
+      }
+    );
+    expect(download.suggestedFilename()).toBe(`door-list-${perf.documentId}.csv`);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(46);
+    await page.screenshot({ path: artifact('door-overview.png'), fullPage: true });
     await page.close();
   });
 

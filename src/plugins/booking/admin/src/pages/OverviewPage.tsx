@@ -10,6 +10,13 @@ import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
+/**
+ * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
+ * of its action: door-list.read -> canRead, box-office.create -> canCreate. One array for the
+ * module, so the check runs once, not at every render.
+ */
+const OFFERS = [...PERMISSIONS.doorList, ...PERMISSIONS.boxOffice];
+
 /** The statistics as the waiting list will extend them: seats held by open offers (0 until then). */
 type OverviewStats = PerformanceStats & { held_seats?: number };
 
@@ -25,7 +32,9 @@ export const OverviewPage = () => {
   const [stats, setStats] = React.useState<OverviewStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
   const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
-  const { allowedActions } = useRBAC({ doorList: PERMISSIONS.doorList, boxOffice: PERMISSIONS.boxOffice });
+  const { allowedActions } = useRBAC(OFFERS);
+  const mayReadDoorList = allowedActions.canRead === true;
+  const mayBook = allowedActions.canCreate === true;
 
   React.useEffect(() => {
     if (!performance) return;
@@ -46,7 +55,9 @@ export const OverviewPage = () => {
     const link = document.createElement('a');
     link.href = url;
     link.download = `door-list-${performance}.${format}`;
+    document.body.appendChild(link);
     link.click();
+    link.remove();
     window.setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
@@ -69,7 +80,7 @@ export const OverviewPage = () => {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
-          {allowedActions.canDoorList && performance && (
+          {mayReadDoorList && performance && (
             <Flex gap={2} wrap="wrap" data-testid="door-list-actions">
               <LinkButton tag={Link} to={`../door-list?performance=${performance}`} relative="path" size="L" variant="secondary">
                 {t('doorList.printable', 'Printable door list')}
@@ -80,7 +91,7 @@ export const OverviewPage = () => {
               <Button size="L" variant="tertiary" onClick={() => void download('xlsx')} data-testid="download-xlsx">
                 {t('doorList.xlsx', 'Download Excel')}
               </Button>
-              {allowedActions.canBoxOffice && (
+              {mayBook && (
                 <LinkButton tag={Link} to="../box-office" relative="path" size="L" variant="tertiary">
                   {t('boxOffice.title', 'Box office')}
                 </LinkButton>
