@@ -468,6 +468,10 @@ export interface PluginBookingCheckIn extends Struct.CollectionTypeSchema {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
@@ -526,6 +530,10 @@ export interface PluginBookingOutboxMessage
       Schema.Attribute.DefaultTo<'queued'>;
     kind: Schema.Attribute.Enumeration<['confirmation', 'ticket']> &
       Schema.Attribute.Required;
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
+      }>;
     last_error: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 500;
@@ -585,6 +593,10 @@ export interface PluginBookingPerformance extends Struct.CollectionTypeSchema {
     is_booking_enabled: Schema.Attribute.Boolean &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<true>;
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 255;
+      }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
       'oneToMany',
@@ -645,6 +657,7 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
     };
   };
   attributes: {
+    access_needs: Schema.Attribute.JSON;
     cancelled_at: Schema.Attribute.DateTime;
     check_in: Schema.Attribute.Relation<'oneToOne', 'plugin::booking.check-in'>;
     confirm_by: Schema.Attribute.DateTime;
@@ -653,9 +666,12 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     email: Schema.Attribute.Email &
-      Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
+      }>;
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 160;
       }>;
     language: Schema.Attribute.Enumeration<['it', 'en']> &
       Schema.Attribute.Required &
@@ -705,6 +721,9 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
     > &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'pending'>;
+    source: Schema.Attribute.Enumeration<['public', 'box_office']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'public'>;
     tokens: Schema.Attribute.Relation<
       'oneToMany',
       'plugin::booking.reservation-token'
@@ -796,6 +815,10 @@ export interface PluginBookingScan extends Struct.CollectionTypeSchema {
       Schema.Attribute.Private &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 100;
+      }>;
+    label: Schema.Attribute.String &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 120;
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<
