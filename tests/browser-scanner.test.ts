@@ -26,6 +26,8 @@ maybe('the scanner page', () => {
   let staff: { email: string; token: string };
   let checkInToken: string;
   let page: Page;
+  let printedReference: string;
+  let otherEveningReference: string;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -36,6 +38,12 @@ maybe('the scanner page', () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 30, startsInHours: 1 });
     const confirmed = await confirmedReservation(app.strapi, perf.documentId, 3);
     checkInToken = confirmed.checkInToken;
+    // A party booked at the box office, holding only the reference printed in its mail; one with access needs.
+    const boxOffice = app.strapi.plugin('booking').service('box-office');
+    const printed = await boxOffice.book(perf.documentId, { name: 'Lucia Bianchi', party_size: 2, access_needs: ['wheelchair'] });
+    printedReference = printed.reservation.reference;
+    const tomorrow = await createPerformance(app.strapi, { room_capacity: 30, startsInHours: 26 });
+    otherEveningReference = (await boxOffice.book(tomorrow.documentId, { name: 'Carlo Verdi', party_size: 1 })).reservation.reference;
     const video = artifact('ticket-qr.y4m');
     await writeQrVideo(checkInToken, video);
     browser = await launchBrowser([
@@ -58,8 +66,11 @@ maybe('the scanner page', () => {
     await page.waitForURL(/\/admin(\/)?$/, { timeout: 60_000 });
 
     let scanSentAt = 0;
+    let checkInRequests = 0;
     page.on('request', (req) => {
-      if (req.url().endsWith('/booking/check-ins') && scanSentAt === 0) scanSentAt = Date.now();
+      if (!req.url().endsWith('/booking/check-ins')) return;
+      checkInRequests += 1;
+      if (scanSentAt === 0) scanSentAt = Date.now();
     });
     await page.goto(`${baseUrl}/admin/plugins/booking`);
     const answer = page.getByTestId('scan-answer');
@@ -70,16 +81,52 @@ maybe('the scanner page', () => {
     await page.screenshot({ path: artifact('scanner-1-ok.png') });
     expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(1);
 
-    // The camera keeps seeing the ticket: once the answer has gone, the same code is sent again.
-    await answer.and(page.locator('[data-result="already_checked_in"]')).waitFor({ timeout: 30_000 });
+    // The camera keeps seeing the ticket held in front of it: that is one scan, not one every few
+    // seconds (the answer clears after 3.5 s and the scanner sees the code again).
+    await answer.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForTimeout(6_000);
+    expect(checkInRequests).toBe(1);
+    expect(await app.strapi.db.query('plugin::booking.scan').count()).toBe(1);
+
+    // The same ticket typed again is a second scan on purpose: amber, with the first scan's time and staff.
+    await page.getByLabel('Ticket code').fill(checkInToken);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await answer.and(page.locator('[data-result="already_checked_in"]')).waitFor({ timeout: 10_000 });
     await expect(answer.textContent()).resolves.toMatch(/First scanned at .* by Paolo R\./);
     await page.screenshot({ path: artifact('scanner-2-already.png') });
+    await answer.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // The reference printed in the ticket mail, typed as a person types it: lower case, a space.
+    const typed = `${printedReference.slice(0, 4).toLowerCase()} ${printedReference.slice(4).toLowerCase()}`;
+    await page.getByLabel('Ticket code').fill(typed);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await answer.and(page.locator('[data-result="ok"]')).waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('party-size').textContent()).resolves.toMatch(/2 people/);
+    await expect(page.getByTestId('access-needs').textContent()).resolves.toMatch(/♿\s*Wheelchair/);
+    await page.screenshot({ path: artifact('scanner-4-reference-access.png') });
+    const manual = await app.strapi.db
+      .query('plugin::booking.check-in')
+      .findOne({ where: { reservation: { reference: printedReference } } });
+    expect(manual?.source).toBe('manual');
+    await answer.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // A reference for tomorrow's performance: red, and it says which evening the ticket is for.
+    await page.getByLabel('Ticket code').fill(otherEveningReference);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await answer.and(page.locator('[data-result="wrong_performance"]')).waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('ticket-date').textContent()).resolves.toMatch(/This ticket is for \w+day/);
+    await page.screenshot({ path: artifact('scanner-5-wrong-performance.png') });
+    await answer.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // The overview link is a proper button, at least 40 px tall to a thumb.
+    const link = await page.getByTestId('overview-link').boundingBox();
+    expect(link?.height).toBeGreaterThanOrEqual(40);
 
     await page.getByLabel('Ticket code').fill('definitely-not-a-ticket');
     await page.getByRole('button', { name: 'Check' }).click();
     await answer.and(page.locator('[data-result="invalid"]')).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: artifact('scanner-3-invalid.png') });
-    expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(1);
+    expect(await app.strapi.db.query('plugin::booking.check-in').count()).toBe(2);
 
     writeFileSync(artifact('scanner-latency.json'), JSON.stringify({ scanToAnswerMs: latencyMs }, null, 2));
     console.log(`scan-to-answer latency in the browser: ${latencyMs} ms`);

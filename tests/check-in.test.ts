@@ -45,7 +45,7 @@ describe('result codes', () => {
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ result: 'ok', checked_in_by: 'Paolo R.' });
     expect(Object.keys(res.body.data.ticket).sort()).toEqual(
-      ['holder', 'party_size', 'reference', 'show_title', 'starts_at', 'venue_name'].sort()
+      ['access_needs', 'holder', 'party_size', 'reference', 'show_title', 'starts_at', 'venue_name'].sort()
     );
     expect(res.body.data.ticket).toMatchObject({ holder: 'Maria R.', party_size: 3, reference: reservation.reference });
     expect(JSON.stringify(res.body)).not.toMatch(/maria\.rossi@|Rossi|notes|phone/);

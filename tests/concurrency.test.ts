@@ -4,6 +4,7 @@
  */
 import request, { type Response } from 'supertest';
 import { service, startApp, type TestApp } from './support/app';
+import { createAdmin } from './support/admin';
 import { createPerformance, pendingReservation, seatsOf } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
 import { startSmtpSink, type SmtpSink } from './support/smtp';
@@ -159,6 +160,59 @@ describe('two app processes sharing one database', () => {
     );
     const { responses, byStatus } = await storm(tokens, [baseUrl, second.url]);
     await expectFilledByParties(perf.id, byStatus, responses);
+  });
+
+  test('public confirmations and box-office bookings at once, on both instances: exactly the 50 seats, no more', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 45, additional_seats: 10, manually_occupied_seats: 5 });
+    const tokens = await pendingReservations(perf.documentId, Array(80).fill(1));
+    const clerk = (await createAdmin(app.strapi, { roleCode: 'booking-box-office' })).token;
+    const servers = [baseUrl, second.url];
+    // Box-office requests go out first: their admin login check makes them slower to reach the lock.
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 80 }, (_, i) =>
+        request(servers[(i + 1) % 2])
+          .post(`/booking/performances/${perf.documentId}/reservations`)
+          .set('Authorization', `Bearer ${clerk}`)
+          .send({ name: `Cassa ${i}`, party_size: 1 })
+      ),
+      ...tokens.map((token, i) =>
+        request(servers[i % 2])
+          .post('/api/booking/reservations/confirm')
+          .send({ token })
+      ),
+    ]);
+    const statuses = settled.map((s) => (s.status === 'fulfilled' ? s.value.status : 0));
+    const byStatus: Record<number, number> = {};
+    for (const status of statuses) byStatus[status] = (byStatus[status] ?? 0) + 1;
+    // Nothing but the two answers: no 500 from a deadlock, no dropped request.
+    expect(Object.keys(byStatus).filter((status) => !['200', '201', '409'].includes(status))).toEqual([]);
+    console.log(`box office and public at once on two instances: ${JSON.stringify(byStatus)}`);
+    const boxOfficeOk = statuses.slice(0, 80).filter((status) => status === 201).length;
+    const publicOk = statuses.slice(80).filter((status) => status === 200).length;
+    expect(publicOk + boxOfficeOk).toBe(50);
+    expect(statuses.filter((status) => status === 409).length).toBe(110);
+    const soldOut = settled
+      .slice(0, 80)
+      .map((s) => (s.status === 'fulfilled' ? s.value : null))
+      .filter((res) => res?.status === 409)
+      .map((res) => res?.body.error.details);
+    expect(new Set(soldOut.map((d) => JSON.stringify(d)))).toEqual(new Set([JSON.stringify({ code: 'sold_out', available_seats: 0 })]));
+    expect(await confirmedSeats(perf.id)).toBe(50);
+    const confirmed = await app.strapi.db.query('plugin::booking.reservation').count({
+      where: { performance: { id: perf.id }, reservation_status: 'confirmed' },
+    });
+    expect(confirmed).toBe(50);
+    expect(
+      await app.strapi.db.query('plugin::booking.reservation').count({
+        where: { performance: { id: perf.id }, reservation_status: 'confirmed', source: 'box_office' },
+      })
+    ).toBe(boxOfficeOk);
+    // A refused box-office booking leaves nothing behind.
+    expect(
+      await app.strapi.db.query('plugin::booking.reservation').count({ where: { performance: { id: perf.id }, source: 'box_office' } })
+    ).toBe(boxOfficeOk);
+    expect((await seatsOf(app.strapi, perf.id)).availableSeats).toBe(0);
+    expect([...(await availability().recount()).entries()]).toEqual([]);
   });
 });
 

@@ -284,11 +284,12 @@ describe('database constraints', () => {
 });
 
 describe('roles and demo data', () => {
-  test('the Door staff role holds exactly the check-in and statistics permissions', async () => {
+  test('the Door staff role holds exactly the check-in, statistics and door-list permissions', async () => {
     const role = await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
     const permissions = await app.strapi.db.query('admin::permission').findMany({ where: { role: { id: role.id } }, select: ['action'] });
     expect(permissions.map((p: { action: string }) => p.action).sort()).toEqual([
       'plugin::booking.check-in.create',
+      'plugin::booking.door-list.read',
       'plugin::booking.performance.stats',
     ]);
   });
@@ -324,5 +325,28 @@ describe('roles and demo data', () => {
       where: { is_booking_enabled: false, show: { slug: 'sei-personaggi-in-cerca-d-autore' } },
     });
     expect(closed).toBe(1);
+  });
+
+  test('development keeps one demo performance with its door open: made once, moved on a later day, left alone while open', async () => {
+    const demo = app.strapi.plugin('booking').service('demo-data');
+    const door = app.strapi.plugin('booking').service('door-reports');
+    const performances = async () => app.strapi.db.query(PERFORMANCE).count();
+    const before = await performances();
+    const tonight: string = await demo.ensureTonight();
+    expect(await performances()).toBe(before + 1);
+    const open = async (at: Date) => (await door.doorPerformances(at)).find((p: { documentId: string }) => p.documentId === tonight);
+    expect((await open(new Date()))?.check_in_open).toBe(true);
+    const startsAt = async () =>
+      new Date((await app.strapi.db.query(PERFORMANCE).findOne({ where: { documentId: tonight } })).starts_at).getTime();
+    const first = await startsAt();
+
+    // The next start on the same evening leaves it where it is.
+    expect(await demo.ensureTonight(new Date(Date.now() + 10 * 60_000))).toBe(tonight);
+    expect(await startsAt()).toBe(first);
+    // Three days later it moves to that evening, and no new performance is made.
+    const later = new Date(Date.now() + 3 * 24 * 3600_000);
+    expect(await demo.ensureTonight(later)).toBe(tonight);
+    expect(await performances()).toBe(before + 1);
+    expect((await open(later))?.check_in_open).toBe(true);
   });
 });

@@ -74,7 +74,9 @@ describe('Box office', () => {
     expect(role?.name).toBe('Box office');
     const grants = (await permissionsOf('booking-box-office')).map((p) => `${p.action} ${p.subject ?? ''}`.trim()).sort();
     expect(grants).toEqual([
+      'plugin::booking.box-office.create',
       'plugin::booking.check-in.create',
+      'plugin::booking.door-list.read',
       'plugin::booking.performance.stats',
       'plugin::content-manager.explorer.read plugin::booking.reservation',
       // Who may see reservations sees the waiting list too.
@@ -115,5 +117,38 @@ describe('Box office', () => {
       populate: { role: { select: ['code'] } },
     })) as Array<{ role: { code: string } | null }>;
     expect(holders.map((p) => p.role?.code)).toEqual(['strapi-super-admin']);
+  });
+});
+
+describe('Door staff', () => {
+  test('holds check-in, statistics and the door list; an install from before the door list gets it at boot, once', async () => {
+    const grants = async () => (await permissionsOf('booking-door-staff')).map((p) => p.action).sort();
+    expect(await grants()).toEqual([
+      'plugin::booking.check-in.create',
+      'plugin::booking.door-list.read',
+      'plugin::booking.performance.stats',
+    ]);
+
+    // An install from before issue 15: the role without door-list.read, nothing remembered.
+    const role = (await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } })) as { id: number };
+    await app.strapi.db
+      .query('admin::permission')
+      .deleteMany({ where: { action: 'plugin::booking.door-list.read', role: { id: role.id } } });
+    const store = app.strapi.store({ type: 'plugin', name: 'booking' });
+    await store.delete({ key: `permission-added:${role.id}:plugin::booking.door-list.read` });
+    const roles = app.strapi.plugin('booking').service('roles');
+    await roles.ensureDoorStaffRole();
+    expect(await grants()).toEqual([
+      'plugin::booking.check-in.create',
+      'plugin::booking.door-list.read',
+      'plugin::booking.performance.stats',
+    ]);
+
+    // An administrator who then takes it away keeps it taken away at the next start.
+    await app.strapi.db
+      .query('admin::permission')
+      .deleteMany({ where: { action: 'plugin::booking.door-list.read', role: { id: role.id } } });
+    await roles.ensureDoorStaffRole();
+    expect(await grants()).toEqual(['plugin::booking.check-in.create', 'plugin::booking.performance.stats']);
   });
 });

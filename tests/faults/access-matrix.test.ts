@@ -80,6 +80,17 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
+    // The door list: Door staff and above (plugin::booking.door-list.read), CSV and XLSX alike.
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-list`, expect: adminOnly([200], [403]) },
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-list?format=csv`, expect: adminOnly([200], [403]) },
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-list?q=ab`, expect: adminOnly([400], [403]) },
+    // The box office: not Door staff (plugin::booking.box-office.create); a bad body is 400 for the one who may book.
+    {
+      method: 'post',
+      path: `/booking/performances/${perf.documentId}/reservations`,
+      body: { party_size: 0 },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [400] },
+    },
     // A visitor's data: Super Admin only (plugin::booking.visitor-data.manage).
     {
       method: 'get',

@@ -528,17 +528,7 @@ export interface PluginBookingOutboxMessage
     > &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
-    kind: Schema.Attribute.Enumeration<
-      [
-        'confirmation',
-        'ticket',
-        'resend',
-        'reminder',
-        'cancelled',
-        'waitlist_joined',
-        'offer',
-      ]
-    > &
+    kind: Schema.Attribute.Enumeration<['confirmation', 'ticket']> &
       Schema.Attribute.Required;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -565,10 +555,6 @@ export interface PluginBookingOutboxMessage
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
-    waitlist_entry: Schema.Attribute.Relation<
-      'manyToOne',
-      'plugin::booking.waitlist-entry'
-    >;
   };
 }
 
@@ -671,6 +657,7 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
     };
   };
   attributes: {
+    access_needs: Schema.Attribute.JSON;
     cancelled_at: Schema.Attribute.DateTime;
     check_in: Schema.Attribute.Relation<'oneToOne', 'plugin::booking.check-in'>;
     confirm_by: Schema.Attribute.DateTime;
@@ -679,11 +666,9 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     email: Schema.Attribute.Email &
-      Schema.Attribute.Required &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
       }>;
-    held_until: Schema.Attribute.DateTime;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 160;
@@ -731,12 +716,14 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 16;
       }>;
-    reminder_sent_at: Schema.Attribute.DateTime;
     reservation_status: Schema.Attribute.Enumeration<
       ['pending', 'confirmed', 'cancelled', 'expired']
     > &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'pending'>;
+    source: Schema.Attribute.Enumeration<['public', 'box_office']> &
+      Schema.Attribute.Required &
+      Schema.Attribute.DefaultTo<'public'>;
     tokens: Schema.Attribute.Relation<
       'oneToMany',
       'plugin::booking.reservation-token'
@@ -894,14 +881,6 @@ export interface PluginBookingShow extends Struct.CollectionTypeSchema {
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
     description: Schema.Attribute.RichText;
-    duration_minutes: Schema.Attribute.Integer &
-      Schema.Attribute.SetMinMax<
-        {
-          max: 1440;
-          min: 1;
-        },
-        number
-      >;
     is_published: Schema.Attribute.Boolean &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<false>;
@@ -985,101 +964,6 @@ export interface PluginBookingVenue extends Struct.CollectionTypeSchema {
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
       Schema.Attribute.Private;
-  };
-}
-
-export interface PluginBookingWaitlistEntry
-  extends Struct.CollectionTypeSchema {
-  collectionName: 'booking_waitlist_entries';
-  info: {
-    description: 'A visitor waiting for seats of a sold-out performance. Only the booking plugin moves its status.';
-    displayName: 'Waiting list';
-    pluralName: 'waitlist-entries';
-    singularName: 'waitlist-entry';
-  };
-  options: {
-    draftAndPublish: false;
-  };
-  pluginOptions: {
-    'content-manager': {
-      visible: true;
-    };
-    'content-type-builder': {
-      visible: false;
-    };
-  };
-  attributes: {
-    createdAt: Schema.Attribute.DateTime;
-    createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-    email: Schema.Attribute.Email &
-      Schema.Attribute.Required &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 254;
-      }>;
-    joined_at: Schema.Attribute.DateTime & Schema.Attribute.Required;
-    label: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 160;
-      }>;
-    language: Schema.Attribute.Enumeration<['it', 'en']> &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<'it'>;
-    leave_token_hash: Schema.Attribute.String &
-      Schema.Attribute.Private &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 64;
-      }>;
-    left_at: Schema.Attribute.DateTime;
-    locale: Schema.Attribute.String & Schema.Attribute.Private;
-    localizations: Schema.Attribute.Relation<
-      'oneToMany',
-      'plugin::booking.waitlist-entry'
-    > &
-      Schema.Attribute.Private;
-    name: Schema.Attribute.String &
-      Schema.Attribute.Required &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 120;
-      }>;
-    notes: Schema.Attribute.Text &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 1000;
-      }>;
-    offer: Schema.Attribute.Relation<'oneToOne', 'plugin::booking.reservation'>;
-    offered_at: Schema.Attribute.DateTime;
-    party_size: Schema.Attribute.Integer &
-      Schema.Attribute.Required &
-      Schema.Attribute.SetMinMax<
-        {
-          min: 1;
-        },
-        number
-      >;
-    performance: Schema.Attribute.Relation<
-      'manyToOne',
-      'plugin::booking.performance'
-    > &
-      Schema.Attribute.Required;
-    phone: Schema.Attribute.String &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 40;
-      }>;
-    publishedAt: Schema.Attribute.DateTime;
-    reference: Schema.Attribute.String &
-      Schema.Attribute.Required &
-      Schema.Attribute.Unique &
-      Schema.Attribute.SetMinMaxLength<{
-        maxLength: 16;
-      }>;
-    updatedAt: Schema.Attribute.DateTime;
-    updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> &
-      Schema.Attribute.Private;
-    waitlist_status: Schema.Attribute.Enumeration<
-      ['waiting', 'offered', 'booked', 'left', 'expired']
-    > &
-      Schema.Attribute.Required &
-      Schema.Attribute.DefaultTo<'waiting'>;
   };
 }
 
@@ -1602,7 +1486,6 @@ declare module '@strapi/strapi' {
       'plugin::booking.scan': PluginBookingScan;
       'plugin::booking.show': PluginBookingShow;
       'plugin::booking.venue': PluginBookingVenue;
-      'plugin::booking.waitlist-entry': PluginBookingWaitlistEntry;
       'plugin::content-releases.release': PluginContentReleasesRelease;
       'plugin::content-releases.release-action': PluginContentReleasesReleaseAction;
       'plugin::i18n.locale': PluginI18NLocale;

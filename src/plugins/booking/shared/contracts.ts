@@ -1,9 +1,9 @@
 /**
  * Request and response shapes shared by the server and the admin panel (the door routes).
  */
-import type { CheckInResult } from '../server/src/constants';
+import type { AccessNeed, CheckInResult } from '../server/src/constants';
 
-export type { CheckInResult };
+export type { AccessNeed, CheckInResult };
 
 export interface TicketView {
   reference: string;
@@ -12,17 +12,29 @@ export interface TicketView {
   show_title: string;
   starts_at: string;
   venue_name: string;
+  /** What the party needs at the door ([] when nothing). */
+  access_needs: AccessNeed[];
 }
 
 export namespace CreateCheckIn {
   export interface Request {
-    token: string;
+    token?: string;
+    /** Instead of token: the reference printed in the ticket mail (performance required then). */
+    reference?: string;
     performance?: string;
     source?: 'qr_scan' | 'manual';
     idempotency_key?: string;
   }
   export interface Response {
-    data: { result: CheckInResult; ticket?: TicketView; checked_in_at?: string; checked_in_by?: string };
+    data: {
+      result: CheckInResult;
+      ticket?: TicketView;
+      checked_in_at?: string;
+      checked_in_by?: string;
+      /** When the ticket's door opens and closes (too_early, too_late, wrong_performance). */
+      check_in_opens_at?: string;
+      check_in_closes_at?: string;
+    };
   }
 }
 
@@ -57,4 +69,36 @@ export interface ScanRecord {
   scanned_by: string;
   reference: string | null;
   party_size: number | null;
+}
+
+/** One party on the door list (no e-mail, phone or notes). */
+export interface DoorListEntry {
+  reference: string;
+  name: string;
+  party_size: number;
+  checked_in_at: string | null;
+  checked_in_by: string | null;
+  access_needs: AccessNeed[];
+}
+
+export namespace CreateBoxOfficeBooking {
+  export interface Request {
+    name: string;
+    email?: string | null;
+    phone?: string | null;
+    party_size: number;
+    notes?: string | null;
+    access_needs?: AccessNeed[];
+    send_ticket?: boolean;
+  }
+  export interface Response {
+    data: { reference: string; status: 'confirmed'; party_size: number; source: 'box_office' };
+  }
+}
+
+/** Confirmations (reservations now confirmed) per day of their confirmation, for the overview's chart. */
+export interface ConfirmationsPerDay {
+  day: string;
+  reservations: number;
+  seats: number;
 }

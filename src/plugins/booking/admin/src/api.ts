@@ -4,9 +4,15 @@ export const API = {
   doorPerformances: '/booking/door/performances',
   stats: (documentId: string) => `/booking/performances/${documentId}/stats`,
   scans: (documentId: string) => `/booking/performances/${documentId}/scans`,
+  doorList: (documentId: string, format?: 'csv' | 'xlsx') =>
+    `/booking/performances/${documentId}/door-list${format ? `?format=${format}` : ''}`,
+  confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,
+  boxOffice: (documentId: string) => `/booking/performances/${documentId}/reservations`,
 };
 
 export const PERMISSIONS = {
   checkIn: [{ action: 'plugin::booking.check-in.create', subject: null }],
   stats: [{ action: 'plugin::booking.performance.stats', subject: null }],
+  doorList: [{ action: 'plugin::booking.door-list.read', subject: null }],
+  boxOffice: [{ action: 'plugin::booking.box-office.create', subject: null }],
 };

@@ -42,6 +42,20 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export const CHECK_IN_SOURCES = ['qr_scan', 'manual'] as const;
 export type CheckInSource = (typeof CHECK_IN_SOURCES)[number];
 
+/** Where a reservation was taken: the public booking routes or the box office (admin). */
+export const RESERVATION_SOURCES = ['public', 'box_office'] as const;
+export type ReservationSource = (typeof RESERVATION_SOURCES)[number];
+
+/** What a party needs at the door; shown at the scan and on the door list. */
+export const ACCESS_NEEDS = ['wheelchair', 'hearing', 'sight', 'other'] as const;
+export type AccessNeed = (typeof ACCESS_NEEDS)[number];
+
+/** The largest party the box office may book at once (a school, a group). */
+export const BOX_OFFICE_MAX_PARTY_SIZE = 500;
+
+/** A door-list search shorter than this is refused: a one-letter search lists half the room. */
+export const DOOR_LIST_MIN_QUERY = 3;
+
 export const LANGUAGES = ['it', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'it';
@@ -98,6 +112,18 @@ export const ACTIONS = [
   },
   {
     section: 'plugins',
+    displayName: 'Read the door list',
+    uid: 'door-list.read',
+    pluginName: PLUGIN_ID,
+  },
+  {
+    section: 'plugins',
+    displayName: 'Book at the box office',
+    uid: 'box-office.create',
+    pluginName: PLUGIN_ID,
+  },
+  {
+    section: 'plugins',
     displayName: 'Export and erase a visitor\'s data',
     uid: 'visitor-data.manage',
     pluginName: PLUGIN_ID,
@@ -107,6 +133,8 @@ export const ACTIONS = [
 export const PERMISSIONS = {
   checkIn: 'plugin::booking.check-in.create',
   stats: 'plugin::booking.performance.stats',
+  doorList: 'plugin::booking.door-list.read',
+  boxOffice: 'plugin::booking.box-office.create',
   /** Held by Super Admin only (Strapi gives it every action); no role the plugin makes has it. */
   visitorData: 'plugin::booking.visitor-data.manage',
 } as const;
@@ -114,13 +142,13 @@ export const PERMISSIONS = {
 export const DOOR_STAFF_ROLE = {
   name: 'Door staff',
   code: 'booking-door-staff',
-  description: 'Checks visitors in at the door: the scanner page and the door counts, nothing else.',
+  description: 'Checks visitors in at the door: the scanner page, the door list and the door counts, nothing else.',
 } as const;
 
 export const BOX_OFFICE_ROLE = {
   name: 'Box office',
   code: 'booking-box-office',
-  description: 'Sells and checks tickets: statistics, check-in, and reading reservations in the Content Manager.',
+  description: 'Sells and checks tickets: box-office bookings, the door list, statistics, check-in, and reading reservations in the Content Manager.',
 } as const;
 
 /** Strapi's default roles for people who edit shows: they must not see visitors. */

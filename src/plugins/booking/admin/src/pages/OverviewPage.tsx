@@ -1,30 +1,52 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
-import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Box, Flex, Grid, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
-import { API } from '../api';
+import { Link } from 'react-router-dom';
+import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
+import { Box, Button, Flex, Grid, LinkButton, Typography } from '@strapi/design-system';
+import { API, PERMISSIONS } from '../api';
 import { getTranslation } from '../utils';
-import type { PerformanceStats, ScanRecord } from '../../../shared/contracts';
+import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
+import { ConfirmationsChart } from '../components/ConfirmationsChart';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
-/** The door overview for managers: seats, confirmed, pending, checked in, and the latest scans. */
+/**
+ * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
+ * of its action: door-list.read -> canRead, box-office.create -> canCreate. One array for the
+ * module, so the check runs once, not at every render.
+ */
+const OFFERS = [...PERMISSIONS.doorList, ...PERMISSIONS.boxOffice];
+
+/** The statistics as the waiting list will extend them: seats held by open offers (0 until then). */
+type OverviewStats = PerformanceStats & { held_seats?: number };
+
+/**
+ * The door overview for managers: confirmed, held, checked-in and free seats, confirmations per
+ * day, the exports and the printable list one click away, and the latest scans.
+ */
 export const OverviewPage = () => {
   const { formatMessage, formatTime } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const { get } = useFetchClient();
   const { performances, performance, setPerformance, failed } = useDoorPerformances();
-  const [stats, setStats] = React.useState<PerformanceStats | null>(null);
+  const [stats, setStats] = React.useState<OverviewStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
+  const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
+  const { allowedActions } = useRBAC(OFFERS);
+  const mayReadDoorList = allowedActions.canRead === true;
+  const mayBook = allowedActions.canCreate === true;
 
   React.useEffect(() => {
     if (!performance) return;
     const load = () => {
-      get<{ data: PerformanceStats }>(API.stats(performance))
+      get<{ data: OverviewStats }>(API.stats(performance))
         .then(({ data }) => setStats(data.data))
         .catch(() => undefined);
       get<{ data: ScanRecord[] }>(API.scans(performance))
         .then(({ data }) => setScans(data.data))
+        .catch(() => undefined);
+      get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))
+        .then(({ data }) => setDays(data.data))
         .catch(() => undefined);
     };
     load();
@@ -32,16 +54,29 @@ export const OverviewPage = () => {
     return () => window.clearInterval(timer);
   }, [get, performance]);
 
+  /** The export arrives with the admin's token, then is saved as a file. */
+  const download = async (format: 'csv' | 'xlsx') => {
+    const { data } = await get<Blob>(API.doorList(performance, format), { responseType: 'blob' });
+    const url = URL.createObjectURL(data);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `door-list-${performance}.${format}`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
   if (failed) return <Page.Error />;
   if (!performances) return <Page.Loading />;
 
   const figures: Array<[string, string, number | undefined]> = [
     ['overview.capacity', 'Seats', stats ? seatsOffered(stats) : undefined],
     ['overview.confirmed', 'Confirmed', stats?.confirmed_seats],
-    ['overview.pending', 'Pending', stats?.pending_seats],
-    ['overview.available', 'Available', stats?.available_seats],
+    ['overview.held', 'Held', stats ? (stats.held_seats ?? 0) : undefined],
     ['overview.checkedIn', 'Checked in (seats)', stats?.checked_in_seats],
-    ['overview.parties', 'Checked in (parties)', stats?.checked_in_reservations],
+    ['overview.available', 'Free', stats?.available_seats],
+    ['overview.pending', 'Pending', stats?.pending_seats],
   ];
 
   return (
@@ -51,10 +86,28 @@ export const OverviewPage = () => {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
+          {mayReadDoorList && performance && (
+            <Flex gap={2} wrap="wrap" data-testid="door-list-actions">
+              <LinkButton tag={Link} to={`../door-list?performance=${performance}`} relative="path" size="L" variant="secondary">
+                {t('doorList.printable', 'Printable door list')}
+              </LinkButton>
+              <Button size="L" variant="tertiary" onClick={() => void download('csv')} data-testid="download-csv">
+                {t('doorList.csv', 'Download CSV')}
+              </Button>
+              <Button size="L" variant="tertiary" onClick={() => void download('xlsx')} data-testid="download-xlsx">
+                {t('doorList.xlsx', 'Download Excel')}
+              </Button>
+              {mayBook && (
+                <LinkButton tag={Link} to="../box-office" relative="path" size="L" variant="tertiary">
+                  {t('boxOffice.title', 'Box office')}
+                </LinkButton>
+              )}
+            </Flex>
+          )}
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>
-                <Box background="neutral0" padding={3} hasRadius shadow="tableShadow" width="100%">
+                <Box background="neutral0" padding={3} hasRadius shadow="tableShadow" width="100%" data-testid={id}>
                   <Typography variant="sigma" textColor="neutral600">
                     {t(id, label)}
                   </Typography>
@@ -65,51 +118,30 @@ export const OverviewPage = () => {
               </Grid.Item>
             ))}
           </Grid.Root>
+          <Box background="neutral0" padding={3} hasRadius shadow="tableShadow">
+            <Typography variant="delta" tag="h2">
+              {t('overview.chart', 'Confirmations per day')}
+            </Typography>
+            {days && <ConfirmationsChart days={days} />}
+          </Box>
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}
           </Typography>
-          <Table colCount={5} rowCount={scans.length + 1}>
-            <Thead>
-              <Tr>
-                <Th>
-                  <Typography variant="sigma">{t('overview.time', 'Time')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('overview.result', 'Result')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('overview.reference', 'Reference')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('overview.party', 'Party')}</Typography>
-                </Th>
-                <Th>
-                  <Typography variant="sigma">{t('overview.staff', 'Staff')}</Typography>
-                </Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {scans.map((scan, i) => (
-                <Tr key={`${scan.scanned_at}-${i}`}>
-                  <Td>
-                    <Typography>{formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{t(`result.${scan.result}`, scan.result)}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{scan.reference ?? '–'}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{scan.party_size ?? '–'}</Typography>
-                  </Td>
-                  <Td>
-                    <Typography>{scan.scanned_by}</Typography>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
+          {/* A list, not a five-column table: it wraps on a phone instead of running off its edge. */}
+          <Box tag="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="recent-scans">
+            {scans.map((scan, i) => (
+              <Box tag="li" key={`${scan.scanned_at}-${i}`} background="neutral0" padding={2} marginBottom={1} hasRadius>
+                <Flex gap={2} wrap="wrap" justifyContent="space-between">
+                  <Typography fontWeight="bold">
+                    {`${formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })} · ${t(`result.${scan.result}`, scan.result)}`}
+                  </Typography>
+                  <Typography variant="pi" textColor="neutral600" style={{ overflowWrap: 'anywhere' }}>
+                    {[scan.reference, scan.party_size !== null ? `×${scan.party_size}` : null, scan.scanned_by].filter(Boolean).join(' · ')}
+                  </Typography>
+                </Flex>
+              </Box>
+            ))}
+          </Box>
         </Flex>
       </Layouts.Content>
     </Layouts.Root>

@@ -2,7 +2,8 @@ import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router-dom';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Alert, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, LinkButton, TextInput, Typography } from '@strapi/design-system';
+import { AccessNeedsSign } from '../components/AccessNeedsSign';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 import { QrScanner, type CameraProblem } from '../components/QrScanner';
 import { API } from '../api';
@@ -21,8 +22,14 @@ interface PendingScan {
   body: CreateCheckIn.Request & { idempotency_key: string };
 }
 
-/** The same code is not sent again within this window (a phone sees a QR many times a second). */
-const REPEAT_MS = 4000;
+/**
+ * The same code seen again within this window is the same scan (a phone sees a QR many times a
+ * second, and a ticket held in front of the camera comes back each time the answer clears). The
+ * window slides: every sighting of the held code extends it, so a code held still is sent once.
+ */
+const REPEAT_MS = 8000;
+/** A printed reference: 6 to 16 letters and digits once spaces and dashes are gone (a token is longer). */
+const REFERENCE = /^[A-Za-z0-9]{6,16}$/;
 /** How long an answer stays on screen before the page is back to scanning. */
 const SHOW_ANSWER_MS = 3500;
 const RETRY_MS = 3000;
@@ -136,14 +143,25 @@ export const ScannerPage = () => {
   const submit = React.useCallback(
     (text: string, source: 'qr_scan' | 'manual') => {
       const now = Date.now();
-      if (source === 'qr_scan' && lastSent.current?.text === text && now - lastSent.current.at < REPEAT_MS) return;
-      lastSent.current = { text, at: now };
+      if (source === 'qr_scan') {
+        const repeat = lastSent.current?.text === text && now - lastSent.current.at < REPEAT_MS;
+        // Camera sightings only: a typed code neither starts nor breaks the held ticket's window.
+        lastSent.current = { text, at: now };
+        if (repeat) return;
+      }
+      const compact = text.replace(/[\s-]+/g, '');
+      // Typed by hand, a short code is the reference printed in the ticket mail, for the chosen performance.
+      if (source === 'manual' && REFERENCE.test(compact) && performance) {
+        void send({ body: { reference: compact.toUpperCase(), performance, source, idempotency_key: newKey() } });
+        return;
+      }
       void send({ body: { token: text, performance: performance || undefined, source, idempotency_key: newKey() } });
     },
     [performance, send]
   );
 
   const onScan = React.useCallback((text: string) => submit(text, 'qr_scan'), [submit]);
+  const moment = (iso: string) => formatTime(iso, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
   const onProblem = React.useCallback((problem: CameraProblem) => setCamera(problem), []);
 
   if (loadError) return <Page.Error />;
@@ -180,7 +198,16 @@ export const ScannerPage = () => {
       <Layouts.Header
         title={t('scanner.title', 'Check-in')}
         subtitle={t('scanner.subtitle', 'Scan tickets at the door')}
-        secondaryAction={<Link to="overview">{t('overview.title', 'Door overview')}</Link>}
+        secondaryAction={
+          <Flex gap={2} wrap="wrap">
+            <LinkButton tag={Link} to="overview" variant="secondary" size="L" data-testid="overview-link">
+              {t('overview.title', 'Door overview')}
+            </LinkButton>
+            <LinkButton tag={Link} to={`door-list?performance=${performance}`} variant="tertiary" size="L">
+              {t('doorList.title', 'Door list')}
+            </LinkButton>
+          </Flex>
+        }
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4} style={{ maxWidth: 560 }}>
@@ -230,10 +257,23 @@ export const ScannerPage = () => {
                   })}
                 </Typography>
               )}
+              {answer.result === 'wrong_performance' && 'ticket' in answer && answer.ticket && (
+                <Typography tag="p" style={{ fontSize: 22, fontWeight: 700, color: 'inherit' }} data-testid="ticket-date">
+                  {t('scanner.ticketFor', 'This ticket is for {when}', { when: moment(answer.ticket.starts_at) })}
+                </Typography>
+              )}
+              {answer.result === 'too_early' && 'check_in_opens_at' in answer && answer.check_in_opens_at && (
+                <Typography tag="p" style={{ fontSize: 22, fontWeight: 700, color: 'inherit' }} data-testid="door-opens">
+                  {t('scanner.doorOpens', 'The door opens {when}', { when: moment(answer.check_in_opens_at) })}
+                </Typography>
+              )}
               {'ticket' in answer && answer.ticket && (
                 <Typography tag="p" style={{ fontSize: 18, color: 'inherit' }}>
                   {`${answer.ticket.holder} · ${answer.ticket.reference} · ${answer.ticket.show_title}`}
                 </Typography>
+              )}
+              {'ticket' in answer && answer.ticket && answer.ticket.access_needs?.length > 0 && (
+                <AccessNeedsSign needs={answer.ticket.access_needs} />
               )}
             </Box>
           ) : (
@@ -261,7 +301,7 @@ export const ScannerPage = () => {
             <Flex gap={2} alignItems="flex-end">
               <Box flex="1">
                 <Field.Root name="manual-token">
-                  <Field.Label>{t('scanner.manual', 'Ticket code')}</Field.Label>
+                  <Field.Label>{t('scanner.manual', 'Ticket code or reference')}</Field.Label>
                   <TextInput
                     value={manual}
                     onChange={(e: React.ChangeEvent<HTMLInputElement>) => setManual(e.target.value)}

@@ -12,8 +12,10 @@ const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const input = parseOrThrow(checkInInput, ctx.request.body);
     const answer = await getService(strapi, 'door').checkInTicket({
       text: input.token,
+      reference: input.reference,
       performance: input.performance,
-      source: input.source,
+      // A typed reference is a manual check-in whatever the client says.
+      source: input.reference !== undefined ? 'manual' : input.source,
       idempotencyKey: input.idempotency_key,
       staff: {
         id: ctx.state.user.id,

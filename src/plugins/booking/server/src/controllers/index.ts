@@ -1,4 +1,6 @@
+import boxOffice from './box-office';
 import checkIn from './check-in';
+import doorList from './door-list';
 import performance from './performance';
 import reservation from './reservation';
 import show from './show';
@@ -6,4 +8,14 @@ import venue from './venue';
 import visitorData from './visitor-data';
 import waitlist from './waitlist';
 
-export default { 'check-in': checkIn, performance, reservation, show, venue, 'visitor-data': visitorData, waitlist };
+export default {
+  'box-office': boxOffice,
+  'check-in': checkIn,
+  'door-list': doorList,
+  performance,
+  reservation,
+  show,
+  venue,
+  'visitor-data': visitorData,
+  waitlist,
+};

@@ -5,8 +5,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
-import { ERROR_CODES, type Language, type ReservationStatus } from '../constants';
+import { ACCESS_NEEDS, ERROR_CODES, type AccessNeed, type Language, type ReservationSource, type ReservationStatus } from '../constants';
 import { canTransition } from '../rules';
+import { dialectOf } from './dialect';
 import { bookingTables } from './strapi-internals';
 
 /**
@@ -34,10 +35,14 @@ export interface ReservationRow {
   reference: string;
   reservation_status: ReservationStatus;
   name: string;
+  /** '' when the box office booked without an address. */
   email: string;
   phone: string | null;
   party_size: number;
   notes: string | null;
+  /** What the party needs at the door; [] when nothing was said. */
+  access_needs: AccessNeed[];
+  source: ReservationSource;
   language: Language;
   confirm_by: string | null;
   confirmed_at: string | null;
@@ -46,6 +51,19 @@ export interface ReservationRow {
   /** Set on a waiting-list offer: the pending reservation holds its seats until then. */
   held_until: string | null;
 }
+
+/** A JSON column as PostgreSQL (parsed) or SQLite (text) gives it, kept to the known needs. */
+export const accessNeedsOf = (value: unknown): AccessNeed[] => {
+  let list = value;
+  if (typeof value === 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(list) ? ACCESS_NEEDS.filter((need) => list.includes(need)) : [];
+};
 
 const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
@@ -56,10 +74,12 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
   reference: String(row.reference),
   reservation_status: row.reservation_status as ReservationStatus,
   name: String(row.name),
-  email: String(row.email),
+  email: row.email == null ? '' : String(row.email),
   phone: (row.phone as string | null) ?? null,
   party_size: Number(row.party_size),
   notes: (row.notes as string | null) ?? null,
+  access_needs: accessNeedsOf(row.access_needs),
+  source: row.source === 'box_office' ? 'box_office' : 'public',
   language: row.language as Language,
   confirm_by: iso(row.confirm_by),
   confirmed_at: iso(row.confirmed_at),
@@ -149,7 +169,7 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       // (theirs to send), and rows are locked in id order, so two runs never deadlock. SQLite
       // has one writer at a time: the condition alone is enough.
       const target =
-        strapi.db.dialect.client === 'postgres'
+        dialectOf(strapi).postgres
           ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
           : unclaimed;
       const rows = (await target
@@ -179,6 +199,23 @@ export const createReservationsData = (strapi: Core.Strapi) => {
         startsAt: new Date(row.startsAt as string),
         confirmedAt: row.confirmedAt ? new Date(row.confirmedAt as string) : null,
       }));
+    },
+
+    /**
+     * The reservation behind a reference as a person types it (any case, spaces or dashes
+     * between the characters), with its performance; null when none.
+     */
+    async targetOfReference(knex: Knex, typed: string): Promise<{ reservationId: number; performanceId: number | null } | null> {
+      const reference = typed.replace(/[\s-]+/g, '').toUpperCase();
+      if (!/^[A-Z0-9]{1,16}$/.test(reference)) return null;
+      const rl = t().reservationPerformance;
+      const row = (await knex({ r: t().reservations })
+        .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        .where('r.reference', reference)
+        .first({ reservationId: 'r.id', performanceId: `rl.${rl.performance}` })) as
+        | { reservationId: number; performanceId: number | null }
+        | undefined;
+      return row ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) } : null;
     },
 
     /** Whether the party has been checked in. */

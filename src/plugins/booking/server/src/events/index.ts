@@ -23,7 +23,15 @@ export interface FreshTokens {
 
 export type DomainEvent =
   | { type: 'reservation.created'; reservationId: number; performanceId: number; tokens: FreshTokens }
-  | { type: 'reservation.confirmed'; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
+  | {
+      type: 'reservation.confirmed';
+      reservationId: number;
+      performanceId: number;
+      partySize: number;
+      tokens: FreshTokens;
+      /** false: no ticket e-mail (a box-office booking without an address, or not wanted). */
+      sendTicket?: boolean;
+    }
   | { type: 'reservation.cancelled'; reservationId: number; performanceId: number; freedSeats: number; by: 'visitor' | 'staff' }
   | { type: 'reservation.expired'; reservationIds: number[] }
   | { type: 'reservation.reduced'; reservationId: number; performanceId: number; freedSeats: number; partySize: number }

@@ -28,6 +28,24 @@ export default {
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
     {
       method: 'GET',
+      path: '/performances/:documentId/door-list',
+      handler: 'door-list.find',
+      config: guard(PERMISSIONS.doorList),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/confirmations-per-day',
+      handler: 'door-list.confirmationsPerDay',
+      config: guard(PERMISSIONS.stats),
+    },
+    {
+      method: 'POST',
+      path: '/performances/:documentId/reservations',
+      handler: 'box-office.create',
+      config: guard(PERMISSIONS.boxOffice),
+    },
+    {
+      method: 'GET',
       path: '/visitor-data',
       handler: 'visitor-data.export',
       config: guard(PERMISSIONS.visitorData),

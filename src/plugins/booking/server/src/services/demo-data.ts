@@ -1,5 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import { UID } from '../constants';
+import { PLUGIN_ID, UID } from '../constants';
+import { checkInTiming } from '../rules';
+import { getConfig } from '../utils/get-service';
+
+/** Where the development app remembers which performance is "this evening's". */
+const TONIGHT_KEY = 'demo-tonight-performance';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -146,6 +151,44 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
       }
     }
     return created;
+  },
+
+  /**
+   * Development only: makes sure one demo performance has its door open now, so the README's
+   * walk-through (book, confirm, scan, "Benvenuti") works on whatever day `npm run develop`
+   * starts. The first time it creates "this evening's" performance of the first demo show; later
+   * starts move it to an hour from now unless its door is open already (an evening under way is
+   * left where it is). Returns its documentId, or null when the demo season is not there.
+   */
+  async ensureTonight(now = new Date()): Promise<string | null> {
+    const show = SHOWS[0];
+    const showRow = (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug }, select: ['id'] })) as { id: number } | null;
+    const venueRow = (await strapi.db.query(UID.venue).findOne({ where: { slug: show.performances[0].venue }, select: ['id'] })) as {
+      id: number;
+    } | null;
+    if (!showRow || !venueRow) return null;
+    const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
+    const remembered = (await store.get({ key: TONIGHT_KEY })) as string | null;
+    const existing = remembered
+      ? ((await strapi.db.query(UID.performance).findOne({ where: { documentId: remembered }, select: ['id', 'documentId', 'starts_at'] })) as {
+          id: number;
+          documentId: string;
+          starts_at: string;
+        } | null)
+      : null;
+    // An hour from now, on the quarter hour: inside the door's window (it opens two hours before).
+    const startsAt = new Date(Math.ceil((now.getTime() + 60 * 60_000) / (15 * 60_000)) * 15 * 60_000);
+    if (existing) {
+      if (checkInTiming(existing.starts_at, now, getConfig(strapi)) !== 'open') {
+        await strapi.db.query(UID.performance).update({ where: { id: existing.id }, data: { starts_at: startsAt } });
+      }
+      return existing.documentId;
+    }
+    const created = (await strapi.db.query(UID.performance).create({
+      data: { show: showRow.id, venue: venueRow.id, starts_at: startsAt, room_capacity: 40, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true },
+    })) as { documentId: string };
+    await store.set({ key: TONIGHT_KEY, value: created.documentId });
+    return created.documentId;
   },
 
   /** True when the database holds no show yet: the demo season is seeded only then. */

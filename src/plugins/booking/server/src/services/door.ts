@@ -6,7 +6,7 @@ import type { StaffMember } from '../data/check-ins';
 import type { PerformanceFacts } from '../data/performances';
 import type { ReservationRow } from '../data/reservations';
 import { checkInTokenTarget } from '../data/tokens';
-import { checkInTiming } from '../rules';
+import { checkInTiming, checkInWindow } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 import { doorLabel } from './labels';
@@ -15,7 +15,10 @@ import { extractToken } from './tokens';
 export type CheckInAnswer = CreateCheckIn.Response['data'];
 
 export interface ScanRequest {
-  text: string;
+  /** The scanned text (a token or a URL ending in one); or else `reference`. */
+  text?: string;
+  /** The reference printed in the ticket mail, typed at the door (the performance is then required). */
+  reference?: string;
   performance?: string;
   source?: CheckInSource;
   idempotencyKey?: string;
@@ -50,6 +53,7 @@ const ticketOf = (reservation: ReservationRow, performance: PerformanceFacts | n
   show_title: performance?.show?.title ?? '',
   starts_at: new Date(performance?.starts_at ?? 0).toISOString(),
   venue_name: performance?.venue?.name ?? '',
+  access_needs: reservation.access_needs,
 });
 
 /**
@@ -96,8 +100,11 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> => {
-    const raw = extractToken(request.text);
-    const found = raw ? await checkInTokenTarget(strapi, strapi.db.connection, raw) : null;
+    const found = await (async () => {
+      if (request.reference !== undefined) return data().reservations.targetOfReference(strapi.db.connection, request.reference);
+      const raw = extractToken(request.text ?? '');
+      return raw ? checkInTokenTarget(strapi, strapi.db.connection, raw) : null;
+    })();
     if (found === null) {
       const answer: CheckInAnswer = { result: 'invalid' };
       await record(strapi.db.connection, request, key, answer, null, now);
@@ -115,8 +122,12 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (replay) return replay;
 
       const ticket = ticketOf(reservation, performance);
+      const config = getConfig(strapi);
+      // The ticket's own door times, so the scanner can say when to come back or which evening it is for.
+      const window = checkInWindow(performance?.starts_at ?? new Date(0), config);
+      const when = { check_in_opens_at: window.opensAt.toISOString(), check_in_closes_at: window.closesAt.toISOString() };
       const answer = await (async (): Promise<CheckInAnswer> => {
-        if (request.performance && performance?.documentId !== request.performance) return { result: 'wrong_performance', ticket };
+        if (request.performance && performance?.documentId !== request.performance) return { result: 'wrong_performance', ticket, ...when };
         if (reservation.reservation_status !== 'confirmed') return { result: 'not_confirmed', ticket };
         const existing = await data().checkIns.ofReservation(trx, reservation.id);
         if (existing) {
@@ -127,9 +138,8 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
             checked_in_by: staffName(existing.staff),
           };
         }
-        const config = getConfig(strapi);
         const timing = checkInTiming(performance?.starts_at ?? new Date(0), now, config);
-        if (timing !== 'open') return { result: timing, ticket };
+        if (timing !== 'open') return { result: timing, ticket, ...when };
 
         // The unique index on the reservation's link is the last word if two scans ever got past the lock.
         await data().checkIns.insert(

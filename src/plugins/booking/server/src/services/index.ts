@@ -1,8 +1,10 @@
 import accessCache from './access-cache';
 import availability from './availability';
+import boxOffice from './box-office';
 import catalogue from './catalogue';
 import demoData from './demo-data';
 import door from './door';
+import doorList from './door-list';
 import doorReports from './door-reports';
 import events from './events';
 import editorViews from './editor-views';
@@ -23,9 +25,11 @@ import waitlist from './waitlist';
 export default {
   'access-cache': accessCache,
   availability,
+  'box-office': boxOffice,
   catalogue,
   'demo-data': demoData,
   door,
+  'door-list': doorList,
   'door-reports': doorReports,
   events,
   'editor-views': editorViews,

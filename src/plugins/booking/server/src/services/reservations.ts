@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type Language, type ReservationStatus } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
@@ -31,6 +31,7 @@ export interface NewReservation {
   party_size: number;
   notes?: string | null;
   locale?: Language;
+  access_needs?: AccessNeed[] | null;
 }
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
@@ -206,6 +207,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             phone: input.phone ?? null,
             party_size: input.party_size,
             notes: input.notes ?? null,
+            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+            source: 'public',
             language: input.locale ?? DEFAULT_LANGUAGE,
             confirm_by: confirmBy,
           },

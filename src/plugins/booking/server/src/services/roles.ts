@@ -30,21 +30,50 @@ const CONTENT_MANAGER_READ = 'plugin::content-manager.explorer.read';
 const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const roles = () => adminRoles(strapi);
 
+  /**
+   * Adds one plugin permission (no subject) to a role unless the role holds it, keeping the rest.
+   * Marked in the plugin store per role and action, so an administrator who later takes it away
+   * keeps it taken away.
+   */
+  const addPermissionOnce = async (roleId: number, action: string): Promise<boolean> => {
+    const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
+    const key = `permission-added:${roleId}:${action}`;
+    if (await store.get({ key })) return false;
+    const held = await strapi.db.query('admin::permission').findOne({ where: { action, role: { id: roleId } }, select: ['id'] });
+    if (!held) {
+      await strapi.db.query('admin::permission').create({
+        data: { action, actionParameters: {}, subject: null, properties: {}, conditions: [], role: roleId },
+      });
+    }
+    await store.set({ key, value: true });
+    return !held;
+  };
+
   return {
-    /** Creates the "Door staff" admin role with only the check-in and statistics permissions. */
+    /**
+     * Creates the "Door staff" admin role with the check-in, statistics and door-list permissions.
+     * A role made before the door list existed gets door-list.read added once (the printed list is
+     * the door's fallback when the scanner fails); nothing else of an existing role is touched.
+     */
     async ensureDoorStaffRole(): Promise<number> {
       // Strapi makes its default roles (Super Admin, Editor, Author) only while no role exists, and
       // plugins boot before the admin does: let it make them first.
       await roles().createRolesIfNoneExist();
       const existing = await roles().findOne({ code: DOOR_STAFF_ROLE.code });
-      if (existing) return existing.id;
+      if (existing) {
+        await addPermissionOnce(existing.id, PERMISSIONS.doorList);
+        return existing.id;
+      }
       const role = await roles().create({ ...DOOR_STAFF_ROLE });
       await roles().assignPermissions(role.id, [
         { action: PERMISSIONS.checkIn, subject: null },
         { action: PERMISSIONS.stats, subject: null },
+        { action: PERMISSIONS.doorList, subject: null },
       ]);
       return role.id;
     },
+
+    addPermissionOnce,
 
     /**
      * Grants the public booking routes to the Public role, and to the Authenticated role so that a
@@ -98,13 +127,18 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Creates the "Box office" admin role if no role has its code: statistics, check-in, and
-     * reading reservations (every field) in the Content Manager.
+     * Creates the "Box office" admin role if no role has its code: box-office bookings, the door
+     * list, statistics, check-in, and reading reservations (every field) in the Content Manager.
+     * A role made before the box office existed gets the two new permissions added once.
      */
     async ensureBoxOfficeRole(): Promise<number> {
       await roles().createRolesIfNoneExist();
       const existing = await roles().findOne({ code: BOX_OFFICE_ROLE.code });
-      if (existing) return existing.id;
+      if (existing) {
+        await addPermissionOnce(existing.id, PERMISSIONS.doorList);
+        await addPermissionOnce(existing.id, PERMISSIONS.boxOffice);
+        return existing.id;
+      }
       const role = await roles().create({ ...BOX_OFFICE_ROLE });
       const actionProvider = strapi.service('admin::permission').actionProvider as {
         get(actionId: string): ContentManagerAction | undefined;
@@ -118,6 +152,8 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       await roles().assignPermissions(role.id, [
         { action: PERMISSIONS.checkIn, subject: null },
         { action: PERMISSIONS.stats, subject: null },
+        { action: PERMISSIONS.doorList, subject: null },
+        { action: PERMISSIONS.boxOffice, subject: null },
         ...readReservations,
       ]);
       return role.id;

@@ -1,10 +1,10 @@
 import { yup } from '@strapi/utils';
-import { LANGUAGES, type Language } from '../constants';
+import { ACCESS_NEEDS, LANGUAGES, type AccessNeed, type Language } from '../constants';
 import { isEmail, MAX_EMAIL_LENGTH } from './email';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** Names: no C0 or C1 control character (line breaks, escapes), one line of text. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
@@ -15,6 +15,8 @@ const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
  */
 const NAME_NO_INVISIBLE = /^[^\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]*$/;
 
+const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
+
 /** What breaks the names rule first, if anything: one message per bad name. */
 const nameProblem = (value: unknown): string | null => {
   if (typeof value !== 'string') return null; // the type check says it
@@ -24,20 +26,35 @@ const nameProblem = (value: unknown): string | null => {
   return null;
 };
 
-const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
+/**
+ * A party's access needs: a list from ACCESS_NEEDS, each at most once. Shown at the door (scan,
+ * door list), so the door staff know before the party reaches them.
+ */
+export const accessNeedsField = () =>
+  yup
+    .array()
+    .of(yup.mixed<AccessNeed>().oneOf([...ACCESS_NEEDS], `must be one of ${ACCESS_NEEDS.join(', ')}`).required())
+    .nullable()
+    .max(ACCESS_NEEDS.length, `must list at most ${ACCESS_NEEDS.length} needs`)
+    .test('unique', 'must not repeat a need', (list) => !list || new Set(list).size === list.length);
+
+/** A name: 1 to 120 characters of one line, no '@', nothing invisible (shared with the box office). */
+export const nameField = () =>
+  text(120)
+    .required('is required')
+    .test('name-rule', 'is not a name', function (value) {
+      const problem = nameProblem(value);
+      return problem ? this.createError({ message: problem }) : true;
+    })
+    .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0);
+
 
 export const reservationInput = (maxPartySize: number) =>
   yup.object({
     performance: text(64).required('is required').matches(/^[a-z0-9]+$/, 'is not a performance id'),
     // 1 to 120 characters of one line; no '@', so a name is never an e-mail address shown at
     // the door or echoed into a mail.
-    name: text(120)
-      .required('is required')
-      .test('name-rule', 'is not a name', function (value) {
-        const problem = nameProblem(value);
-        return problem ? this.createError({ message: problem }) : true;
-      })
-      .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0),
+    name: nameField(),
     // Not yup's .email(): its regular expression can take minutes on a hostile string (email.ts).
     email: text(MAX_EMAIL_LENGTH)
       .required('is required')
@@ -53,6 +70,7 @@ export const reservationInput = (maxPartySize: number) =>
       .max(maxPartySize, `must be at most ${maxPartySize}`),
     notes: text(1000).nullable().matches(NO_CONTROL, 'must be plain text'),
     locale: yup.mixed<Language>().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
+    access_needs: accessNeedsField(),
   });
 
 /** What the schema lets through, inferred from it: the reservations service's input. */

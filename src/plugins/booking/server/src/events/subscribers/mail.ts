@@ -18,6 +18,7 @@ export const subscribeMail = (strapi: Core.Strapi, events: BookingEvents) => {
   });
 
   events.on('reservation.confirmed', async (event, trx, now) => {
+    if (event.sendTicket === false) return;
     const messageId = await dataOf(strapi).outbox.insert(trx, 'ticket', event.reservationId, now);
     return () => mailer().deliverLater(messageId, event.tokens);
   });

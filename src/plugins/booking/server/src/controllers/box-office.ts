@@ -1,0 +1,33 @@
+import type { Core } from '@strapi/strapi';
+import { ERROR_CODES } from '../constants';
+import { getService } from '../utils/get-service';
+import { boxOfficeInput } from '../validation/box-office';
+import { parseOrThrow } from '../validation/parse';
+import type { CreateBoxOfficeBooking } from '../../../shared/contracts';
+import type { BookingContext } from './context';
+
+type Ctx = BookingContext;
+
+const boxOfficeController = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** POST /booking/performances/:documentId/reservations (admin; plugin::booking.box-office.create) */
+  async create(ctx: Ctx) {
+    const input = parseOrThrow(boxOfficeInput, ctx.request.body);
+    const result = await getService(strapi, 'box-office').book(String(ctx.params.documentId), input);
+    if (!result.ok) {
+      if (result.code === ERROR_CODES.soldOut) {
+        return ctx.conflict('Posti insufficienti / Not enough seats left for this party', {
+          code: result.code,
+          available_seats: result.availableSeats,
+        });
+      }
+      return ctx.conflict('Lo spettacolo è già iniziato / The performance has already started', { code: result.code });
+    }
+    const body: CreateBoxOfficeBooking.Response = {
+      data: { reference: result.reservation.reference, status: 'confirmed', party_size: result.reservation.party_size, source: 'box_office' },
+    };
+    ctx.status = 201;
+    ctx.body = body;
+  },
+});
+
+export default boxOfficeController;

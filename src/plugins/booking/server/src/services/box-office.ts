@@ -1,0 +1,122 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
+import { dataOf } from '../data';
+import { checkInWindow, seatsLeft } from '../rules';
+import { getConfig, getService } from '../utils/get-service';
+import { newReference } from './reservations';
+
+export interface BoxOfficeBooking {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  party_size: number;
+  notes?: string | null;
+  access_needs?: AccessNeed[] | null;
+  send_ticket?: boolean;
+  language?: Language;
+}
+
+export type BoxOfficeResult =
+  | { ok: true; reservation: { id: number; reference: string; party_size: number }; availableSeats: number; ticketSent: boolean }
+  | { ok: false; code: typeof ERROR_CODES.bookingClosed }
+  | { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: number };
+
+/**
+ * Bookings taken at the box office or on the phone: confirmed at once, under the same
+ * performance row lock as the visitors' confirmations, so the seats they take and the public's
+ * never add up past the room. Public booking being off does not stop the box office (a sold-out
+ * show may still have a chair for the director's mother); the start does.
+ *
+ * The reservation is written pending and moved to confirmed through `transition`, the one writer
+ * of a status, in the transaction that holds the performance lock and then takes the seats; if they do not fit, everything rolls
+ * back and nothing was booked. The ticket e-mail hangs on `reservation.confirmed` like a
+ * visitor's, and goes only when there is an address and the clerk did not say no.
+ */
+const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const data = () => dataOf(strapi);
+
+  return {
+    /** Books and confirms a party for a performance; throws NotFoundError for an unknown one. */
+    async book(performanceDocumentId: string, input: BoxOfficeBooking, now = new Date()): Promise<BoxOfficeResult> {
+      const config = getConfig(strapi);
+      const performance = (await strapi.db.query(UID.performance).findOne({
+        where: { documentId: performanceDocumentId },
+        select: ['id', 'starts_at'],
+      })) as { id: number; starts_at: string } | null;
+      if (!performance) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      const startsAt = new Date(performance.starts_at);
+      if (startsAt.getTime() <= now.getTime()) return { ok: false, code: ERROR_CODES.bookingClosed };
+      const email = input.email && input.email.trim() !== '' ? input.email.trim() : null;
+      const sendTicket = email !== null && input.send_ticket !== false;
+
+      return strapi.db.transaction(async ({ trx, rollback }): Promise<BoxOfficeResult> => {
+        // The performance row first, unlike confirmReservation: the new reservation's link to the
+        // performance takes a key-share lock on that row, and two bookings each holding one while
+        // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
+        // no one else, so this order cannot deadlock with a confirmation (reservation, then performance).
+        const capacity = await data().performances.lock(trx, performance.id);
+        if (!capacity) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+        const limit = seatsLeft({ ...capacity, confirmed_seats: 0 });
+        let reference = newReference();
+        while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) reference = newReference();
+        const created = (await strapi.db.query(UID.reservation).create({
+          data: {
+            reference,
+            performance: performance.id,
+            reservation_status: 'pending',
+            source: 'box_office',
+            name: input.name.trim(),
+            email,
+            phone: input.phone || null,
+            party_size: input.party_size,
+            notes: input.notes || null,
+            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+            language: input.language ?? 'it',
+          },
+        })) as { id: number };
+        await data().reservations.transition(trx, { id: created.id }, 'pending', 'confirmed', now, {
+          confirmed_at: now,
+          qr_code_generated_at: now,
+        });
+        const [checkInToken, cancellationToken] = await data().tokens.insert(
+          trx,
+          created.id,
+          [
+            { purpose: 'check_in', expiresAt: checkInWindow(startsAt, config).closesAt },
+            { purpose: 'cancellation', expiresAt: startsAt },
+          ],
+          now
+        );
+        await getService(strapi, 'events').announce(
+          trx,
+          {
+            type: 'reservation.confirmed',
+            reservationId: created.id,
+            performanceId: performance.id,
+            partySize: input.party_size,
+            tokens: { checkIn: checkInToken, cancellation: cancellationToken },
+            sendTicket,
+          },
+          now
+        );
+
+        // The counter, as in confirmReservation: a conditional increment under the lock.
+        const taken = await data().seats.takeSeats(trx, performance.id, input.party_size, limit);
+        if (!taken.taken) {
+          await rollback();
+          return { ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available };
+        }
+        return {
+          ok: true,
+          reservation: { id: created.id, reference, party_size: input.party_size },
+          availableSeats: taken.available,
+          ticketSent: sendTicket,
+        };
+      });
+    },
+  };
+};
+
+export type BoxOfficeService = ReturnType<typeof createBoxOfficeService>;
+export default createBoxOfficeService;

@@ -1,0 +1,310 @@
+/**
+ * Issue 15, the door and the box office over HTTP (API.md, "The door and the box office"): the
+ * door list as JSON, CSV and XLSX (read back with csv-parse and exceljs and compared row by row),
+ * formula-looking cells neutralised, the search, the box-office booking and its answers, the
+ * check-in by reference, access needs at the scan, and who may do which.
+ */
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { startApp, type TestApp } from './support/app';
+import { createAdmin } from './support/admin';
+import { createPerformance, type PerformanceFixture } from './support/factories';
+
+let app: TestApp;
+let superAdmin: string;
+let doorStaff: string;
+let boxOffice: string;
+let editor: string;
+const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' };
+const http = () => request(app.strapi.server.httpServer);
+
+const book = (perf: string, body: Record<string, unknown>, token = boxOffice) =>
+  http().post(`/booking/performances/${perf}/reservations`).set('Authorization', `Bearer ${token}`).send(body);
+const doorList = (perf: string, query = '', token = doorStaff) =>
+  http().get(`/booking/performances/${perf}/door-list${query}`).set('Authorization', `Bearer ${token}`);
+const binary = (res: request.Response, callback: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => callback(null, Buffer.concat(chunks)));
+};
+
+beforeAll(async () => {
+  app = await startApp({ env });
+  superAdmin = (await createAdmin(app.strapi)).token;
+  doorStaff = (await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo' })).token;
+  boxOffice = (await createAdmin(app.strapi, { roleCode: 'booking-box-office', firstname: 'Bruna' })).token;
+  editor = (await createAdmin(app.strapi, { roleCode: 'strapi-editor' })).token;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('the door list', () => {
+  let perf: PerformanceFixture;
+  const references: Record<string, string> = {};
+
+  beforeAll(async () => {
+    perf = await createPerformance(app.strapi, { room_capacity: 40, startsInHours: 1 });
+    const parties: Array<[string, number, string[]?]> = [
+      ['zoe Bianchi', 2],
+      ['Élodie Martin', 1, ['wheelchair', 'hearing']],
+      ['=HYPERLINK("http://evil.test","x")', 1],
+      ['+39 Tizio', 3],
+      ['-Caio Sempronio', 1],
+      ['anna Verdi', 4, ['sight']],
+      ['Eleonora Duse', 2],
+    ];
+    for (const [name, party_size, access_needs] of parties) {
+      const res = await book(perf.documentId, {
+        name,
+        email: 'private@example.test',
+        phone: '+39 333 000',
+        notes: 'segreto',
+        party_size,
+        ...(access_needs ? { access_needs } : {}),
+      });
+      expect(res.status).toBe(201);
+      references[name] = res.body.data.reference;
+    }
+    // A pending public reservation is not on the list.
+    await app.strapi.plugin('booking').service('reservations').createReservation({
+      performance: perf.documentId,
+      name: 'Pendente Rossi',
+      email: 'pending@example.test',
+      party_size: 1,
+    });
+    // One party is in already, by reference (as the list's one tap does it).
+    const tap = await http()
+      .post('/booking/check-ins')
+      .set('Authorization', `Bearer ${doorStaff}`)
+      .send({ reference: references['anna Verdi'], performance: perf.documentId });
+    expect(tap.body.data).toMatchObject({ result: 'ok', checked_in_by: 'Paolo R.' });
+  });
+
+  test('JSON: the confirmed parties sorted by name as a person sorts them, no e-mail, phone or notes', async () => {
+    const res = await doorList(perf.documentId);
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((row: { name: string }) => row.name)).toEqual([
+      // Punctuation first, in the collation's order; then letters, case and accents aside.
+      '-Caio Sempronio',
+      '+39 Tizio',
+      '=HYPERLINK("http://evil.test","x")',
+      'anna Verdi',
+      'Eleonora Duse',
+      'Élodie Martin',
+      'zoe Bianchi',
+    ]);
+    const anna = res.body.data.find((row: { name: string }) => row.name === 'anna Verdi');
+    expect(Object.keys(anna).sort()).toEqual(['access_needs', 'checked_in_at', 'checked_in_by', 'name', 'party_size', 'reference']);
+    expect(anna).toMatchObject({ party_size: 4, checked_in_by: 'Paolo R.', access_needs: ['sight'], reference: references['anna Verdi'] });
+    expect(res.body.data.find((row: { name: string }) => row.name === 'Élodie Martin').access_needs).toEqual(['wheelchair', 'hearing']);
+    expect(JSON.stringify(res.body)).not.toMatch(/private@|333 000|segreto|Pendente/);
+  });
+
+  test('?q= keeps names or references that hold it, case and accents aside; under 3 characters is 400 validation', async () => {
+    const res = await doorList(perf.documentId, '?q=ELOD');
+    expect(res.body.data.map((row: { name: string }) => row.name)).toEqual(['Élodie Martin']);
+    const byReference = await doorList(perf.documentId, `?q=${references['zoe Bianchi'].toLowerCase()}`);
+    expect(byReference.body.data.map((row: { name: string }) => row.name)).toEqual(['zoe Bianchi']);
+    for (const q of ['el', '  a ', '']) {
+      const short = await doorList(perf.documentId, `?q=${encodeURIComponent(q)}`);
+      expect([q, short.status, short.body.error?.details?.code]).toEqual([q, 400, 'validation']);
+    }
+    const format = await doorList(perf.documentId, '?format=pdf');
+    expect([format.status, format.body.error.details.code]).toEqual([400, 'validation']);
+    const unknown = await doorList('nosuchperformance');
+    expect([unknown.status, unknown.body.error.details.code]).toEqual([404, 'performance_not_found']);
+  });
+
+  test('CSV and XLSX hold the JSON row by row, formula-looking cells neutralised', async () => {
+    const json = (await doorList(perf.documentId)).body.data as Array<Record<string, unknown>>;
+    const expected = json.map((row) => [
+      /^[=+\-@\t\r]/.test(String(row.name)) ? `'${row.name}` : row.name,
+      row.reference,
+      String(row.party_size),
+      row.checked_in_at ?? '',
+      row.checked_in_by ?? '',
+      (row.access_needs as string[]).join('; '),
+    ]);
+
+    const csv = await doorList(perf.documentId, '?format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const records = parse(csv.text, { bom: true }) as string[][];
+    expect(records[0]).toEqual(['reference', 'name', 'party_size', 'checked_in_at', 'checked_in_by', 'access_needs']);
+    expect(records.slice(1).map(([reference, name, ...rest]) => [name, reference, ...rest])).toEqual(expected);
+    expect(
+      records
+        .slice(1)
+        .map((row) => row[1])
+        .filter((name) => /^[=+\-@]/.test(name))
+    ).toEqual([]);
+    expect(csv.text).not.toMatch(/private@|333 000|segreto/);
+
+    const xlsx = await doorList(perf.documentId, '?format=xlsx').buffer(true).parse(binary);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
+    const sheet = workbook.worksheets[0];
+    const rows: string[][] = [];
+    sheet.eachRow((row) =>
+      rows.push((row.values as unknown[]).slice(1).map((cell) => (cell === undefined || cell === null ? '' : String(cell))))
+    );
+    expect(rows[0]).toEqual(['reference', 'name', 'party_size', 'checked_in_at', 'checked_in_by', 'access_needs']);
+    // exceljs drops empty trailing cells: pad to the six columns.
+    const padded = rows.slice(1).map((row) => [...row, ...Array(6 - row.length).fill('')]);
+    expect(padded.map(([reference, name, ...rest]) => [name, reference, ...rest])).toEqual(expected);
+    // No cell is a formula: every value is plain.
+    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+  });
+});
+
+describe('the box office', () => {
+  test('201 confirmed at once with source box_office; stored with its access needs; seats taken', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10, is_booking_enabled: false });
+    const res = await book(perf.documentId, { name: 'Mario Neri', party_size: 4, access_needs: ['wheelchair'] });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toEqual({
+      reference: expect.stringMatching(/^[A-Z2-9]{8}$/),
+      status: 'confirmed',
+      party_size: 4,
+      source: 'box_office',
+    });
+    const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: res.body.data.reference } });
+    expect(row).toMatchObject({ reservation_status: 'confirmed', source: 'box_office', email: null, access_needs: ['wheelchair'] });
+    const stats = await http().get(`/booking/performances/${perf.documentId}/stats`).set('Authorization', `Bearer ${boxOffice}`);
+    expect(stats.body.data).toMatchObject({ confirmed_seats: 4, available_seats: 6 });
+    // No address: no ticket owed.
+    expect(await app.strapi.db.query('plugin::booking.outbox-message').count({ where: { reservation: { id: row.id } } })).toBe(0);
+  });
+
+  test('the ticket mail is owed when an address is given, not when send_ticket is false', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const sent = await book(perf.documentId, { name: 'Lia Blu', email: 'lia@example.test', party_size: 1 });
+    const quiet = await book(perf.documentId, { name: 'Teo Blu', email: 'teo@example.test', party_size: 1, send_ticket: false });
+    const owed = async (reference: string) =>
+      (
+        await app.strapi.db.query('plugin::booking.outbox-message').findMany({ where: { reservation: { reference } }, select: ['kind'] })
+      ).map((m: { kind: string }) => m.kind);
+    expect(await owed(sent.body.data.reference)).toEqual(['ticket']);
+    expect(await owed(quiet.body.data.reference)).toEqual([]);
+  });
+
+  test('409 sold_out with available_seats, changing nothing; 409 booking_closed once started; 404; 400 with named fields', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 5, manually_occupied_seats: 1 });
+    expect((await book(perf.documentId, { name: 'Uno Due', party_size: 3 })).status).toBe(201);
+    const full = await book(perf.documentId, { name: 'Tre Quattro', party_size: 2 });
+    expect([full.status, full.body.error.details]).toEqual([409, { code: 'sold_out', available_seats: 1 }]);
+    expect(await app.strapi.db.query('plugin::booking.reservation').count({ where: { performance: { id: perf.id } } })).toBe(1);
+
+    const started = await createPerformance(app.strapi, { startsInHours: -0.5 });
+    const closed = await book(started.documentId, { name: 'Tardi Rossi', party_size: 1 });
+    expect([closed.status, closed.body.error.details.code]).toEqual([409, 'booking_closed']);
+
+    const unknown = await book('nosuchperformance', { name: 'Nessuno Rossi', party_size: 1 });
+    expect([unknown.status, unknown.body.error.details.code]).toEqual([404, 'performance_not_found']);
+
+    const big = await createPerformance(app.strapi, { room_capacity: 600 });
+    expect((await book(big.documentId, { name: 'Scuola Media', party_size: 500 })).status).toBe(201);
+    const bad = await book(big.documentId, { name: 'x@y', party_size: 501, email: 'no', access_needs: ['wheelchair', 'flying'], extra: 1 });
+    expect([bad.status, bad.body.error.details.code]).toEqual([400, 'validation']);
+    const fields = bad.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.')).sort();
+    expect(fields).toEqual(['access_needs[1]', 'email', 'extra', 'name', 'party_size']);
+  });
+
+  test('confirmations per day for the overview chart: reservations and seats by day of confirmation', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 20 });
+    const service = app.strapi.plugin('booking').service('box-office');
+    await service.book(perf.documentId, { name: 'Uno Rossi', party_size: 2 }, new Date('2026-11-20T10:00:00Z'));
+    await service.book(perf.documentId, { name: 'Due Rossi', party_size: 3 }, new Date('2026-11-20T22:30:00Z')); // 23:30 in Rome
+    await service.book(perf.documentId, { name: 'Tre Rossi', party_size: 1 }, new Date('2026-11-21T23:30:00Z')); // 00:30 on the 22nd
+    const res = await http()
+      .get(`/booking/performances/${perf.documentId}/confirmations-per-day`)
+      .set('Authorization', `Bearer ${doorStaff}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      { day: '2026-11-20', reservations: 2, seats: 5 },
+      { day: '2026-11-22', reservations: 1, seats: 1 },
+    ]);
+    const editorAnswer = await http()
+      .get(`/booking/performances/${perf.documentId}/confirmations-per-day`)
+      .set('Authorization', `Bearer ${editor}`);
+    expect(editorAnswer.status).toBe(403);
+  });
+
+  test('roles: Door staff reads the list and cannot book; Box office books and reads; Editor neither; anonymous 401', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    expect((await doorList(perf.documentId, '', doorStaff)).status).toBe(200);
+    expect((await book(perf.documentId, { name: 'Door Staff', party_size: 1 }, doorStaff)).status).toBe(403);
+    expect((await book(perf.documentId, { name: 'Box Office', party_size: 1 }, boxOffice)).status).toBe(201);
+    expect((await doorList(perf.documentId, '', boxOffice)).status).toBe(200);
+    expect((await book(perf.documentId, { name: 'Editor Rossi', party_size: 1 }, editor)).status).toBe(403);
+    expect((await doorList(perf.documentId, '', editor)).status).toBe(403);
+    expect((await http().get(`/booking/performances/${perf.documentId}/door-list`)).status).toBe(401);
+    expect((await book(perf.documentId, { name: 'Super Admin', party_size: 1 }, superAdmin)).status).toBe(201);
+  });
+});
+
+describe('access needs from the public booking', () => {
+  test('stored on the reservation with source public; an unknown or repeated need is 400 validation', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const body = (access_needs: unknown) => ({
+      data: { performance: perf.documentId, name: 'Sara Blu', email: `sara${Math.random()}@example.test`, party_size: 2, access_needs },
+    });
+    const ok = await http()
+      .post('/api/booking/reservations')
+      .send(body(['hearing', 'sight']));
+    expect(ok.status).toBe(201);
+    const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: ok.body.data.reference } });
+    expect(row).toMatchObject({ source: 'public', access_needs: ['hearing', 'sight'] });
+    for (const needs of [['flying'], ['hearing', 'hearing'], 'wheelchair']) {
+      const bad = await http().post('/api/booking/reservations').send(body(needs));
+      expect([JSON.stringify(needs), bad.status, bad.body.error.details.code]).toEqual([JSON.stringify(needs), 400, 'validation']);
+    }
+  });
+});
+
+describe('check-in by reference', () => {
+  test('any case, with spaces: ok, source manual; again already_checked_in; another performance wrong_performance with its dates', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10, startsInHours: 1 });
+    const other = await createPerformance(app.strapi, { room_capacity: 10, startsInHours: 30 });
+    const booked = await book(perf.documentId, { name: 'Gino Rossi', party_size: 2, access_needs: ['hearing'] });
+    const reference: string = booked.body.data.reference;
+    const typed = `${reference.slice(0, 4).toLowerCase()} ${reference.slice(4)}`;
+    const checkIn = (body: Record<string, unknown>) =>
+      http().post('/booking/check-ins').set('Authorization', `Bearer ${doorStaff}`).send(body);
+
+    const wrong = await checkIn({ reference: typed, performance: other.documentId });
+    expect(wrong.body.data).toMatchObject({ result: 'wrong_performance', ticket: { reference } });
+    const starts = new Date(wrong.body.data.ticket.starts_at).getTime();
+    expect(new Date(wrong.body.data.check_in_opens_at).getTime()).toBe(starts - 120 * 60_000);
+
+    const ok = await checkIn({ reference: typed, performance: perf.documentId, source: 'qr_scan' });
+    expect(ok.body.data).toMatchObject({ result: 'ok', ticket: { reference, holder: 'Gino R.', access_needs: ['hearing'] } });
+    const row = await app.strapi.db.query('plugin::booking.check-in').findOne({ where: { reservation: { reference } } });
+    expect(row.source).toBe('manual');
+    const again = await checkIn({ reference, performance: perf.documentId });
+    expect(again.body.data.result).toBe('already_checked_in');
+    expect((await checkIn({ reference: 'ZZZZZZZZ', performance: perf.documentId })).body.data.result).toBe('invalid');
+
+    const early = await createPerformance(app.strapi, { room_capacity: 10, startsInHours: 5 });
+    const later = await book(early.documentId, { name: 'Presto Rossi', party_size: 1 });
+    const tooEarly = await checkIn({ reference: later.body.data.reference, performance: early.documentId });
+    expect(tooEarly.body.data.result).toBe('too_early');
+    expect(new Date(tooEarly.body.data.check_in_opens_at).getTime()).toBe(
+      new Date(tooEarly.body.data.ticket.starts_at).getTime() - 120 * 60_000
+    );
+
+    for (const body of [
+      { reference },
+      { reference, token: 'abc', performance: perf.documentId },
+      {},
+      { reference: '!!', performance: perf.documentId },
+    ]) {
+      const bad = await checkIn(body);
+      expect([JSON.stringify(body), bad.status, bad.body.error?.details?.code]).toEqual([JSON.stringify(body), 400, 'validation']);
+    }
+  });
+});
