@@ -77,6 +77,8 @@ const RESERVATION = 'plugin::booking.reservation';
     await panel.waitFor({ timeout: 15_000 });
     await panel.getByText('36', { exact: true }).waitFor({ timeout: 15_000 }); // free: 40 - 4
     await panel.getByText('Confermati').waitFor();
+    await panel.getByText("Tenuti per la lista d'attesa").waitFor();
+    await panel.getByRole('link', { name: "Lista all'ingresso" }).waitFor();
     await page.getByText('Posti in sala').first().waitFor();
     await page.getByText('I posti della sala per questa replica.').waitFor();
     await page.screenshot({ path: artifact('cm-performance-seats.png') });

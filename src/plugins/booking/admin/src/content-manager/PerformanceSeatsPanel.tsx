@@ -39,7 +39,9 @@ export const PerformanceSeats = ({ documentId }: { documentId: string }) => {
 
   const figures: Array<[string, string, number | undefined]> = [
     ['cm.seats.confirmed', 'Confirmed', stats?.confirmed_seats],
+    ['cm.seats.held', 'Held for the waiting list', stats?.held_seats],
     ['cm.seats.pending', 'Pending', stats?.pending_seats],
+    ['cm.seats.waiting', 'Waiting (seats)', stats?.waiting_seats],
     ['cm.seats.checkedIn', 'Checked in', stats?.checked_in_seats],
     ['cm.seats.free', 'Free', stats?.available_seats],
   ];
@@ -59,9 +61,14 @@ export const PerformanceSeats = ({ documentId }: { documentId: string }) => {
           </Grid.Item>
         ))}
       </Grid.Root>
-      <Link tag={NavLink} to={`/plugins/booking/overview?performance=${encodeURIComponent(documentId)}`}>
-        {t('cm.seats.overview', 'Door overview')}
-      </Link>
+      <Flex gap={4} wrap="wrap">
+        <Link tag={NavLink} to={`/plugins/booking/overview?performance=${encodeURIComponent(documentId)}`}>
+          {t('cm.seats.overview', 'Door overview')}
+        </Link>
+        <Link tag={NavLink} to={`/plugins/booking/door-list?performance=${encodeURIComponent(documentId)}`}>
+          {t('cm.seats.doorList', 'Door list')}
+        </Link>
+      </Flex>
     </Flex>
   );
 };
