@@ -124,7 +124,7 @@ export const ACTIONS = [
   },
   {
     section: 'plugins',
-    displayName: 'Export and erase a visitor\'s data',
+    displayName: "Export and erase a visitor's data",
     uid: 'visitor-data.manage',
     pluginName: PLUGIN_ID,
   },
@@ -148,7 +148,8 @@ export const DOOR_STAFF_ROLE = {
 export const BOX_OFFICE_ROLE = {
   name: 'Box office',
   code: 'booking-box-office',
-  description: 'Sells and checks tickets: box-office bookings, the door list, statistics, check-in, and reading reservations in the Content Manager.',
+  description:
+    'Sells and checks tickets: box-office bookings, the door list, statistics, check-in, and reading reservations in the Content Manager.',
 } as const;
 
 /** Strapi's default roles for people who edit shows: they must not see visitors. */

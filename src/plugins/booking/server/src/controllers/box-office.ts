@@ -23,7 +23,12 @@ const boxOfficeController = ({ strapi }: { strapi: Core.Strapi }) => ({
       return ctx.conflict('Lo spettacolo è già iniziato / The performance has already started', { code: result.code });
     }
     const body: CreateBoxOfficeBooking.Response = {
-      data: { reference: result.reservation.reference, status: 'confirmed', party_size: result.reservation.party_size, source: 'box_office' },
+      data: {
+        reference: result.reservation.reference,
+        status: 'confirmed',
+        party_size: result.reservation.party_size,
+        source: 'box_office',
+      },
     };
     ctx.status = 201;
     ctx.body = body;

@@ -48,17 +48,13 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
     status: reservation.reservation_status,
     party_size: reservation.party_size,
   });
-  const publicPerformance = (documentId: string) =>
-    getService(strapi, 'catalogue').performanceByDocumentId(documentId);
+  const publicPerformance = (documentId: string) => getService(strapi, 'catalogue').performanceByDocumentId(documentId);
   const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
 
   return {
     /** POST /api/booking/reservations */
     async create(ctx: Ctx) {
-      const input = parseDataEnvelope(
-        reservationInput(getConfig(strapi).maxPartySize),
-        ctx.request.body
-      );
+      const input = parseDataEnvelope(reservationInput(getConfig(strapi).maxPartySize), ctx.request.body);
       const result = await getService(strapi, 'reservations').createReservation({
         ...input,
         name: input.name.trim(),
@@ -83,10 +79,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await getService(strapi, 'catalogue').performanceWithSeats(
-            result.performance.documentId,
-            result.availableSeats
-          ),
+          performance: await getService(strapi, 'catalogue').performanceWithSeats(result.performance.documentId, result.availableSeats),
           confirmed_at: iso(result.reservation.confirmed_at),
         },
       };

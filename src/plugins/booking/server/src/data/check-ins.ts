@@ -55,7 +55,9 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
 
     /** A staff member's names, or null. */
     async staffMember(knex: Knex, id: number): Promise<StaffMember | null> {
-      return ((await knex(t().adminUsers).where('id', id).first('id', 'firstname', 'lastname', 'username')) as StaffMember | undefined) ?? null;
+      return (
+        ((await knex(t().adminUsers).where('id', id).first('id', 'firstname', 'lastname', 'username')) as StaffMember | undefined) ?? null
+      );
     },
   };
 };

@@ -41,7 +41,14 @@ export const createOutboxData = (strapi: Core.Strapi) => {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
-          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .insert({
+            ...systemColumns(now),
+            label: outboxLabel(kind, null, 'queued'),
+            kind,
+            delivery_status: 'queued',
+            attempts: 0,
+            next_attempt_at: now,
+          })
           .returning('id')
       );
       await knex(tables.outboxReservation.table).insert({
@@ -56,7 +63,14 @@ export const createOutboxData = (strapi: Core.Strapi) => {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
-          .insert({ ...systemColumns(now), label: outboxLabel(kind, null, 'queued'), kind, delivery_status: 'queued', attempts: 0, next_attempt_at: now })
+          .insert({
+            ...systemColumns(now),
+            label: outboxLabel(kind, null, 'queued'),
+            kind,
+            delivery_status: 'queued',
+            attempts: 0,
+            next_attempt_at: now,
+          })
           .returning('id')
       );
       await knex(tables.outboxEntry.table).insert({ [tables.outboxEntry.from]: id, [tables.outboxEntry.to]: entryId });
@@ -95,7 +109,12 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records what became of a message (and the label the Content Manager lists it by). */
-    async settle(knex: Knex, message: { id: number; kind: MailKind }, reference: string | null, data: Record<string, unknown> & { delivery_status: DeliveryStatus }) {
+    async settle(
+      knex: Knex,
+      message: { id: number; kind: MailKind },
+      reference: string | null,
+      data: Record<string, unknown> & { delivery_status: DeliveryStatus }
+    ) {
       await knex(t().outbox)
         .where('id', message.id)
         .update({ ...data, label: outboxLabel(message.kind, reference, data.delivery_status), updated_at: new Date() });
@@ -103,7 +122,11 @@ export const createOutboxData = (strapi: Core.Strapi) => {
 
     /** Ids of the messages whose time has come, oldest first. */
     async due(knex: Knex, now: Date, limit: number): Promise<number[]> {
-      const rows = (await takeable(knex(t().outbox), now).andWhere('next_attempt_at', '<=', now).orderBy('next_attempt_at', 'asc').limit(limit).select('id')) as Array<{
+      const rows = (await takeable(knex(t().outbox), now)
+        .andWhere('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at', 'asc')
+        .limit(limit)
+        .select('id')) as Array<{
         id: number;
       }>;
       return rows.map((row) => Number(row.id));

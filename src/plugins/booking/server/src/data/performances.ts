@@ -51,8 +51,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
         .where('p.id', performanceId)
         .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex))) as
-        | Record<string, unknown>
-        | undefined;
+        Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         documentId: String(row.document_id),
@@ -88,10 +87,17 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         documentId: String(row.documentId),
         starts_at: new Date(row.startsAt as string).toISOString(),
         show: row.showTitle
-          ? { title: String(row.showTitle), duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration) }
+          ? {
+              title: String(row.showTitle),
+              duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration),
+            }
           : null,
         venue: row.venueName
-          ? { name: String(row.venueName), address: (row.venueAddress as string | null) ?? null, city: (row.venueCity as string | null) ?? null }
+          ? {
+              name: String(row.venueName),
+              address: (row.venueAddress as string | null) ?? null,
+              city: (row.venueCity as string | null) ?? null,
+            }
           : null,
       };
     },

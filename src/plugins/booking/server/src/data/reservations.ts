@@ -16,10 +16,9 @@ import { bookingTables } from './strapi-internals';
  */
 export class ForbiddenTransitionError extends errors.ValidationError {
   constructor(from: string, to: string) {
-    super(
-      `Una prenotazione non può passare da "${from}" a "${to}". / A reservation cannot move from "${from}" to "${to}".`,
-      { code: ERROR_CODES.forbiddenTransition }
-    );
+    super(`Una prenotazione non può passare da "${from}" a "${to}". / A reservation cannot move from "${from}" to "${to}".`, {
+      code: ERROR_CODES.forbiddenTransition,
+    });
   }
 }
 
@@ -113,7 +112,8 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     ): Promise<number[]> {
       assertTransition(from, to);
       let query = knex(t().reservations).where('reservation_status', from);
-      query = 'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore).whereNull('held_until');
+      query =
+        'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore).whereNull('held_until');
       const rows = (await query.update({ ...fields, reservation_status: to, updated_at: now }).returning('id')) as Array<
         { id: number } | number
       >;
@@ -168,14 +168,12 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       // PostgreSQL: rows another instance is claiming right now are skipped, not waited for
       // (theirs to send), and rows are locked in id order, so two runs never deadlock. SQLite
       // has one writer at a time: the condition alone is enough.
-      const target =
-        dialectOf(strapi).postgres
-          ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
-          : unclaimed;
-      const rows = (await target
-        .whereNull('reminder_sent_at')
-        .update({ reminder_sent_at: now })
-        .returning('id')) as Array<{ id: number } | number>;
+      const target = dialectOf(strapi).postgres
+        ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
+        : unclaimed;
+      const rows = (await target.whereNull('reminder_sent_at').update({ reminder_sent_at: now }).returning('id')) as Array<
+        { id: number } | number
+      >;
       return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
     },
 
@@ -213,9 +211,10 @@ export const createReservationsData = (strapi: Core.Strapi) => {
         .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
         .where('r.reference', reference)
         .first({ reservationId: 'r.id', performanceId: `rl.${rl.performance}` })) as
-        | { reservationId: number; performanceId: number | null }
-        | undefined;
-      return row ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) } : null;
+        { reservationId: number; performanceId: number | null } | undefined;
+      return row
+        ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
+        : null;
     },
 
     /** Whether the party has been checked in. */
@@ -241,7 +240,8 @@ export const createReservationsData = (strapi: Core.Strapi) => {
           tokenUsedAt: 'token.used_at',
           tokenExpiresAt: 'token.expires_at',
           performanceId: `performance_link.${rl.performance}`,
-        })) as (Record<string, unknown> & { tokenId: number; tokenUsedAt: unknown; tokenExpiresAt: unknown; performanceId: number }) | undefined;
+        })) as
+        (Record<string, unknown> & { tokenId: number; tokenUsedAt: unknown; tokenExpiresAt: unknown; performanceId: number }) | undefined;
       if (!row) return undefined;
       const { tokenId, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;
       return {

@@ -115,11 +115,7 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
   },
 
   /** Seat counts of one performance, or null when it does not exist. */
-  async forPerformance(
-    id: number,
-    trx?: Knex.Transaction,
-    options: { withPending?: boolean } = {}
-  ): Promise<SeatCounts | null> {
+  async forPerformance(id: number, trx?: Knex.Transaction, options: { withPending?: boolean } = {}): Promise<SeatCounts | null> {
     return (await this.forPerformances([id], trx, options)).get(id) ?? null;
   },
 
@@ -141,10 +137,10 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
       .andWhereRaw('confirmed_seats + held_seats <= ?', [limit - seats])
       .increment('confirmed_seats', seats)
       .returning(['confirmed_seats', 'held_seats'])) as Array<{ confirmed_seats: unknown; held_seats: unknown }>;
-    if (rows.length === 1) return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats) - toInt(rows[0].held_seats)) };
+    if (rows.length === 1)
+      return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats) - toInt(rows[0].held_seats)) };
     const counter = (await trx(SEATS_TABLE).where('performance_id', performanceId).first('confirmed_seats', 'held_seats')) as
-      | { confirmed_seats: unknown; held_seats: unknown }
-      | undefined;
+      { confirmed_seats: unknown; held_seats: unknown } | undefined;
     if (counter) return { taken: false, available: Math.max(0, limit - toInt(counter.confirmed_seats) - toInt(counter.held_seats)) };
     // No counter row yet (a performance made since the last boot): the first confirmation makes it.
     if (seats > limit) return { taken: false, available: Math.max(0, limit) };

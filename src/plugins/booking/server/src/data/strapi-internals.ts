@@ -27,11 +27,14 @@ const joinTableOf = (strapi: Core.Strapi, uid: string, attribute: string): JoinT
   if (!joinTable || !('joinColumn' in joinTable) || !('inverseJoinColumn' in joinTable)) {
     throw new Error(`booking: ${uid}.${attribute} has no link table`);
   }
-  return { name: joinTable.name, joinColumn: { name: joinTable.joinColumn.name }, inverseJoinColumn: { name: joinTable.inverseJoinColumn.name } };
+  return {
+    name: joinTable.name,
+    joinColumn: { name: joinTable.joinColumn.name },
+    inverseJoinColumn: { name: joinTable.inverseJoinColumn.name },
+  };
 };
 
-const tableOf = (strapi: Core.Strapi, uid: string): string =>
-  strapi.db.metadata.get(uid).tableName;
+const tableOf = (strapi: Core.Strapi, uid: string): string => strapi.db.metadata.get(uid).tableName;
 
 /**
  * The physical names the raw SQL of the plugin needs: the row lock, the availability sum and the
@@ -117,8 +120,7 @@ export const bookingTables = (strapi: Core.Strapi): BookingTables => {
 const DOCUMENT_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A Strapi documentId for rows the plugin inserts with raw SQL (24 lowercase letters and digits). */
-export const newDocumentId = () =>
-  Array.from(randomBytes(24), (byte) => DOCUMENT_ID_ALPHABET[byte % DOCUMENT_ID_ALPHABET.length]).join('');
+export const newDocumentId = () => Array.from(randomBytes(24), (byte) => DOCUMENT_ID_ALPHABET[byte % DOCUMENT_ID_ALPHABET.length]).join('');
 
 /** The columns Strapi keeps on every row of a content type without draft & publish. */
 export const systemColumns = (now: Date) => ({

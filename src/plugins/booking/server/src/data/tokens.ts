@@ -42,7 +42,9 @@ export const createTokensData = (strapi: Core.Strapi) => {
       const raws = wanted.map(newRawToken);
       const hashes = raws.map(hashToken);
       const inserted = (await knex(tables.tokens)
-        .insert(wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt })))
+        .insert(
+          wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt }))
+        )
         .returning(['id', 'token_hash'])) as Array<{ id: number; token_hash: string }>;
       // Matched by hash, not by position: the order of RETURNING rows is not a promise.
       const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
@@ -60,9 +62,13 @@ export const createTokensData = (strapi: Core.Strapi) => {
       const row = (await knex({ tk: tables.tokens })
         .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
         .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': purpose })
-        .first({ id: 'tk.id', purpose: 'tk.purpose', expiresAt: 'tk.expires_at', usedAt: 'tk.used_at', reservationId: `tl.${tl.reservation}` })) as
-        | Record<string, unknown>
-        | undefined;
+        .first({
+          id: 'tk.id',
+          purpose: 'tk.purpose',
+          expiresAt: 'tk.expires_at',
+          usedAt: 'tk.used_at',
+          reservationId: `tl.${tl.reservation}`,
+        })) as Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -105,8 +111,7 @@ export const checkInTokenTarget = async (strapi: Core.Strapi, knex: Knex, raw: s
     .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
     .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
     .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
-    | { reservationId: number; performanceId: number | null }
-    | undefined;
+    { reservationId: number; performanceId: number | null } | undefined;
   return row
     ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
     : null;

@@ -71,7 +71,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           waitlist_status: 'waiting',
           joined_at: now,
         },
-        [{ table: tables.entryPerformance.table, from: tables.entryPerformance.from, to: tables.entryPerformance.to, target: performanceId }]
+        [
+          {
+            table: tables.entryPerformance.table,
+            from: tables.entryPerformance.from,
+            to: tables.entryPerformance.to,
+            target: performanceId,
+          },
+        ]
       );
     },
 
@@ -105,7 +112,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     async lockWaiting(trx: Knex, performanceId: number): Promise<WaitlistEntryRow[]> {
       const rows = (await ofPerformance(trx, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .orderBy([{ column: 'e.joined_at', order: 'asc' }, { column: 'e.id', order: 'asc' }])
+        .orderBy([
+          { column: 'e.joined_at', order: 'asc' },
+          { column: 'e.id', order: 'asc' },
+        ])
         .select('e.*')
         .forUpdate()) as Array<Record<string, unknown>>;
       return rows.map(entryFromRow);
@@ -113,12 +123,20 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** Locks the entry behind a leave link's hash and reads it, or null. */
     async lockByLeaveHash(trx: Knex, hash: string): Promise<WaitlistEntryRow | null> {
-      const row = (await trx(t().waitlistEntries).where('leave_token_hash', hash).first().forUpdate()) as Record<string, unknown> | undefined;
+      const row = (await trx(t().waitlistEntries).where('leave_token_hash', hash).first().forUpdate()) as
+        Record<string, unknown> | undefined;
       return row ? entryFromRow(row) : null;
     },
 
     /** Moves an entry from `from` to `to` with `fields`; returns whether this call moved it. */
-    async move(knex: Knex, entryId: number, from: WaitlistStatus | WaitlistStatus[], to: WaitlistStatus, now: Date, fields: Record<string, unknown> = {}): Promise<boolean> {
+    async move(
+      knex: Knex,
+      entryId: number,
+      from: WaitlistStatus | WaitlistStatus[],
+      to: WaitlistStatus,
+      now: Date,
+      fields: Record<string, unknown> = {}
+    ): Promise<boolean> {
       const changed = await knex(t().waitlistEntries)
         .where('id', entryId)
         .whereIn('waitlist_status', Array.isArray(from) ? from : [from])
@@ -152,8 +170,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       const row = (await ofPerformance(knex, performanceId)
         .where('e.waitlist_status', 'waiting')
         .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'))) as
-        | { entries: unknown; seats: unknown }
-        | undefined;
+        { entries: unknown; seats: unknown } | undefined;
       return { entries: Number(row?.entries ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
@@ -161,7 +178,18 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
      * The entries of an address (compared without regard to case) with their performance, for a
      * visitor's export and erasure.
      */
-    async ofAddress(knex: Knex, address: string): Promise<Array<WaitlistEntryRow & { offered_at: string | null; left_at: string | null; performance: { documentId: string; starts_at: string } | null }>> {
+    async ofAddress(
+      knex: Knex,
+      address: string
+    ): Promise<
+      Array<
+        WaitlistEntryRow & {
+          offered_at: string | null;
+          left_at: string | null;
+          performance: { documentId: string; starts_at: string } | null;
+        }
+      >
+    > {
       const tables = t();
       const rows = (await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
@@ -200,7 +228,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     async erase(knex: Knex, ids: number[], erased: { name: string; email: string }, note: string, now: Date): Promise<void> {
       if (ids.length === 0) return;
       const tables = t();
-      await knex(tables.waitlistEntries).whereIn('id', ids).where('waitlist_status', 'waiting').update({ waitlist_status: 'left', left_at: now, updated_at: now });
+      await knex(tables.waitlistEntries)
+        .whereIn('id', ids)
+        .where('waitlist_status', 'waiting')
+        .update({ waitlist_status: 'left', left_at: now, updated_at: now });
       await knex(tables.waitlistEntries)
         .whereIn('id', ids)
         .update({
@@ -226,7 +257,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .where('e.id', entryId)
         .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` })) as Record<string, unknown> | undefined;
       if (!row) return null;
-      return { ...entryFromRow(row), performanceId: row.performanceId === null || row.performanceId === undefined ? null : Number(row.performanceId) };
+      return {
+        ...entryFromRow(row),
+        performanceId: row.performanceId === null || row.performanceId === undefined ? null : Number(row.performanceId),
+      };
     },
   };
 };

@@ -51,7 +51,11 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
       // Random ids made by the database, one per row: documentId (24 of [a-z0-9], as Strapi's)
       // and the webhook-id the receiver deduplicates by (kept for every retry).
       const dialect = dialectOf(strapi);
-      const [documentId, messageId, listens] = [dialect.sql.randomDocumentId, `'msg_' || ${dialect.sql.randomHex32}`, dialect.sql.jsonListAllowsAll('w.events')];
+      const [documentId, messageId, listens] = [
+        dialect.sql.randomDocumentId,
+        `'msg_' || ${dialect.sql.randomHex32}`,
+        dialect.sql.jsonListAllowsAll('w.events'),
+      ];
       const listensTo = dialect.jsonListBinding(type);
       const sql = `
         INSERT INTO ?? (document_id, created_at, updated_at, published_at, label, webhook_entry, event_type, message_id,
@@ -67,9 +71,22 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
         RETURNING id`;
       const bindings: Knex.RawBinding[] = [
         tables.webhookDeliveries,
-        now, now, now, type, type, now, now,
-        tables.webhooks, tables.reservations, rp.table, rp.reservation, tables.performances, rp.performance,
-        true, listensTo, ...reservationIds,
+        now,
+        now,
+        now,
+        type,
+        type,
+        now,
+        now,
+        tables.webhooks,
+        tables.reservations,
+        rp.table,
+        rp.reservation,
+        tables.performances,
+        rp.performance,
+        true,
+        listensTo,
+        ...reservationIds,
       ];
       const result = (await trx.raw(sql, bindings)) as { rows: Array<{ id: number }> } | Array<{ id: number }>;
       const rows = Array.isArray(result) ? result : result.rows;

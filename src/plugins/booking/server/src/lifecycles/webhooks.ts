@@ -36,7 +36,11 @@ const checkWebhookData = (strapi: Core.Strapi, data: Record<string, unknown>, cr
   if (creating || 'url' in data) {
     const url = typeof data.url === 'string' ? data.url.trim() : '';
     if (!isHttpUrl(url)) {
-      refuse(strapi, 'url', "L'indirizzo deve essere un URL http:// o https:// completo. / The URL must be a full http:// or https:// URL.");
+      refuse(
+        strapi,
+        'url',
+        "L'indirizzo deve essere un URL http:// o https:// completo. / The URL must be a full http:// or https:// URL."
+      );
     }
     data.url = url;
   }

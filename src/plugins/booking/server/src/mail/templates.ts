@@ -114,12 +114,7 @@ export const button = (href: string, label: string) =>
   `<p><a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>` +
   `<p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(href)}</p>`;
 
-export const renderConfirmation = (
-  language: Language,
-  facts: TicketFacts,
-  link: string,
-  confirmBy: string
-): RenderedMail => {
+export const renderConfirmation = (language: Language, facts: TicketFacts, link: string, confirmBy: string): RenderedMail => {
   const w = WORDS[language];
   const deadline = formatWhen(confirmBy, language, facts.timezone);
   const details = detailsText(language, facts);
@@ -146,7 +141,8 @@ export const renderTicket = (
   const name = oneLine(facts.name);
   const details = detailsText(language, facts);
   const title = oneLine(facts.showTitle);
-  const subject = occasion === 'resend' ? w.resendSubject(title) : occasion === 'reminder' ? w.reminderSubject(title) : w.ticketSubject(title);
+  const subject =
+    occasion === 'resend' ? w.resendSubject(title) : occasion === 'reminder' ? w.reminderSubject(title) : w.ticketSubject(title);
   const intro = occasion === 'resend' ? w.resendIntro : occasion === 'reminder' ? w.reminderIntro : w.ticketIntro;
   return {
     subject,

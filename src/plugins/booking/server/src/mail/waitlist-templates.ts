@@ -1,5 +1,15 @@
 import type { Language } from '../constants';
-import { button, detailsHtml, detailsText, escapeHtml, formatWhen, layout, oneLine, type RenderedMail, type TicketFacts } from './templates';
+import {
+  button,
+  detailsHtml,
+  detailsText,
+  escapeHtml,
+  formatWhen,
+  layout,
+  oneLine,
+  type RenderedMail,
+  type TicketFacts,
+} from './templates';
 
 const WORDS = {
   it: {

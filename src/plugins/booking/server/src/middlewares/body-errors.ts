@@ -25,9 +25,9 @@ const UNREACHABLE_MESSAGE =
 export const isDatabaseUnavailable = (error: BodyError | null | undefined) =>
   Boolean(
     error &&
-      (UNREACHABLE.test(String(error.code ?? '')) ||
-        error.name === 'KnexTimeoutError' ||
-        UNREACHABLE_MESSAGE.test(String(error.message ?? '')))
+    (UNREACHABLE.test(String(error.code ?? '')) ||
+      error.name === 'KnexTimeoutError' ||
+      UNREACHABLE_MESSAGE.test(String(error.message ?? '')))
   );
 
 const envelope = (status: number, name: string, message: string, code: string) => ({
@@ -62,7 +62,12 @@ const bodyErrors = () => async (ctx: Ctx, next: () => Promise<void>) => {
       // The database away for a moment (a restart, a failover): say so, and when to try again.
       ctx.status = 503;
       ctx.set('Retry-After', '5');
-      ctx.body = envelope(503, 'ServiceUnavailableError', 'Temporarily unavailable: try again in a few seconds', ERROR_CODES.serviceUnavailable);
+      ctx.body = envelope(
+        503,
+        'ServiceUnavailableError',
+        'Temporarily unavailable: try again in a few seconds',
+        ERROR_CODES.serviceUnavailable
+      );
       return;
     }
     throw error;

@@ -51,12 +51,10 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
       (ctx.uid as string) === UID.webhookDelivery ||
       (ctx.uid as string) === UID.waitlistEntry
     ) {
-      readOnly("Questi dati li scrive il sistema. / These records are written by the system.");
+      readOnly('Questi dati li scrive il sistema. / These records are written by the system.');
     }
     if (ctx.uid === UID.checkIn || ctx.uid === UID.reservationToken) {
-      readOnly(
-        'I check-in si registrano solo dalla pagina di scansione. / Check-ins are recorded only by the scanner page.'
-      );
+      readOnly('I check-in si registrano solo dalla pagina di scansione. / Check-ins are recorded only by the scanner page.');
     }
     if (ctx.uid !== UID.reservation) return next();
 
@@ -73,9 +71,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
 
     if (ctx.action === 'delete') {
       if (current.reservation_status === 'confirmed') {
-        readOnly(
-          'Una prenotazione confermata si annulla, non si cancella. / A confirmed reservation is cancelled, not deleted.'
-        );
+        readOnly('Una prenotazione confermata si annulla, non si cancella. / A confirmed reservation is cancelled, not deleted.');
       }
       return next();
     }
@@ -93,7 +89,10 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     });
     if (refused.length > 0) {
       throw new errors.ValidationError(
-        oneLanguage(strapi, `Di una prenotazione si possono cambiare solo i recapiti, o annullarla. / Only a reservation's contact details can be changed, or it can be cancelled.`),
+        oneLanguage(
+          strapi,
+          `Di una prenotazione si possono cambiare solo i recapiti, o annullarla. / Only a reservation's contact details can be changed, or it can be cancelled.`
+        ),
         {
           code: ERROR_CODES.readOnly,
           errors: refused.map((field) => ({ path: [field], message: 'read-only', name: 'ValidationError' })),
@@ -109,8 +108,11 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     if (target === undefined || target === current.reservation_status) return next();
     if (target !== 'cancelled') {
       throw new errors.ValidationError(
-        oneLanguage(strapi, `Dal pannello si può solo annullare una prenotazione: la conferma arriva dal link inviato al visitatore. / ` +
-          `From the admin panel a reservation can only be cancelled: confirmation comes from the link sent to the visitor.`),
+        oneLanguage(
+          strapi,
+          `Dal pannello si può solo annullare una prenotazione: la conferma arriva dal link inviato al visitatore. / ` +
+            `From the admin panel a reservation can only be cancelled: confirmation comes from the link sent to the visitor.`
+        ),
         {
           code: ERROR_CODES.forbiddenTransition,
           errors: [{ path: ['reservation_status'], message: 'only cancelled', name: 'ValidationError' }],

@@ -156,16 +156,19 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         orderBy: { starts_at: 'asc' },
       })) as PerformanceRow[];
       const seats = await availability().forPerformances(performances.map((p) => p.id));
-      return withSeatIds({
-        documentId: row.documentId,
-        title: row.title,
-        slug: row.slug,
-        summary: row.summary,
-        description: row.description,
-        poster_image: poster(row.poster_image),
-        next_performance_at: performances[0] ? iso(performances[0].starts_at) : null,
-        performances: performances.map((p) => toPublicPerformance(p, seats.get(p.id), now)),
-      }, performances.map((p) => p.id));
+      return withSeatIds(
+        {
+          documentId: row.documentId,
+          title: row.title,
+          slug: row.slug,
+          summary: row.summary,
+          description: row.description,
+          poster_image: poster(row.poster_image),
+          next_performance_at: performances[0] ? iso(performances[0].starts_at) : null,
+          performances: performances.map((p) => toPublicPerformance(p, seats.get(p.id), now)),
+        },
+        performances.map((p) => p.id)
+      );
     },
 
     /** One performance of a published show, with its show and seats left. */
@@ -182,10 +185,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
       const seats = await availability().forPerformance(row.id);
-      return withSeatIds(
-        { ...toPublicPerformance(row, seats ?? undefined, now), show: { title: row.show.title, slug: row.show.slug } },
-        [row.id]
-      );
+      return withSeatIds({ ...toPublicPerformance(row, seats ?? undefined, now), show: { title: row.show.title, slug: row.show.slug } }, [
+        row.id,
+      ]);
     },
 
     /** The public fields of a venue. */

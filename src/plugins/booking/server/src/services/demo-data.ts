@@ -72,8 +72,7 @@ const SHOWS: DemoShow[] = [
     slug: 'sei-personaggi-in-cerca-d-autore',
     title: 'Sei personaggi in cerca d’autore',
     summary: 'Pirandello in prova: sei figure irrompono e pretendono il loro dramma.',
-    description:
-      'Uno spettacolo sul teatro che si guarda allo specchio. Adatto dai 14 anni. Durata 1 ora e 40 minuti.',
+    description: 'Uno spettacolo sul teatro che si guarda allo specchio. Adatto dai 14 anni. Durata 1 ora e 40 minuti.',
     is_published: true,
     performances: [
       { venue: 'sala-fontana-milano', inDays: 8, hour: 20, room_capacity: 120, manually_occupied_seats: 20 },
@@ -170,7 +169,9 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
     const remembered = (await store.get({ key: TONIGHT_KEY })) as string | null;
     const existing = remembered
-      ? ((await strapi.db.query(UID.performance).findOne({ where: { documentId: remembered }, select: ['id', 'documentId', 'starts_at'] })) as {
+      ? ((await strapi.db
+          .query(UID.performance)
+          .findOne({ where: { documentId: remembered }, select: ['id', 'documentId', 'starts_at'] })) as {
           id: number;
           documentId: string;
           starts_at: string;
@@ -185,7 +186,15 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
       return existing.documentId;
     }
     const created = (await strapi.db.query(UID.performance).create({
-      data: { show: showRow.id, venue: venueRow.id, starts_at: startsAt, room_capacity: 40, additional_seats: 0, manually_occupied_seats: 0, is_booking_enabled: true },
+      data: {
+        show: showRow.id,
+        venue: venueRow.id,
+        starts_at: startsAt,
+        room_capacity: 40,
+        additional_seats: 0,
+        manually_occupied_seats: 0,
+        is_booking_enabled: true,
+      },
     })) as { documentId: string };
     await store.set({ key: TONIGHT_KEY, value: created.documentId });
     return created.documentId;

@@ -72,16 +72,14 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }>;
     const needle = q ? foldForSearch(q.trim()) : null;
     return rows
-      .map(
-        (row): DoorListEntry => ({
-          reference: row.reference,
-          name: row.name,
-          party_size: row.party_size,
-          checked_in_at: row.check_in ? new Date(row.check_in.checked_in_at).toISOString() : null,
-          checked_in_by: row.check_in ? staffName(row.check_in.checked_in_by) : null,
-          access_needs: accessNeedsOf(row.access_needs) as AccessNeed[],
-        })
-      )
+      .map((row): DoorListEntry => ({
+        reference: row.reference,
+        name: row.name,
+        party_size: row.party_size,
+        checked_in_at: row.check_in ? new Date(row.check_in.checked_in_at).toISOString() : null,
+        checked_in_by: row.check_in ? staffName(row.check_in.checked_in_by) : null,
+        access_needs: accessNeedsOf(row.access_needs) as AccessNeed[],
+      }))
       .filter((entry) => !needle || foldForSearch(entry.name).includes(needle) || foldForSearch(entry.reference).includes(needle))
       .sort((a, b) => collator.compare(a.name, b.name) || a.reference.localeCompare(b.reference));
   },
@@ -101,7 +99,12 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
       select: ['confirmed_at', 'party_size'],
     })) as Array<{ confirmed_at: string | null; party_size: number }>;
     // en-CA writes dates as YYYY-MM-DD.
-    const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: getConfig(strapi).timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const dayOf = new Intl.DateTimeFormat('en-CA', {
+      timeZone: getConfig(strapi).timezone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const days = new Map<string, ConfirmationsPerDay>();
     for (const row of rows) {
       if (!row.confirmed_at) continue;

@@ -152,10 +152,19 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
           },
           now
         );
-        await getService(strapi, 'events').announce(trx, { type: 'check-in.created', reservationId: reservation.id, performanceId: performance?.id ?? null }, now);
+        await getService(strapi, 'events').announce(
+          trx,
+          { type: 'check-in.created', reservationId: reservation.id, performanceId: performance?.id ?? null },
+          now
+        );
         const staff =
           request.staff.firstname !== undefined
-            ? { id: request.staff.id, firstname: request.staff.firstname ?? null, lastname: request.staff.lastname ?? null, username: request.staff.username ?? null }
+            ? {
+                id: request.staff.id,
+                firstname: request.staff.firstname ?? null,
+                lastname: request.staff.lastname ?? null,
+                username: request.staff.username ?? null,
+              }
             : await data().checkIns.staffMember(trx, request.staff.id);
         return { result: 'ok', ticket, checked_in_at: now.toISOString(), checked_in_by: staffName(staff) };
       })();

@@ -142,7 +142,10 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
     sortBy: 'checked_in_at',
     sortOrder: 'DESC',
     list: ['reservation', 'checked_in_at', 'checked_in_by', 'source'],
-    edit: [['reservation', 'checked_in_at'], ['checked_in_by', 'source']],
+    edit: [
+      ['reservation', 'checked_in_at'],
+      ['checked_in_by', 'source'],
+    ],
     fields: {
       label: hidden('Check-in'),
       reservation: readOnly('Reservation', { mainField: 'label' }),
@@ -156,7 +159,11 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
     sortBy: 'scanned_at',
     sortOrder: 'DESC',
     list: ['scanned_at', 'performance', 'reservation', 'result'],
-    edit: [['scanned_at', 'result'], ['performance', 'reservation'], ['scanned_by', 'source']],
+    edit: [
+      ['scanned_at', 'result'],
+      ['performance', 'reservation'],
+      ['scanned_by', 'source'],
+    ],
     fields: {
       label: hidden('Scan'),
       scanned_at: readOnly('Scanned at'),
@@ -172,12 +179,7 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
     sortBy: 'createdAt',
     sortOrder: 'DESC',
     list: ['kind', 'reservation', 'delivery_status', 'attempts', 'next_attempt_at', 'last_error'],
-    edit: [
-      ['kind', 'reservation'],
-      ['delivery_status', 'attempts'],
-      ['next_attempt_at', 'sent_at'],
-      ['last_error'],
-    ],
+    edit: [['kind', 'reservation'], ['delivery_status', 'attempts'], ['next_attempt_at', 'sent_at'], ['last_error']],
     fields: {
       label: hidden('E-mail'),
       kind: readOnly('Kind'),
@@ -205,7 +207,11 @@ const createEditorViewsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const cm = () => strapi.plugin('content-manager');
 
   const sizeOf = (uid: string, field: string): number => {
-    return (cm().service('field-sizes').getFieldSize(attributeType(strapi, uid, field) ?? 'string') as { default: number }).default;
+    return (
+      cm()
+        .service('field-sizes')
+        .getFieldSize(attributeType(strapi, uid, field) ?? 'string') as { default: number }
+    ).default;
   };
 
   return {

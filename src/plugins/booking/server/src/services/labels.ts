@@ -32,11 +32,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 export const performanceLabel = (
   facts: { title?: string | null; startsAt?: Date | string | null; venue?: string | null },
   timezone: string
-): string =>
-  clip(
-    [facts.title || '?', facts.startsAt ? formatStart(facts.startsAt, timezone) : '?', facts.venue || '?'].join(' · '),
-    255
-  );
+): string => clip([facts.title || '?', facts.startsAt ? formatStart(facts.startsAt, timezone) : '?', facts.venue || '?'].join(' · '), 255);
 
 /** 'K7Q2XM · Maria Bianchi' */
 export const reservationLabel = (reference: unknown, name: unknown): string =>
@@ -81,10 +77,7 @@ const createLabelsService = ({ strapi }: { strapi: Core.Strapi }) => {
         limit: BATCH,
       })) as PerformanceFacts[];
       for (const row of rows) {
-        const label = performanceLabel(
-          { title: row.show?.title, startsAt: row.starts_at, venue: row.venue?.name },
-          timezone()
-        );
+        const label = performanceLabel({ title: row.show?.title, startsAt: row.starts_at, venue: row.venue?.name }, timezone());
         if (label === row.label) continue;
         await strapi.db.queryBuilder(UID.performance).update({ label }).where({ id: row.id }).execute();
         changed += 1;

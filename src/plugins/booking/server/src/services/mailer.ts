@@ -42,7 +42,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
    * The message and the reservation it is about (one query), with what the mail says of its
    * performance (from the short cache of catalogue.performanceFacts).
    */
-  const loadForMail = async (messageId: number): Promise<{ message: MessageForMail['message']; reservation: ReservationForMail | null } | null> => {
+  const loadForMail = async (
+    messageId: number
+  ): Promise<{ message: MessageForMail['message']; reservation: ReservationForMail | null } | null> => {
     const loaded = await dataOf(strapi).outbox.loadForMail(strapi.db.connection, messageId);
     if (!loaded) return null;
     if (!loaded.reservation) return { message: loaded.message, reservation: null };
@@ -139,10 +141,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const qr = qrPng(checkIn);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [
-        { filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID },
-        calendarOf(reservation),
-      ],
+      attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
     };
   };
 
@@ -169,10 +168,18 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
           const composed = entryId === null ? null : await composeForEntry(entryId, fresh);
           mail = composed?.mail ?? null;
-          if (composed) await strapi.plugin('email').service('email').send({ to: composed.to, ...composed.mail });
+          if (composed)
+            await strapi
+              .plugin('email')
+              .service('email')
+              .send({ to: composed.to, ...composed.mail });
         } else {
           mail = reservation ? await compose(message.kind, reservation, fresh) : null;
-          if (mail && reservation) await strapi.plugin('email').service('email').send({ to: reservation.email, ...mail });
+          if (mail && reservation)
+            await strapi
+              .plugin('email')
+              .service('email')
+              .send({ to: reservation.email, ...mail });
         }
       } catch (error) {
         const attempts = message.attempts + 1;
@@ -195,7 +202,13 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       const deadline = Date.now() + LEASE_MS / 2;
       for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
         try {
-          await settle({ delivery_status: 'sent', sent_at: new Date(), lease_until: null, attempts: message.attempts + 1, last_error: null });
+          await settle({
+            delivery_status: 'sent',
+            sent_at: new Date(),
+            lease_until: null,
+            attempts: message.attempts + 1,
+            last_error: null,
+          });
           return 'sent';
         } catch (error) {
           if (Date.now() + delay > deadline) throw error;

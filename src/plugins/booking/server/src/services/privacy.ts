@@ -216,7 +216,10 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         .leftJoin({ v: t.venues }, 'v.id', `pv.${pv.to}`)
         .leftJoin({ cr: cr.table }, `cr.${cr.reservation}`, 'r.id')
         .leftJoin({ c: t.checkIns }, 'c.id', `cr.${cr.checkIn}`)
-        .orderBy([{ column: 'p.starts_at', order: 'desc' }, { column: 'r.id', order: 'asc' }])
+        .orderBy([
+          { column: 'p.starts_at', order: 'desc' },
+          { column: 'r.id', order: 'asc' },
+        ])
         .select({
           id: 'r.id',
           reference: 'r.reference',

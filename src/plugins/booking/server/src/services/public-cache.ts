@@ -162,13 +162,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
          FOR EACH ROW EXECUTE FUNCTION booking_announce_seats()`,
         [SEATS_TABLE]
       );
-      const catalogue = [
-        t.shows,
-        t.venues,
-        t.performances,
-        t.performanceShow.table,
-        t.performanceVenue.table,
-      ];
+      const catalogue = [t.shows, t.venues, t.performances, t.performanceShow.table, t.performanceVenue.table];
       for (const table of catalogue) {
         await knex.raw(
           `CREATE OR REPLACE TRIGGER booking_announce_catalogue AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ??

@@ -44,17 +44,17 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!dialectOf(strapi).sharedAcrossInstances) return new RateLimiterMemory(options);
     return new Promise<RateLimiterAbstract>((resolve, reject) => {
       const created: RateLimiterAbstract = new RateLimiterPostgres(
-          {
-            ...options,
-            storeClient: strapi.db.connection,
-            storeType: 'knex',
-            tableName: 'booking_rate_limits',
-            // Its own hourly clean-up timer would keep the process (and jest) alive: the
-            // plugin's scheduled job clears old rows instead.
-            clearExpiredByTimeout: false,
-          },
-          (error?: Error) => (error ? reject(error) : resolve(created))
-        );
+        {
+          ...options,
+          storeClient: strapi.db.connection,
+          storeType: 'knex',
+          tableName: 'booking_rate_limits',
+          // Its own hourly clean-up timer would keep the process (and jest) alive: the
+          // plugin's scheduled job clears old rows instead.
+          clearExpiredByTimeout: false,
+        },
+        (error?: Error) => (error ? reject(error) : resolve(created))
+      );
     });
   };
 
@@ -92,7 +92,10 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
       if (!dialectOf(strapi).sharedAcrossInstances || (!limiter && !scanLimiter)) return;
-      await strapi.db.connection('booking_rate_limits').where('expire', '<', Date.now() - 3600_000).delete(); // ms since the epoch, as rate-limiter-flexible writes it
+      await strapi.db
+        .connection('booking_rate_limits')
+        .where('expire', '<', Date.now() - 3600_000)
+        .delete(); // ms since the epoch, as rate-limiter-flexible writes it
     },
   };
 };

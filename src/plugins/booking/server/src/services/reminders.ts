@@ -21,7 +21,8 @@ const createRemindersService = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (due.length === 0) return 0;
     return strapi.db.transaction(async ({ trx }) => {
       const claimed = await data.reservations.claimReminders(trx, due, now);
-      if (claimed.length > 0) await getService(strapi, 'events').announce(trx, { type: 'ticket.reminder_due', reservationIds: claimed }, now);
+      if (claimed.length > 0)
+        await getService(strapi, 'events').announce(trx, { type: 'ticket.reminder_due', reservationIds: claimed }, now);
       return claimed.length;
     });
   },

@@ -76,8 +76,7 @@ export type CancelResult =
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
 const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const newReference = () =>
-  Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
+export const newReference = () => Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
 
 const PERFORMANCE_POPULATE = {
   show: { select: ['id', 'title', 'slug', 'is_published'] },
@@ -123,7 +122,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     reservationId: number,
     by: 'visitor' | 'staff',
     now: Date
-  ): Promise<{ ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } } | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }> => {
+  ): Promise<
+    | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
+    | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }
+  > => {
     const performanceId = await data().reservations.performanceOf(trx, reservationId);
     const locked = await data().reservations.lock(trx, reservationId);
     if (!locked || performanceId === null) return { ok: false, reason: 'gone' };
@@ -213,10 +215,20 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             confirm_by: confirmBy,
           },
         })) as ReservationRow;
-        const [confirmationToken] = await data().tokens.insert(trx, reservation.id, [{ purpose: 'confirmation', expiresAt: confirmBy }], now);
+        const [confirmationToken] = await data().tokens.insert(
+          trx,
+          reservation.id,
+          [{ purpose: 'confirmation', expiresAt: confirmBy }],
+          now
+        );
         await events().announce(
           trx,
-          { type: 'reservation.created', reservationId: reservation.id, performanceId: performance.id, tokens: { confirmation: confirmationToken } },
+          {
+            type: 'reservation.created',
+            reservationId: reservation.id,
+            performanceId: performance.id,
+            tokens: { confirmation: confirmationToken },
+          },
           now
         );
         return { ok: true as const, reservation, performance, confirmationToken };
@@ -302,7 +314,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (isOffer) {
           // The held seats become confirmed seats: an offer confirmed in time never answers sold_out.
           const capacity = await data().performances.lock(trx, performanceId);
-          const limit = seatsLeft({ ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }), confirmed_seats: 0 });
+          const limit = seatsLeft({
+            ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }),
+            confirmed_seats: 0,
+          });
           taken = { taken: true, available: await data().seats.confirmHeldSeats(trx, performanceId, reservation.party_size, limit) };
           await waitlist().offerConfirmed(trx, reservation.id, now);
         } else {
@@ -311,7 +326,12 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!taken.taken) return refuse({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
         return {
           ok: true as const,
-          reservation: { ...reservation, reservation_status: 'confirmed', confirmed_at: now.toISOString(), qr_code_generated_at: now.toISOString() },
+          reservation: {
+            ...reservation,
+            reservation_status: 'confirmed',
+            confirmed_at: now.toISOString(),
+            qr_code_generated_at: now.toISOString(),
+          },
           performance: { id: performanceId, documentId: performance.documentId, starts_at: performance.starts_at.toISOString() },
           availableSeats: taken.available,
           checkInToken,
@@ -421,7 +441,9 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!current) throw new errors.NotFoundError('Reservation not found');
         if (current.reservation_status === 'cancelled') return current;
         if (result.reason === 'too_late') {
-          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', { code: ERROR_CODES.tooLate });
+          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', {
+            code: ERROR_CODES.tooLate,
+          });
         }
         // Expired: nothing leaves it.
         throw new ForbiddenTransitionError(current.reservation_status, 'cancelled');

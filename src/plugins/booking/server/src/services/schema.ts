@@ -136,8 +136,7 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
     for (const index of this.indexes()) {
       const columns = index.columns.map(() => '??').join(', ');
       const sql =
-        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` +
-        (index.where ? ` WHERE ${index.where}` : '');
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` + (index.where ? ` WHERE ${index.where}` : '');
       await knex.raw(sql, [index.name, index.table, ...index.columns]);
     }
   },

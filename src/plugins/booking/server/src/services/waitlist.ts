@@ -50,17 +50,15 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
    * the caller has locked and moved out of pending: its held seats go back, its entry records
    * `to`, and the seats are offered on in the same transaction.
    */
-  const endOffer = async (
-    trx: Knex.Transaction,
-    reservation: ReservationRow,
-    performanceId: number,
-    to: 'expired' | 'left',
-    now: Date
-  ) => {
+  const endOffer = async (trx: Knex.Transaction, reservation: ReservationRow, performanceId: number, to: 'expired' | 'left', now: Date) => {
     await data().seats.adjustHeldSeats(trx, performanceId, -reservation.party_size);
     const entry = await data().waitlistEntries.byOffer(trx, reservation.id);
     if (entry) await data().waitlistEntries.move(trx, entry.id, 'offered', to, now, to === 'left' ? { left_at: now } : {});
-    await events().announce(trx, { type: 'waitlist.offer_ended', entryId: entry?.id ?? null, reservationId: reservation.id, performanceId }, now);
+    await events().announce(
+      trx,
+      { type: 'waitlist.offer_ended', entryId: entry?.id ?? null, reservationId: reservation.id, performanceId },
+      now
+    );
     await service.offerFreedSeats(trx, performanceId, now);
   };
 
@@ -115,7 +113,11 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
           leave_token_hash: hashToken(leaveToken),
         };
         const id = await data().waitlistEntries.insert(trx, performance.id, entry, now);
-        await events().announce(trx, { type: 'waitlist.joined', entryId: id, performanceId: performance.id, tokens: { leave: leaveToken } }, now);
+        await events().announce(
+          trx,
+          { type: 'waitlist.joined', entryId: id, performanceId: performance.id, tokens: { leave: leaveToken } },
+          now
+        );
         return {
           ok: true,
           entry: { id, ...entry, waitlist_status: 'waiting', joined_at: now.toISOString() },
@@ -180,7 +182,14 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
         const [confirmation] = await data().tokens.insert(trx, reservation.id, [{ purpose: 'confirmation', expiresAt: heldUntil }], now);
         await events().announce(
           trx,
-          { type: 'waitlist.offered', entryId: entry.id, reservationId: reservation.id, performanceId, partySize: entry.party_size, tokens: { confirmation } },
+          {
+            type: 'waitlist.offered',
+            entryId: entry.id,
+            reservationId: reservation.id,
+            performanceId,
+            partySize: entry.party_size,
+            tokens: { confirmation },
+          },
           now
         );
       }

@@ -59,7 +59,9 @@ const describe = (error: unknown): string => {
   }
   const cause = error instanceof Error ? (error as Error & { cause?: { code?: string } }).cause : undefined;
   const text = cause?.code ?? (error instanceof Error ? error.message : String(error));
-  return String(text).replace(/https?:\/\/\S+/g, '<url>').slice(0, 500);
+  return String(text)
+    .replace(/https?:\/\/\S+/g, '<url>')
+    .slice(0, 500);
 };
 
 type Outcome = 'delivered' | 'retrying' | 'failed' | 'dropped' | 'skipped';
@@ -126,7 +128,14 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
         failure = describe(error);
       }
       if (status !== null && status >= 200 && status < 300) {
-        await settle({ delivery_status: 'delivered', attempts, lease_until: null, last_response_status: status, last_error: null, delivered_at: new Date() });
+        await settle({
+          delivery_status: 'delivered',
+          attempts,
+          lease_until: null,
+          last_response_status: status,
+          last_error: null,
+          delivered_at: new Date(),
+        });
         return 'delivered';
       }
       const giveUpAt = delivery.createdAt.getTime() + WEBHOOK_RETRY_WINDOW_MS;

@@ -2,7 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_LANGUAGE, type Language } from '../constants';
 
 const pick = (tag: string | null | undefined): Language | null => {
-  const primary = String(tag ?? '').trim().toLowerCase().slice(0, 2);
+  const primary = String(tag ?? '')
+    .trim()
+    .toLowerCase()
+    .slice(0, 2);
   return primary === 'it' || primary === 'en' ? primary : null;
 };
 
@@ -13,8 +16,7 @@ const pick = (tag: string | null | undefined): Language | null => {
  */
 export const editorLanguage = (strapi: Core.Strapi): Language => {
   const ctx = strapi.requestContext?.get() as
-    | { state?: { user?: { preferedLanguage?: string | null } }; get?: (header: string) => string }
-    | undefined;
+    { state?: { user?: { preferedLanguage?: string | null } }; get?: (header: string) => string } | undefined;
   const preferred = pick(ctx?.state?.user?.preferedLanguage);
   if (preferred) return preferred;
   const header = ctx?.get?.('accept-language') ?? '';

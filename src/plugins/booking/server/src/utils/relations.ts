@@ -46,8 +46,8 @@ export const refuseLockedRelationChanges = (strapi: Core.Strapi, uid: string, da
     oneLanguage(
       strapi,
       'I collegamenti di una prenotazione (spettacolo, codici, ingresso) non si possono cambiare: per spostare ' +
-      'un visitatore, annulla la prenotazione e fanne una nuova. / A reservation\'s links (performance, tokens, ' +
-      'check-in) cannot be changed: to move a visitor, cancel the reservation and book again.'
+        "un visitatore, annulla la prenotazione e fanne una nuova. / A reservation's links (performance, tokens, " +
+        'check-in) cannot be changed: to move a visitor, cancel the reservation and book again.'
     ),
     {
       code: ERROR_CODES.readOnly,

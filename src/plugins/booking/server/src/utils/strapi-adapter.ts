@@ -38,7 +38,8 @@ export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value:
 
 /** The type of a content type's attribute (the Content Manager sizes its fields by it). */
 export const attributeType = (strapi: Core.Strapi, uid: string, field: string): string | undefined =>
-  (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> } | undefined>)[uid]?.attributes[field]?.type;
+  (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string }> } | undefined>)[uid]?.attributes[field]
+    ?.type;
 
 /** A Content Manager action as the admin's action provider holds it. */
 export interface ContentManagerAction {

@@ -15,7 +15,9 @@ export const boxOfficeInput = yup.object({
   email: text(MAX_EMAIL_LENGTH)
     .nullable()
     .test('email', 'must be an e-mail address', (v) => v === undefined || v === null || v === '' || isEmail(v)),
-  phone: text(40).nullable().matches(/^[0-9+()./ -]*$/, 'must be a phone number'),
+  phone: text(40)
+    .nullable()
+    .matches(/^[0-9+()./ -]*$/, 'must be a phone number'),
   party_size: yup
     .number()
     .required('is required')

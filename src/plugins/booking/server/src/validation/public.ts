@@ -33,7 +33,12 @@ const nameProblem = (value: unknown): string | null => {
 export const accessNeedsField = () =>
   yup
     .array()
-    .of(yup.mixed<AccessNeed>().oneOf([...ACCESS_NEEDS], `must be one of ${ACCESS_NEEDS.join(', ')}`).required())
+    .of(
+      yup
+        .mixed<AccessNeed>()
+        .oneOf([...ACCESS_NEEDS], `must be one of ${ACCESS_NEEDS.join(', ')}`)
+        .required()
+    )
     .nullable()
     .max(ACCESS_NEEDS.length, `must list at most ${ACCESS_NEEDS.length} needs`)
     .test('unique', 'must not repeat a need', (list) => !list || new Set(list).size === list.length);
@@ -48,10 +53,11 @@ export const nameField = () =>
     })
     .test('not-blank', 'is required', (v) => typeof v === 'string' && v.trim().length > 0);
 
-
 export const reservationInput = (maxPartySize: number) =>
   yup.object({
-    performance: text(64).required('is required').matches(/^[a-z0-9]+$/, 'is not a performance id'),
+    performance: text(64)
+      .required('is required')
+      .matches(/^[a-z0-9]+$/, 'is not a performance id'),
     // 1 to 120 characters of one line; no '@', so a name is never an e-mail address shown at
     // the door or echoed into a mail.
     name: nameField(),

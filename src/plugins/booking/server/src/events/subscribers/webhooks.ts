@@ -12,7 +12,12 @@ import type { BookingEvents, EventType } from '..';
 export const subscribeWebhooks = (strapi: Core.Strapi, events: BookingEvents) => {
   const webhooks = () => getService(strapi, 'webhooks');
 
-  const tell = async (type: WebhookEventType & EventType, reservationIds: number[], trx: Parameters<Parameters<BookingEvents['on']>[1]>[1], now: Date) => {
+  const tell = async (
+    type: WebhookEventType & EventType,
+    reservationIds: number[],
+    trx: Parameters<Parameters<BookingEvents['on']>[1]>[1],
+    now: Date
+  ) => {
     const ids = await dataOf(strapi).webhookDeliveries.enqueue(trx, type, reservationIds, now);
     return ids.length > 0 ? () => webhooks().deliverLater(ids) : undefined;
   };

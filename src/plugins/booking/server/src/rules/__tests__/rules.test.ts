@@ -69,17 +69,32 @@ describe('statuses and cancellations', () => {
   const before = at('2026-12-12T19:00:00Z');
   const after = at('2026-12-12T21:00:00Z');
   test('a visitor cancels a confirmed reservation before the start, freeing its seats', () => {
-    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, before, 'visitor')).toEqual({ ok: true, frees: true });
-    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, after, 'visitor')).toEqual({ ok: false, reason: 'too_late' });
+    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, before, 'visitor')).toEqual({
+      ok: true,
+      frees: true,
+    });
+    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, after, 'visitor')).toEqual({
+      ok: false,
+      reason: 'too_late',
+    });
     expect(cancellationVerdict({ status: 'pending', startsAt: START, checkedIn: false }, before, 'visitor')).toEqual({
       ok: false,
       reason: 'not_cancellable',
     });
   });
   test('staff may also cancel a pending one (it frees nothing) and after the start, never a party inside', () => {
-    expect(cancellationVerdict({ status: 'pending', startsAt: START, checkedIn: false }, before, 'staff')).toEqual({ ok: true, frees: false });
-    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, after, 'staff')).toEqual({ ok: true, frees: true });
-    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: true }, before, 'staff')).toEqual({ ok: false, reason: 'too_late' });
+    expect(cancellationVerdict({ status: 'pending', startsAt: START, checkedIn: false }, before, 'staff')).toEqual({
+      ok: true,
+      frees: false,
+    });
+    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: false }, after, 'staff')).toEqual({
+      ok: true,
+      frees: true,
+    });
+    expect(cancellationVerdict({ status: 'confirmed', startsAt: START, checkedIn: true }, before, 'staff')).toEqual({
+      ok: false,
+      reason: 'too_late',
+    });
     expect(cancellationVerdict({ status: 'expired', startsAt: START, checkedIn: false }, before, 'staff')).toEqual({
       ok: false,
       reason: 'not_cancellable',

@@ -9,7 +9,12 @@ describe('the key public POSTs are counted under', () => {
   test('every address of one IPv6 /64 shares a key', () => {
     const key = clientKey('2001:db8:1:2::1');
     expect(key).toBe('2001:db8:1:2::/64');
-    for (const ip of ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:0:0:0:abcd', '2001:DB8:1:2:a:b:c:d', '2001:db8:1:2::1%eth0']) {
+    for (const ip of [
+      '2001:db8:1:2:ffff:ffff:ffff:ffff',
+      '2001:0db8:0001:0002:0:0:0:abcd',
+      '2001:DB8:1:2:a:b:c:d',
+      '2001:db8:1:2::1%eth0',
+    ]) {
       expect(clientKey(ip)).toBe(key);
     }
   });

@@ -19,10 +19,7 @@ describe('checkCapacityShape', () => {
       expect.objectContaining({
         details: expect.objectContaining({
           code: 'capacity_invalid',
-          errors: [
-            expect.objectContaining({ path: ['room_capacity'] }),
-            expect.objectContaining({ path: ['additional_seats'] }),
-          ],
+          errors: [expect.objectContaining({ path: ['room_capacity'] }), expect.objectContaining({ path: ['additional_seats'] })],
         }),
       })
     );
