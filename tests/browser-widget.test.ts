@@ -3,11 +3,11 @@
  * BOOKING_ALLOWED_ORIGINS), in Debian's Chromium: the module script and the API calls cross
  * origins, a visitor books a performance and gets the confirmation mail, and a sold-out
  * performance takes the same form to its waiting list. axe-core, injected into that page, finds
- * no serious or critical violation. Screenshots are kept in tests/artifacts/.
+ * no serious or critical violation. Screenshots are kept in tests/artifacts/ (widget-1-form.png is
+ * the README's docs/screenshots/widget.png).
  */
 import { createServer, type Server } from 'node:http';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
 import { confirmedReservation, createPerformance } from './support/factories';
@@ -157,8 +157,6 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.keyboard.type('+39 051 123456');
     await page.getByLabel('Seats', { exact: true }).selectOption('3');
     await page.screenshot({ path: artifact('widget-1-form.png'), fullPage: true });
-    mkdirSync(path.join(__dirname, '..', 'docs', 'screenshots'), { recursive: true });
-    copyFileSync(artifact('widget-1-form.png'), path.join(__dirname, '..', 'docs', 'screenshots', 'widget.png'));
     await page.getByLabel('Seats', { exact: true }).focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
