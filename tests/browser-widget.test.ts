@@ -197,6 +197,24 @@ describeInBrowser('the booking widget on another origin', () => {
     expect(errors).toEqual([]);
   });
 
+  test('seats gone while the form was open: the widget says so, redraws the performance as sold out, keeps what was typed', async () => {
+    const last = await createPerformance(app.strapi, { room_capacity: 1 });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+    await page.goto(`${siteUrl}/?show=${last.showSlug}&lang=en`);
+    await page.getByRole('radio', { name: /1 seats left/ }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Nina Grigi');
+    await page.getByLabel('E-mail', { exact: true }).fill('nina.grigi@example.test');
+    await confirmedReservation(app.strapi, last.documentId, 1);
+    await page.getByRole('button', { name: 'Book' }).click();
+    await page.getByRole('status').getByText('Not enough seats are left for your party. Seats still free: 0.').waitFor();
+    expect(await page.getByRole('radio', { name: /sold out: waiting list/ }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Put me on the list' }).waitFor();
+    expect(await page.getByLabel('E-mail', { exact: true }).inputValue()).toBe('nina.grigi@example.test');
+    await page.getByRole('button', { name: 'Put me on the list' }).click();
+    await page.getByRole('status').getByText('You are on the waiting list. We have written to nina.grigi@example.test').waitFor();
+    await page.close();
+  });
+
   test('in Italian the fields say Nome, E-mail, Telefono, Posti and the button Prenota; an unknown show says so', async () => {
     const page = await browser.newPage({ viewport: { width: 1024, height: 800 }, locale: 'it-IT' });
     await page.goto(`${siteUrl}/?show=${showSlug}&lang=it`);

@@ -56,8 +56,11 @@ class AzioneLabBooking extends HTMLElement {
     queueMicrotask(() => { this.pending = false; this.render(); });
   }
 
-  /** Loads the show and draws the form; the live region stays put so that answers are announced. */
-  render() {
+  /**
+   * Loads the show and draws the form, then says `notice` if given (in the live region) and puts
+   * back what the visitor had typed (`typed`: name, email, phone).
+   */
+  render(notice, typed) {
     var lang = core.pickLanguage(this.getAttribute('lang'));
     var t = (this.t = core.TEXTS[lang]);
     this.lang_ = lang;
@@ -68,7 +71,11 @@ class AzioneLabBooking extends HTMLElement {
     this.body.append(el('p', { class: 'muted', text: t.loading }));
     var token = (this.loading = {});
     this.api.show(this.getAttribute('show') || '').then((res) => {
-      if (this.loading === token) this.drawForm(res.data);
+      if (this.loading !== token) return;
+      this.drawForm(res.data);
+      var form = this.body.querySelector('form');
+      Object.keys(typed || {}).forEach((name) => { if (form && form.elements[name]) form.elements[name].value = typed[name]; });
+      if (notice) this.say(notice);
     }, (e) => {
       if (this.loading !== token) return;
       this.body.replaceChildren();
@@ -187,6 +194,12 @@ class AzioneLabBooking extends HTMLElement {
       this.say(text + ' ' + t.reference + ': ' + res.data.reference + '.');
       this.status.focus();
     }, (e) => {
+      var code = e.details && e.details.code;
+      // The seats changed since the list was drawn: draw it anew (a sold-out one now offers the
+      // waiting list, a freed one booking), and say why.
+      if (code === 'sold_out' || code === 'seats_available') {
+        return this.render(core.explain(t, e), { name: f.name.value, email: f.email.value, phone: f.phone.value });
+      }
       button.disabled = false;
       this.mark(form, core.serverFields(t, e));
       this.say(core.explain(t, e));
