@@ -37,9 +37,9 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // The demo booking pages: plain scripts in the visitor's browser.
+    // The demo booking pages and the widget: ES modules in the visitor's browser, no build.
     files: ['public/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: globals.browser },
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
     // The admin panel: React in the browser, bundled by Vite.

@@ -1,5 +1,5 @@
 /**
- * The door: every result code of API.md over HTTP, with the admin JWT of real admin users; the
+ * The door: every result code of docs/api.md over HTTP, with the admin JWT of real admin users; the
  * access matrix; idempotent retries; recorded scans; and 20 simultaneous scans of one ticket split
  * across two app processes on one PostgreSQL giving exactly one `ok`.
  */

@@ -1,5 +1,5 @@
 /**
- * Fresh answers across instances (API.md, "Fresh answers across instances"): a change committed
+ * Fresh answers across instances (docs/api.md, "Fresh answers across instances"): a change committed
  * on one instance shows in every instance's public answers within one second, whatever
  * BOOKING_PUBLIC_CACHE_SECONDS says. Both instances here cache public answers for a minute, so
  * only the invalidation (PostgreSQL LISTEN/NOTIFY) can make an answer fresh in time.

@@ -1,5 +1,5 @@
 /**
- * Visitors' personal data (API.md, Season two, "Personal data"): the retention job erases name,
+ * Visitors' personal data (docs/api.md, Season two, "Personal data"): the retention job erases name,
  * e-mail, phone and notes from the rows of performances that started BOOKING_RETENTION_DAYS ago,
  * and what outgoing e-mails and door scans kept of them, leaving statistics exactly as they were;
  * the visitor-data routes export and erase one address, guarded by their own permission.

@@ -1,41 +1,22 @@
 /**
- * The demo pages' language choice (public/site/site.js), run in a bare VM: only the page's own
- * languages count, never a property every object inherits (`?lang=constructor`).
+ * The demo pages' language choice (public/site/booking-core.js, which site.js and the widget
+ * load): only the pages' own languages count, never a property every object inherits
+ * (`?lang=constructor`). Run from the very file the browsers load.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
-
-const source = readFileSync(path.join(__dirname, '..', 'public', 'site', 'site.js'), 'utf8');
-const STOP = new Error('stop: the language is chosen');
-
-/** The language site.js settles on for this query string and stored choice. */
-const chosenLanguage = (search: string, stored: string | null = null): string => {
-  let chosen = '';
-  const context = {
-    URLSearchParams,
-    location: { search },
-    navigator: { language: 'it-IT' },
-    localStorage: {
-      getItem: () => stored,
-      setItem: (_key: string, value: string) => {
-        chosen = value;
-        // The rest of the page needs a DOM: what matters here is decided by now.
-        throw STOP;
-      },
-    },
-    document: { currentScript: { getAttribute: () => null } },
-  };
-  try {
-    vm.runInNewContext(source, context);
-  } catch (error) {
-    if (error !== STOP) throw error;
-  }
-  return chosen;
+// jest's transform turns the browser's ES module into one that require() can load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const core = require('../public/site/booking-core.js') as {
+  chooseLanguage: (search: string, stored: string | null, browserLanguage: string) => string;
+  pickLanguage: (...candidates: Array<string | null>) => string;
+  TEXTS: Record<string, Record<string, unknown>>;
 };
+
+const chosenLanguage = (search: string, stored: string | null = null) => core.chooseLanguage(search, stored, 'it-IT');
 
 test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'xx'])('?lang=%s falls back to Italian', (lang) => {
   expect(chosenLanguage(`?lang=${lang}`)).toBe('it');
+  // The widget's lang attribute goes through the same gate.
+  expect(core.pickLanguage(lang)).toBe('it');
 });
 
 test('a stored inherited name falls back to Italian too', () => {
@@ -46,4 +27,11 @@ test('the page languages are taken', () => {
   expect(chosenLanguage('?lang=en')).toBe('en');
   expect(chosenLanguage('?lang=it')).toBe('it');
   expect(chosenLanguage('', 'en')).toBe('en');
+  expect(core.chooseLanguage('', null, 'en-GB')).toBe('en');
+  expect(core.pickLanguage('en')).toBe('en');
+});
+
+test('every text exists in both languages', () => {
+  expect(Object.keys(core.TEXTS).sort()).toEqual(['en', 'it']);
+  expect(Object.keys(core.TEXTS.en).sort()).toEqual(Object.keys(core.TEXTS.it).sort());
 });

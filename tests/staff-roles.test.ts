@@ -1,5 +1,5 @@
 /**
- * Who sees visitors in the admin panel (API.md, Season two, "Personal data"): Strapi's default
+ * Who sees visitors in the admin panel (docs/api.md, Season two, "Personal data"): Strapi's default
  * Editor and Author roles lose the Content Manager on the types holding visitors' data, at every
  * start; the "Box office" role reads reservations, statistics and the door, and nothing else.
  */

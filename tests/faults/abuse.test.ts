@@ -1,5 +1,5 @@
 /**
- * Abuse, proxies and secrets (API.md, season two), over HTTP against the real app behind a
+ * Abuse, proxies and secrets (docs/api.md, season two), over HTTP against the real app behind a
  * pretend load balancer (IS_PROXIED=true, one trusted hop): client IPs from X-Forwarded-For as
  * only the trusted proxy wrote them, IPv6 clients per /64; CORS for the site on the public routes
  * only; no token in the request log; the 16 KiB body limit, chunked bodies included; the names

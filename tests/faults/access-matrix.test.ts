@@ -1,7 +1,7 @@
 /**
  * Every route of the plugin, and the generic routes to its types, tried as four callers:
  * anonymous, an end user (users-permissions JWT), an admin lacking the permission, and the right
- * one. Public answers hold exactly the keys of API.md's shapes.
+ * one. Public answers hold exactly the keys of docs/api.md's shapes.
  */
 import request from 'supertest';
 import { startApp, type TestApp } from '../support/app';
@@ -76,6 +76,7 @@ test('each route answers each caller as it must', async () => {
     { method: 'post', path: '/api/booking/reservations/resend', body: { email: 'nobody@example.test' }, expect: visitors([202]) },
     { method: 'post', path: '/api/booking/waitlist', body: { data: {} }, expect: visitors([400]) },
     { method: 'post', path: '/api/booking/waitlist/leave', body: { token: 'x' }, expect: visitors([404]) },
+    { method: 'get', path: '/api/booking/openapi.json', expect: visitors([200]) },
     { method: 'post', path: '/booking/check-ins', body: { token: 'x' }, expect: adminOnly([200], [403]) },
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },

@@ -10,7 +10,7 @@ export interface SeatFigures {
   additional_seats: number;
   manually_occupied_seats: number;
   confirmed_seats: number;
-  /** Seats held by unexpired waiting-list offers: they count like confirmed seats (API.md). */
+  /** Seats held by unexpired waiting-list offers: they count like confirmed seats (docs/api.md). */
   held_seats?: number;
 }
 
@@ -19,7 +19,7 @@ export const seatsOffered = (p: Omit<SeatFigures, 'confirmed_seats' | 'held_seat
   p.room_capacity + p.additional_seats - p.manually_occupied_seats;
 
 /**
- * The seats left: offered - confirmed - held by offers, never below 0 (API.md, `available_seats`).
+ * The seats left: offered - confirmed - held by offers, never below 0 (docs/api.md, `available_seats`).
  * Ordinary pending reservations hold nothing.
  */
 export const seatsLeft = (p: SeatFigures): number => Math.max(0, seatsOffered(p) - p.confirmed_seats - (p.held_seats ?? 0));

@@ -193,6 +193,7 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.resend',
   'plugin::booking.waitlist.join',
   'plugin::booking.waitlist.leave',
+  'plugin::booking.openapi.document',
 ] as const;
 
 /**

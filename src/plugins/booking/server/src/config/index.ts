@@ -1,6 +1,6 @@
 /**
  * The plugin's settings. `config/plugins.ts` fills them from the environment (the variables of
- * API.md); these defaults apply when the plugin is installed in an app that sets none.
+ * docs/api.md); these defaults apply when the plugin is installed in an app that sets none.
  */
 export interface BookingConfig {
   /** Base URL of the booking pages that e-mail links open (`/confirm`, `/cancel`). */

@@ -1,6 +1,7 @@
 import boxOffice from './box-office';
 import checkIn from './check-in';
 import doorList from './door-list';
+import openapi from './openapi';
 import performance from './performance';
 import reservation from './reservation';
 import show from './show';
@@ -12,6 +13,7 @@ export default {
   'box-office': boxOffice,
   'check-in': checkIn,
   'door-list': doorList,
+  openapi,
   performance,
   reservation,
   show,

@@ -1,7 +1,7 @@
 import { PUBLIC_STRATEGIES } from '../auth/strategies';
 
 /**
- * The public routes of API.md. Each handler string gives the route a Users & Permissions scope
+ * The public routes of docs/api.md. Each handler string gives the route a Users & Permissions scope
  * (`plugin::booking.<controller>.<action>`) that the plugin grants to the Public role once; an
  * administrator may revoke it (effective within `accessCacheSeconds`, see auth/strategies.ts).
  * Nothing else of the plugin is reachable without admin auth.
@@ -24,5 +24,7 @@ export default {
     { method: 'POST', path: '/reservations/resend', handler: 'reservation.resend', config: publicPost() },
     { method: 'POST', path: '/waitlist', handler: 'waitlist.join', config: publicPost() },
     { method: 'POST', path: '/waitlist/leave', handler: 'waitlist.leave', config: publicPost() },
+    // The machine-readable twin of docs/api.md, built from these routes (openapi/document.ts).
+    { method: 'GET', path: '/openapi.json', handler: 'openapi.document', config: open() },
   ],
 };

@@ -57,7 +57,7 @@ const ticketOf = (reservation: ReservationRow, performance: PerformanceFacts | n
 });
 
 /**
- * The door's decision: turns a scanned text into one of the result codes of API.md. The only
+ * The door's decision: turns a scanned text into one of the result codes of docs/api.md. The only
  * writer of check-ins. The reservation row is locked for the decision, and a unique index allows
  * one check-in per reservation, so two scans of one ticket at the same moment, on any number of
  * devices and servers, give exactly one `ok`. Every scan is recorded, failed ones too. A few
@@ -174,7 +174,7 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
-    /** Checks in the ticket behind a scanned or typed text; see API.md for the result codes. */
+    /** Checks in the ticket behind a scanned or typed text; see docs/api.md for the result codes. */
     async checkInTicket(request: ScanRequest): Promise<CheckInAnswer> {
       const now = request.now ?? new Date();
       const key = scanKey(request.staff.id, request.idempotencyKey);

@@ -10,6 +10,7 @@ import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
 import mailer from './mailer';
+import openapi from './openapi';
 import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
@@ -35,6 +36,7 @@ export default {
   'editor-views': editorViews,
   labels,
   mailer,
+  openapi,
   performances,
   privacy,
   'public-cache': publicCache,

@@ -190,7 +190,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           const pending = await strapi.db.query(UID.reservation).count({
             where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
           });
-          // Waiting-list entries count too: each mailed the address (API.md, Abuse).
+          // Waiting-list entries count too: each mailed the address (docs/api.md, Abuse).
           const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
           if (pending + waiting >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
         }
