@@ -158,7 +158,11 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.getByLabel('Seats', { exact: true }).selectOption('3');
     await page.screenshot({ path: artifact('widget-1-form.png'), fullPage: true });
     await page.getByLabel('Seats', { exact: true }).focus();
+    // The access needs: a box to tick per need, by keyboard too; then past the other three to Book.
     await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('Wheelchair', { exact: true }).isChecked()).toBe(true);
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
 
     const answer = page.getByRole('status');
@@ -170,7 +174,13 @@ describeInBrowser('the booking widget on another origin', () => {
     );
     expect(linkIn(mail.text ?? '', `${appUrl}/site/confirm?token=`)).toContain('token=');
     const reservation = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { email: 'giulia.verdi@example.test' } });
-    expect(reservation).toMatchObject({ reservation_status: 'pending', party_size: 3, language: 'en', phone: '+39 051 123456' });
+    expect(reservation).toMatchObject({
+      reservation_status: 'pending',
+      party_size: 3,
+      language: 'en',
+      phone: '+39 051 123456',
+      access_needs: ['wheelchair'],
+    });
     expect(await seriousViolations(page)).toEqual([]);
 
     // The sold-out performance: the same form joins its waiting list.

@@ -30,6 +30,8 @@ export const TEXTS = {
     },
     reference: 'Codice prenotazione',
     widgetName: 'Nome', widgetPhone: 'Telefono', optional: 'facoltativo', choose: 'Scegli la replica',
+    accessNeeds: 'Esigenze di accesso (facoltativo: le vede chi vi accoglie all’ingresso)',
+    needs: { wheelchair: 'Sedia a rotelle', hearing: 'Udito', sight: 'Vista', other: 'Altro' },
     noUpcoming: 'Nessuna replica in programma.', loading: 'Caricamento…', waitlistOpen: 'esaurito: lista d’attesa',
     confirmTitle: 'Conferma la prenotazione', confirmText: 'Premi il pulsante per confermare i posti.',
     confirmButton: 'Conferma', confirmed: 'Prenotazione confermata! Il biglietto con il codice QR arriva per e-mail.',
@@ -81,6 +83,8 @@ export const TEXTS = {
     },
     reference: 'Booking reference',
     widgetName: 'Name', widgetPhone: 'Phone', optional: 'optional', choose: 'Choose a performance',
+    accessNeeds: 'Access needs (optional: the people at the door see them)',
+    needs: { wheelchair: 'Wheelchair', hearing: 'Hearing', sight: 'Sight', other: 'Other' },
     noUpcoming: 'No performances scheduled.', loading: 'Loading…', waitlistOpen: 'sold out: waiting list',
     confirmTitle: 'Confirm your booking', confirmText: 'Press the button to confirm your seats.',
     confirmButton: 'Confirm', confirmed: 'Booking confirmed! Your ticket with the QR code is on its way by e-mail.',
@@ -212,4 +216,13 @@ export function bookingApi(base, t) {
     cancel: function (token) { return call('POST', '/reservations/cancel', { token: token }); },
     leaveWaitlist: function (token) { return call('POST', '/waitlist/leave', { token: token }); }
   };
+}
+
+/** The access needs a booking may name (the API's `access_needs`), in the order the forms list them. */
+export var ACCESS_NEEDS = ['wheelchair', 'hearing', 'sight', 'other'];
+
+/** The needs ticked in a form's `access_needs` checkboxes. */
+export function tickedNeeds(form) {
+  return Array.prototype.filter.call(form.querySelectorAll('input[name="access_needs"]'), function (box) { return box.checked; })
+    .map(function (box) { return box.value; });
 }

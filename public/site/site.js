@@ -120,6 +120,10 @@ var pages = {
         field('email', t.email, el('input', { type: 'email', autocomplete: 'email', required: '', maxlength: '254' })),
         field('phone', t.phone, el('input', { type: 'tel', autocomplete: 'tel', maxlength: '40' })),
         field('party_size', t.partySize, size),
+        el('fieldset', { class: 'needs' }, [el('legend', { text: t.accessNeeds })].concat(core.ACCESS_NEEDS.map(function (need) {
+          var box = el('input', { type: 'checkbox', name: 'access_needs', value: need, id: 'need-' + need });
+          return el('div', {}, [box, el('label', { for: box.id, text: t.needs[need] })]);
+        }))),
         field('notes', t.notes, el('textarea', { rows: '3', maxlength: '1000' })),
         el('button', { type: 'submit', text: waiting ? t.waitlistSend : t.send })
       ]);
@@ -137,6 +141,8 @@ var pages = {
           party_size: Number(form.party_size.value), locale: lang };
         if (form.phone.value.trim()) data.phone = form.phone.value.trim();
         if (form.notes.value.trim()) data.notes = form.notes.value.trim();
+        var needs = core.tickedNeeds(form);
+        if (needs.length) data.access_needs = needs;
         (waiting ? api.joinWaitlist(data) : api.reserve(data)).then(function (res) {
           var sent = waiting ? fill(t.waitlistDone, { email: data.email })
             : fill(t.checkMail, { email: data.email }) + ' ' + when(res.data.confirm_by) + '.';

@@ -124,6 +124,10 @@ class AzioneLabBooking extends HTMLElement {
       field('email', t.email, el('input', { type: 'email', autocomplete: 'email', required: '', maxlength: '254' })),
       field('phone', t.widgetPhone, el('input', { type: 'tel', autocomplete: 'tel', maxlength: '40' }), t.optional),
       field('party_size', t.partySize, size),
+      el('fieldset', {}, [el('legend', { text: t.accessNeeds })].concat(core.ACCESS_NEEDS.map(function (need) {
+        var box = el('input', { type: 'checkbox', name: 'access_needs', value: need, id: id + '-need-' + need });
+        return el('div', { class: 'perf' }, [box, el('label', { for: box.id, text: t.needs[need] })]);
+      }))),
       button
     ]);
     var chosen = function () {
@@ -183,6 +187,8 @@ class AzioneLabBooking extends HTMLElement {
     var waiting = !p.bookable;
     var data = { performance: p.documentId, name: values.name, email: values.email.trim(), party_size: Number(f.party_size.value), locale: this.lang_ };
     if (f.phone.value.trim()) data.phone = f.phone.value.trim();
+    var needs = core.tickedNeeds(form);
+    if (needs.length) data.access_needs = needs;
     button.disabled = true;
     this.say('');
     (waiting ? this.api.joinWaitlist(data) : this.api.reserve(data)).then((res) => {

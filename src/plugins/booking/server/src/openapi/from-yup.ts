@@ -11,6 +11,8 @@ interface FieldDescription {
   type: string;
   oneOf: unknown[];
   tests: TestDescription[];
+  /** An array's element. */
+  innerType?: FieldDescription;
 }
 interface FieldSpec {
   spec?: { nullable?: boolean };
@@ -26,8 +28,13 @@ const fieldSchema = (description: FieldDescription, nullable: boolean, extra: Js
   } else {
     schema.type = description.type;
   }
+  if (description.type === 'array' && description.innerType) {
+    schema.items = fieldSchema(description.innerType, false);
+    if (description.tests.some((t) => t.name === 'unique')) schema.uniqueItems = true;
+  }
   for (const test of description.tests) {
     const params = test.params ?? {};
+    if (test.name === 'max' && description.type === 'array') schema.maxItems = params.max;
     if (test.name === 'max' && description.type === 'string') schema.maxLength = params.max;
     if (test.name === 'min' && description.type === 'string') schema.minLength = params.min;
     if (test.name === 'max' && description.type === 'number') schema.maximum = params.max;
