@@ -62,7 +62,9 @@ const startInstance = async (env, port) => {
   const started = Date.now();
   // Exactly what `npm start` runs (its V8 heap cap included), without npm's own process. Its
   // leading variables (NODE_ENV=${NODE_ENV:-production}) are the bench's own env here.
-  const words = require('../package.json').scripts.start.split(/\s+/).filter((word) => !/^[A-Z_]+=/.test(word));
+  const words = require('../package.json')
+    .scripts.start.split(/\s+/)
+    .filter((word) => !/^[A-Z_]+=/.test(word));
   const [command, ...args] = words;
   if (command !== 'node') throw new Error(`bench: the start script should run node, not ${command}`);
   const child = spawn(process.execPath, args, {

@@ -226,3 +226,14 @@ export function tickedNeeds(form) {
   return Array.prototype.filter.call(form.querySelectorAll('input[name="access_needs"]'), function (box) { return box.checked; })
     .map(function (box) { return box.value; });
 }
+
+/** An element with attributes (`text` sets its text) and children (nulls skipped). */
+export function el(tag, attrs, children) {
+  var node = document.createElement(tag);
+  Object.keys(attrs || {}).forEach(function (k) {
+    if (k === 'text') node.textContent = attrs[k];
+    else node.setAttribute(k, attrs[k]);
+  });
+  (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+  return node;
+}

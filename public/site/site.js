@@ -26,15 +26,7 @@ switcher.textContent = other === 'it' ? 'Italiano' : 'English';
 switcher.lang = other;
 document.getElementById('lang').appendChild(switcher);
 
-function el(tag, attrs, children) {
-  var node = document.createElement(tag);
-  Object.keys(attrs || {}).forEach(function (k) {
-    if (k === 'text') node.textContent = attrs[k];
-    else node.setAttribute(k, attrs[k]);
-  });
-  (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-  return node;
-}
+var el = core.el;
 function when(iso) { return core.formatWhen(lang, iso); }
 function withLang(path) { return path + (path.indexOf('?') < 0 ? '?' : '&') + 'lang=' + lang; }
 function explain(error) { return core.explain(t, error); }

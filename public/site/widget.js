@@ -26,15 +26,7 @@ var STYLE =
   '[aria-invalid=true]{border-color:#a4161a}:focus-visible{outline:3px solid var(--azionelab-focus,#1a5fb4);outline-offset:2px}' +
   '.status:not(:empty){margin-top:12px;padding:10px 12px;border-radius:var(--azionelab-radius,6px);background:var(--azionelab-note,#f3efe9)}';
 
-function el(tag, attrs, children) {
-  var node = document.createElement(tag);
-  Object.keys(attrs || {}).forEach(function (k) {
-    if (k === 'text') node.textContent = attrs[k];
-    else node.setAttribute(k, attrs[k]);
-  });
-  (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-  return node;
-}
+var el = core.el;
 
 var count = 0;
 

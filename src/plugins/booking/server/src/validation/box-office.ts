@@ -1,7 +1,7 @@
 import { yup } from '@strapi/utils';
 import { BOX_OFFICE_MAX_PARTY_SIZE, DOOR_LIST_MIN_QUERY } from '../constants';
 import { isEmail, MAX_EMAIL_LENGTH } from './email';
-import { accessNeedsField, nameField, NO_CONTROL } from './public';
+import { accessNeedsField, nameField, notesField, partySizeField, phoneField } from './public';
 
 const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
 
@@ -15,16 +15,9 @@ export const boxOfficeInput = yup.object({
   email: text(MAX_EMAIL_LENGTH)
     .nullable()
     .test('email', 'must be an e-mail address', (v) => v === undefined || v === null || v === '' || isEmail(v)),
-  phone: text(40)
-    .nullable()
-    .matches(/^[0-9+()./ -]*$/, 'must be a phone number'),
-  party_size: yup
-    .number()
-    .required('is required')
-    .integer('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(BOX_OFFICE_MAX_PARTY_SIZE, `must be at most ${BOX_OFFICE_MAX_PARTY_SIZE}`),
-  notes: text(1000).nullable().matches(NO_CONTROL, 'must be plain text'),
+  phone: phoneField(),
+  party_size: partySizeField(BOX_OFFICE_MAX_PARTY_SIZE),
+  notes: notesField(),
   access_needs: accessNeedsField(),
   send_ticket: yup.boolean(),
 });

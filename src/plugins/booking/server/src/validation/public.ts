@@ -43,6 +43,19 @@ export const accessNeedsField = () =>
     .max(ACCESS_NEEDS.length, `must list at most ${ACCESS_NEEDS.length} needs`)
     .test('unique', 'must not repeat a need', (list) => !list || new Set(list).size === list.length);
 
+/** A phone number as people write it: digits, spaces, + ( ) . / - (shared with the box office). */
+export const phoneField = () =>
+  text(40)
+    .nullable()
+    .matches(/^[0-9+()./ -]*$/, 'must be a phone number');
+
+/** A party: a whole number of seats from 1 to `max` (shared with the box office, whose max is larger). */
+export const partySizeField = (max: number) =>
+  yup.number().required('is required').integer('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+
+/** Notes: plain text, no control characters, at most 1000 characters (shared with the box office). */
+export const notesField = () => text(1000).nullable().matches(NO_CONTROL, 'must be plain text');
+
 /** A name: 1 to 120 characters of one line, no '@', nothing invisible (shared with the box office). */
 export const nameField = () =>
   text(120)
@@ -65,16 +78,9 @@ export const reservationInput = (maxPartySize: number) =>
     email: text(MAX_EMAIL_LENGTH)
       .required('is required')
       .test('email', 'must be an e-mail address', (v) => v === undefined || v === null || isEmail(v)),
-    phone: text(40)
-      .nullable()
-      .matches(/^[0-9+()./ -]*$/, 'must be a phone number'),
-    party_size: yup
-      .number()
-      .required('is required')
-      .integer('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(maxPartySize, `must be at most ${maxPartySize}`),
-    notes: text(1000).nullable().matches(NO_CONTROL, 'must be plain text'),
+    phone: phoneField(),
+    party_size: partySizeField(maxPartySize),
+    notes: notesField(),
     locale: yup.mixed<Language>().oneOf([...LANGUAGES], `must be one of ${LANGUAGES.join(', ')}`),
     access_needs: accessNeedsField(),
   });
