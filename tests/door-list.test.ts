@@ -7,16 +7,18 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { createPerformance, type PerformanceFixture } from './support/factories';
+import { decodeQrPng } from './support/qr';
+import { startSmtpSink, type SmtpSink } from './support/smtp';
 
 let app: TestApp;
 let superAdmin: string;
 let doorStaff: string;
 let boxOffice: string;
 let editor: string;
-const env = { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' };
+let smtp: SmtpSink;
 const http = () => request(app.strapi.server.httpServer);
 
 const book = (perf: string, body: Record<string, unknown>, token = boxOffice) =>
@@ -30,7 +32,10 @@ const binary = (res: request.Response, callback: (error: Error | null, body: Buf
 };
 
 beforeAll(async () => {
-  app = await startApp({ env });
+  smtp = await startSmtpSink();
+  app = await startApp({
+    env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) },
+  });
   superAdmin = (await createAdmin(app.strapi)).token;
   doorStaff = (await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo' })).token;
   boxOffice = (await createAdmin(app.strapi, { roleCode: 'booking-box-office', firstname: 'Bruna' })).token;
@@ -38,6 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
+  await smtp?.stop();
 });
 
 describe('the door list', () => {
@@ -190,6 +196,18 @@ describe('the box office', () => {
       ).map((m: { kind: string }) => m.kind);
     expect(await owed(sent.body.data.reference)).toEqual(['ticket']);
     expect(await owed(quiet.body.data.reference)).toEqual([]);
+    // The ticket itself reaches the visitor: its QR code is a working check-in token.
+    const ticket = await smtp.waitFor((m) => smtp.to('lia@example.test').includes(m));
+    const png = ticket.attachments.find((a) => a.contentType === 'image/png');
+    if (!png) throw new Error('the ticket mail has no QR code');
+    const scan = await http()
+      .post('/booking/check-ins')
+      .set('Authorization', `Bearer ${doorStaff}`)
+      .send({ token: decodeQrPng(png.content) });
+    expect(scan.body.data).toMatchObject({ result: 'too_early', ticket: { reference: sent.body.data.reference, party_size: 1 } });
+    await service(app.strapi, 'events').settle();
+    await service(app.strapi, 'mailer').settle();
+    expect(smtp.to('teo@example.test')).toEqual([]);
   });
 
   test('409 sold_out with available_seats, changing nothing; 409 booking_closed once started; 404; 400 with named fields', async () => {
