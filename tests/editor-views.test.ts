@@ -4,7 +4,7 @@
  * kept current on both write paths; and no create or delete where the server refuses them.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 
@@ -85,6 +85,29 @@ describe('the Content Manager configuration set at boot', () => {
     expect(ids.indexOf(sooner.id)).toBeLessThan(ids.indexOf(later.id));
     const row = res.body.results.find((r: { id: number }) => r.id === sooner.id);
     expect(row.label).toMatch(/^Spettacolo .+ · \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · Teatro .+$/);
+  });
+
+  test("the reservations list filters by status and by performance, as the list's Filters button asks", async () => {
+    const first = await createPerformance(app.strapi, { room_capacity: 10 });
+    const second = await createPerformance(app.strapi, { room_capacity: 10 });
+    const a = await confirmedReservation(app.strapi, first.documentId, 1);
+    await confirmedReservation(app.strapi, second.documentId, 2);
+    const pending = await service(app.strapi, 'reservations').createReservation({
+      performance: first.documentId,
+      name: 'Pia Neri',
+      email: 'pia.neri@example.test',
+      party_size: 3,
+    });
+    if (!pending.ok) throw new Error(pending.code);
+    const list = async (filters: string) => {
+      const res = await asEditor(`/content-manager/collection-types/${RESERVATION}?page=1&pageSize=100&${filters}`);
+      expect(res.status).toBe(200);
+      return (res.body.results as Array<{ reference: string }>).map((row) => row.reference).sort();
+    };
+    const ofFirst = 'filters[$and][0][performance][documentId][$eq]=' + first.documentId;
+    expect(await list(ofFirst)).toEqual([a.reservation.reference, pending.reservation.reference].sort());
+    expect(await list(`${ofFirst}&filters[$and][1][reservation_status][$eq]=confirmed`)).toEqual([a.reservation.reference]);
+    expect(await list(`${ofFirst}&filters[$and][1][reservation_status][$eq]=pending`)).toEqual([pending.reservation.reference]);
   });
 });
 
