@@ -37,6 +37,19 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
       );
     },
 
+    /** Parties checked in for a performance, and their seats, in one query. */
+    async countsFor(knex: Knex, performanceId: number): Promise<{ parties: number; seats: number }> {
+      const tables = t();
+      const [cr, rl] = [tables.checkInReservation, tables.reservationPerformance];
+      const row = (await knex({ cr: cr.table })
+        .join({ rl: rl.table }, `rl.${rl.reservation}`, `cr.${cr.reservation}`)
+        .join({ r: tables.reservations }, 'r.id', `cr.${cr.reservation}`)
+        .where(`rl.${rl.performance}`, performanceId)
+        .first(knex.raw('count(*) as parties'), knex.raw('coalesce(sum(r.party_size), 0) as seats'))) as
+        { parties: unknown; seats: unknown } | undefined;
+      return { parties: Number(row?.parties ?? 0), seats: Number(row?.seats ?? 0) };
+    },
+
     /** The reservation's check-in, with who made it, or undefined. */
     async ofReservation(knex: Knex, reservationId: number): Promise<{ checkedInAt: Date; staff: StaffMember | null } | undefined> {
       const tables = t();

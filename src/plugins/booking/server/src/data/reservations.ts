@@ -2,6 +2,7 @@
  * Reservations (`booking_reservations` and its link to the performance): the raw reads of the
  * confirmation and the door, and `transition`, the one writer of a reservation's status.
  */
+import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
@@ -26,6 +27,11 @@ export class ForbiddenTransitionError extends errors.ValidationError {
 export const assertTransition = (from: ReservationStatus, to: ReservationStatus) => {
   if (!canTransition(from, to)) throw new ForbiddenTransitionError(from, to);
 };
+
+/** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
+const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+/** Eight characters of REFERENCE_ALPHABET, from the CSPRNG. */
+export const newReference = () => Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
 
 /** A reservation row as the plugin reads it. */
 export interface ReservationRow {
@@ -215,6 +221,27 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       return row
         ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
         : null;
+    },
+
+    /** A new reservation reference that no reservation has yet. */
+    async uniqueReference(knex: Knex): Promise<string> {
+      let reference = newReference();
+      while (await knex(t().reservations).where('reference', reference).first('id')) reference = newReference();
+      return reference;
+    },
+
+    /**
+     * Pending reservations of an address whose link has not lapsed (the address compared without
+     * regard to case; the `lower(email)` index serves it).
+     */
+    async pendingForAddress(knex: Knex, address: string, now: Date): Promise<number> {
+      const row = (await knex(t().reservations)
+        .where('reservation_status', 'pending')
+        .andWhere('confirm_by', '>', now)
+        .andWhereRaw('lower(email) = ?', [address.trim().toLowerCase()])
+        .count({ n: 'id' })
+        .first()) as { n: unknown } | undefined;
+      return Number(row?.n ?? 0);
     },
 
     /** Whether the party has been checked in. */

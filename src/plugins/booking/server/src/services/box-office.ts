@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
 import { dataOf } from '../data';
-import { checkInWindow, seatsLeft } from '../rules';
+import { checkInWindow, partyFits } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
-import { newReference } from './reservations';
 
 export interface BoxOfficeBooking {
   name: string;
@@ -55,11 +54,12 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
         // performance takes a key-share lock on that row, and two bookings each holding one while
         // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
         // no one else, so this order cannot deadlock with a confirmation (reservation, then performance).
-        const capacity = await data().performances.lock(trx, performance.id);
-        if (!capacity) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
-        const limit = seatsLeft({ ...capacity, confirmed_seats: 0 });
-        let reference = newReference();
-        while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) reference = newReference();
+        const limit = await data().performances.lockOffered(trx, performance.id);
+        // Seats only go under this lock: a party that does not fit now is refused before anything is written.
+        const seats = await data().seats.forPerformance(performance.id, trx);
+        const available = seats?.availableSeats ?? 0;
+        if (!partyFits(input.party_size, available)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats: available };
+        const reference = await data().reservations.uniqueReference(trx);
         const created = (await strapi.db.query(UID.reservation).create({
           data: {
             reference,
@@ -72,7 +72,7 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
             party_size: input.party_size,
             notes: input.notes || null,
             access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
-            language: input.language ?? 'it',
+            language: input.language ?? DEFAULT_LANGUAGE,
           },
         })) as { id: number };
         await data().reservations.transition(trx, { id: created.id }, 'pending', 'confirmed', now, {

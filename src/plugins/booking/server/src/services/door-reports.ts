@@ -5,6 +5,7 @@ import { checkInTiming } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import type { DoorPerformance, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { staffName } from './door';
+import { dataOf } from '../data';
 
 /**
  * What the door and the managers read about a performance: its counts, the scanner's list of
@@ -24,11 +25,8 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const seats = await getService(strapi, 'availability').forPerformance(performance.id, undefined, { withPending: true });
     if (!seats) return null;
     const waiting = await getService(strapi, 'waitlist').waitingCounts(performance.id);
-    const checkedIn = (await strapi.db.query(UID.checkIn).findMany({
-      where: { reservation: { performance: { id: performance.id } } },
-      select: ['id'],
-      populate: { reservation: { select: ['party_size'] } },
-    })) as Array<{ reservation: { party_size: number } | null }>;
+    // One aggregate: the overview asks every few seconds, and a full house is a thousand rows.
+    const checkedIn = await dataOf(strapi).checkIns.countsFor(strapi.db.connection, performance.id);
     return {
       room_capacity: seats.roomCapacity,
       additional_seats: seats.additionalSeats,
@@ -36,8 +34,8 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       confirmed_seats: seats.confirmedSeats,
       pending_seats: seats.pendingSeats,
       available_seats: seats.availableSeats,
-      checked_in_seats: checkedIn.reduce((sum, c) => sum + (c.reservation?.party_size ?? 0), 0),
-      checked_in_reservations: checkedIn.length,
+      checked_in_seats: checkedIn.seats,
+      checked_in_reservations: checkedIn.parties,
       held_seats: seats.heldSeats,
       waiting_entries: waiting.entries,
       waiting_seats: waiting.seats,

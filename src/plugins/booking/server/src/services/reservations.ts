@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
@@ -6,7 +5,7 @@ import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language, typ
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
-import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, reductionVerdict, seatsLeft } from '../rules';
+import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, reductionVerdict } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
 export type { ReservationRow } from '../data/reservations';
@@ -74,9 +73,7 @@ export type CancelResult =
   | TokenUsed
   | { ok: false; code: typeof ERROR_CODES.tooLate };
 
-/** Reference alphabet without look-alikes (0/O, 1/I/L): read out on the phone at the box office. */
-const REFERENCE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const newReference = () => Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('');
+export { newReference } from '../data/reservations';
 
 const PERFORMANCE_POPULATE = {
   show: { select: ['id', 'title', 'slug', 'is_published'] },
@@ -107,11 +104,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
    * capacities, then take the party's seats if they fit, by a conditional increment of the
    * counter, which sees every confirmation committed before the lock was granted.
    */
-  const takeSeatsUnderLock = async (trx: Knex.Transaction, performanceId: number, partySize: number) => {
-    const capacity = await data().performances.lock(trx, performanceId);
-    const limit = seatsLeft({ ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }), confirmed_seats: 0 });
-    return data().seats.takeSeats(trx, performanceId, partySize, limit);
-  };
+  const takeSeatsUnderLock = async (trx: Knex.Transaction, performanceId: number, partySize: number) =>
+    data().seats.takeSeats(trx, performanceId, partySize, await data().performances.lockOffered(trx, performanceId));
 
   /**
    * Cancels one reservation (visitor or staff) under the reservation and performance locks, if
@@ -163,6 +157,36 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
+     * A performance a visitor may book or wait for: a published show's, open for booking. Throws
+     * NotFoundError (404 performance_not_found) for one that does not exist publicly; null when it
+     * exists but is closed (booking off, or started).
+     */
+    async publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
+      const performance = await loadPerformance({ documentId });
+      if (!performance || !performance.show?.is_published) {
+        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      }
+      return isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now) ? performance : null;
+    },
+
+    /**
+     * Whether an address may hold one more pending reservation or waiting entry: at most
+     * BOOKING_PENDING_PER_EMAIL of both together, since each mailed the address and its owner
+     * asked for none of them. Takes a lock per address, so that two requests for one address at
+     * once queue and each counts the other's: never more than the limit. Call it in the
+     * transaction that then records the reservation or entry.
+     */
+    async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
+      const limit = getConfig(strapi).pendingPerEmail;
+      if (limit <= 0) return true;
+      const address = email.trim().toLowerCase();
+      await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
+      const pending = await data().reservations.pendingForAddress(trx, address, now);
+      const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
+      return pending + waiting < limit;
+    },
+
+    /**
      * Records a pending reservation and its confirmation token. Holds no seat: the binding check
      * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now,
      * and rate_limited when the address already holds `pendingPerEmail` unexpired pending ones:
@@ -170,34 +194,15 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async createReservation(input: NewReservation, now = new Date()): Promise<CreateResult> {
       const config = getConfig(strapi);
-      const performance = await loadPerformance({ documentId: input.performance });
-      if (!performance || !performance.show?.is_published) {
-        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
-      }
-      if (!isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now)) {
-        return { ok: false, code: ERROR_CODES.bookingClosed };
-      }
+      const performance = await this.publicPerformance(input.performance, now);
+      if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const seats = await data().seats.forPerformance(performance.id);
       const availableSeats = seats?.availableSeats ?? 0;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
       return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
-        if (config.pendingPerEmail > 0) {
-          const address = input.email.trim().toLowerCase();
-          // Two requests for one address at once queue here, so each counts the other's
-          // reservation: never more than the limit pending.
-          await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
-          const pending = await strapi.db.query(UID.reservation).count({
-            where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
-          });
-          // Waiting-list entries count too: each mailed the address (docs/api.md, Abuse).
-          const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
-          if (pending + waiting >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
-        }
-        let reference = newReference();
-        while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) {
-          reference = newReference();
-        }
+        if (!(await this.addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
+        const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
         const reservation = (await strapi.db.query(UID.reservation).create({
           data: {
@@ -313,11 +318,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         let taken: { taken: boolean; available: number };
         if (isOffer) {
           // The held seats become confirmed seats: an offer confirmed in time never answers sold_out.
-          const capacity = await data().performances.lock(trx, performanceId);
-          const limit = seatsLeft({
-            ...(capacity ?? { room_capacity: 0, additional_seats: 0, manually_occupied_seats: 0 }),
-            confirmed_seats: 0,
-          });
+          const limit = await data().performances.lockOffered(trx, performanceId);
           taken = { taken: true, available: await data().seats.confirmHeldSeats(trx, performanceId, reservation.party_size, limit) };
           await waitlist().offerConfirmed(trx, reservation.id, now);
         } else {

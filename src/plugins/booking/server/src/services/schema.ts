@@ -7,6 +7,8 @@ export interface IndexSpec {
   name: string;
   table: string;
   columns: string[];
+  /** Index `lower(column)` rather than the column (a comparison without regard to case). */
+  lowerCase?: boolean;
   unique?: boolean;
   /** A partial index's predicate, in SQL both PostgreSQL and SQLite read. */
   where?: string;
@@ -79,6 +81,20 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'the expiry job finds lapsed pending reservations without a scan',
       },
       {
+        name: 'booking_reservations_email_lower',
+        table: t.reservations,
+        columns: ['email'],
+        lowerCase: true,
+        why: "a booking counts its address's pending reservations (BOOKING_PENDING_PER_EMAIL), a lost ticket finds them, without a scan",
+      },
+      {
+        name: 'booking_waitlist_entries_email_lower',
+        table: t.waitlistEntries,
+        columns: ['email'],
+        lowerCase: true,
+        why: 'a booking or a join counts the waiting entries of its address without a scan',
+      },
+      {
         name: 'booking_waitlist_entries_performance_order',
         table: t.entryPerformance.table,
         columns: [t.entryPerformance.to, t.entryPerformance.from],
@@ -134,7 +150,7 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** Creates every missing index; safe to run on each boot and from several instances. */
   async ensureIndexes(knex: Knex = strapi.db.connection): Promise<void> {
     for (const index of this.indexes()) {
-      const columns = index.columns.map(() => '??').join(', ');
+      const columns = index.columns.map(() => (index.lowerCase ? 'lower(??)' : '??')).join(', ');
       const sql =
         `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` + (index.where ? ` WHERE ${index.where}` : '');
       await knex.raw(sql, [index.name, index.table, ...index.columns]);

@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
-import { ERROR_CODES, UID, type WaitlistStatus } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type WaitlistStatus } from '../constants';
 import { dataOf } from '../data';
 import type { ReservationRow } from '../data/reservations';
 import { hashToken, newRawToken, TOKEN_PATTERN } from '../data/tokens';
@@ -21,11 +20,6 @@ export type LeaveResult =
   | { ok: true; entry: WaitlistEntryRow }
   | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
   | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: WaitlistStatus };
-
-const PERFORMANCE_POPULATE = {
-  show: { select: ['id', 'title', 'slug', 'is_published'] },
-  venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
-} as const;
 
 /**
  * The waiting list of a sold-out performance: join, leave, and the offers.
@@ -69,27 +63,13 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
      * now (`seats_available`: book instead) or the entry is there when they free up.
      */
     async join(input: NewReservation, now = new Date()): Promise<JoinResult> {
-      const config = getConfig(strapi);
-      const performance = (await strapi.db
-        .query(UID.performance)
-        .findOne({ where: { documentId: input.performance }, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
-      if (!performance || !performance.show?.is_published) {
-        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
-      }
-      if (!isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now)) {
-        return { ok: false, code: ERROR_CODES.bookingClosed };
-      }
+      const performance = await getService(strapi, 'reservations').publicPerformance(input.performance, now);
+      if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const address = input.email.trim().toLowerCase();
       return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
-        if (config.pendingPerEmail > 0) {
-          // The same per-address lock as a reservation's: pending reservations and waiting
-          // entries count together (BOOKING_PENDING_PER_EMAIL), each mails the address.
-          await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
-          const pending = await strapi.db.query(UID.reservation).count({
-            where: { email: { $eqi: address }, reservation_status: 'pending', confirm_by: { $gt: now } },
-          });
-          const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
-          if (pending + waiting >= config.pendingPerEmail) return { ok: false, code: ERROR_CODES.rateLimited };
+        // Pending reservations and waiting entries count together (BOOKING_PENDING_PER_EMAIL).
+        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, address, now))) {
+          return { ok: false, code: ERROR_CODES.rateLimited };
         }
         if (await data().waitlistEntries.addressWaits(trx, performance.id, address)) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
@@ -109,7 +89,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
           phone: input.phone ?? null,
           party_size: input.party_size,
           notes: input.notes ?? null,
-          language: input.locale ?? 'it',
+          language: input.locale ?? DEFAULT_LANGUAGE,
           leave_token_hash: hashToken(leaveToken),
         };
         const id = await data().waitlistEntries.insert(trx, performance.id, entry, now);
@@ -159,8 +139,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (chosen.length === 0) return 0;
       const heldUntil = offerHeldUntil(now, state.starts_at, getConfig(strapi).waitlistOfferMinutes);
       for (const entry of chosen) {
-        let reference = newReference();
-        while (await strapi.db.query(UID.reservation).findOne({ where: { reference }, select: ['id'] })) reference = newReference();
+        const reference = await data().reservations.uniqueReference(trx);
         const reservation = (await strapi.db.query(UID.reservation).create({
           data: {
             reference,
