@@ -8,6 +8,8 @@
  * patterns that cannot backtrack: no class in them overlaps the separator that follows it.
  */
 
+import { hasInvisible } from './invisible';
+
 const ATEXT = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF-]";
 const LABEL_CHAR = '[A-Za-z0-9\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]';
 const TLD_CHAR = '[A-Za-z\\u00A0-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFEF]';
@@ -17,6 +19,13 @@ const EMAIL = new RegExp(
 
 export const MAX_EMAIL_LENGTH = 254;
 
-/** Whether `value` is an e-mail address a booking can use (at most 254 characters). */
+/**
+ * Whether `value` is an e-mail address a booking can use (at most 254 characters, nothing
+ * invisible or direction-changing in it: a right-to-left override would be mailed as is).
+ */
 export const isEmail = (value: unknown): value is string =>
-  typeof value === 'string' && value.length <= MAX_EMAIL_LENGTH && value.split('@').length === 2 && EMAIL.test(value);
+  typeof value === 'string' &&
+  value.length <= MAX_EMAIL_LENGTH &&
+  value.split('@').length === 2 &&
+  EMAIL.test(value) &&
+  !hasInvisible(value);
