@@ -45,6 +45,12 @@ export interface BookingConfig {
   reminderHoursBefore: number;
   /** Lost-ticket e-mails per address per hour; 0 sends none. */
   resendPerHour: number;
+  /**
+   * Allow webhook URLs on loopback, private, link-local and other non-public addresses
+   * (services/webhook-address.ts). Off: an editor cannot aim the deliveries at the theatre's own
+   * network. The tests turn it on for their receivers on 127.0.0.1.
+   */
+  webhookAllowPrivate: boolean;
 }
 
 const defaults: BookingConfig = {
@@ -66,6 +72,7 @@ const defaults: BookingConfig = {
   waitlistOfferMinutes: 120,
   reminderHoursBefore: 24,
   resendPerHour: 3,
+  webhookAllowPrivate: false,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
