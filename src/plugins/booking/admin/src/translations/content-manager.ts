@@ -135,6 +135,7 @@ const VALUES: Words = {
   retrying: ['Nuovo tentativo', 'Retrying'],
   sent: ['Inviata', 'Sent'],
   dropped: ['Non più necessaria', 'No longer needed'],
+  failed: ['Rifiutata, non più ritentata', 'Refused, not retried'],
 };
 
 export const contentManagerMessages = (locale: string): Record<string, string> => {

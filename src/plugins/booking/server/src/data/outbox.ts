@@ -10,7 +10,7 @@ import { outboxLabel } from '../services/labels';
 import { insertedId } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
 
-export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped';
+export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'failed';
 
 /** A message with the reservation it is about, as the mail is composed from it. */
 export interface MessageForMail {
