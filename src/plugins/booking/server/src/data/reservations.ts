@@ -231,14 +231,14 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     },
 
     /**
-     * Pending reservations of an address whose link has not lapsed (the address compared without
-     * regard to case; the `lower(email)` index serves it).
+     * Pending reservations of an address whose link has not lapsed, by the address's limit key
+     * (validation/email.ts `emailLimitKey`; its index serves it).
      */
-    async pendingForAddress(knex: Knex, address: string, now: Date): Promise<number> {
+    async pendingForAddress(knex: Knex, limitKey: string, now: Date): Promise<number> {
       const row = (await knex(t().reservations)
         .where('reservation_status', 'pending')
         .andWhere('confirm_by', '>', now)
-        .andWhereRaw('lower(email) = ?', [address.trim().toLowerCase()])
+        .andWhere('email_limit_key', limitKey)
         .count({ n: 'id' })
         .first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);

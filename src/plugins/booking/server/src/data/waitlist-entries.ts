@@ -9,6 +9,8 @@ import type { Knex } from 'knex';
 import type { Language, WaitlistStatus } from '../constants';
 import { dialectOf } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
+import { withEmailKeys } from '../utils/email-keys';
+import { emailKey } from '../validation/email';
 
 export interface WaitlistEntryRow {
   id: number;
@@ -66,7 +68,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         tables.waitlistEntries,
         {
           ...systemColumns(now),
-          ...entry,
+          ...withEmailKeys({ ...entry }),
           label: `${entry.reference} · ${entry.name}`.slice(0, 160),
           waitlist_status: 'waiting',
           joined_at: now,
@@ -86,20 +88,20 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       return (await knex(t().waitlistEntries).where({ reference }).first('id')) !== undefined;
     },
 
-    /** Whether this address already waits (or holds an offer) for this performance. */
-    async addressWaits(knex: Knex, performanceId: number, address: string): Promise<boolean> {
+    /** Whether this address (its `emailKey`) already waits (or holds an offer) for this performance. */
+    async addressWaits(knex: Knex, performanceId: number, key: string): Promise<boolean> {
       const row = await ofPerformance(knex, performanceId)
         .whereIn('e.waitlist_status', ['waiting', 'offered'])
-        .andWhereRaw('lower(e.email) = ?', [address])
+        .andWhere('e.email_key', key)
         .first('e.id');
       return row !== undefined;
     },
 
-    /** Entries still waiting under an address, across performances (the per-address limit). */
-    async waitingForAddress(knex: Knex, address: string): Promise<number> {
+    /** Entries still waiting under an address's limit key, across performances (the per-address limit). */
+    async waitingForAddress(knex: Knex, limitKey: string): Promise<number> {
       const row = (await knex(t().waitlistEntries)
         .where('waitlist_status', 'waiting')
-        .andWhereRaw('lower(email) = ?', [address])
+        .andWhere('email_limit_key', limitKey)
         .count({ n: 'id' })
         .first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);
@@ -194,7 +196,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       const rows = (await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
-        .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
+        .where('e.email_key', emailKey(address))
         .orderBy('e.id')
         .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
       const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
@@ -236,7 +238,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .whereIn('id', ids)
         .update({
           name: erased.name,
-          email: erased.email,
+          ...withEmailKeys({ email: erased.email }),
           phone: null,
           notes: null,
           leave_token_hash: null,

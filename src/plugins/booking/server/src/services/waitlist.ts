@@ -7,6 +7,7 @@ import { hashToken, newRawToken, TOKEN_PATTERN } from '../data/tokens';
 import type { WaitlistEntryRow } from '../data/waitlist-entries';
 import { isOpenForBooking, offerHeldUntil, partyFits, pickOffers, seatsLeft } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { emailKey } from '../validation/email';
 import { newReference, type NewReservation, type PerformanceRow } from './reservations';
 
 export type JoinResult =
@@ -65,13 +66,12 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
     async join(input: NewReservation, now = new Date()): Promise<JoinResult> {
       const performance = await getService(strapi, 'reservations').publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
-      const address = input.email.trim().toLowerCase();
       return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
         // Pending reservations and waiting entries count together (BOOKING_PENDING_PER_EMAIL).
-        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, address, now))) {
+        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, input.email, now))) {
           return { ok: false, code: ERROR_CODES.rateLimited };
         }
-        if (await data().waitlistEntries.addressWaits(trx, performance.id, address)) {
+        if (await data().waitlistEntries.addressWaits(trx, performance.id, emailKey(input.email))) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
         }
         await data().performances.lock(trx, performance.id);
