@@ -47,14 +47,17 @@ export class PrivateAddressError extends Error {
 }
 
 /**
- * Whether a URL's host is refused as written (an IP literal that is not public, `localhost`),
- * before any lookup. `url` is parsed by the WHATWG parser, which normalises numeric IPv4 forms.
+ * Whether a URL's host is an IP literal that is not public. No lookup happens when connecting
+ * to a literal, so delivery checks it here. `url` comes from the WHATWG parser, which has
+ * already read decimal, hex and octal IPv4 spellings into dotted form.
  */
-export const hostRefusedAsWritten = (url: URL): boolean => {
+export const ipLiteralRefused = (url: URL): boolean => {
   const literal = ipLiteral(url.hostname);
-  if (literal) return !isPublicAddress(literal);
-  return isLocalName(url.hostname);
+  return literal !== null && !isPublicAddress(literal);
 };
+
+/** Whether a URL's host is refused as written, before any lookup: a literal or `localhost`. */
+export const hostRefusedAsWritten = (url: URL): boolean => ipLiteralRefused(url) || isLocalName(url.hostname);
 
 const SAVE_LOOKUP_TIMEOUT_MS = 3000;
 

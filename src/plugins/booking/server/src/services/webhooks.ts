@@ -5,7 +5,7 @@ import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import type { DeliveryToSend } from '../data/webhook-deliveries';
 import { getConfig } from '../utils/get-service';
-import { hostRefusedAsWritten, PrivateAddressError, publicOnlyLookup } from './webhook-address';
+import { ipLiteralRefused, PrivateAddressError, publicOnlyLookup } from './webhook-address';
 
 /** A receiver that has not answered in this long has not answered: the delivery is retried. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -92,8 +92,9 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * One POST with node:http(s), not fetch: the request's `lookup` checks the addresses the socket
    * is about to connect to (services/webhook-address.ts), so a name cannot resolve to a public
-   * address at save and to the theatre's network at delivery. An IP literal is checked here,
-   * since no lookup happens for one. Redirects are not followed (a 3xx is retried).
+   * address at save and to the theatre's network at delivery (`localhost` included: it is
+   * resolved and refused like any name). An IP literal is checked here, since no lookup happens
+   * for one. Redirects are not followed (a 3xx is retried).
    */
   const post = (delivery: DeliveryToSend & { webhook: NonNullable<DeliveryToSend['webhook']> }, now: Date) =>
     new Promise<number>((resolve, reject) => {
@@ -101,7 +102,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const timestamp = Math.floor(now.getTime() / 1000);
       const url = new URL(delivery.webhook.url);
       const guarded = !getConfig(strapi).webhookAllowPrivate;
-      if (guarded && hostRefusedAsWritten(url)) return reject(new PrivateAddressError());
+      if (guarded && ipLiteralRefused(url)) return reject(new PrivateAddressError());
       const client = url.protocol === 'https:' ? https : http;
       const req = client.request(
         url,
@@ -116,6 +117,9 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
             'webhook-signature': signWebhook(delivery.webhook.secret, delivery.messageId, timestamp, body),
           },
           ...(guarded ? { lookup: publicOnlyLookup as never } : {}),
+          // A fresh connection each time, so every delivery's address goes through the lookup
+          // (a kept-alive socket would skip it).
+          agent: false,
           signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
         },
         (response) => {
