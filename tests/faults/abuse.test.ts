@@ -589,7 +589,7 @@ describe('issue 18: webhook targets, one form of an address, calendar texts, per
       ['name', 'the Hangul filler', '\u3164'],
       ['name', 'a line separator', 'Maria\u2028Rossi'],
       ['name', 'a paragraph separator', 'Maria\u2029'],
-      ['email', 'a right-to-left override', 'moc.elpmaxe@\u202eoiram'],
+      ['email', 'a right-to-left override', '\u202eoiram@example.test'],
       ['email', 'a zero-width space', 'ma\u200bria@example.test'],
       ['email', 'the Hangul filler', '\u3164@example.test'],
     ])('a %s with %s is 400 validation naming it, and nothing is stored', async (field, _label, value) => {
