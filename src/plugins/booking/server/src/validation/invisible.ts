@@ -14,7 +14,8 @@
  * The Unicode property escape keeps the list in step with the engine's Unicode tables rather than
  * a hand-kept range list.
  */
-const INVISIBLE = /[\p{Cf}\u2028\u2029\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u180b-\u180d\u180f]/u;
+// The combining ones (U+034F, U+17B4, U+17B5, U+180B-U+180F) stand outside the class, alone.
+const INVISIBLE = /[\p{Cf}\u2028\u2029\u115f\u1160\u3164\uffa0\u2800]|\u034f|\u17b4|\u17b5|\u180b|\u180c|\u180d|\u180f/u;
 
 /** Whether `value` holds an invisible or direction-changing character (see above). */
 export const hasInvisible = (value: string): boolean => INVISIBLE.test(value);
