@@ -194,6 +194,7 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.waitlist.join',
   'plugin::booking.waitlist.leave',
   'plugin::booking.openapi.document',
+  'plugin::booking.reservation.preview',
 ] as const;
 
 /**

@@ -161,6 +161,30 @@ const operations = (): Record<string, Operation> => ({
       429: [ERROR_CODES.rateLimited],
     },
   },
+  'reservation.preview': {
+    summary: 'What a confirmation or cancellation link acts on',
+    description:
+      'Changes nothing and uses nothing up. A link already used answers 200 with the status the reservation has now; `performance` is null when its show is no longer public.',
+    body: ref('TokenInput'),
+    success: {
+      status: 200,
+      description: 'The reservation behind the token.',
+      schema: dataOf(
+        object({
+          reference,
+          status: { type: 'string', enum: [...RESERVATION_STATUSES] },
+          party_size: partySize,
+          performance: { oneOf: [ref('PerformanceWithShow'), { type: 'null' }] },
+        })
+      ),
+    },
+    failures: {
+      400: [ERROR_CODES.validation],
+      404: [ERROR_CODES.tokenInvalid],
+      410: [ERROR_CODES.tokenExpired],
+      429: [ERROR_CODES.rateLimited],
+    },
+  },
   'reservation.confirm': {
     summary: 'Confirm a reservation with the e-mailed token',
     body: ref('TokenInput'),
