@@ -75,7 +75,12 @@ const schemas = (maxPartySize: number): Record<string, JsonSchema> => {
     ShowListItem: object(showListItem),
     Show: object({
       ...showListItem,
-      description: nullable('string'),
+      description: { ...nullable('string'), description: 'Markdown, as the editor wrote it.' },
+      description_html: {
+        ...nullable('string'),
+        description:
+          '`description` rendered to HTML on the server and sanitised (no raw HTML, no script, handler or `javascript:` link, no images): safe to insert.',
+      },
       performances: { type: 'array', items: ref('Performance'), description: 'Only performances that have not started, by `starts_at`.' },
     }),
     Pagination: object({
