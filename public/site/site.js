@@ -113,7 +113,7 @@ var pages = {
         field('email', t.email, el('input', { type: 'email', autocomplete: 'email', required: '', maxlength: '254' })),
         field('phone', t.phone, el('input', { type: 'tel', autocomplete: 'tel', maxlength: '40' })),
         field('party_size', t.partySize, size),
-        el('p', { class: 'muted hint', id: 'party_size-hint', text: core.largerGroupsText(t, most, groupContact) }),
+        el('p', { class: 'muted hint', id: 'party_size-hint', text: core.largerGroupsText(t, core.MAX_PARTY, groupContact) }),
         el('fieldset', { class: 'needs' }, [el('legend', { text: t.accessNeeds })].concat(core.ACCESS_NEEDS.map(function (need) {
           var box = el('input', { type: 'checkbox', name: 'access_needs', value: need, id: 'need-' + need });
           return el('div', {}, [box, el('label', { for: box.id, text: t.needs[need] })]);
