@@ -30,11 +30,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         // page whose origin is not allowed the widget then loads and says so, instead of staying
         // blank; the API it calls still answers only the allowed origins.
         origin: (ctx: { path: string }) =>
-          WIDGET_FILES.has(ctx.path)
-            ? ['*']
-            : ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/')
-              ? [...origins]
-              : [],
+          WIDGET_FILES.has(ctx.path) ? ['*'] : ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : [],
         // The public routes take no cookies; the admin sends its token in a header.
         credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],

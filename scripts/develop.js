@@ -74,7 +74,8 @@ if (!process.env.SMTP_HOST) {
 // The widget on a page of another origin, as the company's site would hold it.
 const widgetOrigin = `http://localhost:${widgetPort}`;
 process.env.BOOKING_ALLOWED_ORIGINS = [process.env.BOOKING_ALLOWED_ORIGINS, widgetOrigin].filter(Boolean).join(',');
-const escapeHtml = (value) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escapeHtml = (value) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const host = http.createServer((req, res) => {
   const query = new URL(req.url || '/', widgetOrigin).searchParams;
   const show = escapeHtml(query.get('show') || 'il-giardino-dei-ciliegi');

@@ -364,7 +364,10 @@ describe('the contract codes', () => {
     expect((await preview(cancelToken)).body.data.status).toBe('cancelled');
 
     // Unknown, malformed and lapsed links.
-    expect([(await preview('A'.repeat(43))).status, (await preview('A'.repeat(43))).body.error.details.code]).toEqual([404, 'token_invalid']);
+    expect([(await preview('A'.repeat(43))).status, (await preview('A'.repeat(43))).body.error.details.code]).toEqual([
+      404,
+      'token_invalid',
+    ]);
     expect((await preview('not a token')).body.error.details.code).toBe('token_invalid');
     expect((await preview(['x'])).status).toBe(400);
     const late = await bookAndConfirmationToken(perf.documentId);
@@ -375,7 +378,9 @@ describe('the contract codes', () => {
     const lapsed = await preview(late.token);
     expect([lapsed.status, lapsed.body.error.details.code]).toEqual([410, 'token_expired']);
     // The preview does not expire it: that is the job's or the confirmation's.
-    const lateRow = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: late.res.body.data.reference } });
+    const lateRow = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: late.res.body.data.reference } });
     expect(lateRow.reservation_status).toBe('pending');
   });
 

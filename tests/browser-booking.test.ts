@@ -19,6 +19,7 @@ describeInBrowser('the demo booking pages', () => {
   let smtp: SmtpSink;
   let browser: Browser;
   let baseUrl: string;
+  const uploaded: unknown[] = [];
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -40,6 +41,8 @@ describeInBrowser('the demo booking pages', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    // The poster's files leave public/uploads with their rows.
+    for (const file of uploaded) await app?.strapi.plugin('upload').service('upload').remove(file);
     await app?.stop();
     await smtp?.stop();
   });
@@ -98,14 +101,15 @@ describeInBrowser('the demo booking pages', () => {
     png.data.fill(0x8a);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'poster-')), 'locandina.png');
     writeFileSync(file, PNG.sync.write(png));
-    const [uploaded] = (await app.strapi
+    const [file_] = (await app.strapi
       .plugin('upload')
       .service('upload')
       .upload({
         data: { fileInfo: { alternativeText, name: 'locandina.png' } },
         files: { filepath: file, originalFilename: 'locandina.png', mimetype: 'image/png', size: statSync(file).size },
       })) as Array<{ id: number }>;
-    return uploaded;
+    uploaded.push(file_);
+    return file_;
   };
 
   /** Whether a box sits on its label's line, before it, at its own size (not stretched across the form). */
@@ -206,7 +210,9 @@ describeInBrowser('the demo booking pages', () => {
     await page.getByText('Prenotazione confermata!').waitFor();
 
     // The cancel page: what it acts on; a smaller party takes the question away with it.
-    const ticket = await smtp.waitFor((m) => m.text?.includes('/site/cancel?token=') === true && JSON.stringify(m.to).includes('piera.blu'));
+    const ticket = await smtp.waitFor(
+      (m) => m.text?.includes('/site/cancel?token=') === true && JSON.stringify(m.to).includes('piera.blu')
+    );
     const cancelLink = linkIn(ticket.text ?? '', `${baseUrl}/site/cancel?token=`);
     await page.goto(cancelLink);
     await page.getByRole('button', { name: 'Annulla la prenotazione' }).waitFor();

@@ -135,7 +135,9 @@ describeInBrowser('the booking widget on another origin', () => {
         const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
         await page.goto(`http://127.0.0.1:${port}/?show=${showSlug}&lang=${lang}`);
         await page.getByRole('status').getByText(text).waitFor();
-        expect(await page.getByRole('link', { name: link }).getAttribute('href')).toBe(`${appUrl}/site/show/?slug=${showSlug}&lang=${lang}`);
+        expect(await page.getByRole('link', { name: link }).getAttribute('href')).toBe(
+          `${appUrl}/site/show/?slug=${showSlug}&lang=${lang}`
+        );
         if (lang === 'en') await page.screenshot({ path: artifact('widget-4-not-allowed.png') });
         await page.close();
       }
@@ -166,7 +168,9 @@ describeInBrowser('the booking widget on another origin', () => {
     expect(await page.locator('azionelab-booking .description script, azionelab-booking .description img').count()).toBe(0);
     expect(await page.locator('azionelab-booking .description').textContent()).toContain('<script>');
     // The seats say whom to ask for a larger group.
-    expect(await page.locator('azionelab-booking .hint').textContent()).toBe('For groups of more than 10 people, please contact the box office.');
+    expect(await page.locator('azionelab-booking .hint').textContent()).toBe(
+      'For groups of more than 10 people, please contact the box office.'
+    );
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.screenshot({ path: artifact('widget-5-first-with-seats.png'), fullPage: true });
     await page.close();

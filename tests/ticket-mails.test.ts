@@ -201,10 +201,16 @@ describe('a smaller party', () => {
     const qr = decodeQrPng(updated[0].attachments.find((a) => a.contentType === 'image/png')!.content);
     expect(qr).not.toBe(booked.checkInToken);
     calendarOf(updated[0]);
-    expect(await app.strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'reduced', reservation: { id: booked.reservation.id } } })).toBe(1);
+    expect(
+      await app.strapi.db
+        .query('plugin::booking.outbox-message')
+        .count({ where: { kind: 'reduced', reservation: { id: booked.reservation.id } } })
+    ).toBe(1);
 
     // A refused reduction (not smaller) sends nothing.
-    expect((await http().post('/api/booking/reservations/reduce').send({ token: booked.cancellationToken, party_size: 2 })).status).toBe(400);
+    expect((await http().post('/api/booking/reservations/reduce').send({ token: booked.cancellationToken, party_size: 2 })).status).toBe(
+      400
+    );
     await settle();
     expect(smtp.to(email).filter((m) => (m.subject ?? '').startsWith('Booking updated'))).toHaveLength(1);
   });

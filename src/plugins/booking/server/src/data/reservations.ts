@@ -6,7 +6,15 @@ import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
-import { ACCESS_NEEDS, ERROR_CODES, type AccessNeed, type Language, type ReservationSource, type ReservationStatus, type TokenPurpose } from '../constants';
+import {
+  ACCESS_NEEDS,
+  ERROR_CODES,
+  type AccessNeed,
+  type Language,
+  type ReservationSource,
+  type ReservationStatus,
+  type TokenPurpose,
+} from '../constants';
 import { canTransition } from '../rules';
 import { dialectOf } from './dialect';
 import { bookingTables } from './strapi-internals';
@@ -275,13 +283,13 @@ export const createReservationsData = (strapi: Core.Strapi) => {
           tokenExpiresAt: 'token.expires_at',
           performanceId: `performance_link.${rl.performance}`,
         })) as
-        (Record<string, unknown> & {
-          tokenId: number;
-          tokenPurpose: TokenPurpose;
-          tokenUsedAt: unknown;
-          tokenExpiresAt: unknown;
-          performanceId: number;
-        })
+        | (Record<string, unknown> & {
+            tokenId: number;
+            tokenPurpose: TokenPurpose;
+            tokenUsedAt: unknown;
+            tokenExpiresAt: unknown;
+            performanceId: number;
+          })
         | undefined;
       if (!row) return undefined;
       const { tokenId, tokenPurpose, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;

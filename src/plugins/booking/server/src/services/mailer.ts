@@ -141,10 +141,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const qr = qrPng(checkIn);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [
-        { filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID },
-        calendarOf(reservation),
-      ],
+      attachments: [{ filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
     };
   };
 

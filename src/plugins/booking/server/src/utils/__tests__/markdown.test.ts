@@ -5,7 +5,9 @@ const LIVE = /<(script|img|iframe|object|embed|style)\b|<[^>]+\son\w+\s*=|<a\b[^
 
 describe('renderMarkdown', () => {
   test('renders what the editor writes: emphasis, lists, links, a heading under the page title', () => {
-    const html = renderMarkdown('# Lo spettacolo\n\nUno spettacolo **per tutti**.\n\n- prima parte\n- seconda parte\n\n[Il teatro](https://teatro.example/)');
+    const html = renderMarkdown(
+      '# Lo spettacolo\n\nUno spettacolo **per tutti**.\n\n- prima parte\n- seconda parte\n\n[Il teatro](https://teatro.example/)'
+    );
     expect(html).toBe(
       '<h2>Lo spettacolo</h2>\n<p>Uno spettacolo <strong>per tutti</strong>.</p>\n<ul>\n<li>prima parte</li>\n<li>seconda parte</li>\n</ul>\n' +
         '<p><a href="https://teatro.example/" rel="noopener noreferrer nofollow">Il teatro</a></p>'
@@ -30,7 +32,9 @@ describe('renderMarkdown', () => {
       '<a href="javascript:alert(4)">uno</a> <a href="https://teatro.example/">due</a><style>body{}</style></p>';
     const clean = sanitizeDescription(dirty);
     expect(clean).not.toMatch(LIVE);
-    expect(clean).toBe('<p>Ciao <a rel="noopener noreferrer nofollow">uno</a> <a href="https://teatro.example/" rel="noopener noreferrer nofollow">due</a></p>');
+    expect(clean).toBe(
+      '<p>Ciao <a rel="noopener noreferrer nofollow">uno</a> <a href="https://teatro.example/" rel="noopener noreferrer nofollow">due</a></p>'
+    );
   });
 
   test('nothing to render is null', () => {
