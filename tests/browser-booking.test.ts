@@ -101,15 +101,15 @@ describeInBrowser('the demo booking pages', () => {
     png.data.fill(0x8a);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'poster-')), 'locandina.png');
     writeFileSync(file, PNG.sync.write(png));
-    const [file_] = (await app.strapi
+    const [stored] = (await app.strapi
       .plugin('upload')
       .service('upload')
       .upload({
         data: { fileInfo: { alternativeText, name: 'locandina.png' } },
         files: { filepath: file, originalFilename: 'locandina.png', mimetype: 'image/png', size: statSync(file).size },
       })) as Array<{ id: number }>;
-    uploaded.push(file_);
-    return file_;
+    uploaded.push(stored);
+    return stored;
   };
 
   /** Whether a box sits on its label's line, before it, at its own size (not stretched across the form). */
