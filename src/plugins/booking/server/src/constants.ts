@@ -194,13 +194,15 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.waitlist.join',
   'plugin::booking.waitlist.leave',
   'plugin::booking.openapi.document',
+  'plugin::booking.reservation.preview',
 ] as const;
 
 /**
  * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
- * start (reminder), a cancellation's receipt, and the waiting list's two (on the list; an offer).
+ * start (reminder), a cancellation's receipt, the waiting list's two (on the list; an offer), and
+ * the ticket again after a smaller party (reduced).
  */
-export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer'] as const;
+export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced'] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a webhook may listen to (a webhook with an empty list hears every one). */
