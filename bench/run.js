@@ -150,6 +150,8 @@ const main = async () => {
     BOOKING_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
     BOOKING_SEED_DEMO: 'false',
+    // Plain http://127.0.0.1 here: production needs HTTPS public URLs otherwise (src/env/secrets.ts).
+    ALLOW_HTTP_LINKS: 'true',
   };
 
   log('starting two instances…');
