@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isVisitorPath } from '../src/plugins/booking/server/src/utils/paths';
 
 /**
  * Browsers may call the public booking routes (/api/booking, /site) from the app's own origin
@@ -18,13 +19,17 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // Strapi's logger writes the query string, where e-mailed links carry their tokens.
     'plugin::booking.request-log',
     'strapi::errors',
+    // A control character (%00, ...) in a path is 400 validation before any route reads its
+    // parameters: PostgreSQL refuses NUL in text, which would be a 500.
+    'plugin::booking.path-guard',
     'strapi::security',
     {
       name: 'strapi::cors',
       config: {
         // Strapi asks this with the request's context: the admin panel and the admin API answer
         // no origin (an empty list), the public booking routes and /site the allowed ones.
-        origin: (ctx: { path: string }) => (ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : []),
+        // (the router matches paths whatever their case, so this test does too)
+        origin: (ctx: { path: string }) => (isVisitorPath(ctx.path) ? [...origins] : []),
         // The public routes take no cookies; the admin sends its token in a header.
         credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],
