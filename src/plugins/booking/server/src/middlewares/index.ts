@@ -1,3 +1,4 @@
+import adminLogin from './admin-login';
 import bodyErrors from './body-errors';
 import emailGuard from './email-guard';
 import pathGuard from './path-guard';
@@ -5,4 +6,4 @@ import publicPost from './public-post';
 import rememberStaff from './remember-staff';
 import requestLog from './request-log';
 
-export default { ...bodyErrors, ...emailGuard, ...pathGuard, ...publicPost, ...rememberStaff, ...requestLog };
+export default { ...adminLogin, ...bodyErrors, ...emailGuard, ...pathGuard, ...publicPost, ...rememberStaff, ...requestLog };
