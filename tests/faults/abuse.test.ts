@@ -303,9 +303,17 @@ describe('issue 18: paths, addresses, the admin login and sign-up', () => {
   const chunked = (path: string, size: number) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       let sent = 0;
+      const { hostname, port } = new URL(baseUrl);
+      // The path as written (a URL would read `//api/...` as a host).
       const req = http_.request(
-        new URL(path, baseUrl),
-        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddress() } },
+        {
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddress() },
+        },
         (res) => {
           let body = '';
           res.setEncoding('utf8');
@@ -344,6 +352,17 @@ describe('issue 18: paths, addresses, the admin login and sign-up', () => {
         const res = await http().post(path).set('X-Forwarded-For', nextAddress()).set('Content-Type', 'application/json').send('{not json');
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ data: null, error: { status: 400, details: { code: 'validation' } } });
+      }
+    );
+
+    test.each(['//api/booking/reservations', '/API/%62ooking/Reservations', '/api/booking%2Freservations', '//booking//check-ins'])(
+      '%s, a booking route only once decoded, is 404 route_not_found, read no further',
+      async (path) => {
+        const before = await app.strapi.db.query('plugin::booking.reservation').count();
+        const res = await chunked(path, 900 * 1024);
+        expect(res.status).toBe(404);
+        expect(JSON.parse(res.body).error).toMatchObject({ status: 404, details: { code: 'route_not_found' } });
+        expect(await app.strapi.db.query('plugin::booking.reservation').count()).toBe(before);
       }
     );
 

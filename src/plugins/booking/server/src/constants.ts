@@ -91,6 +91,7 @@ export const ERROR_CODES = {
   forbiddenTransition: 'forbidden_transition',
   readOnly: 'read_only',
   payloadTooLarge: 'payload_too_large',
+  routeNotFound: 'route_not_found',
   serviceUnavailable: 'service_unavailable',
   webhookInvalid: 'webhook_invalid',
 } as const;

@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import { ERROR_CODES } from '../constants';
+import { isBookingPath } from '../utils/paths';
 
 interface Ctx {
   path: string;
@@ -40,6 +42,22 @@ const pathGuard = () => async (ctx: Ctx, next: () => Promise<void>) => {
         name: 'ValidationError',
         message: 'Il percorso contiene caratteri non validi / The path holds characters that are not allowed',
         details: { code: ERROR_CODES.validation },
+      },
+    };
+    return;
+  }
+  // A path that is a booking route's only once decoded or normalised (`/api/%62ooking/...`,
+  // `//api/booking/...`, `/api/booking%2F...`) reaches no route, but would be read as any other
+  // path is (the 1 MB body limit, Strapi's bare 405): it is the booking area's 404, in its envelope.
+  if (!isBookingPath(ctx.path) && isBookingPath(posix.normalize(path))) {
+    ctx.status = 404;
+    ctx.body = {
+      data: null,
+      error: {
+        status: 404,
+        name: 'NotFoundError',
+        message: 'Percorso sconosciuto / No such route',
+        details: { code: ERROR_CODES.routeNotFound },
       },
     };
     return;
