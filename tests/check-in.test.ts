@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { service, startApp, type TestApp } from './support/app';
-import { createAdmin } from './support/admin';
+import { createAdmin, createEndUser } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
 
@@ -199,11 +199,7 @@ describe('who may scan', () => {
     const { token } = await ticket();
     expect((await request(baseUrl).post('/booking/check-ins').send({ token })).status).toBe(401);
 
-    const signup = await request(baseUrl)
-      .post('/api/auth/local/register')
-      .send({ username: 'visitor1', email: 'visitor1@example.test', password: 'Secret-password-123' });
-    expect(signup.status).toBe(200);
-    const endUser = signup.body.jwt as string;
+    const endUser = (await createEndUser(app.strapi, 'visitor1')).jwt;
     expect((await scan({ token }, endUser)).status).toBe(401);
     expect((await request(baseUrl).get('/booking/door/performances').set('Authorization', `Bearer ${endUser}`)).status).toBe(401);
 

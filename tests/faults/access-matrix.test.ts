@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { startApp, type TestApp } from '../support/app';
-import { createAdmin } from '../support/admin';
+import { createAdmin, createEndUser } from '../support/admin';
 import { confirmedReservation, createPerformance } from '../support/factories';
 
 let app: TestApp;
@@ -17,12 +17,9 @@ beforeAll(async () => {
   app = await startApp({ env: { BOOKING_RATE_LIMIT_PER_MINUTE: '0' } });
   perf = await createPerformance(app.strapi, { startsInHours: 1 });
   await confirmedReservation(app.strapi, perf.documentId, 2);
-  const signup = await http()
-    .post('/api/auth/local/register')
-    .send({ username: 'matrix', email: 'matrix@example.test', password: 'Secret-password-123' });
   callers = {
     anonymous: null,
-    endUser: signup.body.jwt,
+    endUser: (await createEndUser(app.strapi, 'matrix')).jwt,
     editor: (await createAdmin(app.strapi, { roleCode: 'strapi-editor' })).token,
     doorStaff: (await createAdmin(app.strapi, { roleCode: 'booking-door-staff' })).token,
     superAdmin: (await createAdmin(app.strapi)).token,

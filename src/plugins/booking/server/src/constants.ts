@@ -91,10 +91,18 @@ export const ERROR_CODES = {
   forbiddenTransition: 'forbidden_transition',
   readOnly: 'read_only',
   payloadTooLarge: 'payload_too_large',
+  routeNotFound: 'route_not_found',
   serviceUnavailable: 'service_unavailable',
   webhookInvalid: 'webhook_invalid',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
+ * Admin login attempts (`POST /admin/login`) counted on every instance at once (services/rate-limit.ts):
+ * per e-mail address typed and per client address (IPv6 per /64), over a window. A successful
+ * login gives its attempt back, so only failures lock out.
+ */
+export const ADMIN_LOGIN_LIMITS = { perEmail: 5, perAddress: 10, windowSeconds: 5 * 60 } as const;
 
 /** Admin permission actions, registered with the admin's action provider in register.ts. */
 export const ACTIONS = [

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS } from './constants';
 import { bindStrategies } from './auth/strategies';
+import { hardenAdminLogin } from './auth/admin-login';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
@@ -11,6 +12,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
+  await hardenAdminLogin(strapi);
 };
 
 export default register;
