@@ -51,3 +51,17 @@ export const adminContentTypes = (strapi: Core.Strapi) =>
   strapi.service('admin::content-type') as unknown as {
     getPermissionsWithNestedFields(actions: ContentManagerAction[]): AdminPermission[];
   };
+
+/** A Content Manager controller action, called bound to its controller. */
+export type ControllerAction = (this: unknown, ctx: unknown) => Promise<unknown>;
+/** The Content Manager's relations controller: the relation pickers of the edit view. */
+export const contentManagerRelations = (strapi: Core.Strapi) =>
+  strapi.plugin('content-manager').controller('relations') as unknown as Record<'findAvailable' | 'findExisting', ControllerAction>;
+
+/** The Content Manager's permission checker for one model and the caller's CASL ability. */
+export const contentManagerPermissions = (strapi: Core.Strapi, userAbility: unknown, model: string) =>
+  (
+    strapi.plugin('content-manager').service('permission-checker') as unknown as {
+      create(options: { userAbility: unknown; model: string }): { cannot: { read(entity: unknown, field?: string): boolean } };
+    }
+  ).create({ userAbility, model });
