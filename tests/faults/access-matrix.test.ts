@@ -193,7 +193,9 @@ describe('the Content Manager as each shipped role: no way round a missing read 
   ].map((name) => `plugin::booking.${name}`);
   const ADMIN_USER = 'admin::user';
   const CM_READ = 'plugin::content-manager.explorer.read';
-  type Role = 'editor' | 'author' | 'doorStaff' | 'boxOffice' | 'superAdmin';
+  // `scansOnly`: no shipped role, one an administrator might make (the door's records without the
+  // visitors): Content Manager read on scans, check-ins and outgoing e-mails, not on reservations.
+  type Role = 'editor' | 'author' | 'doorStaff' | 'boxOffice' | 'superAdmin' | 'scansOnly';
   const staff = {} as Record<Role, { id: number; email: string; token: string }>;
   /** What each type's rows give away: strings that must not reach a role that cannot read the type. */
   const secrets = new Map<string, string[]>();
@@ -272,7 +274,7 @@ describe('the Content Manager as each shipped role: no way round a missing read 
     }
     return found;
   };
-  const ROLES: Role[] = ['editor', 'author', 'doorStaff', 'boxOffice', 'superAdmin'];
+  const ROLES: Role[] = ['editor', 'author', 'doorStaff', 'boxOffice', 'superAdmin', 'scansOnly'];
 
   beforeAll(async () => {
     staff.editor = await createAdmin(app.strapi, { roleCode: 'strapi-editor' });
@@ -280,6 +282,22 @@ describe('the Content Manager as each shipped role: no way round a missing read 
     staff.doorStaff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Portiere' });
     staff.boxOffice = await createAdmin(app.strapi, { roleCode: 'booking-box-office' });
     staff.superAdmin = await createAdmin(app.strapi);
+    const roles = app.strapi.service('admin::role') as unknown as {
+      create(attributes: object): Promise<{ id: number }>;
+      assignPermissions(id: number, permissions: object[]): Promise<unknown>;
+    };
+    const custom = await roles.create({ name: 'Registro porta', code: 'matrix-scans-only', description: 'scans, no visitors' });
+    const read = (app.strapi.service('admin::permission') as unknown as { actionProvider: { get(id: string): object } }).actionProvider.get(
+      CM_READ
+    );
+    const subjects = ['scan', 'check-in', 'outbox-message', 'show', 'performance'].map((name) => `plugin::booking.${name}`);
+    await roles.assignPermissions(
+      custom.id,
+      (
+        app.strapi.service('admin::content-type') as unknown as { getPermissionsWithNestedFields(actions: object[]): object[] }
+      ).getPermissionsWithNestedFields([{ ...read, subjects }])
+    );
+    staff.scansOnly = await createAdmin(app.strapi, { roleCode: 'matrix-scans-only' });
 
     // A performance the Author made (Strapi's Author reads only what they created), with a
     // visitor who booked, was checked in at the door by Door staff, and one on the waiting list.
@@ -372,11 +390,56 @@ describe('the Content Manager as each shipped role: no way round a missing read 
     expect(leaks(res.body, new Set())).toEqual(expect.arrayContaining([`plugin::booking.reservation: ${visitor.email}`]));
   });
 
+  test('what a role may not follow is refused with 403 forbidden, or left out; what it may read still comes', async () => {
+    const refused = await get('/content-manager/collection-types/plugin::booking.scan', 'scansOnly', { populate: { reservation: '*' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details).toEqual({ code: 'forbidden', paths: ['reservation'] });
+    const oracle = await get('/content-manager/collection-types/plugin::booking.check-in', 'scansOnly', {
+      filters: { reservation: { email: { $eq: visitor.email } } },
+    });
+    expect({ status: oracle.status, code: oracle.body.error?.details?.code }).toEqual({ status: 403, code: 'forbidden' });
+    const picker = await get('/content-manager/relations/plugin::booking.scan/reservation', 'scansOnly');
+    expect({ status: picker.status, code: picker.body.error?.details?.code }).toEqual({ status: 403, code: 'forbidden' });
+    const editorPicker = await get('/content-manager/relations/plugin::booking.reservation/performance', 'editor');
+    expect({ status: editorPicker.status, code: editorPicker.body.error?.details?.code }).toEqual({ status: 403, code: 'forbidden' });
+
+    // The list as the admin panel asks it: scans with their performance, without the reservation.
+    const scans = await get('/content-manager/collection-types/plugin::booking.scan', 'scansOnly', { populate: { performance: true } });
+    expect(scans.status).toBe(200);
+    expect(scans.body.results.length).toBeGreaterThan(0);
+    for (const scan of scans.body.results) {
+      expect(scan).not.toHaveProperty('reservation');
+      expect(scan).not.toHaveProperty('scanned_by');
+      expect(scan.performance.documentId).toEqual(expect.any(String));
+    }
+    // Box office reads reservations with their performance, and the waiting list with its offers.
+    const reservations = await get('/content-manager/collection-types/plugin::booking.reservation', 'boxOffice', {
+      populate: { performance: true },
+      filters: { email: { $eq: visitor.email } },
+    });
+    expect(reservations.status).toBe(200);
+    expect(
+      reservations.body.results.map((r: { email: string; performance: { documentId: string } }) => [
+        r.email,
+        typeof r.performance.documentId,
+      ])
+    ).toEqual([[visitor.email, 'string']]);
+    // An editor still lists a show's performances and their venues.
+    const shows = await get('/content-manager/collection-types/plugin::booking.show', 'editor', {
+      populate: { performances: { populate: { venue: true } } },
+    });
+    expect(shows.status).toBe(200);
+    expect(
+      shows.body.results.some((show: { performances: Array<{ venue: { name: string } }> }) => show.performances.some((p) => p.venue.name))
+    ).toBe(true);
+  });
+
   test.each(ROLES)('%s: populate, list and single, nested, * and named fields, reveals nothing it may not read', async (role) => {
     const allowed = await readable(role);
     const failures: string[] = [];
     for (const uid of BOOKING_TYPES) {
       const variants: Array<[string, object]> = [
+        ['no query', {}],
         ['*', { populate: '*' }],
         ['nested', { populate: deepPopulate(uid) }],
         // Named fields on each relation, and the relations the issue named, whether the schema has them or not.

@@ -5,6 +5,7 @@ import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
 import { guardRelationPickers } from './middlewares/relation-pickers';
+import { guardContentManagerReach } from './middlewares/content-manager-reach';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
@@ -13,6 +14,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
   guardRelationPickers(strapi);
+  guardContentManagerReach(strapi);
 };
 
 export default register;

@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { attributeType, contentManagerPermissions, contentManagerRelations } from '../utils/strapi-adapter';
+import { ERROR_CODES } from '../constants';
+import { oneLanguage } from '../utils/editor-language';
+import { attributesOf, contentManagerPermissions, contentManagerRelations, type UserAbility } from '../utils/strapi-adapter';
+import { mayCross } from './content-manager-reach';
 
 interface PickerContext {
   params: { model?: string; targetField?: string };
-  state: { userAbility?: unknown };
+  state: { userAbility?: UserAbility };
 }
 
 /**
@@ -12,7 +15,9 @@ interface PickerContext {
  * for a caller who may not read the field: Strapi 5.54 answers `ctx.forbidden()` inside a helper
  * whose result it then destructures, so the caller gets a 500 (an Editor opening any picker of a
  * reservation, a scan or a check-in). Here the same check runs first and answers 403 with the
- * error envelope; everything else is Strapi's own (a field that is no relation stays its 400).
+ * error envelope, as does a picker whose targets the role may not read (a role given scans but
+ * not reservations would list reservations: content-manager-reach.ts); everything else is
+ * Strapi's own (a field that is no relation stays its 400).
  */
 export const guardRelationPickers = (strapi: Core.Strapi) => {
   const relations = contentManagerRelations(strapi);
@@ -21,9 +26,16 @@ export const guardRelationPickers = (strapi: Core.Strapi) => {
     relations[name] = async function guarded(this: unknown, ctx: unknown) {
       const { params, state } = ctx as PickerContext;
       const { model, targetField } = params;
-      if (model && targetField && attributeType(strapi, model, targetField) === 'relation') {
-        if (contentManagerPermissions(strapi, state.userAbility, model).cannot.read(null, targetField)) {
-          throw new errors.ForbiddenError('Forbidden', { code: 'forbidden' });
+      const attribute = model && targetField ? attributesOf(strapi, model)?.[targetField] : undefined;
+      if (model && targetField && attribute?.type === 'relation' && attribute.target && state.userAbility) {
+        if (
+          contentManagerPermissions(strapi, state.userAbility, model).cannot.read(null, targetField) ||
+          !mayCross(state.userAbility, { path: targetField, target: attribute.target })
+        ) {
+          throw new errors.PolicyError(
+            oneLanguage(strapi, 'Il tuo ruolo non può leggere questo campo. / Your role may not read this field.'),
+            { code: ERROR_CODES.forbidden }
+          );
         }
       }
       return original.call(this, ctx);
