@@ -410,8 +410,9 @@ describe('the Content Manager as each shipped role: no way round a missing read 
     for (const scan of scans.body.results) {
       expect(scan).not.toHaveProperty('reservation');
       expect(scan).not.toHaveProperty('scanned_by');
-      expect(scan.performance.documentId).toEqual(expect.any(String));
     }
+    // (A scan of an unknown ticket has no performance.)
+    expect(scans.body.results.some((scan: { performance: { documentId?: string } | null }) => scan.performance?.documentId)).toBe(true);
     // Box office reads reservations with their performance, and the waiting list with its offers.
     const reservations = await get('/content-manager/collection-types/plugin::booking.reservation', 'boxOffice', {
       populate: { performance: true },
