@@ -521,7 +521,6 @@ export interface PluginBookingPerformance extends Struct.CollectionTypeSchema {
       > &
       Schema.Attribute.DefaultTo<0>;
     publishedAt: Schema.Attribute.DateTime;
-    reservations: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.reservation'>;
     room_capacity: Schema.Attribute.Integer &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMax<
@@ -561,7 +560,6 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
   attributes: {
     access_needs: Schema.Attribute.JSON;
     cancelled_at: Schema.Attribute.DateTime;
-    check_in: Schema.Attribute.Relation<'oneToOne', 'plugin::booking.check-in'>;
     confirm_by: Schema.Attribute.DateTime;
     confirmed_at: Schema.Attribute.DateTime;
     createdAt: Schema.Attribute.DateTime;
@@ -613,7 +611,6 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'pending'>;
     source: Schema.Attribute.Enumeration<['public', 'box_office']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'public'>;
-    tokens: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.reservation-token'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };

@@ -74,6 +74,8 @@ export type CheckInResult = (typeof CHECK_IN_RESULTS)[number];
 export const ERROR_CODES = {
   validation: 'validation',
   invalidQuery: 'invalid_query',
+  /** An admin request that would reach data the caller's role may not read (Content Manager). */
+  forbidden: 'forbidden',
   showNotFound: 'show_not_found',
   performanceNotFound: 'performance_not_found',
   venueNotFound: 'venue_not_found',

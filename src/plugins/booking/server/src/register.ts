@@ -5,6 +5,8 @@ import { hardenAdminLogin } from './auth/admin-login';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
+import { guardRelationPickers } from './middlewares/relation-pickers';
+import { guardContentManagerReach } from './middlewares/content-manager-reach';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
@@ -13,6 +15,8 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
   await hardenAdminLogin(strapi);
+  guardRelationPickers(strapi);
+  guardContentManagerReach(strapi);
 };
 
 export default register;

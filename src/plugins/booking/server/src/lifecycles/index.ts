@@ -48,17 +48,11 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     afterDeleteMany: catalogueChanged,
   });
 
-  // A reservation's links are fixed once made, from whichever side a write comes.
+  // A reservation's links are fixed once made (the reservation's own side: beforeUpdate below).
   strapi.db.lifecycles.subscribe({
-    models: [UID.performance, UID.reservationToken, UID.checkIn],
+    models: [UID.reservationToken, UID.checkIn],
     async beforeUpdate(event: Event & { model: { uid: string } }) {
       refuseLockedRelationChanges(strapi, event.model.uid, event.params.data);
-    },
-  });
-  strapi.db.lifecycles.subscribe({
-    models: [UID.performance],
-    async beforeCreate(event: Event) {
-      refuseLockedRelationChanges(strapi, UID.performance, event.params.data);
     },
   });
 
