@@ -1,10 +1,11 @@
 /**
  * A visitor books a seat on the demo pages in a real browser (Debian's Chromium at phone size)
- * and confirms it from the link in the e-mail. Screenshots are kept in tests/artifacts/.
+ * and confirms it from the link in the e-mail; when the whole party no longer fits, the confirm
+ * page offers the seats left instead, or the waiting list. Screenshots are kept in tests/artifacts/.
  */
 import type { Browser } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
-import { createPerformance } from './support/factories';
+import { confirmedReservation, createPerformance, pendingReservation } from './support/factories';
 import { artifact, describeInBrowser, launchBrowser } from './support/browser';
 import { linkIn, startSmtpSink, type SmtpSink } from './support/smtp';
 
@@ -83,6 +84,29 @@ describeInBrowser('the demo booking pages', () => {
     await page.goto(link);
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('This link has already been used. The booking is confirmed.').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('the party no longer fits: the confirm page offers "Conferma 2 invece" and the waiting list', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 5 });
+    const pending = await pendingReservation(app.strapi, { performance: perf.documentId, party_size: 4 });
+    await confirmedReservation(app.strapi, perf.documentId, 3);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${baseUrl}/site/confirm/?token=${encodeURIComponent(pending.confirmationToken)}&lang=it`);
+    await page.getByRole('button', { name: 'Conferma', exact: true }).click();
+    await page.getByText('Posti ancora liberi: 2.').waitFor();
+    const waitlist = page.getByRole('link', { name: 'Lista d’attesa per tutto il gruppo' });
+    expect(await waitlist.getAttribute('href')).toBe(`/site/book/?performance=${perf.documentId}&lang=it`);
+    await page.screenshot({ path: artifact('booking-5-fewer-seats.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Conferma 2 invece' }).click();
+    await page.getByText('Prenotazione confermata!').waitFor();
+    await page.getByText(/2 posti/).waitFor();
+    const stored = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: pending.reservation.reference } });
+    expect(stored).toMatchObject({ reservation_status: 'confirmed', party_size: 2 });
     expect(errors).toEqual([]);
   });
 });

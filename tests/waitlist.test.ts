@@ -113,7 +113,9 @@ describe('joining and leaving', () => {
     const email = newEmail();
     const res = await joinUnconfirmed(perf.documentId, email, 2, { notes: 'nota privata', locale: 'en' });
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body.data).sort()).toEqual(['party_size', 'performance', 'reference', 'status']);
+    expect(Object.keys(res.body.data).sort()).toEqual(['confirm_by', 'party_size', 'performance', 'reference', 'status']);
+    // The link lives BOOKING_CONFIRMATION_TTL_MINUTES (60 here).
+    expect(Math.abs(new Date(res.body.data.confirm_by).getTime() - Date.now() - 60 * 60_000)).toBeLessThan(60_000);
     expect(res.body.data).toMatchObject({
       status: 'unconfirmed',
       party_size: 2,

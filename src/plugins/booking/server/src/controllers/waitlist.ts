@@ -24,6 +24,8 @@ const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
         status: result.entry.waitlist_status,
         party_size: result.entry.party_size,
         performance: await getService(strapi, 'catalogue').performanceByDocumentId(result.performance.documentId),
+        // Until when the e-mailed link confirms the join (then it lapses).
+        confirm_by: result.entry.confirm_by,
       },
     };
   },

@@ -236,7 +236,13 @@ const operations = (): Record<string, Operation> => ({
       status: 201,
       description: 'The unconfirmed entry; the confirmation link goes by e-mail.',
       schema: dataOf(
-        object({ reference, status: { const: 'unconfirmed' }, party_size: partySize, performance: ref('PerformanceWithShow') })
+        object({
+          reference,
+          status: { const: 'unconfirmed' },
+          party_size: partySize,
+          performance: ref('PerformanceWithShow'),
+          confirm_by: isoTime,
+        })
       ),
     },
     failures: {
