@@ -148,6 +148,8 @@ describeInBrowser('the waiting list on the demo pages', () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 3 });
     await confirmedReservation(app.strapi, perf.documentId, 1);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${baseUrl}/site/book/?performance=${perf.documentId}&lang=en`);
     await page.getByText('For more than 2 seats the request goes on the waiting list.').waitFor();
     await page.getByLabel('Full name').fill('Ada Neri');
@@ -161,5 +163,6 @@ describeInBrowser('the waiting list on the demo pages', () => {
     // The seats left stay for others.
     const pub = await app.strapi.plugin('booking').service('catalogue').performanceByDocumentId(perf.documentId);
     expect(pub).toMatchObject({ available_seats: 2, bookable: true });
+    expect(errors).toEqual([]);
   });
 });
