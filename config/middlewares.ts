@@ -7,6 +7,8 @@ import type { Core } from '@strapi/strapi';
  * answer no origin any CORS header (they are used from the app's own origin); any other origin
  * gets none anywhere, so its browsers refuse the answer.
  */
+const WIDGET_FILES = new Set(['/site/widget.js', '/site/booking-core.js']);
+
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewares => {
   const port = env.int('PORT', 1337);
   const ownUrl = env('PUBLIC_URL', `http://localhost:${port}`);
@@ -24,7 +26,11 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
       config: {
         // Strapi asks this with the request's context: the admin panel and the admin API answer
         // no origin (an empty list), the public booking routes and /site the allowed ones.
-        origin: (ctx: { path: string }) => (ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : []),
+        // The widget's two module files answer any origin (they are public, and hold nothing): on a
+        // page whose origin is not allowed the widget then loads and says so, instead of staying
+        // blank; the API it calls still answers only the allowed origins.
+        origin: (ctx: { path: string }) =>
+          WIDGET_FILES.has(ctx.path) ? ['*'] : ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : [],
         // The public routes take no cookies; the admin sends its token in a header.
         credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],

@@ -104,6 +104,17 @@ describe('result codes', () => {
     expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: reservation.id } } })).toBe(0);
   });
 
+  test('a cancelled ticket of another evening is not_confirmed first, not "this ticket is for Thursday"', async () => {
+    const { token, reservation } = await ticket({ startsInHours: 72 });
+    const tonight = await createPerformance(app.strapi, { startsInHours: 1 });
+    // Live, it is for another evening; cancelled, it is no good on any.
+    expect((await scan({ token, performance: tonight.documentId })).body.data.result).toBe('wrong_performance');
+    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
+    const res = await scan({ token, performance: tonight.documentId });
+    expect(res.body.data.result).toBe('not_confirmed');
+    expect(res.body.data).not.toHaveProperty('check_in_opens_at');
+  });
+
   test('invalid for an unknown or malformed code, and the scanner may go on', async () => {
     for (const text of [randomBytes(32).toString('base64url'), 'hello', 'https://evil.example/?token=abc', "' OR 1=1 --"]) {
       const res = await scan({ token: text });

@@ -306,9 +306,10 @@ describe('roles and demo data', () => {
     const afterFirst = await count();
     expect(afterFirst.shows - before.shows).toBe(4);
     expect(afterFirst.venues - before.venues).toBe(3);
-    // The demo season's ten performances (demo-data.ts), and seed() counts every row it made.
-    expect(afterFirst.performances - before.performances).toBe(10);
-    expect(created).toBe(4 + 3 + 10);
+    // The demo season's eleven performances and two box-office parties (demo-data.ts), and seed()
+    // counts every row it made.
+    expect(afterFirst.performances - before.performances).toBe(11);
+    expect(created).toBe(4 + 3 + 11 + 2);
 
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);
@@ -325,6 +326,12 @@ describe('roles and demo data', () => {
       where: { is_booking_enabled: false, show: { slug: 'sei-personaggi-in-cerca-d-autore' } },
     });
     expect(closed).toBe(1);
+    // One sold out by real bookings, so its waiting list is open at once (and a cancellation offers seats).
+    const shown = await request(app.strapi.server.httpServer).get('/api/booking/shows/la-locandiera');
+    const soldOut = shown.body.data.performances.filter((p: { waitlist_open: boolean; available_seats: number }) => p.waitlist_open);
+    expect(soldOut).toHaveLength(1);
+    expect(soldOut[0].available_seats).toBe(0);
+    expect(shown.body.data.description_html).toContain('<em>musiche dal vivo</em>');
   });
 
   test('development keeps one demo performance with its door open: made once, moved on a later day, left alone while open', async () => {

@@ -174,7 +174,13 @@ test('every answer of every public route matches the document, and every documen
     party_size: 2,
   });
   if (!fresh.ok) throw new Error(fresh.code);
+  // What a link acts on, before and after it is used: the same reservation, its status now.
+  const before = await call('post', '/api/booking/reservations/preview', { token: fresh.confirmationToken });
+  expect(before.body.data).toMatchObject({ status: 'pending', party_size: 2, performance: { documentId: perf.documentId } });
+  expect((await call('post', '/api/booking/reservations/preview', { token: 'x'.repeat(43) })).status).toBe(404);
+  expect((await call('post', '/api/booking/reservations/preview', { token: 7 })).status).toBe(400);
   expect((await call('post', '/api/booking/reservations/confirm', { token: fresh.confirmationToken })).status).toBe(200);
+  expect((await call('post', '/api/booking/reservations/preview', { token: fresh.confirmationToken })).body.data.status).toBe('confirmed');
   expect((await call('post', '/api/booking/reservations/confirm', { token: fresh.confirmationToken })).status).toBe(410);
   expect((await call('post', '/api/booking/reservations/confirm', { token: 'x'.repeat(43) })).status).toBe(404);
   expect((await call('post', '/api/booking/reservations/confirm', { token: 1 })).status).toBe(400);
@@ -183,6 +189,8 @@ test('every answer of every public route matches the document, and every documen
     new Date(Date.now() - 3 * 3600_000)
   );
   if (!late.ok) throw new Error(late.code);
+  const lapsed = await call('post', '/api/booking/reservations/preview', { token: late.confirmationToken });
+  expect(lapsed.body.error.details.code).toBe('token_expired');
   const expired = await call('post', '/api/booking/reservations/confirm', { token: late.confirmationToken });
   expect(expired.body.error.details.code).toBe('token_expired');
   const tight = await createPerformance(app.strapi, { room_capacity: 2 });

@@ -29,7 +29,8 @@ export const TEXTS = {
     leaveTitle: 'Esci dalla lista d’attesa', leaveText: 'Vuoi uscire dalla lista d’attesa? Non riceverai offerte di posti.',
     leaveButton: 'Esci dalla lista', left: 'Sei uscito dalla lista d’attesa.',
     reduceTitle: 'Oppure venite in meno', reduceLabel: 'Posti che ti servono ancora', reduceButton: 'Riduci i posti',
-    reduced: 'Fatto: ora la prenotazione è per {n}. Il biglietto resta lo stesso.',
+    reduced: 'Fatto: ora la prenotazione è per {n}. Ti abbiamo rimandato il biglietto aggiornato; vale anche quello di prima.',
+    reducedTitle: 'Prenotazione aggiornata',
     fields: {
       required: 'è obbligatorio', email: 'dev’essere un indirizzo e-mail', tooLong: 'è troppo lungo',
       name: 'dev’essere un nome, su una riga, senza “@”', phone: 'dev’essere un numero di telefono',
@@ -37,6 +38,13 @@ export const TEXTS = {
       smaller: 'dev’essere minore dei posti prenotati', text: 'dev’essere testo semplice', invalid: 'non è valido'
     },
     reference: 'Codice prenotazione',
+    yourBooking: 'La tua prenotazione', backToShow: '← Torna allo spettacolo', checking: 'Controllo il link…',
+    alreadyConfirmed: 'Questa prenotazione è già confermata: il biglietto con il codice QR è nella tua e-mail.',
+    notCancellable: 'Questo link non può più cambiare la prenotazione. Stato della prenotazione: {status}.',
+    largerGroups: 'Per gruppi di più di {n} persone contatta la biglietteria.',
+    largerGroupsContact: 'Per gruppi di più di {n} persone contatta la biglietteria: {contact}.',
+    notAllowed: 'Da questa pagina non si può prenotare.', bookThere: 'Prenota sul sito del teatro',
+    poster: 'Locandina',
     widgetName: 'Nome', widgetPhone: 'Telefono', optional: 'facoltativo', choose: 'Scegli la replica',
     accessNeeds: 'Esigenze di accesso (facoltativo: le vede chi vi accoglie all’ingresso)',
     needs: { wheelchair: 'Sedia a rotelle', hearing: 'Udito', sight: 'Vista', other: 'Altro' },
@@ -90,7 +98,8 @@ export const TEXTS = {
     leaveTitle: 'Leave the waiting list', leaveText: 'Do you want to leave the waiting list? You will get no offer of seats.',
     leaveButton: 'Leave the list', left: 'You have left the waiting list.',
     reduceTitle: 'Or come with fewer people', reduceLabel: 'Seats you still need', reduceButton: 'Reduce the seats',
-    reduced: 'Done: the booking is now for {n}. The ticket stays the same.',
+    reduced: 'Done: the booking is now for {n}. We have sent you the updated ticket; the earlier one works too.',
+    reducedTitle: 'Booking updated',
     fields: {
       required: 'is required', email: 'must be an e-mail address', tooLong: 'is too long',
       name: 'must be a name, on one line, without “@”', phone: 'must be a phone number',
@@ -98,6 +107,13 @@ export const TEXTS = {
       smaller: 'must be smaller than the seats booked', text: 'must be plain text', invalid: 'is not valid'
     },
     reference: 'Booking reference',
+    yourBooking: 'Your booking', backToShow: '← Back to the show', checking: 'Checking the link…',
+    alreadyConfirmed: 'This booking is already confirmed: the ticket with the QR code is in your e-mail.',
+    notCancellable: 'This link can no longer change the booking. The booking is {status}.',
+    largerGroups: 'For groups of more than {n} people, please contact the box office.',
+    largerGroupsContact: 'For groups of more than {n} people, please contact the box office: {contact}.',
+    notAllowed: 'Booking is not possible from this page.', bookThere: 'Book on the theatre’s site',
+    poster: 'Poster',
     widgetName: 'Name', widgetPhone: 'Phone', optional: 'optional', choose: 'Choose a performance',
     accessNeeds: 'Access needs (optional: the people at the door see them)',
     needs: { wheelchair: 'Wheelchair', hearing: 'Hearing', sight: 'Sight', other: 'Other' },
@@ -205,7 +221,8 @@ export function serverFields(t, error) {
 /**
  * The public booking API at `base` (e.g. '/api/booking' or 'https://app.example/api/booking').
  * Each call resolves to the answer's JSON or rejects with its `error` (Strapi's envelope); a
- * failed connection rejects with `{ message: t.network }`.
+ * failed connection (or an answer the browser refused: CORS) rejects with
+ * `{ message: t.network, unreachable: true }`.
  */
 export function bookingApi(base, t) {
   function call(method, path, body) {
@@ -218,7 +235,7 @@ export function bookingApi(base, t) {
         if (!res.ok) throw json.error || { message: t.network };
         return json;
       });
-    }, function () { throw { message: t.network }; });
+    }, function () { throw { message: t.network, unreachable: true }; });
   }
   return {
     shows: function () { return call('GET', '/shows?pageSize=100'); },
@@ -228,6 +245,7 @@ export function bookingApi(base, t) {
     joinWaitlist: function (data) { return call('POST', '/waitlist', { data: data }); },
     resend: function (email) { return call('POST', '/reservations/resend', { email: email }); },
     reduce: function (token, partySize) { return call('POST', '/reservations/reduce', { token: token, party_size: partySize }); },
+    preview: function (token) { return call('POST', '/reservations/preview', { token: token }); },
     /** `partySize`: fewer seats than requested (when the whole party no longer fits). */
     confirm: function (token, partySize) {
       return call('POST', '/reservations/confirm', partySize ? { token: token, party_size: partySize } : { token: token });
@@ -256,4 +274,42 @@ export function el(tag, attrs, children) {
   });
   (children || []).forEach(function (c) { if (c) node.appendChild(c); });
   return node;
+}
+
+/**
+ * A show's poster (with its alternative text) and its description. The description is the API's
+ * `description_html`: Markdown the server rendered and sanitised (no raw HTML, script, handler or
+ * `javascript:` link passes there), so it goes in as it is. `base` is the URL the poster's path is
+ * read against (the app's, also for the widget on another origin).
+ */
+export function showIntro(t, show, base) {
+  var nodes = [];
+  var poster = show.poster_image;
+  if (poster && poster.url) {
+    var img = el('img', { class: 'poster', src: new URL(poster.url, base).href, alt: poster.alternativeText || t.poster + ': ' + show.title });
+    if (poster.width && poster.height) { img.setAttribute('width', String(poster.width)); img.setAttribute('height', String(poster.height)); }
+    nodes.push(img);
+  }
+  if (show.description_html) {
+    var description = el('div', { class: 'description' });
+    description.innerHTML = show.description_html;
+    nodes.push(description);
+  }
+  return nodes;
+}
+
+/** What a booking is for, in a card: show, date and place, seats, reference (any field may be missing). */
+export function bookingSummary(t, lang, r) {
+  var p = r.performance;
+  return el('section', { class: 'card summary', 'aria-label': t.yourBooking }, [
+    p && p.show ? el('h2', { text: p.show.title }) : null,
+    p ? el('p', { text: formatWhen(lang, p.starts_at) + (p.venue ? ' · ' + p.venue.name + (p.venue.city ? ', ' + p.venue.city : '') : '') }) : null,
+    el('p', { class: 'seats', text: t.seats(r.party_size) }),
+    el('p', { class: 'muted', text: t.reference + ': ' + r.reference })
+  ]);
+}
+
+/** The line under the seats select: whom to ask for a party larger than the forms offer. */
+export function largerGroupsText(t, most, contact) {
+  return contact ? fill(t.largerGroupsContact, { n: most, contact: contact }) : fill(t.largerGroups, { n: most });
 }

@@ -69,6 +69,7 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: `/api/booking/performances/${perf.documentId}`, expect: visitors([200]) },
     { method: 'get', path: `/api/booking/venues/${perf.venueSlug}`, expect: visitors([200]) },
     { method: 'post', path: '/api/booking/reservations', body: { data: {} }, expect: visitors([400]) },
+    { method: 'post', path: '/api/booking/reservations/preview', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'post', path: '/api/booking/reservations/confirm', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'post', path: '/api/booking/reservations/cancel', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'post', path: '/api/booking/reservations/reduce', body: { token: 'x', party_size: 1 }, expect: visitors([404]) },
@@ -159,7 +160,17 @@ test('public answers hold exactly the keys of the contract', async () => {
   }
   const detail = await http().get(`/api/booking/shows/${perf.showSlug}`);
   expect(Object.keys(detail.body.data).sort()).toEqual(
-    ['description', 'documentId', 'next_performance_at', 'performances', 'poster_image', 'slug', 'summary', 'title'].sort()
+    [
+      'description',
+      'description_html',
+      'documentId',
+      'next_performance_at',
+      'performances',
+      'poster_image',
+      'slug',
+      'summary',
+      'title',
+    ].sort()
   );
   for (const p of detail.body.data.performances) {
     expect(Object.keys(p).sort()).toEqual(performanceKeys);

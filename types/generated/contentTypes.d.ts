@@ -451,7 +451,7 @@ export interface PluginBookingOutboxMessage extends Struct.CollectionTypeSchema 
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
     kind: Schema.Attribute.Enumeration<
-      ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'waitlist_confirm']
+      ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced', 'waitlist_confirm']
     > &
       Schema.Attribute.Required;
     label: Schema.Attribute.String &

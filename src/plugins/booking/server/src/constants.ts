@@ -198,12 +198,13 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.waitlist.leave',
   'plugin::booking.waitlist.confirm',
   'plugin::booking.openapi.document',
+  'plugin::booking.reservation.preview',
 ] as const;
 
 /**
  * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
- * start (reminder), a cancellation's receipt, and the waiting list's three (confirm the join; on
- * the list, with the leave link; an offer).
+ * start (reminder), a cancellation's receipt, the waiting list's three (confirm the join; on the
+ * list, with the leave link; an offer), and the ticket again after a smaller party (reduced).
  */
 export const MAIL_KINDS = [
   'confirmation',
@@ -213,6 +214,7 @@ export const MAIL_KINDS = [
   'cancelled',
   'waitlist_joined',
   'offer',
+  'reduced',
   'waitlist_confirm',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];

@@ -94,6 +94,24 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * POST /api/booking/reservations/preview: what a confirmation or cancellation link acts on.
+     * Changes nothing; a link already used answers 200 with the reservation's status.
+     */
+    async preview(ctx: Ctx) {
+      const { token } = parseOrThrow(tokenInput, ctx.request.body);
+      const result = await getService(strapi, 'reservations').previewReservation(token);
+      if (!result.ok) return answerFailure(ctx, result);
+      // A show taken off the public site since the booking: the reservation is still the visitor's.
+      const performance = await getService(strapi, 'catalogue')
+        .cachedPerformance(result.performance.documentId)
+        .catch((error: unknown) => {
+          if (error instanceof errors.NotFoundError) return null;
+          throw error;
+        });
+      ctx.body = { data: { ...present(result.reservation), performance } };
+    },
+
     /** POST /api/booking/reservations/reduce */
     async reduce(ctx: Ctx) {
       const { token, party_size } = parseOrThrow(reduceInput, ctx.request.body);

@@ -13,7 +13,7 @@ export interface PerformanceFacts {
   id: number;
   documentId: string;
   starts_at: string;
-  show: { title: string; duration_minutes?: number | null } | null;
+  show: { title: string; slug?: string | null; duration_minutes?: number | null } | null;
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
@@ -85,6 +85,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
           documentId: 'p.document_id',
           startsAt: 'p.starts_at',
           showTitle: 's.title',
+          showSlug: 's.slug',
           showDuration: 's.duration_minutes',
           venueName: 'v.name',
           venueAddress: 'v.address',
@@ -98,6 +99,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         show: row.showTitle
           ? {
               title: String(row.showTitle),
+              slug: (row.showSlug as string | null) ?? null,
               duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration),
             }
           : null,

@@ -6,7 +6,15 @@ import { randomInt } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
-import { ACCESS_NEEDS, ERROR_CODES, type AccessNeed, type Language, type ReservationSource, type ReservationStatus } from '../constants';
+import {
+  ACCESS_NEEDS,
+  ERROR_CODES,
+  type AccessNeed,
+  type Language,
+  type ReservationSource,
+  type ReservationStatus,
+  type TokenPurpose,
+} from '../constants';
 import { canTransition } from '../rules';
 import { dialectOf } from './dialect';
 import { bookingTables } from './strapi-internals';
@@ -270,26 +278,41 @@ export const createReservationsData = (strapi: Core.Strapi) => {
      * performance, in one query; undefined when no such token.
      */
     async byConfirmationToken(knex: Knex, tokenHash: string) {
+      return this.byToken(knex, tokenHash, ['confirmation']);
+    },
+
+    /** The reservation behind a token of one of these purposes, with the token and its performance. */
+    async byToken(knex: Knex, tokenHash: string, purposes: readonly TokenPurpose[]) {
       const tables = t();
       const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
       const row = (await knex({ token: tables.tokens })
         .join({ token_link: tl.table }, `token_link.${tl.token}`, 'token.id')
         .join({ reservation: tables.reservations }, 'reservation.id', `token_link.${tl.reservation}`)
         .join({ performance_link: rl.table }, `performance_link.${rl.reservation}`, 'reservation.id')
-        .where({ 'token.token_hash': tokenHash, 'token.purpose': 'confirmation' })
+        .where({ 'token.token_hash': tokenHash })
+        .whereIn('token.purpose', purposes)
         .first('reservation.*', {
           tokenId: 'token.id',
+          tokenPurpose: 'token.purpose',
           tokenUsedAt: 'token.used_at',
           tokenExpiresAt: 'token.expires_at',
           performanceId: `performance_link.${rl.performance}`,
         })) as
-        (Record<string, unknown> & { tokenId: number; tokenUsedAt: unknown; tokenExpiresAt: unknown; performanceId: number }) | undefined;
+        | (Record<string, unknown> & {
+            tokenId: number;
+            tokenPurpose: TokenPurpose;
+            tokenUsedAt: unknown;
+            tokenExpiresAt: unknown;
+            performanceId: number;
+          })
+        | undefined;
       if (!row) return undefined;
-      const { tokenId, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;
+      const { tokenId, tokenPurpose, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;
       return {
         reservation: reservationFromRow(reservation),
         token: {
           id: Number(tokenId),
+          purpose: tokenPurpose,
           usedAt: tokenUsedAt ? new Date(tokenUsedAt as string) : null,
           expiresAt: tokenExpiresAt ? new Date(tokenExpiresAt as string) : null,
         },

@@ -75,7 +75,12 @@ const schemas = (maxPartySize: number): Record<string, JsonSchema> => {
     ShowListItem: object(showListItem),
     Show: object({
       ...showListItem,
-      description: nullable('string'),
+      description: { ...nullable('string'), description: 'Markdown, as the editor wrote it.' },
+      description_html: {
+        ...nullable('string'),
+        description:
+          '`description` rendered to HTML on the server and sanitised (no raw HTML, no script, handler or `javascript:` link, no images): safe to insert.',
+      },
       performances: { type: 'array', items: ref('Performance'), description: 'Only performances that have not started, by `starts_at`.' },
     }),
     Pagination: object({
@@ -159,6 +164,30 @@ const operations = (): Record<string, Operation> => ({
       400: [ERROR_CODES.validation],
       404: [ERROR_CODES.performanceNotFound],
       409: [ERROR_CODES.bookingClosed, ERROR_CODES.soldOut],
+      429: [ERROR_CODES.rateLimited],
+    },
+  },
+  'reservation.preview': {
+    summary: 'What a confirmation or cancellation link acts on',
+    description:
+      'Changes nothing and uses nothing up. A link already used answers 200 with the status the reservation has now; `performance` is null when its show is no longer public.',
+    body: ref('TokenInput'),
+    success: {
+      status: 200,
+      description: 'The reservation behind the token.',
+      schema: dataOf(
+        object({
+          reference,
+          status: { type: 'string', enum: [...RESERVATION_STATUSES] },
+          party_size: partySize,
+          performance: { oneOf: [ref('PerformanceWithShow'), { type: 'null' }] },
+        })
+      ),
+    },
+    failures: {
+      400: [ERROR_CODES.validation],
+      404: [ERROR_CODES.tokenInvalid],
+      410: [ERROR_CODES.tokenExpired],
       429: [ERROR_CODES.rateLimited],
     },
   },

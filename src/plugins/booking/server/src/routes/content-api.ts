@@ -18,6 +18,7 @@ export default {
     { method: 'GET', path: '/performances/:documentId', handler: 'performance.findOne', config: open() },
     { method: 'GET', path: '/venues/:slug', handler: 'venue.findOne', config: open() },
     { method: 'POST', path: '/reservations', handler: 'reservation.create', config: publicPost() },
+    { method: 'POST', path: '/reservations/preview', handler: 'reservation.preview', config: publicPost() },
     { method: 'POST', path: '/reservations/confirm', handler: 'reservation.confirm', config: publicPost() },
     { method: 'POST', path: '/reservations/cancel', handler: 'reservation.cancel', config: publicPost() },
     { method: 'POST', path: '/reservations/reduce', handler: 'reservation.reduce', config: publicPost() },

@@ -6,7 +6,7 @@ import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
-import { renderCancelled, renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
+import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
 import type { Language } from '../constants';
@@ -71,7 +71,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
   const calendarOf = (reservation: ReservationForMail) => ({
-    filename: 'spettacolo-show.ics',
+    filename: calendarFileName(reservation.language, reservation.performance?.show?.slug),
     content: ticketCalendar({
       reference: reservation.reference,
       showTitle: reservation.performance?.show?.title ?? '',
@@ -153,7 +153,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const qr = qrPng(checkIn);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
+      attachments: [{ filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
     };
   };
 

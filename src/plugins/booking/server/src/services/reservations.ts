@@ -77,6 +77,11 @@ export type ReduceResult =
   | { ok: false; code: typeof ERROR_CODES.tooLate }
   | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
 
+export type PreviewResult =
+  | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
+  | TokenInvalid
+  | { ok: false; code: typeof ERROR_CODES.tokenExpired };
+
 export type CancelResult =
   | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
   | TokenInvalid
@@ -372,6 +377,25 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           cancellationToken,
         };
       });
+    },
+
+    /**
+     * What a confirmation or cancellation link acts on, before the visitor presses: the
+     * reservation as it is now (a used link shows its status, so the page offers no button).
+     * Reads only: no lock, no token used, no status moved, even for a link that has lapsed
+     * (`token_expired`; the housekeeping job or the confirmation marks it expired).
+     */
+    async previewReservation(rawToken: string, now = new Date()): Promise<PreviewResult> {
+      if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      const found = await data().reservations.byToken(strapi.db.connection, hashToken(rawToken), ['confirmation', 'cancellation']);
+      if (!found) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      const { reservation, token, performanceId } = found;
+      const lapsed = !token.usedAt && token.expiresAt !== null && token.expiresAt.getTime() < now.getTime();
+      const expired = token.purpose === 'confirmation' && !token.usedAt && reservation.reservation_status === 'expired';
+      if (lapsed || expired) return { ok: false, code: ERROR_CODES.tokenExpired };
+      const performance = await data().performances.bookingState(strapi.db.connection, performanceId);
+      if (!performance) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      return { ok: true, reservation, performance: { id: performanceId, documentId: performance.documentId } };
     },
 
     /**
