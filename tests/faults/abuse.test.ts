@@ -545,3 +545,105 @@ describe('issue 18: paths, addresses, the admin login and sign-up', () => {
     });
   });
 });
+
+describe("a stranger with someone's address (issue 18)", () => {
+  const reservations = () => app.strapi.plugin('booking').service('reservations');
+  const config = () => app.strapi.config.get('plugin::booking') as { confirmationTtlMinutes: number };
+  let forwarded = 0;
+  /** A public POST from a fresh client address each time (the per-connection limit is not what is tested). */
+  const post = (path: string, body: object) =>
+    request(app.strapi.server.httpServer)
+      .post(path)
+      .set('X-Forwarded-For', `192.0.2.${100 + ((forwarded += 1) % 150)}`)
+      .send(body);
+  const soldOutPerformance = async (startsInHours = 72) => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 2, startsInHours });
+    const pending = await reservations().createReservation({
+      performance: perf.documentId,
+      name: 'Piena Sala',
+      email: `full${forwarded}@example.test`,
+      party_size: 2,
+    });
+    const confirmed = await reservations().confirmReservation(pending.confirmationToken);
+    if (!confirmed.ok) throw new Error(confirmed.code);
+    return { perf, cancellationToken: confirmed.cancellationToken as string };
+  };
+  const hasRoom = (email: string, now: Date) =>
+    app.strapi.db.transaction(({ trx }) => reservations().addressHasRoom(trx, email, now)) as Promise<boolean>;
+
+  test('three sold-out waiting lists joined with my address hold me back an hour at most, and not at all once their performances start', async () => {
+    const victim = 'victim.owner@example.test';
+    const lists = [await soldOutPerformance(), await soldOutPerformance(), await soldOutPerformance(2)];
+    for (const { perf } of lists) {
+      const joined = await post('/api/booking/waitlist', {
+        data: { performance: perf.documentId, name: 'Estraneo', email: victim, party_size: 1 },
+      });
+      expect([joined.status, joined.body.data.status]).toEqual([201, 'unconfirmed']);
+    }
+    // Within the hour the owner's own booking is refused, as the limit says...
+    const open = await createPerformance(app.strapi);
+    const now = await post('/api/booking/reservations', {
+      data: { performance: open.documentId, name: 'Vera Titolare', email: victim, party_size: 1 },
+    });
+    expect([now.status, now.body.error.details.code]).toEqual([429, 'rate_limited']);
+    // ...but no longer once one of those performances has started (2 h from now),
+    expect(await hasRoom(victim, new Date(Date.now() + 2 * 3600_000 + 60_000))).toBe(true);
+    // and in any case after an hour, even with links that live three hours.
+    const ttl = config().confirmationTtlMinutes;
+    config().confirmationTtlMinutes = 180;
+    try {
+      expect(await hasRoom(victim, new Date(Date.now() + 30 * 60_000))).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 61 * 60_000))).toBe(true);
+    } finally {
+      config().confirmationTtlMinutes = ttl;
+    }
+    // The mails do not tell the owner to ignore them: they say the request lapses by itself.
+    await smtp.waitFor(() => smtp.to(victim).length === 3);
+    for (const mail of smtp.to(victim)) {
+      expect(mail.text).toContain('/waitlist/confirm?token=');
+      expect(mail.text).toMatch(/senza conferma la richiesta decade da sola/);
+      expect(mail.text).not.toMatch(/ignora/i);
+    }
+  });
+
+  test('unconfirmed bookings of a stranger hold my address back an hour at most, even with links that live three hours', async () => {
+    const victim = 'booker.owner@example.test';
+    const perf = await createPerformance(app.strapi);
+    const ttl = config().confirmationTtlMinutes;
+    config().confirmationTtlMinutes = 180;
+    try {
+      for (let i = 0; i < PENDING_PER_EMAIL; i += 1) {
+        const res = await post('/api/booking/reservations', {
+          data: { performance: perf.documentId, name: 'Estraneo', email: victim, party_size: 1 },
+        });
+        expect(res.status).toBe(201);
+      }
+      expect(await hasRoom(victim, new Date())).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 59 * 60_000))).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 61 * 60_000))).toBe(true);
+    } finally {
+      config().confirmationTtlMinutes = ttl;
+    }
+  });
+
+  test('throw-away entries (x@y.invalid) get no offers: freed seats go to the public', async () => {
+    const { perf, cancellationToken } = await soldOutPerformance();
+    for (const email of ['x@y.invalid', 'a@b.invalid']) {
+      const res = await post('/api/booking/waitlist', { data: { performance: perf.documentId, name: 'Nessuno', email, party_size: 1 } });
+      expect(res.status).toBe(201);
+    }
+    expect((await post('/api/booking/reservations/cancel', { token: cancellationToken })).status).toBe(200);
+    const entries = (await app.strapi.db
+      .query('plugin::booking.waitlist-entry')
+      .findMany({ where: { performance: { documentId: perf.documentId } }, populate: { offer: true } })) as Array<{
+      waitlist_status: string;
+      offer: unknown;
+    }>;
+    expect(entries.map((e) => [e.waitlist_status, e.offer])).toEqual([
+      ['unconfirmed', null],
+      ['unconfirmed', null],
+    ]);
+    const pub = await request(app.strapi.server.httpServer).get(`/api/booking/performances/${perf.documentId}`);
+    expect(pub.body.data).toMatchObject({ available_seats: 2, bookable: true, waitlist_open: false });
+  });
+});

@@ -80,6 +80,7 @@ test('each route answers each caller as it must', async () => {
     { method: 'post', path: '/api/booking/reservations/resend', body: { email: 'nobody@example.test' }, expect: visitors([202]) },
     { method: 'post', path: '/api/booking/waitlist', body: { data: {} }, expect: visitors([400]) },
     { method: 'post', path: '/api/booking/waitlist/leave', body: { token: 'x' }, expect: visitors([404]) },
+    { method: 'post', path: '/api/booking/waitlist/confirm', body: { token: 'x' }, expect: visitors([404]) },
     { method: 'get', path: '/api/booking/openapi.json', expect: visitors([200]) },
     { method: 'post', path: '/booking/check-ins', body: { token: 'x' }, expect: adminOnly([200], [403]) },
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },

@@ -450,7 +450,9 @@ export interface PluginBookingOutboxMessage extends Struct.CollectionTypeSchema 
     delivery_status: Schema.Attribute.Enumeration<['queued', 'retrying', 'sent', 'dropped']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
-    kind: Schema.Attribute.Enumeration<['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced']> &
+    kind: Schema.Attribute.Enumeration<
+      ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced', 'waitlist_confirm']
+    > &
       Schema.Attribute.Required;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -823,6 +825,13 @@ export interface PluginBookingWaitlistEntry extends Struct.CollectionTypeSchema 
     };
   };
   attributes: {
+    confirm_by: Schema.Attribute.DateTime;
+    confirm_token_hash: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    confirmed_at: Schema.Attribute.DateTime;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     email: Schema.Attribute.Email &
@@ -877,7 +886,7 @@ export interface PluginBookingWaitlistEntry extends Struct.CollectionTypeSchema 
       }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
-    waitlist_status: Schema.Attribute.Enumeration<['waiting', 'offered', 'booked', 'left', 'expired']> &
+    waitlist_status: Schema.Attribute.Enumeration<['unconfirmed', 'waiting', 'offered', 'booked', 'left', 'expired']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'waiting'>;
   };

@@ -30,10 +30,13 @@ export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly Reserva
 };
 
 /**
- * A waiting-list entry's life: waiting until seats free up; offered (a held pending reservation);
- * booked once the offer is confirmed; left by the visitor's link; expired when the offer lapsed.
+ * A waiting-list entry's life: unconfirmed until its address confirms the join by the link in its
+ * first e-mail (or it lapses, `expired`, after BOOKING_CONFIRMATION_TTL_MINUTES); waiting until
+ * seats free up; offered (a held pending reservation); booked once the offer is confirmed; left
+ * by the visitor's link; expired when the join or the offer lapsed. Entries written before joins
+ * were confirmed are `waiting`: they were taken under the old rules and stay as they are.
  */
-export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'left', 'expired'] as const;
+export const WAITLIST_STATUSES = ['unconfirmed', 'waiting', 'offered', 'booked', 'left', 'expired'] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const TOKEN_PURPOSES = ['confirmation', 'check_in', 'cancellation'] as const;
@@ -203,16 +206,27 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.resend',
   'plugin::booking.waitlist.join',
   'plugin::booking.waitlist.leave',
+  'plugin::booking.waitlist.confirm',
   'plugin::booking.openapi.document',
   'plugin::booking.reservation.preview',
 ] as const;
 
 /**
  * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
- * start (reminder), a cancellation's receipt, the waiting list's two (on the list; an offer), and
- * the ticket again after a smaller party (reduced).
+ * start (reminder), a cancellation's receipt, the waiting list's three (confirm the join; on the
+ * list, with the leave link; an offer), and the ticket again after a smaller party (reduced).
  */
-export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced'] as const;
+export const MAIL_KINDS = [
+  'confirmation',
+  'ticket',
+  'resend',
+  'reminder',
+  'cancelled',
+  'waitlist_joined',
+  'offer',
+  'reduced',
+  'waitlist_confirm',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a webhook may listen to (a webhook with an empty list hears every one). */

@@ -231,21 +231,36 @@ export const createReservationsData = (strapi: Core.Strapi) => {
         : null;
     },
 
-    /** A new reservation reference that no reservation has yet. */
+    /** Whether a reservation has this reference. */
+    async referenceTaken(knex: Knex, reference: string): Promise<boolean> {
+      return (await knex(t().reservations).where('reference', reference).first('id')) !== undefined;
+    },
+
+    /**
+     * A new reservation reference that no reservation and no waiting-list entry has yet (an
+     * entry's offer takes the entry's reference).
+     */
     async uniqueReference(knex: Knex): Promise<string> {
+      const taken = async (reference: string) =>
+        (await knex(t().reservations).where('reference', reference).first('id')) !== undefined ||
+        (await knex(t().waitlistEntries).where('reference', reference).first('id')) !== undefined;
       let reference = newReference();
-      while (await knex(t().reservations).where('reference', reference).first('id')) reference = newReference();
+      while (await taken(reference)) reference = newReference();
       return reference;
     },
 
     /**
-     * Pending reservations of an address whose link has not lapsed (the address compared without
-     * regard to case; the `lower(email)` index serves it).
+     * Pending reservations of an address that count toward its per-address limit: made after
+     * `since`, link not lapsed, not a waiting-list offer (an offer goes only to an address that
+     * confirmed its join). The address compared without regard to case; the `lower(email)` index
+     * serves it.
      */
-    async pendingForAddress(knex: Knex, address: string, now: Date): Promise<number> {
+    async pendingForAddress(knex: Knex, address: string, now: Date, since: Date): Promise<number> {
       const row = (await knex(t().reservations)
         .where('reservation_status', 'pending')
         .andWhere('confirm_by', '>', now)
+        .andWhere('created_at', '>', since)
+        .whereNull('held_until')
         .andWhereRaw('lower(email) = ?', [address.trim().toLowerCase()])
         .count({ n: 'id' })
         .first()) as { n: unknown } | undefined;

@@ -21,7 +21,13 @@ export interface WaitlistEntryRow {
   notes: string | null;
   language: Language;
   joined_at: string;
+  /** When the address confirmed the join (null: not yet, or an entry from before confirmation). */
+  confirmed_at: string | null;
+  /** When an unconfirmed join lapses. */
+  confirm_by: string | null;
 }
+
+const isoOrNull = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
 const entryFromRow = (row: Record<string, unknown>): WaitlistEntryRow => ({
   id: Number(row.id),
@@ -34,7 +40,12 @@ const entryFromRow = (row: Record<string, unknown>): WaitlistEntryRow => ({
   notes: (row.notes as string | null) ?? null,
   language: row.language as Language,
   joined_at: new Date(row.joined_at as string).toISOString(),
+  confirmed_at: isoOrNull(row.confirmed_at),
+  confirm_by: isoOrNull(row.confirm_by),
 });
+
+/** The order of a waiting list: when the address confirmed (older entries: when they joined). */
+const QUEUE_ORDER = 'coalesce(e.confirmed_at, e.joined_at)';
 
 export interface NewEntry {
   reference: string;
@@ -44,7 +55,9 @@ export interface NewEntry {
   party_size: number;
   notes: string | null;
   language: Language;
-  leave_token_hash: string;
+  /** The SHA-256 of the confirmation link's token (its first e-mail). */
+  confirm_token_hash: string;
+  confirm_by: Date;
 }
 
 export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
@@ -58,7 +71,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** Records a waiting entry for a performance; returns its id. */
+    /** Records an unconfirmed entry for a performance; returns its id. */
     async insert(knex: Knex, performanceId: number, entry: NewEntry, now: Date): Promise<number> {
       const tables = t();
       return dialectOf(strapi).insertWithLinks(
@@ -68,7 +81,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           ...systemColumns(now),
           ...entry,
           label: `${entry.reference} · ${entry.name}`.slice(0, 160),
-          waitlist_status: 'waiting',
+          waitlist_status: 'unconfirmed',
           joined_at: now,
         },
         [
@@ -86,23 +99,94 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       return (await knex(t().waitlistEntries).where({ reference }).first('id')) !== undefined;
     },
 
-    /** Whether this address already waits (or holds an offer) for this performance. */
-    async addressWaits(knex: Knex, performanceId: number, address: string): Promise<boolean> {
+    /**
+     * Whether this address already waits (or holds an offer) for this performance, or joined it
+     * unconfirmed after `since` and before its link lapsed (then a second join would mail again).
+     */
+    async addressWaits(knex: Knex, performanceId: number, address: string, since: Date, now: Date): Promise<boolean> {
       const row = await ofPerformance(knex, performanceId)
-        .whereIn('e.waitlist_status', ['waiting', 'offered'])
         .andWhereRaw('lower(e.email) = ?', [address])
+        .andWhere((q) =>
+          q
+            .whereIn('e.waitlist_status', ['waiting', 'offered'])
+            .orWhere((u) =>
+              u.where('e.waitlist_status', 'unconfirmed').andWhere('e.joined_at', '>', since).andWhere('e.confirm_by', '>', now)
+            )
+        )
         .first('e.id');
       return row !== undefined;
     },
 
-    /** Entries still waiting under an address, across performances (the per-address limit). */
-    async waitingForAddress(knex: Knex, address: string): Promise<number> {
-      const row = (await knex(t().waitlistEntries)
-        .where('waitlist_status', 'waiting')
-        .andWhereRaw('lower(email) = ?', [address])
-        .count({ n: 'id' })
+    /**
+     * Unconfirmed joins of an address that count toward its per-address limit: made after
+     * `since`, link not lapsed, performance not started. A confirmed entry no longer counts.
+     */
+    async unconfirmedForAddress(knex: Knex, address: string, since: Date, now: Date): Promise<number> {
+      const tables = t();
+      const row = (await knex({ e: tables.waitlistEntries })
+        .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .where('e.waitlist_status', 'unconfirmed')
+        .andWhere('e.joined_at', '>', since)
+        .andWhere('e.confirm_by', '>', now)
+        .andWhere('p.starts_at', '>', now)
+        .andWhereRaw('lower(e.email) = ?', [address])
+        .count({ n: 'e.id' })
         .first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);
+    },
+
+    /** Locks the entry behind a join confirmation link's hash and reads it with its performance's start, or null. */
+    async lockByConfirmHash(
+      trx: Knex,
+      hash: string
+    ): Promise<(WaitlistEntryRow & { performanceId: number; performanceDocumentId: string; startsAt: string }) | null> {
+      const tables = t();
+      const found = (await trx(tables.waitlistEntries).where('confirm_token_hash', hash).first('id')) as { id: number } | undefined;
+      if (!found) return null;
+      await trx(tables.waitlistEntries).where('id', found.id).forUpdate().first('id');
+      const row = (await trx({ e: tables.waitlistEntries })
+        .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .where('e.id', found.id)
+        .first('e.*', { performanceId: 'p.id', performanceDocumentId: 'p.document_id', startsAt: 'p.starts_at' })) as
+        Record<string, unknown> | undefined;
+      if (!row) return null;
+      return {
+        ...entryFromRow(row),
+        performanceId: Number(row.performanceId),
+        performanceDocumentId: String(row.performanceDocumentId),
+        startsAt: new Date(row.startsAt as string).toISOString(),
+      };
+    },
+
+    /** A new confirmation link for an unconfirmed entry (a retried mail has no raw token). */
+    async setConfirmHash(knex: Knex, entryId: number, hash: string): Promise<void> {
+      await knex(t().waitlistEntries).where('id', entryId).update({ confirm_token_hash: hash });
+    },
+
+    /** The entries still waiting ahead of this one in its performance's list. */
+    async waitingAhead(knex: Knex, performanceId: number, entryId: number): Promise<number> {
+      const tables = t();
+      const row = (await ofPerformance(knex, performanceId)
+        .where('e.waitlist_status', 'waiting')
+        .whereNot('e.id', entryId)
+        .andWhereRaw(`(${QUEUE_ORDER}, e.id) < (select coalesce(x.confirmed_at, x.joined_at), x.id from ?? as x where x.id = ?)`, [
+          tables.waitlistEntries,
+          entryId,
+        ])
+        .count({ n: 'e.id' })
+        .first()) as { n: unknown } | undefined;
+      return Number(row?.n ?? 0);
+    },
+
+    /** Unconfirmed joins whose link lapsed become `expired`; returns how many. */
+    async lapseUnconfirmed(knex: Knex, now: Date): Promise<number> {
+      const changed = await knex(t().waitlistEntries)
+        .where('waitlist_status', 'unconfirmed')
+        .andWhere('confirm_by', '<=', now)
+        .update({ waitlist_status: 'expired', updated_at: now });
+      return Number(changed);
     },
 
     /**
@@ -112,13 +196,17 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     async lockWaiting(trx: Knex, performanceId: number): Promise<WaitlistEntryRow[]> {
       const rows = (await ofPerformance(trx, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .orderBy([
-          { column: 'e.joined_at', order: 'asc' },
-          { column: 'e.id', order: 'asc' },
-        ])
+        .orderByRaw(`${QUEUE_ORDER} asc, e.id asc`)
         .select('e.*')
         .forUpdate()) as Array<Record<string, unknown>>;
       return rows.map(entryFromRow);
+    },
+
+    /** An entry's status, or null. */
+    async byId(knex: Knex, entryId: number): Promise<{ status: WaitlistStatus } | null> {
+      const row = (await knex(t().waitlistEntries).where('id', entryId).first('waitlist_status')) as
+        { waitlist_status: WaitlistStatus } | undefined;
+      return row ? { status: row.waitlist_status } : null;
     },
 
     /** Locks the entry behind a leave link's hash and reads it, or null. */
@@ -197,11 +285,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
         .orderBy('e.id')
         .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
-      const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
       return rows.map((row) => ({
         ...entryFromRow(row),
-        offered_at: iso(row.offered_at),
-        left_at: iso(row.left_at),
+        offered_at: isoOrNull(row.offered_at),
+        left_at: isoOrNull(row.left_at),
         performance: row.performanceDocumentId
           ? { documentId: String(row.performanceDocumentId), starts_at: new Date(row.performanceStartsAt as string).toISOString() }
           : null,
@@ -230,7 +317,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       const tables = t();
       await knex(tables.waitlistEntries)
         .whereIn('id', ids)
-        .where('waitlist_status', 'waiting')
+        .whereIn('waitlist_status', ['waiting', 'unconfirmed'])
         .update({ waitlist_status: 'left', left_at: now, updated_at: now });
       await knex(tables.waitlistEntries)
         .whereIn('id', ids)
@@ -240,6 +327,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           phone: null,
           notes: null,
           leave_token_hash: null,
+          confirm_token_hash: null,
           label: knex.raw('?? || ?', ['reference', ` · ${erased.name}`]),
           updated_at: now,
         });

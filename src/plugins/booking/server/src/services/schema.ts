@@ -108,6 +108,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'a leave link names one entry; lookups by its hash are indexed',
       },
       {
+        name: 'booking_waitlist_entries_confirm_token_unique',
+        table: t.waitlistEntries,
+        columns: ['confirm_token_hash'],
+        unique: true,
+        why: "a join's confirmation link names one entry; lookups by its hash are indexed",
+      },
+      {
         name: 'booking_waitlist_entries_offer_unique',
         table: t.entryOffer.table,
         columns: [t.entryOffer.to],
