@@ -4,6 +4,7 @@ import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
 import { seatsOffered } from '../rules';
+import { dataOf } from '../data';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -113,23 +114,33 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** A performance with confirmed seats cannot be deleted: the visitors hold tickets for it. */
+  /**
+   * A performance with confirmed seats cannot be deleted: the visitors hold tickets for it. Runs
+   * in the delete's transaction (the Document Service's, joined by `strapi.db.transaction`; a
+   * Query Engine delete gets one of its own) and reads only through it: SQLite has a single
+   * connection, so a read outside it would wait for the transaction that waits for the read. The
+   * performance row is locked first, as confirmation does, so no ticket is issued between the
+   * count and the delete.
+   */
   async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
-    const current = (await strapi.db.query(UID.performance).findOne({ where, select: ['id'] })) as {
-      id: number;
-    } | null;
-    if (!current) return;
-    const seats = await getService(strapi, 'availability').forPerformance(current.id);
-    if (seats && seats.confirmedSeats > 0) {
-      throw new errors.ValidationError(
-        say(
-          strapi,
-          `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni.`,
-          `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`
-        ),
-        { code: ERROR_CODES.capacityBelowConfirmed }
-      );
-    }
+    await strapi.db.transaction(async ({ trx }) => {
+      const current = (await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute()) as {
+        id: number;
+      } | null;
+      if (!current) return;
+      await dataOf(strapi).performances.lock(trx, current.id);
+      const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
+      if (seats && seats.confirmedSeats > 0) {
+        throw new errors.ValidationError(
+          say(
+            strapi,
+            `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni.`,
+            `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`
+          ),
+          { code: ERROR_CODES.capacityBelowConfirmed }
+        );
+      }
+    });
   },
 });
 
