@@ -43,6 +43,8 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
         DATABASE_POOL_MAX: '1',
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: '1',
+        // The webhooks below point at a closed local port (issue 18's private-address guard).
+        BOOKING_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
     });
     token = (await createAdmin(app.strapi)).token;
@@ -82,5 +84,169 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
     const res = await del(UID.performance, performance.documentId);
     expect(res.status).toBe(200);
     expect(await exists(UID.performance, performance.id)).toBe(false);
+  });
+
+  const put = (uid: string, documentId: string, data: Record<string, unknown>) =>
+    http().put(cm(uid, documentId)).set('Authorization', `Bearer ${token}`).send(data);
+  const post = (path: string, data: Record<string, unknown>) => http().post(path).set('Authorization', `Bearer ${token}`).send(data);
+  const byDocument = async <T>(uid: string, documentId: string, populate?: Record<string, unknown>) =>
+    (await app.strapi.db.query(uid).findOne({ where: { documentId }, populate })) as T;
+
+  test('shows and venues: create, rename (the performance labels follow), delete', async () => {
+    const stamp = `${client}-${Date.now()}`;
+    const show = await post(cm(UID.show), { title: 'Nuovo', slug: `nuovo-${stamp}`, is_published: true });
+    expect(show.status).toBe(201);
+    const venue = await post(cm(UID.venue), { name: 'Sala Nuova', slug: `sala-nuova-${stamp}`, city: 'Bologna' });
+    expect(venue.status).toBe(201);
+    const performance = await post(cm(UID.performance), {
+      show: { connect: [{ documentId: show.body.data.documentId }] },
+      venue: { connect: [{ documentId: venue.body.data.documentId }] },
+      starts_at: new Date(Date.now() + 5 * 24 * 3600_000).toISOString(),
+      room_capacity: 10,
+      additional_seats: 0,
+      manually_occupied_seats: 0,
+      is_booking_enabled: true,
+    });
+    expect(performance.status).toBe(201);
+    const label = async () => (await byDocument<{ label: string }>(UID.performance, performance.body.data.documentId)).label;
+    expect(await label()).toMatch(/^Nuovo · .* · Sala Nuova$/);
+
+    expect((await put(UID.show, show.body.data.documentId, { title: 'Rinominato' })).status).toBe(200);
+    expect((await put(UID.venue, venue.body.data.documentId, { name: 'Sala Rinominata' })).status).toBe(200);
+    expect(await label()).toMatch(/^Rinominato · .* · Sala Rinominata$/);
+
+    expect((await del(UID.performance, performance.body.data.documentId)).status).toBe(200);
+    expect((await del(UID.show, show.body.data.documentId)).status).toBe(200);
+    expect((await del(UID.venue, venue.body.data.documentId)).status).toBe(200);
+    expect(await app.strapi.db.query(UID.show).count({ where: { documentId: show.body.data.documentId } })).toBe(0);
+  });
+
+  test('performances: edit the start and the capacity, refuse a capacity below the confirmed seats', async () => {
+    const performance = await createPerformance(app.strapi, { room_capacity: 4 });
+    await confirmedReservation(app.strapi, performance.documentId, 3);
+    const starts = new Date(Date.now() + 9 * 24 * 3600_000);
+    expect((await put(UID.performance, performance.documentId, { starts_at: starts.toISOString() })).status).toBe(200);
+    const row = await byDocument<{ starts_at: string; label: string }>(UID.performance, performance.documentId);
+    expect(new Date(row.starts_at).getTime()).toBe(starts.getTime());
+    expect((await put(UID.performance, performance.documentId, { room_capacity: 6 })).status).toBe(200);
+    const below = await put(UID.performance, performance.documentId, { room_capacity: 2 });
+    expect(below.status).toBe(400);
+    expect(below.body.error.details.code).toBe('capacity_below_confirmed');
+    expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ roomCapacity: 6, confirmedSeats: 3, availableSeats: 3 });
+  });
+
+  test('a capacity raised on a sold-out performance offers the seats to its waiting list, in the same write', async () => {
+    const performance = await createPerformance(app.strapi, { room_capacity: 2 });
+    await confirmedReservation(app.strapi, performance.documentId, 2);
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: performance.documentId,
+      name: 'Lia Verdi',
+      email: `lia-${client}@example.test`,
+      party_size: 1,
+    });
+    if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    expect((await put(UID.performance, performance.documentId, { room_capacity: 3 })).status).toBe(200);
+    expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ confirmedSeats: 2, heldSeats: 1, availableSeats: 0 });
+    const entry = (await app.strapi.db.query(UID.waitlistEntry).findOne({ where: { id: joined.entry.id } })) as { waitlist_status: string };
+    expect(entry.waitlist_status).toBe('offered');
+    expect([...(await service(app.strapi, 'availability').recount())]).toEqual([]);
+  });
+
+  test('the bulk delete of performances deletes the free ones and refuses one with tickets', async () => {
+    const free = await createPerformance(app.strapi);
+    const sold = await createPerformance(app.strapi, { room_capacity: 3 });
+    await confirmedReservation(app.strapi, sold.documentId, 1);
+    const freed = await post(`${cm(UID.performance)}/actions/bulkDelete`, { documentIds: [free.documentId] });
+    expect(freed.status).toBe(200);
+    expect(await exists(UID.performance, free.id)).toBe(false);
+    const refused = await post(`${cm(UID.performance)}/actions/bulkDelete`, { documentIds: [sold.documentId] });
+    expect(refused.status).toBe(400);
+    expect(await exists(UID.performance, sold.id)).toBe(true);
+  });
+
+  test('reservations: correct a name (the label follows), cancel one (seats go to the waiting list and a webhook), delete a pending one', async () => {
+    const performance = await createPerformance(app.strapi, { room_capacity: 2 });
+    const confirmed = await confirmedReservation(app.strapi, performance.documentId, 2);
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: performance.documentId,
+      name: 'Ugo Blu',
+      email: `ugo-${client}@example.test`,
+      party_size: 2,
+    });
+    if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    const hook = await post(cm(UID.webhook), {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['reservation.cancelled'],
+      secret: '',
+      enabled: true,
+    });
+    expect(hook.status).toBe(201);
+
+    const documentId = confirmed.reservation.documentId;
+    expect((await put(UID.reservation, documentId, { name: 'Maria Rossini' })).status).toBe(200);
+    expect((await byDocument<{ label: string }>(UID.reservation, documentId)).label).toBe(
+      `${confirmed.reservation.reference} · Maria Rossini`
+    );
+
+    const cancelled = await put(UID.reservation, documentId, { reservation_status: 'cancelled' });
+    expect(cancelled.status).toBe(200);
+    expect((await byDocument<{ reservation_status: string }>(UID.reservation, documentId)).reservation_status).toBe('cancelled');
+    expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ confirmedSeats: 0, heldSeats: 2, availableSeats: 0 });
+    const entry = (await app.strapi.db.query(UID.waitlistEntry).findOne({ where: { id: joined.entry.id } })) as { waitlist_status: string };
+    expect(entry.waitlist_status).toBe('offered');
+    // The webhook heard the cancellation in the same transaction: one delivery queued for it.
+    const hookId = (await byDocument<{ id: number }>(UID.webhook, hook.body.data.documentId)).id;
+    const deliveries = await app.strapi.db.query('plugin::booking.webhook-delivery').count({ where: { webhook_entry: hookId } });
+    expect(deliveries).toBe(1);
+
+    // The Content Manager offers no delete of a reservation; the Document Service's (plugin
+    // code) takes a pending one, through the same middleware, in its transaction.
+    const pending = await pendingReservation(app.strapi, { performance: (await createPerformance(app.strapi)).documentId, party_size: 1 });
+    expect((await del(UID.reservation, pending.reservation.documentId)).status).toBe(403);
+    expect(await exists(UID.reservation, pending.reservation.id)).toBe(true);
+    await app.strapi.documents(UID.reservation).delete({ documentId: pending.reservation.documentId });
+    expect(await exists(UID.reservation, pending.reservation.id)).toBe(false);
+
+    expect((await del(UID.webhook, hook.body.data.documentId)).status).toBe(200);
+    expect([...(await service(app.strapi, 'availability').recount())]).toEqual([]);
+  });
+
+  test('a check-in at the door, and the system records refused in the Content Manager', async () => {
+    const performance = await createPerformance(app.strapi, { room_capacity: 2, startsInHours: 1 });
+    const confirmed = await confirmedReservation(app.strapi, performance.documentId, 1);
+    const scan = await post('/booking/check-ins', { token: confirmed.checkInToken });
+    expect(scan.status).toBe(200);
+    expect(scan.body.data.result).toBe('ok');
+    const checkIn = (await app.strapi.db.query(UID.checkIn).findOne({ where: { reservation: { id: confirmed.reservation.id } } })) as {
+      documentId: string;
+    };
+    // Refused before any write: the Content Manager offers no edit of what the system records.
+    const refusals = async (uid: string, documentId: string, data: Record<string, unknown>) => [
+      (await put(uid, documentId, data)).status,
+      (await del(uid, documentId)).status,
+    ];
+    expect(await refusals(UID.checkIn, checkIn.documentId, { checked_in_at: new Date().toISOString() })).toEqual([403, 403]);
+
+    const sold = await createPerformance(app.strapi, { room_capacity: 1 });
+    await confirmedReservation(app.strapi, sold.documentId, 1);
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: sold.documentId,
+      name: 'Eva Neri',
+      email: `eva-${client}@example.test`,
+      party_size: 1,
+    });
+    if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    const entry = (await app.strapi.db.query(UID.waitlistEntry).findOne({ where: { id: joined.entry.id } })) as { documentId: string };
+    expect(await refusals(UID.waitlistEntry, entry.documentId, { name: 'Altro' })).toEqual([403, 403]);
+    expect(await app.strapi.db.query(UID.checkIn).count({ where: { documentId: checkIn.documentId } })).toBe(1);
+    expect(await app.strapi.db.query(UID.waitlistEntry).count({ where: { id: joined.entry.id, name: 'Eva Neri' } })).toBe(1);
+  });
+
+  test('webhooks: create, edit, delete', async () => {
+    const hook = await post(cm(UID.webhook), { url: 'http://127.0.0.1:9/a', events: [], secret: '', enabled: true });
+    expect(hook.status).toBe(201);
+    expect((await put(UID.webhook, hook.body.data.documentId, { url: 'http://127.0.0.1:9/b', enabled: false })).status).toBe(200);
+    expect((await byDocument<{ url: string }>(UID.webhook, hook.body.data.documentId)).url).toBe('http://127.0.0.1:9/b');
+    expect((await del(UID.webhook, hook.body.data.documentId)).status).toBe(200);
   });
 });
