@@ -78,12 +78,109 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
     expect((await seatsOf(app.strapi, performance.id)).confirmedSeats).toBe(2);
   });
 
-  test('a performance with a pending reservation only is deleted', async () => {
-    const performance = await createPerformance(app.strapi, { room_capacity: 5 });
-    await pendingReservation(app.strapi, { performance: performance.documentId, party_size: 2 });
-    const res = await del(UID.performance, performance.documentId);
+  /**
+   * A performance with no confirmed seat but with a pending reservation, a cancelled one and a
+   * waiting-list entry, each holding a visitor's details. Answers what a deletion must leave.
+   */
+  const unconfirmedBookings = async () => {
+    const performance = await createPerformance(app.strapi, { room_capacity: 2 });
+    const booking = (email: string, party_size: number) =>
+      service(app.strapi, 'reservations').createReservation({
+        performance: performance.documentId,
+        name: 'Nora Gialli',
+        email,
+        phone: '+39 333 1234567',
+        notes: 'arriva tardi',
+        party_size,
+      });
+    const pending = await booking(`nora-${client}-${Date.now()}@example.test`, 2);
+    const cancelled = await booking(`nora2-${client}-${Date.now()}@example.test`, 1);
+    if (!pending.ok || !cancelled.ok) throw new Error('not booked');
+    await app.strapi.db
+      .query(UID.reservation)
+      .update({ where: { id: cancelled.reservation.id }, data: { reservation_status: 'cancelled' } });
+    // Two seats free, a party of three does not fit: it waits.
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: performance.documentId,
+      name: 'Ivo Viola',
+      email: `ivo-${client}-${Date.now()}@example.test`,
+      phone: '+39 347 7654321',
+      notes: 'sedia a rotelle',
+      party_size: 3,
+    });
+    if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    const reservationIds = [pending.reservation.id, cancelled.reservation.id];
+    return {
+      performance,
+      /** What is left of the visitors' details, and whether the pending link still confirms. */
+      async remains() {
+        const reservations = (await app.strapi.db
+          .query(UID.reservation)
+          .findMany({
+            where: { id: { $in: reservationIds } },
+            select: ['name', 'email', 'phone', 'notes', 'label'],
+            orderBy: { id: 'asc' },
+          })) as Array<Record<string, unknown>>;
+        const entry = (await app.strapi.db
+          .query(UID.waitlistEntry)
+          .findOne({ where: { id: joined.entry.id }, select: ['name', 'email', 'phone', 'notes', 'waitlist_status'] })) as Record<
+          string,
+          unknown
+        >;
+        return { reservations, entry };
+      },
+      confirm: () => service(app.strapi, 'reservations').confirmReservation(pending.confirmationToken),
+      references: [pending.reservation.reference, cancelled.reservation.reference],
+    };
+  };
+
+  const erased = (references: string[]) => ({
+    reservations: references.map((reference) => ({
+      name: '—',
+      email: 'erased@erased.invalid',
+      phone: null,
+      notes: null,
+      label: `${reference} · —`,
+    })),
+    entry: { name: '—', email: 'erased@erased.invalid', phone: null, notes: null, waitlist_status: 'left' },
+  });
+
+  test('deleting a performance erases its unconfirmed reservations and waiting entries with it (Content Manager)', async () => {
+    const bookings = await unconfirmedBookings();
+    const res = await del(UID.performance, bookings.performance.documentId);
     expect(res.status).toBe(200);
-    expect(await exists(UID.performance, performance.id)).toBe(false);
+    expect(await exists(UID.performance, bookings.performance.id)).toBe(false);
+    expect(await bookings.remains()).toEqual(erased(bookings.references));
+    expect(await bookings.confirm()).toMatchObject({ ok: false });
+  });
+
+  test('the same through the Query Engine: delete and deleteMany', async () => {
+    for (const remove of [
+      (id: number) => app.strapi.db.query(UID.performance).delete({ where: { id } }),
+      (id: number) => app.strapi.db.query(UID.performance).deleteMany({ where: { id: { $in: [id] } } }),
+    ]) {
+      const bookings = await unconfirmedBookings();
+      await remove(bookings.performance.id);
+      expect(await exists(UID.performance, bookings.performance.id)).toBe(false);
+      expect(await bookings.remains()).toEqual(erased(bookings.references));
+    }
+  });
+
+  test('a confirmed seat refuses the delete on every path, and nothing is erased', async () => {
+    const bookings = await unconfirmedBookings();
+    await confirmedReservation(app.strapi, bookings.performance.documentId, 1);
+    const before = await bookings.remains();
+    expect(before.reservations[0]).toMatchObject({ name: 'Nora Gialli', phone: '+39 333 1234567' });
+    const refused = await del(UID.performance, bookings.performance.documentId);
+    expect([refused.status, refused.body.error.details.code]).toEqual([400, 'capacity_below_confirmed']);
+    await expect(app.strapi.db.query(UID.performance).delete({ where: { id: bookings.performance.id } })).rejects.toMatchObject({
+      details: { code: 'capacity_below_confirmed' },
+    });
+    await expect(app.strapi.db.query(UID.performance).deleteMany({ where: { id: bookings.performance.id } })).rejects.toMatchObject({
+      details: { code: 'capacity_below_confirmed' },
+    });
+    expect(await exists(UID.performance, bookings.performance.id)).toBe(true);
+    expect(await bookings.remains()).toEqual(before);
   });
 
   const put = (uid: string, documentId: string, data: Record<string, unknown>) =>

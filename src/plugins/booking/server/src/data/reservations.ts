@@ -148,6 +148,18 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       return row ? Number(row.id) : null;
     },
 
+    /** The ids of a performance's reservations, in any status. */
+    async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
+      const rl = t().reservationPerformance;
+      const rows = (await knex(rl.table)
+        .where(rl.performance, performanceId)
+        .orderBy(rl.reservation)
+        .select({ id: rl.reservation })) as Array<{
+        id: number;
+      }>;
+      return rows.map((row) => Number(row.id));
+    },
+
     /** Offers (pending reservations holding seats) whose `held_until` has passed, with their performance. */
     async lapsedOffers(knex: Knex, now: Date): Promise<Array<{ id: number; performanceId: number }>> {
       const tables = t();

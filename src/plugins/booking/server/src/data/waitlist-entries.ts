@@ -249,6 +249,12 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
     },
 
+    /** The ids of a performance's entries, in any status. */
+    async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
+      const rows = (await ofPerformance(knex, performanceId).orderBy('e.id').select('e.id')) as Array<{ id: number }>;
+      return rows.map((row) => Number(row.id));
+    },
+
     /** An entry and its performance, for its mail. */
     async forMail(knex: Knex, entryId: number): Promise<(WaitlistEntryRow & { performanceId: number | null }) | null> {
       const tables = t();

@@ -81,6 +81,9 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeDelete(event: Event) {
       await performances().checkPerformanceDelete(event.params.where ?? {});
     },
+    async beforeDeleteMany(event: Event) {
+      await performances().checkPerformancesDelete(event.params.where ?? {});
+    },
   });
 
   strapi.db.lifecycles.subscribe({

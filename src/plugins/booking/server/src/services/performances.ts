@@ -120,7 +120,8 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
    * Query Engine delete gets one of its own) and reads only through it: SQLite has a single
    * connection, so a read outside it would wait for the transaction that waits for the read. The
    * performance row is locked first, as confirmation does, so no ticket is issued between the
-   * count and the delete.
+   * count and the delete. Unconfirmed reservations and waiting-list entries do not hold it back:
+   * their personal data is erased with it (privacy.eraseForPerformance), as retention would.
    */
   async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
     await strapi.db.transaction(async ({ trx }) => {
@@ -140,6 +141,15 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
           { code: ERROR_CODES.capacityBelowConfirmed }
         );
       }
+      await getService(strapi, 'privacy').eraseForPerformance(trx, current.id);
+    });
+  },
+
+  /** A Query Engine `deleteMany`: each matching performance as `checkPerformanceDelete`, in one transaction. */
+  async checkPerformancesDelete(where: Record<string, unknown>): Promise<void> {
+    await strapi.db.transaction(async () => {
+      const rows = (await strapi.db.query(UID.performance).findMany({ where, select: ['id'] })) as Array<{ id: number }>;
+      for (const row of rows) await this.checkPerformanceDelete({ id: row.id });
     });
   },
 });

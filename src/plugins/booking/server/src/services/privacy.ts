@@ -94,13 +94,18 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       .orWhereNotNull(`${alias}.phone`)
       .orWhereNotNull(`${alias}.notes`);
 
-  /** Erases the personal data of these reservations (at most ERASE_BATCH) in one transaction. */
-  const eraseRows = async (ids: number[], now: Date) => {
+  /**
+   * Erases the personal data of these reservations (at most ERASE_BATCH) in one transaction: the
+   * caller's when it passes one, else its own.
+   */
+  const eraseRows = async (ids: number[], now: Date, outer?: Knex.Transaction) => {
     if (ids.length === 0) return;
     const t = bookingTables(strapi);
     const ol = t.outboxReservation;
     const sr = t.scanReservation;
-    await strapi.db.transaction(async ({ trx }) => {
+    const inTransaction = (work: (trx: Knex.Transaction) => Promise<void>) =>
+      outer ? work(outer) : strapi.db.transaction(({ trx }) => work(trx));
+    await inTransaction(async (trx) => {
       // The condition again: a second instance sweeping the same batch waits, then changes nothing.
       await trx(t.reservations)
         .whereIn('id', ids)
@@ -200,6 +205,24 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       return erased;
+    },
+
+    /**
+     * A performance is being deleted (in `trx`, after the check that none of its seats is
+     * confirmed): its reservations and waiting-list entries would stay behind with no performance,
+     * where retention never finds them. Their personal data goes now, in the delete's
+     * transaction; their links stop working, the mails still owed are dropped.
+     */
+    async eraseForPerformance(trx: Knex.Transaction, performanceId: number, now = new Date()): Promise<ErasureCounts> {
+      const data = dataOf(strapi);
+      const reservations = await data.reservations.idsOfPerformance(trx, performanceId);
+      for (let start = 0; start < reservations.length; start += ERASE_BATCH) {
+        await eraseRows(reservations.slice(start, start + ERASE_BATCH), now, trx);
+      }
+      for (const id of reservations) await data.tokens.revokeAll(trx, id, now);
+      const entries = await data.waitlistEntries.idsOfPerformance(trx, performanceId);
+      await data.waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now);
+      return { reservations: reservations.length, waitlist_entries: entries.length };
     },
 
     /** Everything stored about one address: its reservations and the e-mails sent for them. */
