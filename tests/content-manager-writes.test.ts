@@ -114,13 +114,11 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
       performance,
       /** What is left of the visitors' details, and whether the pending link still confirms. */
       async remains() {
-        const reservations = (await app.strapi.db
-          .query(UID.reservation)
-          .findMany({
-            where: { id: { $in: reservationIds } },
-            select: ['name', 'email', 'phone', 'notes', 'label'],
-            orderBy: { id: 'asc' },
-          })) as Array<Record<string, unknown>>;
+        const reservations = (await app.strapi.db.query(UID.reservation).findMany({
+          where: { id: { $in: reservationIds } },
+          select: ['name', 'email', 'phone', 'notes', 'label'],
+          orderBy: { id: 'asc' },
+        })) as Array<Record<string, unknown>>;
         const entry = (await app.strapi.db
           .query(UID.waitlistEntry)
           .findOne({ where: { id: joined.entry.id }, select: ['name', 'email', 'phone', 'notes', 'waitlist_status'] })) as Record<
