@@ -6,7 +6,7 @@ import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
+  await strapi.admin.services.permission.actionProvider.registerMany([...ACTIONS]);
   bindStrategies(strapi);
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);

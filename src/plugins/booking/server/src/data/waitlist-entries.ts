@@ -153,10 +153,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** The entry a reservation was offered to, or null (an ordinary reservation). */
     async byOffer(knex: Knex, reservationId: number): Promise<{ id: number; status: WaitlistStatus } | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: { id: number; status: WaitlistStatus } | undefined = await knex({ e: tables.waitlistEntries })
         .join({ eo: tables.entryOffer.table }, `eo.${tables.entryOffer.from}`, 'e.id')
         .where(`eo.${tables.entryOffer.to}`, reservationId)
-        .first({ id: 'e.id', status: 'e.waitlist_status' })) as { id: number; status: WaitlistStatus } | undefined;
+        .first({ id: 'e.id', status: 'e.waitlist_status' });
       return row ? { id: Number(row.id), status: row.status } : null;
     },
 
@@ -167,10 +167,9 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** Entries still waiting (not yet offered) for a performance, and their seats. */
     async waitingCounts(knex: Knex, performanceId: number): Promise<{ entries: number; seats: number }> {
-      const row = (await ofPerformance(knex, performanceId)
+      const row: { entries: unknown; seats: unknown } | undefined = await ofPerformance(knex, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'))) as
-        { entries: unknown; seats: unknown } | undefined;
+        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'));
       return { entries: Number(row?.entries ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
@@ -191,19 +190,19 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       >
     > {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<Record<string, unknown>> = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
         .orderBy('e.id')
-        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
+        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' });
       const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
       return rows.map((row) => ({
         ...entryFromRow(row),
         offered_at: iso(row.offered_at),
         left_at: iso(row.left_at),
         performance: row.performanceDocumentId
-          ? { documentId: String(row.performanceDocumentId), starts_at: new Date(row.performanceStartsAt as string).toISOString() }
+          ? { documentId: row.performanceDocumentId as string, starts_at: new Date(row.performanceStartsAt as string).toISOString() }
           : null,
       }));
     },
@@ -211,12 +210,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** Ids of entries of performances that started at or before `cutoff` and still hold personal data. */
     async lapsedBefore(knex: Knex, cutoff: Date, erasedEmail: string): Promise<number[]> {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<{ id: number }> = await knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('p.starts_at', '<=', cutoff)
-        .andWhere((q) => q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes'))
-        .select('e.id')) as Array<{ id: number }>;
+        .andWhere((q) => {
+          void q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes');
+        })
+        .select('e.id');
       return rows.map((row) => Number(row.id));
     },
 
@@ -251,17 +252,17 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** The ids of a performance's entries, in any status. */
     async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
-      const rows = (await ofPerformance(knex, performanceId).orderBy('e.id').select('e.id')) as Array<{ id: number }>;
+      const rows: Array<{ id: number }> = await ofPerformance(knex, performanceId).orderBy('e.id').select('e.id');
       return rows.map((row) => Number(row.id));
     },
 
     /** An entry and its performance, for its mail. */
     async forMail(knex: Knex, entryId: number): Promise<(WaitlistEntryRow & { performanceId: number | null }) | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: Record<string, unknown> | undefined = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .where('e.id', entryId)
-        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` })) as Record<string, unknown> | undefined;
+        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` });
       if (!row) return null;
       return {
         ...entryFromRow(row),

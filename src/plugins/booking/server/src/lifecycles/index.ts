@@ -51,26 +51,26 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
   // A reservation's links are fixed once made, from whichever side a write comes.
   strapi.db.lifecycles.subscribe({
     models: [UID.performance, UID.reservationToken, UID.checkIn],
-    async beforeUpdate(event: Event & { model: { uid: string } }) {
+    beforeUpdate(event: Event & { model: { uid: string } }) {
       refuseLockedRelationChanges(strapi, event.model.uid, event.params.data);
     },
   });
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       refuseLockedRelationChanges(strapi, UID.performance, event.params.data);
     },
   });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       performances().checkNewPerformance(event.params.data ?? {});
     },
     async beforeUpdate(event: Event) {
       await performances().checkPerformanceUpdate(event.params.where ?? {}, event.params.data ?? {});
     },
-    async beforeUpdateMany(event: Event) {
+    beforeUpdateMany(event: Event) {
       const data = event.params.data ?? {};
       if (CAPACITY_FIELDS.some((field) => field in data)) {
         throw new errors.ValidationError('Capacities are changed one performance at a time', {
@@ -88,7 +88,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
 
   strapi.db.lifecycles.subscribe({
     models: [UID.reservation],
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
       const status = (data.reservation_status ?? 'pending') as string;
@@ -109,7 +109,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
         forbiddenTransition(current.reservation_status, to);
       }
     },
-    async beforeUpdateMany(event: Event) {
+    beforeUpdateMany(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
       const to = data.reservation_status as ReservationStatus | undefined;
@@ -117,7 +117,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
       // A bulk status change must name the one status it moves from, and that move must be legal.
       const from = event.params.where?.reservation_status;
       if (typeof from !== 'string' || !canTransition(from as ReservationStatus, to)) {
-        forbiddenTransition(String(from ?? 'any'), to);
+        forbiddenTransition(typeof from === 'string' ? from : 'any', to);
       }
     },
   });

@@ -79,13 +79,13 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async checkPerformanceUpdate(where: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
     if (!CAPACITY_FIELDS.some((field) => field in data)) return;
     await strapi.db.transaction(async ({ trx }) => {
-      const current = (await strapi.db
+      const current: ({ id: number } & Capacity) | null = await strapi.db
         .queryBuilder(UID.performance)
         .select(['id', ...CAPACITY_FIELDS])
         .where(where)
         .forUpdate()
         .first()
-        .execute()) as ({ id: number } & Capacity) | null;
+        .execute();
       if (!current) return;
       const next: Capacity = {
         room_capacity: pick(data, current, 'room_capacity'),
@@ -125,9 +125,9 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
     await strapi.db.transaction(async ({ trx }) => {
-      const current = (await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute()) as {
+      const current: {
         id: number;
-      } | null;
+      } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
       if (!current) return;
       await dataOf(strapi).performances.lock(trx, current.id);
       const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);

@@ -30,7 +30,7 @@ export interface RegisteredAction {
 }
 /** The action provider's `willRegister` hook (admin's permission service). */
 export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value: RegisteredAction }) => void) => {
-  const permission = strapi.admin!.services.permission as unknown as {
+  const permission = strapi.admin.services.permission as unknown as {
     actionProvider: { hooks: { willRegister: { register(fn: (e: { value: RegisteredAction }) => void): void } } };
   };
   permission.actionProvider.hooks.willRegister.register(hook);
