@@ -244,6 +244,21 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
     expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ confirmedSeats: 2, heldSeats: 1, availableSeats: 0 });
     const entry = (await app.strapi.db.query(UID.waitlistEntry).findOne({ where: { id: joined.entry.id } })) as { waitlist_status: string };
     expect(entry.waitlist_status).toBe('offered');
+    // The offer holds the seat: no path deletes it (it is cancelled or lapses), nor a confirmed one.
+    const offer = (await app.strapi.db
+      .query(UID.reservation)
+      .findOne({ where: { performance: { id: performance.id }, reservation_status: 'pending' }, select: ['id', 'documentId'] })) as {
+      id: number;
+      documentId: string;
+    };
+    const refusedDeletes = [
+      () => app.strapi.db.query(UID.reservation).delete({ where: { id: offer.id } }),
+      () => app.strapi.db.query(UID.reservation).deleteMany({ where: { performance: { id: performance.id } } }),
+      () => app.strapi.documents(UID.reservation).delete({ documentId: offer.documentId }),
+    ];
+    for (const remove of refusedDeletes) await expect(remove()).rejects.toMatchObject({ details: { code: 'read_only' } });
+    expect(await app.strapi.db.query(UID.reservation).count({ where: { performance: { id: performance.id } } })).toBe(2);
+    expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ confirmedSeats: 2, heldSeats: 1 });
     expect([...(await service(app.strapi, 'availability').recount())]).toEqual([]);
   });
 
@@ -335,6 +350,26 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
     expect(await refusals(UID.waitlistEntry, entry.documentId, { name: 'Altro' })).toEqual([403, 403]);
     expect(await app.strapi.db.query(UID.checkIn).count({ where: { documentId: checkIn.documentId } })).toBe(1);
     expect(await app.strapi.db.query(UID.waitlistEntry).count({ where: { id: joined.entry.id, name: 'Eva Neri' } })).toBe(1);
+  });
+
+  test('publish, unpublish and discard on types without drafts answer 400 read_only, not 500, and change nothing', async () => {
+    const performance = await createPerformance(app.strapi);
+    const before = await byDocument<Record<string, unknown>>(UID.performance, performance.documentId);
+    const answers = [];
+    for (const path of [
+      `${cm(UID.performance, performance.documentId)}/actions/publish`,
+      `${cm(UID.performance, performance.documentId)}/actions/unpublish`,
+      `${cm(UID.performance, performance.documentId)}/actions/discard`,
+      `${cm(UID.show)}/actions/bulkPublish`,
+      `${cm(UID.show)}/actions/bulkUnpublish`,
+    ]) {
+      const res = await post(path, { documentIds: [performance.documentId] });
+      answers.push([path.split('/').pop(), res.status, res.body.error?.details?.code]);
+    }
+    expect(answers).toEqual(
+      ['publish', 'unpublish', 'discard', 'bulkPublish', 'bulkUnpublish'].map((action) => [action, 400, 'read_only'])
+    );
+    expect(await byDocument<Record<string, unknown>>(UID.performance, performance.documentId)).toEqual(before);
   });
 
   test('webhooks: create, edit, delete', async () => {

@@ -6,6 +6,7 @@ import { ForbiddenTransitionError } from '../data/reservations';
 import { canTransition } from '../rules';
 import { getService } from '../utils/get-service';
 import { refuseLockedRelationChanges } from '../utils/relations';
+import { oneLanguage } from '../utils/editor-language';
 
 interface Event {
   params: { where?: Record<string, unknown>; data?: Record<string, unknown> };
@@ -23,6 +24,32 @@ const checkPartySize = (data: Record<string, unknown>) => {
       code: ERROR_CODES.validation,
       errors: [{ path: ['party_size'], message: 'must be a positive integer', name: 'ValidationError' }],
     });
+  }
+};
+
+/**
+ * A confirmed reservation and a waiting-list offer (pending, `held_until` set) hold seats in the
+ * performance's counters: deleting the row would leave the seats counted for nobody. They are
+ * cancelled (or lapse), never deleted, whichever path the delete takes.
+ */
+const refuseDeletingHeldSeats = async (strapi: Core.Strapi, where: Record<string, unknown> | undefined) => {
+  const holding = await strapi.db.query(UID.reservation).count({
+    where: {
+      $and: [
+        where ?? {},
+        { $or: [{ reservation_status: 'confirmed' }, { reservation_status: 'pending', held_until: { $notNull: true } }] },
+      ],
+    },
+  });
+  if (holding > 0) {
+    throw new errors.ValidationError(
+      oneLanguage(
+        strapi,
+        "Una prenotazione confermata, o un'offerta della lista d'attesa, tiene dei posti: si annulla, non si cancella. / " +
+          'A confirmed reservation, or a waiting-list offer, holds seats: it is cancelled, not deleted.'
+      ),
+      { code: ERROR_CODES.readOnly }
+    );
   }
 };
 
@@ -108,6 +135,12 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
       if (!canTransition(current.reservation_status, to)) {
         forbiddenTransition(current.reservation_status, to);
       }
+    },
+    async beforeDelete(event: Event) {
+      await refuseDeletingHeldSeats(strapi, event.params.where);
+    },
+    async beforeDeleteMany(event: Event) {
+      await refuseDeletingHeldSeats(strapi, event.params.where);
     },
     beforeUpdateMany(event: Event) {
       const data = event.params.data ?? {};
