@@ -50,6 +50,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // yup 0.32's e-mail check can take minutes on a hostile string: Strapi's own routes that
     // take an address get only ones a linear check accepts.
     'plugin::booking.email-guard',
+    // The Content Manager's publish, unpublish and discard on a type without drafts: a 400, not
+    // Strapi's 500.
+    'plugin::booking.draft-actions',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

@@ -71,7 +71,7 @@ const scheduleJobs = (strapi: Core.Strapi) => {
           await getService(strapi, 'webhooks').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();
         } catch (error) {
-          strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : error}`);
+          strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       },
       options: { rule: '*/30 * * * * *' },

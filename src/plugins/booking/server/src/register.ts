@@ -9,7 +9,7 @@ import { guardRelationPickers } from './middlewares/relation-pickers';
 import { guardContentManagerReach } from './middlewares/content-manager-reach';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
+  await strapi.admin.services.permission.actionProvider.registerMany([...ACTIONS]);
   bindStrategies(strapi);
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);

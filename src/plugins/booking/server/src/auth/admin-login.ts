@@ -41,7 +41,7 @@ const guardLoginRoute = (strapi: Core.Strapi) => {
 const equaliseLoginTime = async (strapi: Core.Strapi) => {
   const auth = strapi.service('admin::auth') as unknown as AdminAuthService;
   const dummyHash = await auth.hashPassword(randomBytes(24).toString('base64'));
-  const checkCredentials = auth.checkCredentials;
+  const checkCredentials = auth.checkCredentials.bind(auth);
   auth.checkCredentials = async (input) => {
     const user = (await strapi.db.query('admin::user').findOne({ where: { email: input.email }, select: ['id', 'password'] })) as {
       password?: string | null;

@@ -106,13 +106,11 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     async addressWaits(knex: Knex, performanceId: number, address: string, since: Date, now: Date): Promise<boolean> {
       const row = await ofPerformance(knex, performanceId)
         .andWhereRaw('lower(e.email) = ?', [address])
-        .andWhere((q) =>
-          q
-            .whereIn('e.waitlist_status', ['waiting', 'offered'])
-            .orWhere((u) =>
-              u.where('e.waitlist_status', 'unconfirmed').andWhere('e.joined_at', '>', since).andWhere('e.confirm_by', '>', now)
-            )
-        )
+        .andWhere((q) => {
+          void q.whereIn('e.waitlist_status', ['waiting', 'offered']).orWhere((u) => {
+            void u.where('e.waitlist_status', 'unconfirmed').andWhere('e.joined_at', '>', since).andWhere('e.confirm_by', '>', now);
+          });
+        })
         .first('e.id');
       return row !== undefined;
     },
@@ -123,7 +121,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
      */
     async unconfirmedForAddress(knex: Knex, address: string, since: Date, now: Date): Promise<number> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: { n?: unknown } | undefined = await knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('e.waitlist_status', 'unconfirmed')
@@ -132,7 +130,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .andWhere('p.starts_at', '>', now)
         .andWhereRaw('lower(e.email) = ?', [address])
         .count({ n: 'e.id' })
-        .first()) as { n: unknown } | undefined;
+        .first();
       return Number(row?.n ?? 0);
     },
 
@@ -142,15 +140,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       hash: string
     ): Promise<(WaitlistEntryRow & { performanceId: number; performanceDocumentId: string; startsAt: string }) | null> {
       const tables = t();
-      const found = (await trx(tables.waitlistEntries).where('confirm_token_hash', hash).first('id')) as { id: number } | undefined;
+      const found: { id: number } | undefined = await trx(tables.waitlistEntries).where('confirm_token_hash', hash).first('id');
       if (!found) return null;
       await trx(tables.waitlistEntries).where('id', found.id).forUpdate().first('id');
-      const row = (await trx({ e: tables.waitlistEntries })
+      const row: Record<string, unknown> | undefined = await trx({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('e.id', found.id)
-        .first('e.*', { performanceId: 'p.id', performanceDocumentId: 'p.document_id', startsAt: 'p.starts_at' })) as
-        Record<string, unknown> | undefined;
+        .first('e.*', { performanceId: 'p.id', performanceDocumentId: 'p.document_id', startsAt: 'p.starts_at' });
       if (!row) return null;
       return {
         ...entryFromRow(row),
@@ -168,7 +165,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** The entries still waiting ahead of this one in its performance's list. */
     async waitingAhead(knex: Knex, performanceId: number, entryId: number): Promise<number> {
       const tables = t();
-      const row = (await ofPerformance(knex, performanceId)
+      const row: { n?: unknown } | undefined = await ofPerformance(knex, performanceId)
         .where('e.waitlist_status', 'waiting')
         .whereNot('e.id', entryId)
         .andWhereRaw(`(${QUEUE_ORDER}, e.id) < (select coalesce(x.confirmed_at, x.joined_at), x.id from ?? as x where x.id = ?)`, [
@@ -176,7 +173,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           entryId,
         ])
         .count({ n: 'e.id' })
-        .first()) as { n: unknown } | undefined;
+        .first();
       return Number(row?.n ?? 0);
     },
 
@@ -204,8 +201,9 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** An entry's status, or null. */
     async byId(knex: Knex, entryId: number): Promise<{ status: WaitlistStatus } | null> {
-      const row = (await knex(t().waitlistEntries).where('id', entryId).first('waitlist_status')) as
-        { waitlist_status: WaitlistStatus } | undefined;
+      const row: { waitlist_status: WaitlistStatus } | undefined = await knex(t().waitlistEntries)
+        .where('id', entryId)
+        .first('waitlist_status');
       return row ? { status: row.waitlist_status } : null;
     },
 
@@ -241,10 +239,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** The entry a reservation was offered to, or null (an ordinary reservation). */
     async byOffer(knex: Knex, reservationId: number): Promise<{ id: number; status: WaitlistStatus } | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: { id: number; status: WaitlistStatus } | undefined = await knex({ e: tables.waitlistEntries })
         .join({ eo: tables.entryOffer.table }, `eo.${tables.entryOffer.from}`, 'e.id')
         .where(`eo.${tables.entryOffer.to}`, reservationId)
-        .first({ id: 'e.id', status: 'e.waitlist_status' })) as { id: number; status: WaitlistStatus } | undefined;
+        .first({ id: 'e.id', status: 'e.waitlist_status' });
       return row ? { id: Number(row.id), status: row.status } : null;
     },
 
@@ -255,10 +253,9 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** Entries still waiting (not yet offered) for a performance, and their seats. */
     async waitingCounts(knex: Knex, performanceId: number): Promise<{ entries: number; seats: number }> {
-      const row = (await ofPerformance(knex, performanceId)
+      const row: { entries: unknown; seats: unknown } | undefined = await ofPerformance(knex, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'))) as
-        { entries: unknown; seats: unknown } | undefined;
+        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'));
       return { entries: Number(row?.entries ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
@@ -279,18 +276,18 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       >
     > {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<Record<string, unknown>> = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
         .orderBy('e.id')
-        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
+        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' });
       return rows.map((row) => ({
         ...entryFromRow(row),
         offered_at: isoOrNull(row.offered_at),
         left_at: isoOrNull(row.left_at),
         performance: row.performanceDocumentId
-          ? { documentId: String(row.performanceDocumentId), starts_at: new Date(row.performanceStartsAt as string).toISOString() }
+          ? { documentId: row.performanceDocumentId as string, starts_at: new Date(row.performanceStartsAt as string).toISOString() }
           : null,
       }));
     },
@@ -298,12 +295,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** Ids of entries of performances that started at or before `cutoff` and still hold personal data. */
     async lapsedBefore(knex: Knex, cutoff: Date, erasedEmail: string): Promise<number[]> {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<{ id: number }> = await knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('p.starts_at', '<=', cutoff)
-        .andWhere((q) => q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes'))
-        .select('e.id')) as Array<{ id: number }>;
+        .andWhere((q) => {
+          void q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes');
+        })
+        .select('e.id');
       return rows.map((row) => Number(row.id));
     },
 
@@ -337,13 +336,19 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
     },
 
+    /** The ids of a performance's entries, in any status. */
+    async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
+      const rows: Array<{ id: number }> = await ofPerformance(knex, performanceId).orderBy('e.id').select('e.id');
+      return rows.map((row) => Number(row.id));
+    },
+
     /** An entry and its performance, for its mail. */
     async forMail(knex: Knex, entryId: number): Promise<(WaitlistEntryRow & { performanceId: number | null }) | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: Record<string, unknown> | undefined = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .where('e.id', entryId)
-        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` })) as Record<string, unknown> | undefined;
+        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` });
       if (!row) return null;
       return {
         ...entryFromRow(row),

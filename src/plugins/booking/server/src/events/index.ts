@@ -99,7 +99,7 @@ export const createEvents = (strapi: Core.Strapi) => {
         if (step) steps.push(step);
       }
       if (steps.length === 0) return;
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
+      await strapi.db.transaction(({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
     },
 
     /** Waits for the after-commit steps under way (shutdown, tests). */

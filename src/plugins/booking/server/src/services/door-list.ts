@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { UID, type AccessNeed } from '../constants';
+import { UID } from '../constants';
 import type { StaffMember } from '../data/check-ins';
 import { accessNeedsOf } from '../data/reservations';
 import type { ConfirmationsPerDay, DoorListEntry } from '../../../shared/contracts';
@@ -78,7 +78,7 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
           party_size: row.party_size,
           checked_in_at: checkIn ? new Date(checkIn.checked_in_at).toISOString() : null,
           checked_in_by: checkIn ? staffName(checkIn.checked_in_by) : null,
-          access_needs: accessNeedsOf(row.access_needs) as AccessNeed[],
+          access_needs: accessNeedsOf(row.access_needs),
         };
       })
       .filter((entry) => !needle || foldForSearch(entry.name).includes(needle) || foldForSearch(entry.reference).includes(needle))

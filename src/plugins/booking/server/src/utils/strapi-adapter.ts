@@ -30,7 +30,7 @@ export interface RegisteredAction {
 }
 /** The action provider's `willRegister` hook (admin's permission service). */
 export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value: RegisteredAction }) => void) => {
-  const permission = strapi.admin!.services.permission as unknown as {
+  const permission = strapi.admin.services.permission as unknown as {
     actionProvider: { hooks: { willRegister: { register(fn: (e: { value: RegisteredAction }) => void): void } } };
   };
   permission.actionProvider.hooks.willRegister.register(hook);
@@ -73,7 +73,7 @@ export interface UserAbility {
 
 /** A Content Manager controller's actions by name (collection types: find, findOne, update, ...). */
 export const contentManagerController = (strapi: Core.Strapi, name: 'collection-types') =>
-  strapi.plugin('content-manager').controller(name) as unknown as Record<string, ControllerAction | unknown>;
+  strapi.plugin('content-manager').controller(name) as unknown as Record<string, unknown>;
 
 /** A content type's attributes, as query-reach.ts walks them; undefined for an unknown uid. */
 export const attributesOf = (strapi: Core.Strapi, uid: string): Record<string, { type: string; target?: string }> | undefined =>
