@@ -4,8 +4,12 @@
  * `npm run develop`: Strapi in development on a bare machine. On the first run it writes `.env`
  * with fresh random secrets (Strapi refuses to start without them), then starts `strapi develop`.
  * A `.env` that exists is never touched. Without SMTP_HOST, mail goes to a local inbox (MailDev):
- * SMTP on 127.0.0.1:1025, read it at http://localhost:1080.
+ * SMTP on 127.0.0.1:DEV_INBOX_SMTP_PORT (1025), read it at http://localhost:DEV_INBOX_WEB_PORT
+ * (1080); it keeps mail in memory, so a restart empties it. A page of a second origin,
+ * http://localhost:DEV_WIDGET_PORT (1338), holds the booking widget, and that origin is allowed
+ * (BOOKING_ALLOWED_ORIGINS) for this run: the widget is tried as the company's site would use it.
  */
+const http = require('node:http');
 const { randomBytes } = require('node:crypto');
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { spawn } = require('node:child_process');
@@ -36,27 +40,70 @@ const run = (command, args) => {
 };
 
 require('dotenv').config({ path: envFile });
+const port = (name, fallback) => {
+  const value = Number(process.env[name] || fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`[develop] ${name} must be a port number (1-65535), not "${process.env[name]}"`);
+    process.exit(1);
+  }
+  return value;
+};
+const inboxSmtp = port('DEV_INBOX_SMTP_PORT', 1025);
+const inboxWeb = port('DEV_INBOX_WEB_PORT', 1080);
+const widgetPort = port('DEV_WIDGET_PORT', 1338);
+const appUrl = (process.env.PUBLIC_URL || `http://localhost:${process.env.PORT || 1337}`).replace(/\/+$/, '');
 if (!process.env.SMTP_HOST) {
   run(path.join(root, 'node_modules', '.bin', 'maildev'), [
     '--smtp',
-    '1025',
+    String(inboxSmtp),
     '--ip',
     '127.0.0.1',
     '--web',
-    '1080',
+    String(inboxWeb),
     '--web-ip',
     '127.0.0.1',
     '--silent',
   ]);
-  console.log('[develop] local inbox: http://localhost:1080 (MailDev); the app sends to 127.0.0.1:1025');
+  // The app sends to the inbox's SMTP port (config/plugins.ts reads SMTP_PORT).
+  process.env.SMTP_PORT = String(inboxSmtp);
+  console.log(
+    `[develop] local inbox: http://localhost:${inboxWeb} (MailDev, in memory: a restart empties it); the app sends to 127.0.0.1:${inboxSmtp}`
+  );
 }
+
+// The widget on a page of another origin, as the company's site would hold it.
+const widgetOrigin = `http://localhost:${widgetPort}`;
+process.env.BOOKING_ALLOWED_ORIGINS = [process.env.BOOKING_ALLOWED_ORIGINS, widgetOrigin].filter(Boolean).join(',');
+const escapeHtml = (value) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const host = http.createServer((req, res) => {
+  const query = new URL(req.url || '/', widgetOrigin).searchParams;
+  const show = escapeHtml(query.get('show') || 'il-giardino-dei-ciliegi');
+  const lang = query.get('lang') === 'en' ? 'en' : 'it';
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Compagnia AzioneLab: prova del widget / widget trial</title>
+<style>body{font-family:Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}azionelab-booking{--azionelab-accent:#1d3f72}</style>
+</head><body><h1>Compagnia AzioneLab</h1>
+<p lang="it">Una pagina di un'altra origine (${widgetOrigin}) con il widget: <code>?show=la-locandiera</code>, <code>?lang=en</code>.</p>
+<p lang="en">A page of another origin holding the widget: <code>?show=la-locandiera</code>, <code>?lang=en</code>.</p>
+<script type="module" src="${appUrl}/site/widget.js"></script>
+<azionelab-booking show="${show}" lang="${lang}"></azionelab-booking>
+</body></html>`);
+});
+host.on('error', (error) => console.error(`[develop] the widget page could not listen on ${widgetPort}: ${error.message}`));
+host.listen(widgetPort, '127.0.0.1', () => console.log(`[develop] the widget on another origin: ${widgetOrigin}/`));
 
 const strapi = run(process.execPath, [
   path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'),
   'develop',
   ...process.argv.slice(2),
 ]);
-const stop = () => children.forEach((child) => child.kill('SIGTERM'));
+const stop = () => {
+  host.close();
+  children.forEach((child) => child.kill('SIGTERM'));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 strapi.on('exit', (code) => {

@@ -329,6 +329,61 @@ describe('the contract codes', () => {
     expect(afterwards.body.error.details).toEqual({ code: 'token_expired' });
   });
 
+  test('preview: says what a link acts on, changes nothing and uses nothing up; a used link answers its status', async () => {
+    const preview = (token: unknown) => http().post('/api/booking/reservations/preview').send({ token });
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const { res, token } = await bookAndConfirmationToken(perf.documentId, { party_size: 3 });
+    const rowOf = () => app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference: res.body.data.reference } });
+    const tokenRow = () =>
+      app.strapi.db
+        .query('plugin::booking.reservation-token')
+        .findOne({ where: { token_hash: createHash('sha256').update(token).digest('hex') } });
+    const [rowBefore, tokenBefore] = [await rowOf(), await tokenRow()];
+
+    const first = await preview(token);
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.body.data).sort()).toEqual(['party_size', 'performance', 'reference', 'status']);
+    expect(first.body.data).toMatchObject({ reference: res.body.data.reference, status: 'pending', party_size: 3 });
+    expect(first.body.data.performance).toMatchObject({ documentId: perf.documentId, show: { slug: perf.showSlug } });
+    expect(JSON.stringify(first.body)).not.toMatch(/Giulia|Verdi|@example\.test/);
+    // Twice, and nothing moved: the reservation row and the token row are as they were.
+    expect((await preview(token)).body).toEqual(first.body);
+    expect(await rowOf()).toEqual(rowBefore);
+    expect(await tokenRow()).toEqual(tokenBefore);
+    expect(tokenBefore.used_at).toBeNull();
+
+    // The token still confirms; the confirmation link then shows the booking confirmed.
+    expect((await confirm(token)).status).toBe(200);
+    expect((await preview(token)).body.data.status).toBe('confirmed');
+    const cancelToken = await (async () => {
+      const ticket = await smtp.waitFor((m) => m.text?.includes('/cancel?token=') === true && m.text.includes(res.body.data.reference));
+      return tokenOf(linkIn(ticket.text ?? '', `${PUBLIC_URL}/cancel?token=`));
+    })();
+    expect((await preview(cancelToken)).body.data).toMatchObject({ status: 'confirmed', party_size: 3 });
+    expect((await cancel(cancelToken)).status).toBe(200);
+    expect((await preview(cancelToken)).body.data.status).toBe('cancelled');
+
+    // Unknown, malformed and lapsed links.
+    expect([(await preview('A'.repeat(43))).status, (await preview('A'.repeat(43))).body.error.details.code]).toEqual([
+      404,
+      'token_invalid',
+    ]);
+    expect((await preview('not a token')).body.error.details.code).toBe('token_invalid');
+    expect((await preview(['x'])).status).toBe(400);
+    const late = await bookAndConfirmationToken(perf.documentId);
+    await app.strapi.db.query('plugin::booking.reservation-token').updateMany({
+      where: { token_hash: createHash('sha256').update(late.token).digest('hex') },
+      data: { expires_at: new Date(Date.now() - 1000) },
+    });
+    const lapsed = await preview(late.token);
+    expect([lapsed.status, lapsed.body.error.details.code]).toEqual([410, 'token_expired']);
+    // The preview does not expire it: that is the job's or the confirmation's.
+    const lateRow = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: late.res.body.data.reference } });
+    expect(lateRow.reservation_status).toBe('pending');
+  });
+
   test('confirm: 409 sold_out leaves the reservation pending and the token usable once seats free up', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 4 });
     const first = await bookAndConfirmationToken(perf.documentId, { party_size: 3 });
@@ -337,7 +392,7 @@ describe('the contract codes', () => {
 
     const soldOut = await confirm(second.token);
     expect(soldOut.status).toBe(409);
-    expect(soldOut.body.error.details).toEqual({ code: 'sold_out', available_seats: 1 });
+    expect(soldOut.body.error.details).toEqual({ code: 'sold_out', available_seats: 1, performance: perf.documentId });
     const pending = await app.strapi.db
       .query('plugin::booking.reservation')
       .findOne({ where: { reference: second.res.body.data.reference } });
@@ -347,6 +402,36 @@ describe('the contract codes', () => {
     const ticket = await smtp.waitFor((m) => smtp.to(first.email).includes(m) && /biglietto/i.test(m.subject ?? ''));
     expect((await cancel(tokenOf(linkIn(ticket.text ?? '', `${PUBLIC_URL}/cancel?token=`)))).status).toBe(200);
     expect((await confirm(second.token)).status).toBe(200);
+  });
+
+  test('confirm with a smaller party_size when the whole party no longer fits: fewer seats confirmed, the ticket says so', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 5 });
+    const first = await bookAndConfirmationToken(perf.documentId, { party_size: 3 });
+    const second = await bookAndConfirmationToken(perf.documentId, { party_size: 4 });
+    expect((await confirm(first.token)).status).toBe(200);
+    const whole = await confirm(second.token);
+    expect([whole.status, whole.body.error.details]).toEqual([409, { code: 'sold_out', available_seats: 2, performance: perf.documentId }]);
+    const confirmWith = (party_size: unknown) => http().post('/api/booking/reservations/confirm').send({ token: second.token, party_size });
+    // Larger than requested, not a whole number, below 1: 400, nothing changes.
+    for (const bad of [5, 0, -1, 1.5, 'due']) {
+      const res = await confirmWith(bad);
+      expect([res.status, res.body.error.details.code]).toEqual([400, 'validation']);
+    }
+    const three = await confirmWith(3);
+    expect([three.status, three.body.error.details]).toEqual([409, { code: 'sold_out', available_seats: 2, performance: perf.documentId }]);
+    const two = await confirmWith(2);
+    expect(two.status).toBe(200);
+    expect(two.body.data).toMatchObject({ reference: second.res.body.data.reference, status: 'confirmed', party_size: 2 });
+    expect(two.body.data.performance).toMatchObject({ documentId: perf.documentId, available_seats: 0 });
+    const stored = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: second.res.body.data.reference } });
+    expect(stored).toMatchObject({ reservation_status: 'confirmed', party_size: 2 });
+    const ticket = await smtp.waitFor((m) => smtp.to(second.email).includes(m) && /biglietto/i.test(m.subject ?? ''));
+    expect(ticket.text).toMatch(/Posti: 2\b/);
+    const again = await confirmWith(1);
+    expect([again.status, again.body.error.details]).toEqual([410, { code: 'token_used', status: 'confirmed' }]);
+    expect(await service(app.strapi, 'door-reports').statistics(perf.documentId)).toMatchObject({ confirmed_seats: 5, available_seats: 0 });
   });
 
   test('confirm: 409 booking_closed once booking is switched off', async () => {

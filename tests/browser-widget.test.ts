@@ -110,9 +110,70 @@ describeInBrowser('the booking widget on another origin', () => {
     expect(res.headers.get('content-type')).toMatch(/javascript/);
     const core = await fetch(`${appUrl}/site/booking-core.js`, { headers: { Origin: siteUrl } });
     expect(core.headers.get('access-control-allow-origin')).toBe(siteUrl);
-    // An origin not listed gets no CORS, so its browsers refuse the module.
+    // The module files answer any origin (so the widget can say it is not allowed there); the
+    // API and the other pages answer an origin not listed with no CORS, so its browsers refuse them.
     const stranger = await fetch(`${appUrl}/site/widget.js`, { headers: { Origin: 'http://evil.example' } });
-    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    expect(stranger.headers.get('access-control-allow-origin')).toBe('http://evil.example');
+    expect(stranger.headers.get('access-control-allow-credentials')).toBeNull();
+    const api = await fetch(`${appUrl}/api/booking/shows/${showSlug}`, { headers: { Origin: 'http://evil.example' } });
+    expect(api.headers.get('access-control-allow-origin')).toBeNull();
+    const pages = await fetch(`${appUrl}/site/site.js`, { headers: { Origin: 'http://evil.example' } });
+    expect(pages.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('on a page whose origin is not allowed, the widget says so and links to the theatre’s own pages', async () => {
+    // The same page, served on a port the app does not allow.
+    const { freePort } = await import('./support/processes');
+    const port = await freePort();
+    const stranger = createServer((req, res) => site.emit('request', req, res));
+    await new Promise<void>((resolve) => stranger.listen(port, '127.0.0.1', resolve));
+    try {
+      for (const [lang, text, link] of [
+        ['it', 'Da questa pagina non si può prenotare.', 'Prenota sul sito del teatro'],
+        ['en', 'Booking is not possible from this page.', 'Book on the theatre’s site'],
+      ]) {
+        const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+        await page.goto(`http://127.0.0.1:${port}/?show=${showSlug}&lang=${lang}`);
+        await page.getByRole('status').getByText(text).waitFor();
+        expect(await page.getByRole('link', { name: link }).getAttribute('href')).toBe(
+          `${appUrl}/site/show/?slug=${showSlug}&lang=${lang}`
+        );
+        if (lang === 'en') await page.screenshot({ path: artifact('widget-4-not-allowed.png') });
+        await page.close();
+      }
+    } finally {
+      await new Promise((resolve) => stranger.close(resolve));
+    }
+  });
+
+  test('the first performance with seats is chosen, not a sold-out one before it; the description is Markdown, safely', async () => {
+    const soldOut = await createPerformance(app.strapi, { room_capacity: 2, startsInHours: 30 });
+    await confirmedReservation(app.strapi, soldOut.documentId, 2);
+    const show = await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: soldOut.showSlug } });
+    const venue = await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: soldOut.venueSlug } });
+    await app.strapi.db.query('plugin::booking.performance').create({
+      data: { show: show.id, venue: venue.id, starts_at: new Date(Date.now() + 80 * 3600_000), room_capacity: 7, is_booking_enabled: true },
+    });
+    await app.strapi.db.query('plugin::booking.show').update({
+      where: { id: show.id },
+      data: { description: 'Per **tutta la famiglia**.\n\n<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">' },
+    });
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
+    await page.goto(`${siteUrl}/?show=${soldOut.showSlug}&lang=en`);
+    await page.getByRole('radio', { name: /7 seats left/ }).waitFor();
+    expect(await page.getByRole('radio', { name: /7 seats left/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: /sold out: waiting list/ }).isChecked()).toBe(false);
+    await page.getByRole('button', { name: 'Book' }).waitFor();
+    expect(await page.locator('azionelab-booking .description strong').textContent()).toBe('tutta la famiglia');
+    expect(await page.locator('azionelab-booking .description script, azionelab-booking .description img').count()).toBe(0);
+    expect(await page.locator('azionelab-booking .description').textContent()).toContain('<script>');
+    // The seats say whom to ask for a larger group.
+    expect(await page.locator('azionelab-booking .hint').textContent()).toBe(
+      'For groups of more than 10 people, please contact the box office.'
+    );
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.screenshot({ path: artifact('widget-5-first-with-seats.png'), fullPage: true });
+    await page.close();
   });
 
   test('book through the widget in English, read the mail, and join the waiting list of the sold-out performance', async () => {
@@ -191,11 +252,18 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.getByLabel('E-mail', { exact: true }).fill('marco.bianchi@example.test');
     await page.getByLabel('Seats', { exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Put me on the list' }).click();
-    await page.getByRole('status').getByText('You are on the waiting list. We have written to marco.bianchi@example.test').waitFor();
+    // The join is confirmed by its address: the answer says to check the mail.
+    await page
+      .getByRole('status')
+      .getByText(
+        'Almost done: we have written to marco.bianchi@example.test. Check your mail and open the link in the e-mail to confirm the waiting list by'
+      )
+      .waitFor();
     await page.screenshot({ path: artifact('widget-3-waitlist.png'), fullPage: true });
     const entry = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { email: 'marco.bianchi@example.test' } });
-    expect(entry).toMatchObject({ waitlist_status: 'waiting', party_size: 2, language: 'en' });
-    await smtp.waitFor((m) => JSON.stringify(m.to ?? '').includes('marco.bianchi@example.test'));
+    expect(entry).toMatchObject({ waitlist_status: 'unconfirmed', party_size: 2, language: 'en' });
+    const joinMail = await smtp.waitFor((m) => JSON.stringify(m.to ?? '').includes('marco.bianchi@example.test'));
+    expect(linkIn(joinMail.text ?? '', `${appUrl}/site/waitlist/confirm?token=`)).toMatch(/&lang=en$/);
 
     // The same address again: the API's code in plain words, in the live region.
     await page.goto(`${siteUrl}/?show=${showSlug}&lang=en`);
@@ -212,6 +280,11 @@ describeInBrowser('the booking widget on another origin', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
     await page.goto(`${siteUrl}/?show=${last.showSlug}&lang=en`);
     await page.getByRole('radio', { name: /1 seats left/ }).waitFor();
+    // A party larger than the seats left goes to the waiting list; one that fits books.
+    await page.getByText('For more than 1 seat the request goes on the waiting list.').waitFor();
+    await page.getByLabel('Seats', { exact: true }).selectOption('2');
+    await page.getByRole('button', { name: 'Put me on the list' }).waitFor();
+    await page.getByLabel('Seats', { exact: true }).selectOption('1');
     await page.getByLabel('Name', { exact: true }).fill('Nina Grigi');
     await page.getByLabel('E-mail', { exact: true }).fill('nina.grigi@example.test');
     await confirmedReservation(app.strapi, last.documentId, 1);
@@ -221,7 +294,7 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.getByRole('button', { name: 'Put me on the list' }).waitFor();
     expect(await page.getByLabel('E-mail', { exact: true }).inputValue()).toBe('nina.grigi@example.test');
     await page.getByRole('button', { name: 'Put me on the list' }).click();
-    await page.getByRole('status').getByText('You are on the waiting list. We have written to nina.grigi@example.test').waitFor();
+    await page.getByRole('status').getByText('Almost done: we have written to nina.grigi@example.test. Check your mail').waitFor();
     await page.close();
   });
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { service, startApp, type TestApp } from './support/app';
-import { createAdmin } from './support/admin';
+import { createAdmin, createEndUser } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
 
@@ -104,6 +104,17 @@ describe('result codes', () => {
     expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: reservation.id } } })).toBe(0);
   });
 
+  test('a cancelled ticket of another evening is not_confirmed first, not "this ticket is for Thursday"', async () => {
+    const { token, reservation } = await ticket({ startsInHours: 72 });
+    const tonight = await createPerformance(app.strapi, { startsInHours: 1 });
+    // Live, it is for another evening; cancelled, it is no good on any.
+    expect((await scan({ token, performance: tonight.documentId })).body.data.result).toBe('wrong_performance');
+    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
+    const res = await scan({ token, performance: tonight.documentId });
+    expect(res.body.data.result).toBe('not_confirmed');
+    expect(res.body.data).not.toHaveProperty('check_in_opens_at');
+  });
+
   test('invalid for an unknown or malformed code, and the scanner may go on', async () => {
     for (const text of [randomBytes(32).toString('base64url'), 'hello', 'https://evil.example/?token=abc', "' OR 1=1 --"]) {
       const res = await scan({ token: text });
@@ -188,11 +199,7 @@ describe('who may scan', () => {
     const { token } = await ticket();
     expect((await request(baseUrl).post('/booking/check-ins').send({ token })).status).toBe(401);
 
-    const signup = await request(baseUrl)
-      .post('/api/auth/local/register')
-      .send({ username: 'visitor1', email: 'visitor1@example.test', password: 'Secret-password-123' });
-    expect(signup.status).toBe(200);
-    const endUser = signup.body.jwt as string;
+    const endUser = (await createEndUser(app.strapi, 'visitor1')).jwt;
     expect((await scan({ token }, endUser)).status).toBe(401);
     expect((await request(baseUrl).get('/booking/door/performances').set('Authorization', `Bearer ${endUser}`)).status).toBe(401);
 

@@ -221,6 +221,65 @@ describe('reservations and check-ins in the Content Manager', () => {
   });
 });
 
+describe("relations and visitors' data", () => {
+  // Strapi's admin sanitizer lets any role populate, filter and pick through an attribute hidden
+  // from the Content Manager, and lets a role that reads a type populate its visible relations
+  // whatever their target: so no relation may lead from what editors read to visitors' data.
+  const VISITOR_DATA = [
+    'plugin::booking.reservation',
+    'plugin::booking.reservation-token',
+    'plugin::booking.check-in',
+    'plugin::booking.scan',
+    'plugin::booking.outbox-message',
+    'plugin::booking.waitlist-entry',
+    'plugin::booking.webhook',
+    'plugin::booking.webhook-delivery',
+  ];
+  const relations = () =>
+    Object.entries(app.strapi.contentTypes)
+      .filter(([uid]) => uid.startsWith('plugin::booking.'))
+      .flatMap(([uid, type]) =>
+        Object.entries(type.attributes as Record<string, { type: string; target?: string; visible?: boolean }>)
+          .filter(([, a]) => a.type === 'relation')
+          .map(([name, a]) => ({ uid, name, target: a.target ?? '', visible: a.visible }))
+      );
+
+  test('no booking type has a relation of its own hidden from the Content Manager', () => {
+    // createdBy, updatedBy and localizations are Strapi's, on every type.
+    const own = relations().filter((r) => !['createdBy', 'updatedBy', 'localizations'].includes(r.name));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((r) => r.visible === false)).toEqual([]);
+  });
+
+  test("no relation leads from a show, venue or performance to a type that holds visitors' data or to staff", () => {
+    const open = relations().filter((r) => !VISITOR_DATA.includes(r.uid));
+    expect(open.map((r) => r.uid)).toEqual(expect.arrayContaining(['plugin::booking.show', 'plugin::booking.performance']));
+    // createdBy and updatedBy are Strapi's own (names of the editor who made the entry).
+    const leading = open.filter((r) => !['createdBy', 'updatedBy'].includes(r.name));
+    expect(leading.filter((r) => VISITOR_DATA.includes(r.target) || r.target === 'admin::user').map((r) => `${r.uid}.${r.name}`)).toEqual(
+      []
+    );
+  });
+
+  test('the reservation is reached only from its own side: no inverse links to tokens, check-in or from the performance', () => {
+    const names = relations().map((r) => `${r.uid}.${r.name}`);
+    for (const gone of [
+      'plugin::booking.performance.reservations',
+      'plugin::booking.reservation.tokens',
+      'plugin::booking.reservation.check_in',
+    ]) {
+      expect(names).not.toContain(gone);
+    }
+    for (const kept of [
+      'plugin::booking.reservation.performance',
+      'plugin::booking.reservation-token.reservation',
+      'plugin::booking.check-in.reservation',
+    ]) {
+      expect(names).toContain(kept);
+    }
+  });
+});
+
 describe('database constraints', () => {
   test('exist after the schema sync and again after a restart on the same database', async () => {
     const expected = service(app.strapi, 'schema')
@@ -306,9 +365,10 @@ describe('roles and demo data', () => {
     const afterFirst = await count();
     expect(afterFirst.shows - before.shows).toBe(4);
     expect(afterFirst.venues - before.venues).toBe(3);
-    // The demo season's ten performances (demo-data.ts), and seed() counts every row it made.
-    expect(afterFirst.performances - before.performances).toBe(10);
-    expect(created).toBe(4 + 3 + 10);
+    // The demo season's eleven performances and two box-office parties (demo-data.ts), and seed()
+    // counts every row it made.
+    expect(afterFirst.performances - before.performances).toBe(11);
+    expect(created).toBe(4 + 3 + 11 + 2);
 
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);
@@ -325,6 +385,12 @@ describe('roles and demo data', () => {
       where: { is_booking_enabled: false, show: { slug: 'sei-personaggi-in-cerca-d-autore' } },
     });
     expect(closed).toBe(1);
+    // One sold out by real bookings, so its waiting list is open at once (and a cancellation offers seats).
+    const shown = await request(app.strapi.server.httpServer).get('/api/booking/shows/la-locandiera');
+    const soldOut = shown.body.data.performances.filter((p: { waitlist_open: boolean; available_seats: number }) => p.waitlist_open);
+    expect(soldOut).toHaveLength(1);
+    expect(soldOut[0].available_seats).toBe(0);
+    expect(shown.body.data.description_html).toContain('<em>musiche dal vivo</em>');
   });
 
   test('development keeps one demo performance with its door open: made once, moved on a later day, left alone while open', async () => {

@@ -192,3 +192,28 @@ test('webhooks on SQLite: the INSERT ... SELECT filters by the events list, and 
     await new Promise((resolve) => receiver.close(resolve));
   }
 });
+
+test('the demo season seeds on SQLite with its sold-out performance; a link is previewed and a party reduced there', async () => {
+  const demo = service(strapi, 'demo-data');
+  expect(await demo.seed()).toBe(4 + 3 + 11 + 2);
+  const show = await service(strapi, 'catalogue').showBySlug('la-locandiera');
+  const soldOut = show.performances.filter((p) => p.waitlist_open);
+  expect(soldOut.map((p) => p.available_seats)).toEqual([0]);
+  expect(show.description_html).toContain('<strong>2 ore</strong>');
+
+  const open = show.performances.find((p) => p.bookable)!;
+  const pending = await pendingReservation(strapi, {
+    performance: open.documentId,
+    name: 'Dora Gialli',
+    email: 'dora@example.it',
+    party_size: 3,
+  });
+  const reservations = service(strapi, 'reservations');
+  const seen = await reservations.previewReservation(pending.confirmationToken);
+  expect(seen).toMatchObject({ ok: true, reservation: { reservation_status: 'pending', party_size: 3 } });
+  const confirmed = await reservations.confirmReservation(pending.confirmationToken);
+  if (!confirmed.ok) throw new Error(confirmed.code);
+  expect(await reservations.reduceReservation(confirmed.cancellationToken, 1)).toMatchObject({ ok: true });
+  const mails = await strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'reduced' } });
+  expect(mails).toBe(1);
+});

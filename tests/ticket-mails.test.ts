@@ -92,6 +92,8 @@ describe('the calendar file', () => {
     expect(event.location).toBe(`${performance.venue.name}, Via Roma 1, Bologna`);
     expect(event.uid).toBe(`${reservation.reference}@booking.azionelab`);
     for (const personal of [email, 'Luca', 'Neri', 'allergico']) expect(text).not.toContain(personal);
+    // The files are named in the visitor's language, the calendar after the show.
+    expect(ticket.attachments.map((a) => a.filename).sort()).toEqual([`${performance.show.slug}.ics`, 'biglietto.png'].sort());
 
     // The show's duration, when given; the same UID when the ticket comes again.
     await app.strapi.db.query('plugin::booking.show').update({ where: { id: performance.show.id }, data: { duration_minutes: 95 } });
@@ -172,6 +174,45 @@ describe("the cancellation receipt and the links' language", () => {
     const receipts = smtp.to(en).filter((m) => (m.subject ?? '').startsWith('Booking cancelled'));
     expect(receipts).toHaveLength(1);
     expect(receipts[0].text).toContain(english.reservation.reference);
+  });
+});
+
+describe('a smaller party', () => {
+  test('a reduction sends the ticket again with the new number of seats; the ticket mail says its link can also reduce', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const email = newEmail('fewer');
+    const booked = await book(perf.documentId, email, 4, 'en');
+    await settle();
+    const ticket = smtp.to(email).find((m) => (m.subject ?? '').startsWith('Your ticket'))!;
+    expect(ticket.text).toContain('Seats: 4');
+    expect(ticket.text).toContain('This link cancels the booking or reduces the seats');
+    expect(ticket.attachments.map((a) => a.filename)).toContain('ticket.png');
+
+    const res = await http().post('/api/booking/reservations/reduce').send({ token: booked.cancellationToken, party_size: 2 });
+    expect(res.status).toBe(200);
+    await settle();
+    const updated = smtp.to(email).filter((m) => (m.subject ?? '').startsWith('Booking updated'));
+    expect(updated).toHaveLength(1);
+    expect(updated[0].text).toContain('your booking is now for 2 seats');
+    expect(updated[0].text).toContain('Seats: 2');
+    expect(updated[0].text).not.toContain('Seats: 4');
+    expect(linkIn(updated[0].text ?? '', `${PUBLIC_URL}/cancel?token=`)).toMatch(/&lang=en$/);
+    // A fresh QR code, and the first one still admits the party.
+    const qr = decodeQrPng(updated[0].attachments.find((a) => a.contentType === 'image/png')!.content);
+    expect(qr).not.toBe(booked.checkInToken);
+    calendarOf(updated[0]);
+    expect(
+      await app.strapi.db
+        .query('plugin::booking.outbox-message')
+        .count({ where: { kind: 'reduced', reservation: { id: booked.reservation.id } } })
+    ).toBe(1);
+
+    // A refused reduction (not smaller) sends nothing.
+    expect((await http().post('/api/booking/reservations/reduce').send({ token: booked.cancellationToken, party_size: 2 })).status).toBe(
+      400
+    );
+    await settle();
+    expect(smtp.to(email).filter((m) => (m.subject ?? '').startsWith('Booking updated'))).toHaveLength(1);
   });
 });
 

@@ -14,14 +14,23 @@ export const TEXTS = {
     checkMail: 'Quasi fatto: ti abbiamo scritto a {email}. Apri il link nell’e-mail per confermare entro',
     waitlist: 'Lista d’attesa', waitlistTitle: 'Mettiti in lista d’attesa',
     waitlistText: 'Questa replica è esaurita. Se si liberano posti per il tuo gruppo te li teniamo da parte e ti scriviamo.',
-    waitlistSend: 'Mettimi in lista', waitlistDone: 'Sei in lista d’attesa. Ti abbiamo scritto a {email}: nell’e-mail c’è anche il link per uscire dalla lista.',
+    waitlistSend: 'Mettimi in lista',
+    waitlistDone: 'Quasi fatto: ti abbiamo scritto a {email}. Controlla la posta e apri il link nell’e-mail per confermare la lista d’attesa entro {when}; senza conferma la richiesta decade.',
+    largerParty: 'Per più di {n} la richiesta va in lista d’attesa.',
+    waitlistConfirmTitle: 'Conferma la lista d’attesa', waitlistConfirmText: 'Premi il pulsante per entrare in lista d’attesa.',
+    waitlistConfirmButton: 'Entra in lista', waitlistConfirmed: 'Sei in lista d’attesa. Ti abbiamo scritto anche il link per uscire dalla lista.',
+    waitlistOffered: 'Si sono già liberati posti per il tuo gruppo: li teniamo per te, controlla la posta per confermarli.',
+    position: function (n) { return n === 1 ? 'Sei il primo gruppo in lista.' : 'Sei il gruppo numero ' + n + ' in lista.'; },
+    fewerButton: 'Conferma {n} invece', fewerText: 'Puoi confermare i posti ancora liberi, oppure metterti in lista d’attesa per tutto il gruppo.',
+    waitlistInstead: 'Lista d’attesa per tutto il gruppo',
     seatsAvailable: 'Ci sono posti liberi per il tuo gruppo ({n}): prenota direttamente.',
     lostTitle: 'Hai perso il biglietto?', lostText: 'Scrivi l’indirizzo con cui hai prenotato: ti rispediamo i biglietti degli spettacoli in programma.',
     lostSend: 'Rispediscimi i biglietti', lostDone: 'Se a {email} corrispondono prenotazioni confermate, i biglietti stanno arrivando.',
     leaveTitle: 'Esci dalla lista d’attesa', leaveText: 'Vuoi uscire dalla lista d’attesa? Non riceverai offerte di posti.',
     leaveButton: 'Esci dalla lista', left: 'Sei uscito dalla lista d’attesa.',
     reduceTitle: 'Oppure venite in meno', reduceLabel: 'Posti che ti servono ancora', reduceButton: 'Riduci i posti',
-    reduced: 'Fatto: ora la prenotazione è per {n}. Il biglietto resta lo stesso.',
+    reduced: 'Fatto: ora la prenotazione è per {n}. Ti abbiamo rimandato il biglietto aggiornato; vale anche quello di prima.',
+    reducedTitle: 'Prenotazione aggiornata',
     fields: {
       required: 'è obbligatorio', email: 'dev’essere un indirizzo e-mail', tooLong: 'è troppo lungo',
       name: 'dev’essere un nome, su una riga, senza “@”', phone: 'dev’essere un numero di telefono',
@@ -29,6 +38,13 @@ export const TEXTS = {
       smaller: 'dev’essere minore dei posti prenotati', text: 'dev’essere testo semplice', invalid: 'non è valido'
     },
     reference: 'Codice prenotazione',
+    yourBooking: 'La tua prenotazione', backToShow: '← Torna allo spettacolo', checking: 'Controllo il link…',
+    alreadyConfirmed: 'Questa prenotazione è già confermata: il biglietto con il codice QR è nella tua e-mail.',
+    notCancellable: 'Questo link non può più cambiare la prenotazione. Stato della prenotazione: {status}.',
+    largerGroups: 'Per gruppi di più di {n} persone contatta la biglietteria.',
+    largerGroupsContact: 'Per gruppi di più di {n} persone contatta la biglietteria: {contact}.',
+    notAllowed: 'Da questa pagina non si può prenotare.', bookThere: 'Prenota sul sito del teatro',
+    poster: 'Locandina',
     widgetName: 'Nome', widgetPhone: 'Telefono', optional: 'facoltativo', choose: 'Scegli la replica',
     accessNeeds: 'Esigenze di accesso (facoltativo: le vede chi vi accoglie all’ingresso)',
     needs: { wheelchair: 'Sedia a rotelle', hearing: 'Udito', sight: 'Vista', other: 'Altro' },
@@ -56,7 +72,7 @@ export const TEXTS = {
       seats_available: 'Ci sono posti liberi per il tuo gruppo ({n}): prenota direttamente.'
     },
     statuses: { pending: 'in attesa di conferma', confirmed: 'confermata', cancelled: 'annullata', expired: 'scaduta',
-      waiting: 'in attesa', offered: 'con posti offerti', booked: 'prenotata', left: 'uscita dalla lista' }
+      unconfirmed: 'da confermare', waiting: 'in attesa', offered: 'con posti offerti', booked: 'prenotata', left: 'uscita dalla lista' }
   },
   en: {
     shows: 'On stage', noShows: 'No shows scheduled.', next: 'Next performance',
@@ -67,14 +83,23 @@ export const TEXTS = {
     checkMail: 'Almost done: we have written to {email}. Open the link in the e-mail to confirm by',
     waitlist: 'Waiting list', waitlistTitle: 'Join the waiting list',
     waitlistText: 'This performance is sold out. If seats for your party free up, we keep them for you and write to you.',
-    waitlistSend: 'Put me on the list', waitlistDone: 'You are on the waiting list. We have written to {email}: the e-mail also has the link to leave the list.',
+    waitlistSend: 'Put me on the list',
+    waitlistDone: 'Almost done: we have written to {email}. Check your mail and open the link in the e-mail to confirm the waiting list by {when}; without a confirmation the request lapses.',
+    largerParty: 'For more than {n} the request goes on the waiting list.',
+    waitlistConfirmTitle: 'Confirm the waiting list', waitlistConfirmText: 'Press the button to join the waiting list.',
+    waitlistConfirmButton: 'Join the list', waitlistConfirmed: 'You are on the waiting list. We have also sent you the link to leave the list.',
+    waitlistOffered: 'Seats have already freed up for your party: we are keeping them for you, check your mail to confirm them.',
+    position: function (n) { return n === 1 ? 'Your party is first on the list.' : 'Your party is number ' + n + ' on the list.'; },
+    fewerButton: 'Confirm {n} instead', fewerText: 'You may confirm the seats still free, or join the waiting list for the whole party.',
+    waitlistInstead: 'Waiting list for the whole party',
     seatsAvailable: 'There are seats for your party ({n}): book them directly.',
     lostTitle: 'Lost your ticket?', lostText: 'Enter the address you booked with: we send the tickets of upcoming shows again.',
     lostSend: 'Send my tickets again', lostDone: 'If {email} has confirmed bookings, the tickets are on their way.',
     leaveTitle: 'Leave the waiting list', leaveText: 'Do you want to leave the waiting list? You will get no offer of seats.',
     leaveButton: 'Leave the list', left: 'You have left the waiting list.',
     reduceTitle: 'Or come with fewer people', reduceLabel: 'Seats you still need', reduceButton: 'Reduce the seats',
-    reduced: 'Done: the booking is now for {n}. The ticket stays the same.',
+    reduced: 'Done: the booking is now for {n}. We have sent you the updated ticket; the earlier one works too.',
+    reducedTitle: 'Booking updated',
     fields: {
       required: 'is required', email: 'must be an e-mail address', tooLong: 'is too long',
       name: 'must be a name, on one line, without “@”', phone: 'must be a phone number',
@@ -82,6 +107,13 @@ export const TEXTS = {
       smaller: 'must be smaller than the seats booked', text: 'must be plain text', invalid: 'is not valid'
     },
     reference: 'Booking reference',
+    yourBooking: 'Your booking', backToShow: '← Back to the show', checking: 'Checking the link…',
+    alreadyConfirmed: 'This booking is already confirmed: the ticket with the QR code is in your e-mail.',
+    notCancellable: 'This link can no longer change the booking. The booking is {status}.',
+    largerGroups: 'For groups of more than {n} people, please contact the box office.',
+    largerGroupsContact: 'For groups of more than {n} people, please contact the box office: {contact}.',
+    notAllowed: 'Booking is not possible from this page.', bookThere: 'Book on the theatre’s site',
+    poster: 'Poster',
     widgetName: 'Name', widgetPhone: 'Phone', optional: 'optional', choose: 'Choose a performance',
     accessNeeds: 'Access needs (optional: the people at the door see them)',
     needs: { wheelchair: 'Wheelchair', hearing: 'Hearing', sight: 'Sight', other: 'Other' },
@@ -109,7 +141,7 @@ export const TEXTS = {
       seats_available: 'There are seats for your party ({n}): book them directly.'
     },
     statuses: { pending: 'waiting for confirmation', confirmed: 'confirmed', cancelled: 'cancelled', expired: 'expired',
-      waiting: 'waiting', offered: 'offered seats', booked: 'booked', left: 'off the list' }
+      unconfirmed: 'awaiting confirmation', waiting: 'waiting', offered: 'offered seats', booked: 'booked', left: 'off the list' }
   }
 };
 
@@ -189,7 +221,8 @@ export function serverFields(t, error) {
 /**
  * The public booking API at `base` (e.g. '/api/booking' or 'https://app.example/api/booking').
  * Each call resolves to the answer's JSON or rejects with its `error` (Strapi's envelope); a
- * failed connection rejects with `{ message: t.network }`.
+ * failed connection (or an answer the browser refused: CORS) rejects with
+ * `{ message: t.network, unreachable: true }`.
  */
 export function bookingApi(base, t) {
   function call(method, path, body) {
@@ -202,7 +235,7 @@ export function bookingApi(base, t) {
         if (!res.ok) throw json.error || { message: t.network };
         return json;
       });
-    }, function () { throw { message: t.network }; });
+    }, function () { throw { message: t.network, unreachable: true }; });
   }
   return {
     shows: function () { return call('GET', '/shows?pageSize=100'); },
@@ -212,7 +245,12 @@ export function bookingApi(base, t) {
     joinWaitlist: function (data) { return call('POST', '/waitlist', { data: data }); },
     resend: function (email) { return call('POST', '/reservations/resend', { email: email }); },
     reduce: function (token, partySize) { return call('POST', '/reservations/reduce', { token: token, party_size: partySize }); },
-    confirm: function (token) { return call('POST', '/reservations/confirm', { token: token }); },
+    preview: function (token) { return call('POST', '/reservations/preview', { token: token }); },
+    /** `partySize`: fewer seats than requested (when the whole party no longer fits). */
+    confirm: function (token, partySize) {
+      return call('POST', '/reservations/confirm', partySize ? { token: token, party_size: partySize } : { token: token });
+    },
+    confirmWaitlist: function (token) { return call('POST', '/waitlist/confirm', { token: token }); },
     cancel: function (token) { return call('POST', '/reservations/cancel', { token: token }); },
     leaveWaitlist: function (token) { return call('POST', '/waitlist/leave', { token: token }); }
   };
@@ -236,4 +274,42 @@ export function el(tag, attrs, children) {
   });
   (children || []).forEach(function (c) { if (c) node.appendChild(c); });
   return node;
+}
+
+/**
+ * A show's poster (with its alternative text) and its description. The description is the API's
+ * `description_html`: Markdown the server rendered and sanitised (no raw HTML, script, handler or
+ * `javascript:` link passes there), so it goes in as it is. `base` is the URL the poster's path is
+ * read against (the app's, also for the widget on another origin).
+ */
+export function showIntro(t, show, base) {
+  var nodes = [];
+  var poster = show.poster_image;
+  if (poster && poster.url) {
+    var img = el('img', { class: 'poster', src: new URL(poster.url, base).href, alt: poster.alternativeText || t.poster + ': ' + show.title });
+    if (poster.width && poster.height) { img.setAttribute('width', String(poster.width)); img.setAttribute('height', String(poster.height)); }
+    nodes.push(img);
+  }
+  if (show.description_html) {
+    var description = el('div', { class: 'description' });
+    description.innerHTML = show.description_html;
+    nodes.push(description);
+  }
+  return nodes;
+}
+
+/** What a booking is for, in a card: show, date and place, seats, reference (any field may be missing). */
+export function bookingSummary(t, lang, r) {
+  var p = r.performance;
+  return el('section', { class: 'card summary', 'aria-label': t.yourBooking }, [
+    p && p.show ? el('h2', { text: p.show.title }) : null,
+    p ? el('p', { text: formatWhen(lang, p.starts_at) + (p.venue ? ' · ' + p.venue.name + (p.venue.city ? ', ' + p.venue.city : '') : '') }) : null,
+    el('p', { class: 'seats', text: t.seats(r.party_size) }),
+    el('p', { class: 'muted', text: t.reference + ': ' + r.reference })
+  ]);
+}
+
+/** The line under the seats select: whom to ask for a party larger than the forms offer. */
+export function largerGroupsText(t, most, contact) {
+  return contact ? fill(t.largerGroupsContact, { n: most, contact: contact }) : fill(t.largerGroups, { n: most });
 }

@@ -24,14 +24,16 @@ var STYLE =
   'background:var(--azionelab-accent,#8a1c1c);color:var(--azionelab-accent-ink,#fff);cursor:pointer}' +
   'button[disabled]{opacity:.6;cursor:wait}.err{color:#a4161a;font-size:.9em;min-height:0}' +
   '[aria-invalid=true]{border-color:#a4161a}:focus-visible{outline:3px solid var(--azionelab-focus,#1a5fb4);outline-offset:2px}' +
-  '.status:not(:empty){margin-top:12px;padding:10px 12px;border-radius:var(--azionelab-radius,6px);background:var(--azionelab-note,#f3efe9)}';
+  '.status:not(:empty){margin-top:12px;padding:10px 12px;border-radius:var(--azionelab-radius,6px);background:var(--azionelab-note,#f3efe9)}' +
+  '.poster{display:block;max-width:100%;height:auto;border-radius:var(--azionelab-radius,6px);margin:0 0 10px}.description{margin:0 0 12px}' +
+  '.hint{font-size:.9em;margin:4px 0 0}';
 
 var el = core.el;
 
 var count = 0;
 
 class AzioneLabBooking extends HTMLElement {
-  static get observedAttributes() { return ['show', 'lang', 'api']; }
+  static get observedAttributes() { return ['show', 'lang', 'api', 'group-contact']; }
 
   constructor() {
     super();
@@ -71,14 +73,30 @@ class AzioneLabBooking extends HTMLElement {
     }, (e) => {
       if (this.loading !== token) return;
       this.body.replaceChildren();
-      this.say(core.explain(t, e));
+      if (!e || !e.unreachable) return this.say(core.explain(t, e));
+      this.explainUnreachable(t, lang);
     });
+  }
+
+  /**
+   * The API gave no answer this page may read. If the app itself answers (a no-cors request
+   * resolves with an opaque answer), it is this page's origin that is not allowed: say so, with a
+   * link to book on the app's own pages; otherwise it is the connection.
+   */
+  explainUnreachable(t, lang) {
+    var base = this.getAttribute('api') || DEFAULT_API;
+    fetch(base + '/openapi.json', { mode: 'no-cors', cache: 'no-store' }).then(() => {
+      var where = new URL('../site/show/?slug=' + encodeURIComponent(this.getAttribute('show') || '') + '&lang=' + lang, import.meta.url);
+      this.status.replaceChildren(document.createTextNode(t.notAllowed + ' '), el('a', { href: where.href, text: t.bookThere }));
+    }, () => this.say(t.network));
   }
 
   say(text) { this.status.textContent = text; }
 
   drawForm(show) {
     var t = this.t, id = this.uid;
+    // Whom to call for a party larger than the form offers: the page's `group-contact`.
+    var contact = this.getAttribute('group-contact') || '';
     var performances = show.performances.filter(function (p) { return p.bookable || p.waitlist_open; });
     if (!performances.length) {
       this.body.replaceChildren(el('p', { text: t.noUpcoming }));
@@ -96,9 +114,11 @@ class AzioneLabBooking extends HTMLElement {
         el('div', { class: 'err', id: id + '-' + name + '-error' })
       ]);
     };
+    // The first performance with seats is chosen, not a sold-out one before it.
+    var first = Math.max(0, performances.findIndex(function (p) { return p.bookable; }));
     var choices = performances.map(function (p, i) {
       var radio = el('input', { type: 'radio', name: 'performance', value: p.documentId, id: id + '-p' + i });
-      if (i === 0) radio.checked = true;
+      if (i === first) radio.checked = true;
       var seats = p.bookable ? p.available_seats + ' ' + t.seatsLeft : t.waitlistOpen;
       var where = p.venue ? ' · ' + p.venue.name : '';
       return el('div', { class: 'perf' }, [
@@ -109,6 +129,7 @@ class AzioneLabBooking extends HTMLElement {
     var size = el('select', {});
     var button = el('button', { type: 'submit' });
     var note = el('p', { class: 'muted' });
+    var hint = el('p', { class: 'muted hint', id: id + '-party_size-hint' });
     var form = el('form', { novalidate: '', 'aria-label': show.title }, [
       el('fieldset', {}, [el('legend', { text: t.choose })].concat(choices)),
       note,
@@ -116,6 +137,7 @@ class AzioneLabBooking extends HTMLElement {
       field('email', t.email, el('input', { type: 'email', autocomplete: 'email', required: '', maxlength: '254' })),
       field('phone', t.widgetPhone, el('input', { type: 'tel', autocomplete: 'tel', maxlength: '40' }), t.optional),
       field('party_size', t.partySize, size),
+      hint,
       el('fieldset', {}, [el('legend', { text: t.accessNeeds })].concat(core.ACCESS_NEEDS.map(function (need) {
         var box = el('input', { type: 'checkbox', name: 'access_needs', value: need, id: id + '-need-' + need });
         return el('div', { class: 'perf' }, [box, el('label', { for: box.id, text: t.needs[need] })]);
@@ -126,19 +148,18 @@ class AzioneLabBooking extends HTMLElement {
       var value = form.elements.performance.value;
       return performances.filter(function (p) { return p.documentId === value; })[0];
     };
-    // A sold-out performance takes the same form to its waiting list.
+    // A sold-out performance, or a party larger than its seats left, takes the same form to its
+    // waiting list.
+    for (var n = 1; n <= core.MAX_PARTY; n++) size.append(el('option', { value: String(n), text: String(n) }));
     var update = function () {
       var p = chosen();
-      var waiting = !p.bookable;
-      var most = waiting ? core.MAX_PARTY : Math.min(core.MAX_PARTY, Math.max(1, p.available_seats));
-      var keep = Number(size.value) || 1;
-      size.replaceChildren();
-      for (var n = 1; n <= most; n++) size.append(el('option', { value: String(n), text: String(n) }));
-      size.value = String(Math.min(keep, most));
+      var waiting = joinsWaitlist(p, Number(size.value));
+      hint.textContent = core.largerGroupsText(t, core.MAX_PARTY, contact);
       button.textContent = waiting ? t.waitlistSend : t.book;
-      note.textContent = waiting ? t.waitlistText : '';
+      note.textContent = !p.bookable ? t.waitlistText
+        : p.available_seats < core.MAX_PARTY ? core.fill(t.largerParty, { n: t.seats(p.available_seats) }) : '';
     };
-    form.addEventListener('change', function (event) { if (event.target.name === 'performance') update(); });
+    form.addEventListener('change', function (event) { if (event.target.name === 'performance' || event.target.name === 'party_size') update(); });
     // A field being corrected loses its old complaint.
     form.addEventListener('input', function (event) {
       var box = form.querySelector('#' + event.target.id + '-error');
@@ -150,7 +171,8 @@ class AzioneLabBooking extends HTMLElement {
       this.submit(form, chosen(), button);
     });
     update();
-    this.body.replaceChildren(el('h2', { text: show.title }), form);
+    this.body.replaceChildren.apply(this.body, [el('h2', { text: show.title })].concat(core.showIntro(t, show, this.getAttribute('api') || DEFAULT_API), [form]));
+    size.setAttribute('aria-describedby', hint.id + ' ' + size.id + '-error');
   }
 
   /** Shows each field's problem under it and moves the focus to the first; true when none. */
@@ -176,7 +198,7 @@ class AzioneLabBooking extends HTMLElement {
       this.say(t.codes.validation);
       return;
     }
-    var waiting = !p.bookable;
+    var waiting = joinsWaitlist(p, Number(f.party_size.value));
     var data = { performance: p.documentId, name: values.name, email: values.email.trim(), party_size: Number(f.party_size.value), locale: this.lang_ };
     if (f.phone.value.trim()) data.phone = f.phone.value.trim();
     var needs = core.tickedNeeds(form);
@@ -184,7 +206,7 @@ class AzioneLabBooking extends HTMLElement {
     button.disabled = true;
     this.say('');
     (waiting ? this.api.joinWaitlist(data) : this.api.reserve(data)).then((res) => {
-      var text = waiting ? core.fill(t.waitlistDone, { email: data.email })
+      var text = waiting ? core.fill(t.waitlistDone, { email: data.email, when: core.formatWhen(this.lang_, res.data.confirm_by) })
         : core.fill(t.checkMail, { email: data.email }) + ' ' + core.formatWhen(this.lang_, res.data.confirm_by) + '.';
       // The form is done: the answer stays in the live region, the focus on it.
       this.body.replaceChildren();
@@ -204,5 +226,8 @@ class AzioneLabBooking extends HTMLElement {
     });
   }
 }
+
+/** Whether a party goes to the performance's waiting list: sold out, or larger than the seats left. */
+function joinsWaitlist(p, party) { return !p.bookable || party > p.available_seats; }
 
 if (!customElements.get('azionelab-booking')) customElements.define('azionelab-booking', AzioneLabBooking);

@@ -1,16 +1,22 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS } from './constants';
 import { bindStrategies } from './auth/strategies';
+import { hardenAdminLogin } from './auth/admin-login';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
+import { guardRelationPickers } from './middlewares/relation-pickers';
+import { guardContentManagerReach } from './middlewares/content-manager-reach';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
-  await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
+  await strapi.admin.services.permission.actionProvider.registerMany([...ACTIONS]);
   bindStrategies(strapi);
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
+  await hardenAdminLogin(strapi);
+  guardRelationPickers(strapi);
+  guardContentManagerReach(strapi);
 };
 
 export default register;

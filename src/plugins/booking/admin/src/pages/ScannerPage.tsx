@@ -171,7 +171,7 @@ export const ScannerPage = () => {
     ({
       ok: t('result.ok', 'Welcome in'),
       already_checked_in: t('result.already_checked_in', 'Already checked in'),
-      not_confirmed: t('result.not_confirmed', 'Booking not confirmed (pending, cancelled or expired)'),
+      not_confirmed: t('result.not_confirmed', 'Not valid: booking cancelled, expired or not confirmed'),
       invalid: t('result.invalid', 'Not a valid ticket'),
       wrong_performance: t('result.wrong_performance', 'Ticket for another performance'),
       too_early: t('result.too_early', 'Too early: check-in is not open yet'),

@@ -53,7 +53,6 @@ const FIELDS: Record<string, Words> = {
       'Se spento, i visitatori non possono prenotare questa replica.',
       'Off: visitors cannot book this performance.',
     ],
-    reservations: ['Prenotazioni', 'Reservations'],
   },
   reservation: {
     reference: ['Codice', 'Reference'],
@@ -81,7 +80,6 @@ const FIELDS: Record<string, Words> = {
     confirm_by: ['Da confermare entro', 'Confirm by'],
     confirmed_at: ['Confermata il', 'Confirmed at'],
     cancelled_at: ['Annullata il', 'Cancelled at'],
-    check_in: ['Ingresso', 'Check-in'],
     createdAt: ['Creata il', 'Created'],
     updatedAt: ['Modificata il', 'Updated'],
   },

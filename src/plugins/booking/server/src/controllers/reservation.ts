@@ -2,13 +2,13 @@ import type { Core } from '@strapi/strapi';
 import { ERROR_CODES, type ErrorCode } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
-import { reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
+import { confirmInput, reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
 import { errors } from '@strapi/utils';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
 
-export type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string };
+export type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string; performance?: string };
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.bookingClosed]: 'Booking is closed for this performance',
@@ -28,6 +28,7 @@ export const answerFailure = (ctx: Ctx, failure: Failure) => {
   const details: Record<string, unknown> = { code: failure.code };
   if (failure.availableSeats !== undefined) details.available_seats = failure.availableSeats;
   if (failure.status !== undefined) details.status = failure.status;
+  if (failure.performance !== undefined) details.performance = failure.performance;
   const message = MESSAGES[failure.code] ?? failure.code;
   switch (failure.code) {
     case ERROR_CODES.tokenInvalid:
@@ -73,9 +74,17 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/confirm */
     async confirm(ctx: Ctx) {
-      const { token } = parseOrThrow(tokenInput, ctx.request.body);
-      const result = await getService(strapi, 'reservations').confirmReservation(token);
-      if (!result.ok) return answerFailure(ctx, result);
+      const { token, party_size } = parseOrThrow(confirmInput, ctx.request.body);
+      const result = await getService(strapi, 'reservations').confirmReservation(token, new Date(), { partySize: party_size });
+      if (!result.ok) {
+        if (result.code === ERROR_CODES.validation) {
+          throw new errors.ValidationError('party_size must not be larger than the requested party', {
+            code: ERROR_CODES.validation,
+            errors: [{ path: ['party_size'], message: `must be at most ${result.partySize}`, name: 'ValidationError' }],
+          });
+        }
+        return answerFailure(ctx, result);
+      }
       ctx.body = {
         data: {
           ...present(result.reservation),
@@ -83,6 +92,24 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
           confirmed_at: iso(result.reservation.confirmed_at),
         },
       };
+    },
+
+    /**
+     * POST /api/booking/reservations/preview: what a confirmation or cancellation link acts on.
+     * Changes nothing; a link already used answers 200 with the reservation's status.
+     */
+    async preview(ctx: Ctx) {
+      const { token } = parseOrThrow(tokenInput, ctx.request.body);
+      const result = await getService(strapi, 'reservations').previewReservation(token);
+      if (!result.ok) return answerFailure(ctx, result);
+      // A show taken off the public site since the booking: the reservation is still the visitor's.
+      const performance = await getService(strapi, 'catalogue')
+        .cachedPerformance(result.performance.documentId)
+        .catch((error: unknown) => {
+          if (error instanceof errors.NotFoundError) return null;
+          throw error;
+        });
+      ctx.body = { data: { ...present(result.reservation), performance } };
     },
 
     /** POST /api/booking/reservations/reduce */
@@ -106,7 +133,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
      * so nobody learns from it who booked. The answer comes first and the lookup after it, so
      * the answer takes the same time either way (issue 18, low 11).
      */
-    async resend(ctx: Ctx) {
+    resend(ctx: Ctx) {
       const { email } = parseOrThrow(resendInput, ctx.request.body);
       const reservations = getService(strapi, 'reservations');
       getService(strapi, 'events').afterAnswer('lost ticket', () => reservations.resendTickets(email));

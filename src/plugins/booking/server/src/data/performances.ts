@@ -13,7 +13,7 @@ export interface PerformanceFacts {
   id: number;
   documentId: string;
   starts_at: string;
-  show: { title: string; duration_minutes?: number | null } | null;
+  show: { title: string; slug?: string | null; duration_minutes?: number | null } | null;
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
@@ -54,13 +54,12 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
     ): Promise<{ documentId: string; starts_at: Date; is_booking_enabled: boolean; is_published: boolean; seats: SeatCounts } | null> {
       const tables = t();
       const ps = tables.performanceShow;
-      const row = (await knex({ p: tables.performances })
+      const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
         .leftJoin({ performance_show: ps.table }, `performance_show.${ps.performance}`, 'p.id')
         .leftJoin({ show: tables.shows }, 'show.id', `performance_show.${ps.show}`)
         .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
         .where('p.id', performanceId)
-        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex))) as
-        Record<string, unknown> | undefined;
+        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex));
       if (!row) return null;
       return {
         documentId: String(row.document_id),
@@ -74,7 +73,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
     /** What the door and the ticket mail say of a performance (start, show, venue), or null. */
     async facts(knex: Knex, performanceId: number): Promise<PerformanceFacts | null> {
       const tables = t();
-      const row = (await knex({ p: tables.performances })
+      const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
         .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
         .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
         .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
@@ -85,11 +84,12 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
           documentId: 'p.document_id',
           startsAt: 'p.starts_at',
           showTitle: 's.title',
+          showSlug: 's.slug',
           showDuration: 's.duration_minutes',
           venueName: 'v.name',
           venueAddress: 'v.address',
           venueCity: 'v.city',
-        })) as Record<string, unknown> | undefined;
+        });
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -97,13 +97,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         starts_at: new Date(row.startsAt as string).toISOString(),
         show: row.showTitle
           ? {
-              title: String(row.showTitle),
+              title: row.showTitle as string,
+              slug: (row.showSlug as string | null) ?? null,
               duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration),
             }
           : null,
         venue: row.venueName
           ? {
-              name: String(row.venueName),
+              name: row.venueName as string,
               address: (row.venueAddress as string | null) ?? null,
               city: (row.venueCity as string | null) ?? null,
             }
@@ -113,7 +114,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
 
     /** The internal id of a performance by its documentId, or null. */
     async idOf(knex: Knex, documentId: string): Promise<number | null> {
-      const row = (await knex(t().performances).where('document_id', documentId).first('id')) as { id: number } | undefined;
+      const row: { id: number } | undefined = await knex(t().performances).where('document_id', documentId).first('id');
       return row ? Number(row.id) : null;
     },
   };

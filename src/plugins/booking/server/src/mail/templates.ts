@@ -12,8 +12,8 @@ export interface TicketFacts {
   timezone: string;
 }
 
-/** What a ticket mail is: the first one, a lost ticket sent again, or the reminder. */
-export type TicketOccasion = 'ticket' | 'resend' | 'reminder';
+/** What a ticket mail is: the first one, a lost ticket sent again, the reminder, or the ticket after a smaller party. */
+export type TicketOccasion = 'ticket' | 'resend' | 'reminder' | 'reduced';
 
 export interface RenderedMail {
   subject: string;
@@ -66,17 +66,21 @@ const WORDS = {
     where: 'Dove',
     seats: 'Posti',
     reference: 'Codice prenotazione',
-    cancel: 'Non puoi più venire? Annulla qui, così liberi i posti per altri:',
-    cancelButton: 'Annulla la prenotazione',
+    cancel: 'Non puoi più venire, o venite in meno? Da questo link annulli la prenotazione o riduci i posti, così li liberi per altri:',
+    cancelButton: 'Annulla o riduci i posti',
     resendSubject: (show: string) => `Di nuovo il tuo biglietto: ${show}`,
     resendIntro: 'ecco di nuovo il tuo biglietto, come hai chiesto. All’ingresso mostra questo codice QR (valgono anche quelli di prima).',
     reminderSubject: (show: string) => `Promemoria: ${show}`,
+    reducedSubject: (show: string) => `Prenotazione aggiornata: ${show}`,
+    reducedIntro: (seats: number) =>
+      `ora la tua prenotazione è per ${seats === 1 ? '1 posto' : `${seats} posti`}. Il codice QR non cambia: all’ingresso vale questo o quello di prima.`,
     reminderIntro: 'ti ricordiamo lo spettacolo per cui hai prenotato. All’ingresso mostra questo codice QR.',
     calendar: 'In allegato trovi l’evento da aggiungere al calendario.',
     cancelledSubject: (show: string) => `Prenotazione annullata: ${show}`,
     cancelledIntro: 'la tua prenotazione è annullata e i posti sono stati liberati. Il biglietto non vale più.',
     cancelledNotYou: 'Se non l’hai annullata tu, rispondi a questa e-mail.',
     signature: 'AzioneLab',
+    ticketFile: 'biglietto.png',
   },
   en: {
     confirmSubject: (show: string) => `Confirm your booking: ${show}`,
@@ -93,19 +97,30 @@ const WORDS = {
     where: 'Where',
     seats: 'Seats',
     reference: 'Booking reference',
-    cancel: 'Can no longer come? Cancel here, so others can have the seats:',
-    cancelButton: 'Cancel the booking',
+    cancel: 'Can no longer come, or coming with fewer people? This link cancels the booking or reduces the seats, so others can have them:',
+    cancelButton: 'Cancel or reduce the seats',
     resendSubject: (show: string) => `Your ticket again: ${show}`,
     resendIntro: 'here is your ticket again, as you asked. Show this QR code at the door (earlier ones still work).',
     reminderSubject: (show: string) => `Reminder: ${show}`,
+    reducedSubject: (show: string) => `Booking updated: ${show}`,
+    reducedIntro: (seats: number) =>
+      `your booking is now for ${seats === 1 ? '1 seat' : `${seats} seats`}. Show this QR code at the door (the earlier one works too).`,
     reminderIntro: 'a reminder of the show you booked. Show this QR code at the door.',
     calendar: 'The attached file adds the event to your calendar.',
     cancelledSubject: (show: string) => `Booking cancelled: ${show}`,
     cancelledIntro: 'your booking is cancelled and the seats have been freed. The ticket no longer works.',
     cancelledNotYou: 'If you did not cancel it, reply to this e-mail.',
     signature: 'AzioneLab',
+    ticketFile: 'ticket.png',
   },
 } as const;
+
+/** The QR code's file name in the visitor's language. */
+export const ticketFileName = (language: Language) => WORDS[language].ticketFile;
+
+/** The calendar file's name: the show's slug (one of ours: letters, digits, dashes), else a word of the visitor's language. */
+export const calendarFileName = (language: Language, showSlug: string | null | undefined) =>
+  showSlug && /^[a-z0-9][a-z0-9-]{0,80}$/i.test(showSlug) ? `${showSlug}.ics` : language === 'it' ? 'spettacolo.ics' : 'show.ics';
 
 export const layout = (language: Language, body: string) =>
   `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:auto;padding:16px">${body}</body></html>`;
@@ -141,9 +156,18 @@ export const renderTicket = (
   const name = oneLine(facts.name);
   const details = detailsText(language, facts);
   const title = oneLine(facts.showTitle);
-  const subject =
-    occasion === 'resend' ? w.resendSubject(title) : occasion === 'reminder' ? w.reminderSubject(title) : w.ticketSubject(title);
-  const intro = occasion === 'resend' ? w.resendIntro : occasion === 'reminder' ? w.reminderIntro : w.ticketIntro;
+  const subject = {
+    ticket: w.ticketSubject,
+    resend: w.resendSubject,
+    reminder: w.reminderSubject,
+    reduced: w.reducedSubject,
+  }[occasion](title);
+  const intro = {
+    ticket: w.ticketIntro,
+    resend: w.resendIntro,
+    reminder: w.reminderIntro,
+    reduced: w.reducedIntro(facts.partySize),
+  }[occasion];
   return {
     subject,
     text: `${w.hello(name)}\n\n${intro}\n\n${details}\n\n${w.calendar}\n\n${w.cancel}\n${cancelLink}\n\n${w.signature}\n`,

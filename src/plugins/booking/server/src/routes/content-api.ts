@@ -18,11 +18,13 @@ export default {
     { method: 'GET', path: '/performances/:documentId', handler: 'performance.findOne', config: open() },
     { method: 'GET', path: '/venues/:slug', handler: 'venue.findOne', config: open() },
     { method: 'POST', path: '/reservations', handler: 'reservation.create', config: publicPost() },
+    { method: 'POST', path: '/reservations/preview', handler: 'reservation.preview', config: publicPost() },
     { method: 'POST', path: '/reservations/confirm', handler: 'reservation.confirm', config: publicPost() },
     { method: 'POST', path: '/reservations/cancel', handler: 'reservation.cancel', config: publicPost() },
     { method: 'POST', path: '/reservations/reduce', handler: 'reservation.reduce', config: publicPost() },
     { method: 'POST', path: '/reservations/resend', handler: 'reservation.resend', config: publicPost() },
     { method: 'POST', path: '/waitlist', handler: 'waitlist.join', config: publicPost() },
+    { method: 'POST', path: '/waitlist/confirm', handler: 'waitlist.confirm', config: publicPost() },
     { method: 'POST', path: '/waitlist/leave', handler: 'waitlist.leave', config: publicPost() },
     // The machine-readable twin of docs/api.md, built from these routes (openapi/document.ts).
     { method: 'GET', path: '/openapi.json', handler: 'openapi.document', config: open() },

@@ -8,6 +8,7 @@ import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen } from '../rules';
 import type { PerformanceRow } from './reservations';
+import { renderMarkdown } from '../utils/markdown';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -163,6 +164,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
           slug: row.slug,
           summary: row.summary,
           description: row.description,
+          description_html: renderMarkdown(row.description),
           poster_image: poster(row.poster_image),
           next_performance_at: performances[0] ? iso(performances[0].starts_at) : null,
           performances: performances.map((p) => toPublicPerformance(p, seats.get(p.id), now)),

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
 import { checkInTiming } from '../rules';
-import { getConfig } from '../utils/get-service';
+import { getConfig, getService } from '../utils/get-service';
 
 /** Where the development app remembers which performance is "this evening's". */
 const TONIGHT_KEY = 'demo-tonight-performance';
@@ -49,6 +49,8 @@ interface DemoShow {
     additional_seats?: number;
     manually_occupied_seats?: number;
     is_booking_enabled?: boolean;
+    /** Parties booked at the box office (no address, no mail) when seeding: they may fill it. */
+    booked?: Array<{ name: string; party_size: number }>;
   }>;
 }
 
@@ -58,8 +60,9 @@ const SHOWS: DemoShow[] = [
     title: 'Il giardino dei ciliegi',
     summary: 'Čechov in una casa che si svuota: una famiglia, un frutteto, l’ultima estate.',
     description:
-      'La compagnia AzioneLab rilegge l’ultima commedia di Čechov con otto attori e un pianoforte. ' +
-      'Durata 1 ora e 50 minuti, senza intervallo.',
+      'La compagnia AzioneLab rilegge l’ultima commedia di Čechov con **otto attori e un pianoforte**.\n\n' +
+      '- Durata: 1 ora e 50 minuti, senza intervallo\n- Adatto a tutti, dai 12 anni\n\n' +
+      'Il testo è nella traduzione di [Angelo Maria Ripellino](https://it.wikipedia.org/wiki/Angelo_Maria_Ripellino).',
     is_published: true,
     performances: [
       { venue: 'teatro-studio-bologna', inDays: -3, hour: 21, room_capacity: 80 },
@@ -84,9 +87,21 @@ const SHOWS: DemoShow[] = [
     slug: 'la-locandiera',
     title: 'La locandiera',
     summary: 'Goldoni, una locanda fiorentina e una padrona che non si lascia comprare.',
-    description: 'Commedia in tre atti, con musiche dal vivo. Durata 2 ore con intervallo.',
+    description: 'Commedia in tre atti, con *musiche dal vivo*.\n\nDurata **2 ore** con intervallo.',
     is_published: true,
     performances: [
+      // Sold out at once, so the waiting list can be tried: join it, then cancel one of these two
+      // parties in the Content Manager and the seats are offered to the list.
+      {
+        venue: 'teatro-studio-bologna',
+        inDays: 6,
+        hour: 21,
+        room_capacity: 6,
+        booked: [
+          { name: 'Elena Conti', party_size: 4 },
+          { name: 'Marco Riva', party_size: 2 },
+        ],
+      },
       { venue: 'spazio-rossellini-roma', inDays: 12, hour: 21, room_capacity: 30 },
       { venue: 'teatro-studio-bologna', inDays: 15, hour: 17, room_capacity: 60 },
     ],
@@ -109,7 +124,7 @@ const atHour = (inDays: number, hour: number, now: Date) => {
 
 /**
  * The demo season for development: three venues, four shows (one unpublished), performances over
- * the coming weeks with varied seats, one in the past and one with booking off. Keyed by slug,
+ * the coming weeks with varied seats, one in the past, one with booking off, and one sold out. Keyed by slug,
  * so running it twice creates nothing new.
  */
 const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -135,7 +150,7 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
       const row = (await strapi.db.query(UID.show).create({ data: fields })) as { id: number };
       created += 1;
       for (const p of performances) {
-        await strapi.db.query(UID.performance).create({
+        const performance = (await strapi.db.query(UID.performance).create({
           data: {
             show: row.id,
             venue: venueIds.get(p.venue),
@@ -145,8 +160,13 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
             manually_occupied_seats: p.manually_occupied_seats ?? 0,
             is_booking_enabled: p.is_booking_enabled ?? true,
           },
-        });
+        })) as { documentId: string };
         created += 1;
+        // Through the box office, so the seats are taken as any booking takes them; no mail goes.
+        for (const party of p.booked ?? []) {
+          const booked = await getService(strapi, 'box-office').book(performance.documentId, { ...party, send_ticket: false }, now);
+          if (booked.ok) created += 1;
+        }
       }
     }
     return created;

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { UID, type AccessNeed } from '../constants';
+import { UID } from '../constants';
 import type { StaffMember } from '../data/check-ins';
 import { accessNeedsOf } from '../data/reservations';
 import type { ConfirmationsPerDay, DoorListEntry } from '../../../shared/contracts';
@@ -56,30 +56,31 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const rows = (await strapi.db.query(UID.reservation).findMany({
       where: { performance: { id: performance.id }, reservation_status: 'confirmed' },
       // Named columns only: e-mail, phone and notes never leave the database for this list.
-      select: ['reference', 'name', 'party_size', 'access_needs'],
+      select: ['id', 'reference', 'name', 'party_size', 'access_needs'],
+    })) as Array<{ id: number; reference: string; name: string; party_size: number; access_needs: unknown }>;
+    // The check-ins, read from their own side: a reservation has no link back to its check-in.
+    const checkIns = (await strapi.db.query(UID.checkIn).findMany({
+      where: { reservation: { id: { $in: rows.map((row) => row.id) } } },
+      select: ['checked_in_at'],
       populate: {
-        check_in: {
-          select: ['checked_in_at'],
-          populate: { checked_in_by: { select: ['id', 'firstname', 'lastname', 'username'] } },
-        },
+        reservation: { select: ['id'] },
+        checked_in_by: { select: ['id', 'firstname', 'lastname', 'username'] },
       },
-    })) as Array<{
-      reference: string;
-      name: string;
-      party_size: number;
-      access_needs: unknown;
-      check_in: { checked_in_at: string; checked_in_by: StaffMember | null } | null;
-    }>;
+    })) as Array<{ checked_in_at: string; reservation: { id: number } | null; checked_in_by: StaffMember | null }>;
+    const checkInOf = new Map(checkIns.flatMap((c) => (c.reservation ? [[c.reservation.id, c] as const] : [])));
     const needle = q ? foldForSearch(q.trim()) : null;
     return rows
-      .map((row): DoorListEntry => ({
-        reference: row.reference,
-        name: row.name,
-        party_size: row.party_size,
-        checked_in_at: row.check_in ? new Date(row.check_in.checked_in_at).toISOString() : null,
-        checked_in_by: row.check_in ? staffName(row.check_in.checked_in_by) : null,
-        access_needs: accessNeedsOf(row.access_needs) as AccessNeed[],
-      }))
+      .map((row): DoorListEntry => {
+        const checkIn = checkInOf.get(row.id);
+        return {
+          reference: row.reference,
+          name: row.name,
+          party_size: row.party_size,
+          checked_in_at: checkIn ? new Date(checkIn.checked_in_at).toISOString() : null,
+          checked_in_by: checkIn ? staffName(checkIn.checked_in_by) : null,
+          access_needs: accessNeedsOf(row.access_needs),
+        };
+      })
       .filter((entry) => !needle || foldForSearch(entry.name).includes(needle) || foldForSearch(entry.reference).includes(needle))
       .sort((a, b) => collator.compare(a.name, b.name) || a.reference.localeCompare(b.reference));
   },

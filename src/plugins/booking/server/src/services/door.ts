@@ -127,8 +127,10 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
       const window = checkInWindow(performance?.starts_at ?? new Date(0), config);
       const when = { check_in_opens_at: window.opensAt.toISOString(), check_in_closes_at: window.closesAt.toISOString() };
       const answer = await (async (): Promise<CheckInAnswer> => {
-        if (request.performance && performance?.documentId !== request.performance) return { result: 'wrong_performance', ticket, ...when };
+        // A ticket that is no good on any evening says so first: "it is for Thursday" would send
+        // the holder of a cancelled booking away to come back on Thursday.
         if (reservation.reservation_status !== 'confirmed') return { result: 'not_confirmed', ticket };
+        if (request.performance && performance?.documentId !== request.performance) return { result: 'wrong_performance', ticket, ...when };
         const existing = await data().checkIns.ofReservation(trx, reservation.id);
         if (existing) {
           return {

@@ -94,7 +94,6 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
         description: 'Seats kept back by hand (guests, the press, the technical booth): not bookable.',
       },
       is_booking_enabled: { label: 'Booking open', description: 'Off: visitors cannot book this performance.' },
-      reservations: readOnly('Reservations', { mainField: 'label' }),
     },
   },
   [UID.reservation]: {
@@ -111,7 +110,7 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
       ['source'],
       ['access_needs'],
       ['confirm_by', 'confirmed_at'],
-      ['cancelled_at', 'check_in'],
+      ['cancelled_at'],
     ],
     fields: {
       reference: readOnly('Reference', { description: 'The code on the ticket and in every e-mail.' }),
@@ -132,8 +131,6 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
       confirmed_at: readOnly('Confirmed at'),
       qr_code_generated_at: hidden('QR code issued at'),
       cancelled_at: readOnly('Cancelled at'),
-      tokens: hidden('Tokens'),
-      check_in: readOnly('Check-in', { mainField: 'label' }),
       ...TIMESTAMPS,
     },
   },

@@ -6,11 +6,11 @@ import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
-import { renderCancelled, renderConfirmation, renderTicket, type TicketFacts } from '../mail/templates';
-import { renderOffer, renderWaitlistJoined } from '../mail/waitlist-templates';
+import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
+import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
 import type { Language } from '../constants';
-import { checkInWindow } from '../rules';
+import { checkInWindow, queuePosition } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
 export type { FreshTokens } from '../events';
@@ -77,12 +77,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /** A page of the booking site with its token; English visitors' links open the pages in English. */
-  const link = (page: 'confirm' | 'cancel' | 'waitlist/leave', token: string, language: Language) =>
+  const link = (page: 'confirm' | 'cancel' | 'waitlist/leave' | 'waitlist/confirm', token: string, language: Language) =>
     `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}${language === 'en' ? '&lang=en' : ''}`;
 
   /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
   const calendarOf = (reservation: ReservationForMail) => ({
-    filename: 'spettacolo-show.ics',
+    filename: calendarFileName(reservation.language, reservation.performance?.show?.slug),
     content: ticketCalendar({
       reference: reservation.reference,
       showTitle: reservation.performance?.show?.title ?? '',
@@ -96,16 +96,23 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /**
-   * A mail about a waiting-list entry ("you are on the list"), or null when the entry no longer
-   * waits. A retry has no raw leave token (none is stored): it issues a new one.
+   * A mail about a waiting-list entry: the join's confirmation link while it is unconfirmed and
+   * its link has not lapsed (`waitlist_confirm`); "you are on the list" with its place and the
+   * leave link while it waits (`waitlist_joined`); else null. A retry has no raw token (none is
+   * stored): it issues a new one, which replaces the one of the mail that did not go.
    */
-  const composeForEntry = async (entryId: number, fresh: FreshTokens) => {
-    const entry = await dataOf(strapi).waitlistEntries.forMail(strapi.db.connection, entryId);
-    if (!entry || entry.waitlist_status !== 'waiting' || entry.performanceId === null) return null;
-    let leave = fresh.leave;
-    if (!leave) {
-      leave = newRawToken();
-      await dataOf(strapi).waitlistEntries.setLeaveHash(strapi.db.connection, entry.id, hashToken(leave));
+  const composeForEntry = async (kind: MailKind, entryId: number, fresh: FreshTokens, now: Date) => {
+    const entries = dataOf(strapi).waitlistEntries;
+    const entry = await entries.forMail(strapi.db.connection, entryId);
+    if (!entry || entry.performanceId === null) return null;
+    const wanted = kind === 'waitlist_confirm' ? 'unconfirmed' : 'waiting';
+    if (entry.waitlist_status !== wanted) return null;
+    if (kind === 'waitlist_confirm' && (!entry.confirm_by || new Date(entry.confirm_by).getTime() <= now.getTime())) return null;
+    let token = kind === 'waitlist_confirm' ? fresh.confirmation : fresh.leave;
+    if (!token) {
+      token = newRawToken();
+      if (kind === 'waitlist_confirm') await entries.setConfirmHash(strapi.db.connection, entry.id, hashToken(token));
+      else await entries.setLeaveHash(strapi.db.connection, entry.id, hashToken(token));
     }
     const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId);
     const facts = factsOf({
@@ -121,7 +128,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       performanceId: entry.performanceId,
       performance,
     });
-    return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', leave, entry.language)) };
+    if (kind === 'waitlist_confirm') {
+      const confirmLink = link('waitlist/confirm', token, entry.language);
+      return { to: entry.email, mail: renderWaitlistConfirm(entry.language, facts, confirmLink, entry.confirm_by as string) };
+    }
+    const position = queuePosition(await entries.waitingAhead(strapi.db.connection, entry.performanceId, entry.id));
+    return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', token, entry.language), position) };
   };
 
   /** The message to send, or null when the reservation no longer needs it. */
@@ -141,7 +153,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
-    if (kind === 'waitlist_joined') return null; // about an entry: composeForEntry
+    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm') return null; // about an entry: composeForEntry
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
     // A lost ticket or a reminder after the start is no longer any use.
@@ -152,7 +164,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const qr = qrPng(checkIn);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [{ filename: 'biglietto-ticket.png', content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
+      attachments: [{ filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
     };
   };
 
@@ -175,9 +187,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
-        if (message.kind === 'waitlist_joined') {
+        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
-          const composed = entryId === null ? null : await composeForEntry(entryId, fresh);
+          const composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
           mail = composed?.mail ?? null;
           if (composed)
             await strapi

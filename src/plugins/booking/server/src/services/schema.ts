@@ -117,6 +117,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'a leave link names one entry; lookups by its hash are indexed',
       },
       {
+        name: 'booking_waitlist_entries_confirm_token_unique',
+        table: t.waitlistEntries,
+        columns: ['confirm_token_hash'],
+        unique: true,
+        why: "a join's confirmation link names one entry; lookups by its hash are indexed",
+      },
+      {
         name: 'booking_waitlist_entries_offer_unique',
         table: t.entryOffer.table,
         columns: [t.entryOffer.to],
@@ -166,15 +173,12 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
     let filled = 0;
     for (const table of [t.reservations, t.waitlistEntries]) {
       for (;;) {
-        const rows = (await knex(table)
+        const rows: Array<{ id: number; email: string }> = await knex(table)
           .whereNull('email_key')
           .whereNotNull('email')
           .orderBy('id')
           .limit(500)
-          .select('id', 'email')) as Array<{
-          id: number;
-          email: string;
-        }>;
+          .select('id', 'email');
         if (rows.length === 0) break;
         for (const row of rows) await knex(table).where('id', row.id).update(emailKeys(row.email));
         filled += rows.length;

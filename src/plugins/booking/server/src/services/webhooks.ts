@@ -176,7 +176,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const nextTry = Math.min(now.getTime() + webhookRetryDelayMs(attempts), giveUpAt);
       const outcome: Outcome = refused || now.getTime() >= giveUpAt ? 'failed' : 'retrying';
       await settle({
-        delivery_status: outcome as 'failed' | 'retrying',
+        delivery_status: outcome,
         attempts,
         lease_until: null,
         last_response_status: status,

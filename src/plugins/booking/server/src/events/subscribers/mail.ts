@@ -32,6 +32,13 @@ export const subscribeMail = (strapi: Core.Strapi, events: BookingEvents) => {
     return () => mailer().deliverLater(messageId);
   });
 
+  // A smaller party: the ticket again with the seats it is for now (the inbox must not keep the
+  // old number), with fresh tokens; earlier QR codes keep working.
+  events.on('reservation.reduced', async (event, trx, now) => {
+    const messageId = await dataOf(strapi).outbox.insert(trx, 'reduced', event.reservationId, now);
+    return () => mailer().deliverLater(messageId);
+  });
+
   // The ticket again: a lost one (resend) or before the start (reminder); each mail issues a
   // fresh QR token when it is rendered, earlier ones keep working.
   const ticketCopies = (kind: 'resend' | 'reminder') => async (event: { reservationIds: number[] }, trx: Knex.Transaction, now: Date) => {
