@@ -101,7 +101,7 @@ maybe('HTTPS through Caddy in front of two instances', () => {
           res.setEncoding('utf8');
           res.on('data', (chunk) => (text += chunk));
           res.on('end', () => {
-            let body: Record<string, unknown> | null = null;
+            let body: Record<string, unknown> | null;
             try {
               body = JSON.parse(text);
             } catch {
