@@ -46,9 +46,10 @@ const OUTCOMES: Record<string, (metrics: MetricsService, status: number, body: u
 /**
  * App-level middleware in place of `strapi::logger`, which writes `ctx.url` with its query: the
  * confirmation and cancellation links carry their single-use token there (/site/confirm?token=),
- * and whoever reads the logs could use it. This one writes the matched route's template (the raw
- * path only for a request no route matched), with the request id it answers as X-Request-Id, the
- * status and the duration; with LOG_FORMAT=json these are fields of one JSON line (config/logger.ts).
+ * and whoever reads the logs could use it. This one writes the path without its query, with the
+ * request id it answers as X-Request-Id, the matched route's template, the status and the
+ * duration; with LOG_FORMAT=json these are fields of one JSON line (config/logger.ts), and an
+ * e-mail address in a path is redacted there.
  * It also times the request for the metrics, by route template and status (bounded labels).
  */
 const requestLog = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
@@ -63,7 +64,7 @@ const requestLog = (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = ctx._matchedRoute ?? null;
       const durationMs = Math.round(seconds * 1000);
-      strapi.log.http(`${ctx.method} ${route ?? ctx.path} ${ctx.status} (${durationMs} ms)`, {
+      strapi.log.http(`${ctx.method} ${ctx.path} ${ctx.status} (${durationMs} ms)`, {
         request_id: requestId,
         method: ctx.method,
         route,
