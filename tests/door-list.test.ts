@@ -278,6 +278,46 @@ describe('the box office', () => {
     expect(smtp.to('teo@example.test')).toEqual([]);
   });
 
+  test("'Resend ticket' from the Content Manager: a fresh ticket mail to the visitor; 409 without an address or a confirmation; 404 unknown", async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const booked = await book(perf.documentId, { name: 'Rita Verde', email: 'rita@example.test', party_size: 2, send_ticket: false });
+    const walkIn = await book(perf.documentId, { name: 'Ugo Verde', party_size: 1 });
+    const documentIdOf = async (reference: string) =>
+      ((await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference } })) as { documentId: string }).documentId;
+    const resend = (documentId: string, token = boxOffice) =>
+      http().post(`/booking/reservations/${documentId}/resend-ticket`).set('Authorization', `Bearer ${token}`);
+
+    const res = await resend(await documentIdOf(booked.body.data.reference));
+    expect([res.status, res.body.data]).toEqual([202, { reference: booked.body.data.reference, ticket_queued: true }]);
+    const mail = await smtp.waitFor((m) => smtp.to('rita@example.test').includes(m));
+    const png = mail.attachments.find((a) => a.contentType === 'image/png');
+    if (!png) throw new Error('the resent ticket has no QR code');
+    const scan = await http()
+      .post('/booking/check-ins')
+      .set('Authorization', `Bearer ${doorStaff}`)
+      .send({ token: decodeQrPng(png.content) });
+    expect(scan.body.data).toMatchObject({ ticket: { reference: booked.body.data.reference, party_size: 2 } });
+
+    const noAddress = await resend(await documentIdOf(walkIn.body.data.reference));
+    expect([noAddress.status, noAddress.body.error.details.code]).toEqual([409, 'no_email']);
+    const pending = await service(app.strapi, 'reservations').createReservation({
+      performance: perf.documentId,
+      name: 'Pia Verde',
+      email: 'pia@example.test',
+      party_size: 1,
+    });
+    if (!pending.ok) throw new Error(pending.code);
+    const notConfirmed = await resend(await documentIdOf(pending.reservation.reference));
+    expect([notConfirmed.status, notConfirmed.body.error.details.code]).toEqual([409, 'not_confirmed']);
+    const unknown = await resend('nosuchreservation');
+    expect([unknown.status, unknown.body.error.details.code]).toEqual([404, 'reservation_not_found']);
+    // Door staff cannot: it is the box office's (plugin::booking.box-office.create).
+    expect((await resend(await documentIdOf(booked.body.data.reference), doorStaff)).status).toBe(403);
+    await service(app.strapi, 'events').settle();
+    await service(app.strapi, 'mailer').settle();
+    expect(smtp.to('rita@example.test')).toHaveLength(1);
+  });
+
   test('409 sold_out with available_seats, changing nothing; 409 booking_closed once started; 404; 400 with named fields', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 5, manually_occupied_seats: 1 });
     expect((await book(perf.documentId, { name: 'Uno Due', party_size: 3 })).status).toBe(201);

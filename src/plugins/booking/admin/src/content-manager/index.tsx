@@ -2,7 +2,11 @@ import * as React from 'react';
 import { FormattedMessage } from 'react-intl';
 import { PerformanceSeats } from './PerformanceSeatsPanel';
 import { SeatsFreeCell } from './SeatsFreeCell';
+import { UpcomingFirst } from './UpcomingFirst';
 import { CancelReservationAction } from './CancelReservationAction';
+import { ResendTicketAction } from './ResendTicketAction';
+import { AccessNeeds } from './AccessNeedsPanel';
+import { useSlugFollowsTitle } from './useSlugFollowsTitle';
 import { MODEL } from './constants';
 import { getTranslation } from '../utils';
 
@@ -21,8 +25,15 @@ interface Field {
 interface Header extends Field {
   cellFormatter?: (row: Record<string, unknown>) => React.ReactNode;
 }
-interface AdminApp {
-  getPlugin(id: string): { apis: Record<string, (arg: unknown) => void> } | undefined;
+export interface AdminApp {
+  getPlugin(
+    id: string
+  ):
+    | {
+        apis: Record<string, (arg: unknown) => void>;
+        injectComponent(view: string, zone: string, component: { name: string; Component: React.ComponentType }): void;
+      }
+    | undefined;
   registerHook(name: string, fn: (...args: never[]) => unknown): void;
 }
 
@@ -64,8 +75,27 @@ export const extendContentManager = (app: AdminApp) => {
           : null,
       { type: 'booking-performance-seats' }
     ),
+    Object.assign(
+      ({ model, document }: { model: string; document?: Record<string, unknown> | null }) =>
+        model === MODEL.reservation && document
+          ? {
+              title: <FormattedMessage id={getTranslation('access.title')} defaultMessage="Access needs" />,
+              content: <AccessNeeds document={document} />,
+            }
+          : null,
+      { type: 'booking-reservation-access-needs' }
+    ),
+    // Shows nothing: it makes a new show's or venue's slug follow its title (see the component).
+    Object.assign(
+      (props: { model: string; documentId?: string }) => {
+        useSlugFollowsTitle(props);
+        return null;
+      },
+      { type: 'booking-slug-follows-title' }
+    ),
   ]);
-  cm.apis.addDocumentAction([CancelReservationAction]);
+  cm.apis.addDocumentAction([ResendTicketAction, CancelReservationAction]);
+  cm.injectComponent('listView', 'actions', { name: 'booking-upcoming-first', Component: UpcomingFirst });
 
   // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.
   app.registerHook(HOOKS.mutateEditLayout, (args: { layout: { layout: Field[][][]; settings?: { uid?: string } }; query: unknown }) => {

@@ -65,7 +65,9 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
     async beforeCreate(event: Event) {
-      performances().checkNewPerformance(event.params.data ?? {});
+      event.params.data = event.params.data ?? {};
+      await performances().fillRoomCapacity(event.params.data);
+      performances().checkNewPerformance(event.params.data);
     },
     async beforeUpdate(event: Event) {
       await performances().checkPerformanceUpdate(event.params.where ?? {}, event.params.data ?? {});

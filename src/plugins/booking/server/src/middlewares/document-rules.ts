@@ -41,7 +41,10 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
     // A performance's reservations picker would move confirmed seats between performances.
     if (ctx.uid === UID.performance) {
-      refuseLockedRelationChanges(strapi, UID.performance, (ctx.params as { data?: Record<string, unknown> }).data);
+      const data = (ctx.params as { data?: Record<string, unknown> }).data;
+      refuseLockedRelationChanges(strapi, UID.performance, data);
+      // Before the Document Service's required-field check: the venue's usual capacity fills it.
+      if (ctx.action === 'create' && data) await getService(strapi, 'performances').fillRoomCapacity(data);
       return next();
     }
 
