@@ -26,9 +26,7 @@ interface Header extends Field {
   cellFormatter?: (row: Record<string, unknown>) => React.ReactNode;
 }
 export interface AdminApp {
-  getPlugin(
-    id: string
-  ):
+  getPlugin(id: string):
     | {
         apis: Record<string, (arg: unknown) => void>;
         injectComponent(view: string, zone: string, component: { name: string; Component: React.ComponentType }): void;
