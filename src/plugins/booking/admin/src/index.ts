@@ -42,7 +42,8 @@ export default {
       pluginId: PLUGIN_ID,
       icon: PluginIcon,
       title: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Check-in' },
-      component: () => import('./components/DoorWidget'),
+      // A promise of the component itself (not of its module, which the home page cannot render).
+      component: () => import('./components/DoorWidget').then((module) => module.default),
       permissions: PERMISSIONS.checkIn,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Booking' });

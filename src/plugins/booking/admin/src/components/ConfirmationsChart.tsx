@@ -21,12 +21,31 @@ import type { ConfirmationsPerDay } from '../../../shared/contracts';
 // Only the parts a bar-and-line chart needs: chart.js is tree-shaken to them.
 ChartJS.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
+const DAY = 24 * 3600_000;
+const dayAfter = (day: string, step = 1) => new Date(Date.parse(`${day}T00:00:00Z`) + step * DAY).toISOString().slice(0, 10);
+
+/**
+ * Every day from the first confirmation to the last, those without one at 0, so the running
+ * total climbs at its real pace; a single day gets the day before it (0), so the lines are lines.
+ * At most `limit` days: the latest ones.
+ */
+export const everyDay = (days: ConfirmationsPerDay[], limit = 120): ConfirmationsPerDay[] => {
+  if (days.length === 0) return [];
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const first = days.length === 1 ? dayAfter(days[0].day, -1) : days[0].day;
+  const last = days[days.length - 1].day;
+  const all: ConfirmationsPerDay[] = [];
+  for (let day = first; day <= last; day = dayAfter(day)) all.push(byDay.get(day) ?? { day, reservations: 0, seats: 0 });
+  return all.slice(-limit);
+};
+
 /**
  * Seats confirmed per day (of confirmation) as bars, the running total as a line against the
  * seats offered (a dashed line): how full the house is getting, and how fast. The days come from
  * the server; bars keep a sane width when there is one day only.
  */
-export const ConfirmationsChart = ({ days, capacity }: { days: ConfirmationsPerDay[]; capacity: number | null }) => {
+export const ConfirmationsChart = ({ days: confirmed, capacity }: { days: ConfirmationsPerDay[]; capacity: number | null }) => {
+  const days = React.useMemo(() => everyDay(confirmed), [confirmed]);
   const { formatDate } = useIntl();
   const t = useT();
   const words = {

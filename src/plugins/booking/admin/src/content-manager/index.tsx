@@ -7,6 +7,7 @@ import { CancelReservationAction } from './CancelReservationAction';
 import { ResendTicketAction } from './ResendTicketAction';
 import { AccessNeeds } from './AccessNeedsPanel';
 import { useSlugFollowsTitle } from './useSlugFollowsTitle';
+import { usePrefillCapacity } from './usePrefillCapacity';
 import { MODEL } from './constants';
 import { getTranslation } from '../utils';
 
@@ -83,10 +84,11 @@ export const extendContentManager = (app: AdminApp) => {
           : null,
       { type: 'booking-reservation-access-needs' }
     ),
-    // Shows nothing: it makes a new show's or venue's slug follow its title (see the component).
+    // Shows nothing: a new show's or venue's slug follows its title; a new performance's capacity its venue's.
     Object.assign(
       (props: { model: string; documentId?: string }) => {
         useSlugFollowsTitle(props);
+        usePrefillCapacity(props);
         return null;
       },
       { type: 'booking-slug-follows-title' }

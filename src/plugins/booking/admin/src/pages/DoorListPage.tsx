@@ -49,8 +49,8 @@ const PRINT_CSS = `
   #door-list-print table, #door-list-print tbody { display: block; }
   #door-list-print tr { display: flex; flex-wrap: wrap; align-items: center; column-gap: 10px; row-gap: 4px; padding: 10px 0; border-bottom: 1px solid #dcdce4; }
   #door-list-print td { display: block; border: 0; padding: 0 !important; }
-  #door-list-print td.name { flex: 1 1 0; min-width: 0; font-weight: 600; overflow-wrap: anywhere; }
-  #door-list-print td.ref { flex: 0 0 auto; }
+  #door-list-print td.name { flex: 1 1 calc(100% - 40px); min-width: 0; font-weight: 600; overflow-wrap: anywhere; }
+  #door-list-print td.ref { flex: 0 0 auto; margin-left: 24px; }
   #door-list-print td.num::before { content: '× '; }
   #door-list-print td.needs:empty { display: none; }
   #door-list-print td.action { flex: 0 0 100%; }
