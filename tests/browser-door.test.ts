@@ -145,7 +145,9 @@ maybe('the door list and the box office in the admin panel', () => {
     });
     // Named by the server after the show and its start (Europe/Rome, BOOKING_TIMEZONE's default).
     const local = new Date(perf.startsAt).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' });
-    expect(download.suggestedFilename()).toBe(`${perf.showSlug}-${local.slice(0, 10)}-${local.slice(11, 13)}${local.slice(14, 16)}-door-list.csv`);
+    expect(download.suggestedFilename()).toBe(
+      `${perf.showSlug}-${local.slice(0, 10)}-${local.slice(11, 13)}${local.slice(14, 16)}-door-list.csv`
+    );
     const csv = readFileSync((await download.path()) as string, 'utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(46);
     await page.screenshot({ path: artifact('door-overview.png'), fullPage: true });
