@@ -78,16 +78,16 @@ maybe('the staff side of the walk (issue 19)', () => {
     // The menu: Home, then the door's pages.
     const links = await page.locator('nav a[href^="/admin"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     const menu = links.filter((href) => href !== null && href !== '/admin/me' && !href.startsWith('/admin/settings'));
-    expect(menu.slice(0, 2)).toEqual(['/admin/', '/admin/plugins/booking']);
+    expect(menu.slice(0, 2)).toEqual(['/admin', '/admin/plugins/booking']);
     const size = async (selector: string) =>
       page
         .locator(selector)
         .first()
         .evaluate((el) => el.getBoundingClientRect().width);
-    expect(await size('nav a[href="/admin/plugins/booking"] svg')).toBe(await size('nav a[href="/admin/"] svg'));
+    expect(await size('nav a[href="/admin/plugins/booking"] svg')).toBe(await size('nav a[href="/admin"] svg'));
     await page.screenshot({ path: shot('scanner-italian.png') });
     // Home stays reachable (once landed, the tab stays there), with the door widget on it.
-    await page.locator('nav a[href="/admin/"]').first().click();
+    await page.locator('nav a[href="/admin"]').first().click();
     await page.getByTestId('door-widget').waitFor({ timeout: 30_000 });
     expect(page.url()).toMatch(/\/admin\/?$/);
     await page.close();
@@ -185,6 +185,44 @@ maybe('the staff side of the walk (issue 19)', () => {
     await page.getByTestId('door-list-answer').and(page.locator('[data-result="ok"]')).waitFor({ timeout: 15_000 });
     const checkIn = await app.strapi.db.query('plugin::booking.check-in').findOne({ where: { reservation: { reference } } });
     expect(checkIn?.source).toBe('manual');
+    await page.close();
+  });
+
+  test("a reservation in the Content Manager: its access needs in words, 'Reinvia biglietto' queues the ticket; the list's 'Creata il' whole at 1440 px", async () => {
+    const editor = await createAdmin(app.strapi);
+    const booked = await service(app.strapi, 'box-office').book(later.documentId, {
+      name: 'Gina Blu',
+      email: 'gina@example.test',
+      party_size: 2,
+      access_needs: ['sight'],
+      send_ticket: false,
+    });
+    if (!booked.ok) throw new Error(booked.code);
+    const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { id: booked.reservation.id } });
+    const page = await browser.newPage(DESK);
+    await logIn(page, editor.email);
+
+    await page.goto(`${baseUrl}/admin/content-manager/collection-types/plugin::booking.reservation?page=1&pageSize=10&sort=createdAt:DESC`);
+    const created = page.locator('thead th').filter({ hasText: 'Creata il' });
+    await created.waitFor({ timeout: 30_000 });
+    const cut = await created.evaluate((th) => Array.from(th.querySelectorAll('*')).some((el) => el.scrollWidth > el.clientWidth + 1));
+    expect(cut).toBe(false);
+    await page.screenshot({ path: shot('cm-reservations-list.png') });
+
+    await page.goto(`${baseUrl}/admin/content-manager/collection-types/plugin::booking.reservation/${row.documentId}`);
+    await expect(page.getByTestId('reservation-access-needs').textContent({ timeout: 30_000 })).resolves.toContain('Vista');
+    expect(await page.locator('.cm-editor, [class*="CodeMirror"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Reinvia biglietto' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: /Conferma|Confirm/ })
+      .click();
+    await page.getByText('Il biglietto è in viaggio.').waitFor({ timeout: 15_000 });
+    const owed = await app.strapi.db
+      .query('plugin::booking.outbox-message')
+      .findMany({ where: { reservation: { id: booked.reservation.id } }, select: ['kind'] });
+    expect(owed.map((m: { kind: string }) => m.kind)).toEqual(['resend']);
+    await page.screenshot({ path: shot('cm-reservation-edit.png') });
     await page.close();
   });
 

@@ -18,7 +18,7 @@ interface AdminApp extends ContentManagerApp {
 
 export default {
   register(app: AdminApp) {
-    // Strapi sorts its menu by `position` (Home is 0, unnamed plugins 6): the door's pages come
+    // Strapi sorts its menu by `position` (Home 0, Content Manager 1, unnamed plugins 6): the door's pages come
     // right after Home, where door staff on a phone find them first.
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
@@ -26,7 +26,7 @@ export default {
       intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Check-in' },
       // Hides the link only: the page and every route behind it check the permission again.
       permissions: PERMISSIONS.checkIn,
-      position: 1,
+      position: 0.5,
       Component: () => import('./pages/App'),
     });
     // The box office's own entry: its page lives under the plugin's routes (pages/App.tsx).
@@ -35,7 +35,7 @@ export default {
       icon: PriceTag,
       intlLabel: { id: `${PLUGIN_ID}.boxOffice.title`, defaultMessage: 'Box office' },
       permissions: PERMISSIONS.boxOffice,
-      position: 2,
+      position: 0.6,
     });
     app.widgets.register({
       id: 'door',
