@@ -46,6 +46,27 @@ const enumCell = (name: string) => (row: Record<string, unknown>) => {
   return <FormattedMessage id={String(value)} defaultMessage={String(value)} />;
 };
 
+/**
+ * A reservation's (or waiting-list entry's) performance in a list: its label without the venue
+ * and the year ("Amleto · 12/12 21:00"), on one line, the whole label on hover. The full label
+ * made the reservations list wider than a 1440 px screen, its last columns off the side.
+ */
+const shortPerformance = (name: string) => (row: Record<string, unknown>) => {
+  const label = String((row[name] as { label?: string } | null)?.label ?? '');
+  if (!label) return '-';
+  const [show, when] = label.split(' · ');
+  const short = [show, when?.replace(/^(\d{2}\/\d{2})\/\d{4}/, '$1')].filter(Boolean).join(' · ');
+  return (
+    <span
+      title={label}
+      style={{ display: 'inline-block', maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+    >
+      {short}
+    </span>
+  );
+};
+const LISTS_WITH_PERFORMANCE: string[] = [MODEL.reservation, 'plugin::booking.waitlist-entry'];
+
 const seatsColumn: Header = {
   name: 'booking_seats_free',
   attribute: { type: 'custom' },
@@ -124,9 +145,13 @@ export const extendContentManager = (app: AdminApp) => {
   app.registerHook(HOOKS.injectColumn, (args: { displayedHeaders: Header[]; layout: unknown }) => {
     const model = listedModel();
     if (!model.startsWith('plugin::booking.')) return args;
-    const displayedHeaders = args.displayedHeaders.map((header) =>
-      header.attribute?.type === 'enumeration' ? { ...header, cellFormatter: enumCell(header.name) } : header
-    );
+    const displayedHeaders = args.displayedHeaders.map((header) => {
+      if (header.attribute?.type === 'enumeration') return { ...header, cellFormatter: enumCell(header.name) };
+      if (header.name === 'performance' && LISTS_WITH_PERFORMANCE.includes(model)) {
+        return { ...header, cellFormatter: shortPerformance(header.name) };
+      }
+      return header;
+    });
     if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
     return { ...args, displayedHeaders };
   });
