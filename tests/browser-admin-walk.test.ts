@@ -205,6 +205,8 @@ maybe('the staff side of the walk (issue 19)', () => {
     await page.goto(`${baseUrl}/admin/content-manager/collection-types/plugin::booking.reservation?page=1&pageSize=10&sort=createdAt:DESC`);
     const created = page.locator('thead th').filter({ hasText: 'Creata il' });
     await created.waitFor({ timeout: 30_000 });
+    await page.locator('tbody tr').filter({ hasText: 'Gina Blu' }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: shot('cm-reservations-list.png') });
     // The whole header on screen: nothing of the table runs off the side of its box.
     const right = await created.evaluate((th) => th.getBoundingClientRect().right);
     const boxRight = await page
@@ -222,12 +224,13 @@ maybe('the staff side of the walk (issue 19)', () => {
     const shortLabel = page.locator('tbody tr').filter({ hasText: 'Gina Blu' }).locator('span[title]');
     expect(await shortLabel.getAttribute('title')).toBe(await labelOf(later));
     expect(await shortLabel.textContent()).not.toContain('Teatro');
-    await page.screenshot({ path: shot('cm-reservations-list.png') });
 
     await page.goto(`${baseUrl}/admin/content-manager/collection-types/plugin::booking.reservation/${row.documentId}`);
     await expect(page.getByTestId('reservation-access-needs').textContent({ timeout: 30_000 })).resolves.toContain('Vista');
     expect(await page.locator('.cm-editor, [class*="CodeMirror"]').count()).toBe(0);
-    await page.getByRole('button', { name: 'Reinvia biglietto' }).click();
+    // Beside Save: Cancel (browser-editors.test.ts); Resend in the "..." menu.
+    await page.getByRole('button', { name: /More document actions|Altre azioni/ }).click();
+    await page.getByRole('menuitem', { name: 'Reinvia biglietto' }).click();
     await page
       .getByRole('alertdialog')
       .getByRole('button', { name: /Conferma|Confirm/ })

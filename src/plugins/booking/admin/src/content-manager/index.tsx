@@ -67,6 +67,19 @@ const shortPerformance = (name: string) => (row: Record<string, unknown>) => {
 };
 const LISTS_WITH_PERFORMANCE: string[] = [MODEL.reservation, 'plugin::booking.waitlist-entry'];
 
+/** A visitor's name in a list: one line, at most 200 px, the whole name on hover. */
+const shortText = (name: string) => (row: Record<string, unknown>) => {
+  const text = String(row[name] ?? '');
+  return (
+    <span
+      title={text}
+      style={{ display: 'inline-block', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+    >
+      {text || '-'}
+    </span>
+  );
+};
+
 const seatsColumn: Header = {
   name: 'booking_seats_free',
   attribute: { type: 'custom' },
@@ -115,7 +128,8 @@ export const extendContentManager = (app: AdminApp) => {
       { type: 'booking-slug-follows-title' }
     ),
   ]);
-  cm.apis.addDocumentAction([ResendTicketAction, CancelReservationAction]);
+  // Cancel keeps its button beside Save; Resend ticket is in the "..." menu beside it.
+  cm.apis.addDocumentAction([CancelReservationAction, ResendTicketAction]);
   cm.injectComponent('listView', 'actions', { name: 'booking-upcoming-first', Component: UpcomingFirst });
 
   // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.
@@ -150,6 +164,7 @@ export const extendContentManager = (app: AdminApp) => {
       if (header.name === 'performance' && LISTS_WITH_PERFORMANCE.includes(model)) {
         return { ...header, cellFormatter: shortPerformance(header.name) };
       }
+      if (header.name === 'name' && LISTS_WITH_PERFORMANCE.includes(model)) return { ...header, cellFormatter: shortText(header.name) };
       return header;
     });
     if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
