@@ -221,7 +221,7 @@ maybe('the staff side of the walk (issue 19)', () => {
         .evaluate((table) => table.parentElement!.scrollWidth <= table.parentElement!.clientWidth)
     ).toBe(true);
     // The performance in short (no venue, no year), the whole label on hover.
-    const shortLabel = page.locator('tbody tr').filter({ hasText: 'Gina Blu' }).locator('span[title]');
+    const shortLabel = page.locator('tbody tr').filter({ hasText: 'Gina Blu' }).locator('span[title]').last();
     expect(await shortLabel.getAttribute('title')).toBe(await labelOf(later));
     expect(await shortLabel.textContent()).not.toContain('Teatro');
 

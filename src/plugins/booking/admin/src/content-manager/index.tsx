@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { FormattedMessage } from 'react-intl';
+import { Typography } from '@strapi/design-system';
 import { PerformanceSeats } from './PerformanceSeatsPanel';
 import { SeatsFreeCell } from './SeatsFreeCell';
 import { UpcomingFirst } from './UpcomingFirst';
@@ -57,26 +58,20 @@ const shortPerformance = (name: string) => (row: Record<string, unknown>) => {
   const [show, when] = label.split(' · ');
   const short = [show, when?.replace(/^(\d{2}\/\d{2})\/\d{4}/, '$1')].filter(Boolean).join(' · ');
   return (
-    <span
-      title={label}
-      style={{ display: 'inline-block', maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-    >
+    <Typography tag="span" textColor="neutral800" title={label} ellipsis style={{ display: 'inline-block', maxWidth: 190 }}>
       {short}
-    </span>
+    </Typography>
   );
 };
 const LISTS_WITH_PERFORMANCE: string[] = [MODEL.reservation, 'plugin::booking.waitlist-entry'];
 
-/** A visitor's name in a list: one line, at most 200 px, the whole name on hover. */
+/** A visitor's name in a list: one line, at most 170 px, the whole name on hover. */
 const shortText = (name: string) => (row: Record<string, unknown>) => {
   const text = String(row[name] ?? '');
   return (
-    <span
-      title={text}
-      style={{ display: 'inline-block', maxWidth: 200, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-    >
+    <Typography tag="span" textColor="neutral800" title={text} ellipsis style={{ display: 'inline-block', maxWidth: 170 }}>
       {text || '-'}
-    </span>
+    </Typography>
   );
 };
 
