@@ -109,6 +109,8 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
       party_size: 3,
     });
     if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    // Only a join whose address confirmed it is offered seats.
+    expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
     const reservationIds = [pending.reservation.id, cancelled.reservation.id];
     return {
       performance,
@@ -240,7 +242,7 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
       party_size: 1,
     });
     if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
-    // Only a confirmed join gets offers (issue 18, Medium).
+    // Only a join whose address confirmed it is offered seats.
     expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
     expect((await put(UID.performance, performance.documentId, { room_capacity: 3 })).status).toBe(200);
     expect(await seatsOf(app.strapi, performance.id)).toMatchObject({ confirmedSeats: 2, heldSeats: 1, availableSeats: 0 });
@@ -286,7 +288,7 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
       party_size: 2,
     });
     if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
-    // Only a confirmed join gets offers (issue 18, Medium).
+    // Only a join whose address confirmed it is offered seats.
     expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
     const hook = await post(cm(UID.webhook), {
       url: 'http://127.0.0.1:9/hook',
@@ -350,6 +352,8 @@ describe.each(['sqlite', 'postgres'] as const)('Content Manager writes on %s, on
       party_size: 1,
     });
     if (!joined.ok) throw new Error(`not joined: ${joined.code}`);
+    // Only a join whose address confirmed it is offered seats.
+    expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
     const entry = (await app.strapi.db.query(UID.waitlistEntry).findOne({ where: { id: joined.entry.id } })) as { documentId: string };
     expect(await refusals(UID.waitlistEntry, entry.documentId, { name: 'Altro' })).toEqual([403, 403]);
     expect(await app.strapi.db.query(UID.checkIn).count({ where: { documentId: checkIn.documentId } })).toBe(1);

@@ -97,6 +97,12 @@ test('each route answers each caller as it must', async () => {
       body: { party_size: 0 },
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [400] },
     },
+    // The ticket again, from a reservation in the Content Manager: who may book (box-office.create).
+    {
+      method: 'post',
+      path: '/booking/reservations/nosuchreservation/resend-ticket',
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [404] },
+    },
     // A visitor's data: Super Admin only (plugin::booking.visitor-data.manage).
     {
       method: 'get',

@@ -99,6 +99,9 @@ export const ERROR_CODES = {
   routeNotFound: 'route_not_found',
   serviceUnavailable: 'service_unavailable',
   webhookInvalid: 'webhook_invalid',
+  reservationNotFound: 'reservation_not_found',
+  notConfirmed: 'not_confirmed',
+  noEmail: 'no_email',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -7,6 +7,7 @@ import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
 import { guardRelationPickers } from './middlewares/relation-pickers';
 import { guardContentManagerReach } from './middlewares/content-manager-reach';
+import { registerOperationsRoutes } from './routes/operations';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin.services.permission.actionProvider.registerMany([...ACTIONS]);
@@ -17,6 +18,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await hardenAdminLogin(strapi);
   guardRelationPickers(strapi);
   guardContentManagerReach(strapi);
+  registerOperationsRoutes(strapi);
 };
 
 export default register;

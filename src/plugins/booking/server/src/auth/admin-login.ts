@@ -15,6 +15,7 @@ interface AdminAuthService {
 }
 
 const STRAPI_LIMIT = 'admin::rateLimit';
+const ORIGINAL_CHECK = Symbol.for('booking.admin.checkCredentials');
 
 /**
  * Puts the plugin's login limit (middlewares/admin-login.ts: per e-mail and per client address,
@@ -27,8 +28,11 @@ const guardLoginRoute = (strapi: Core.Strapi) => {
   const routers = Object.values((strapi.admin as unknown as { routes: Record<string, { routes?: Route[] }> }).routes);
   const login = routers.flatMap((router) => router.routes ?? []).find((route) => route.method === 'POST' && route.path === '/login');
   if (!login) throw new Error('booking: no POST /admin/login route to guard (did Strapi change its admin routes?)');
-  const others = (login.config?.middlewares ?? []).filter((m) => m !== STRAPI_LIMIT);
-  login.config = { ...login.config, middlewares: [`plugin::${PLUGIN_ID}.admin-login`, ...others] };
+  // Strapi's route objects live as long as the process, not the app: a second app in the same
+  // process (the tests boot several) must find its own guard there once, not twice.
+  const ours = `plugin::${PLUGIN_ID}.admin-login`;
+  const others = (login.config?.middlewares ?? []).filter((m) => m !== STRAPI_LIMIT && m !== ours);
+  login.config = { ...login.config, middlewares: [ours, ...others] };
 };
 
 /**
@@ -41,7 +45,11 @@ const guardLoginRoute = (strapi: Core.Strapi) => {
 const equaliseLoginTime = async (strapi: Core.Strapi) => {
   const auth = strapi.service('admin::auth') as unknown as AdminAuthService;
   const dummyHash = await auth.hashPassword(randomBytes(24).toString('base64'));
-  const checkCredentials = auth.checkCredentials.bind(auth);
+  // Strapi's service object outlives the app too: wrap its original check, never an earlier
+  // app's wrapper (which would query that app's closed database).
+  const held = auth as AdminAuthService & { [ORIGINAL_CHECK]?: AdminAuthService['checkCredentials'] };
+  const checkCredentials = held[ORIGINAL_CHECK] ?? auth.checkCredentials.bind(auth);
+  held[ORIGINAL_CHECK] = checkCredentials;
   auth.checkCredentials = async (input) => {
     const user = (await strapi.db.query('admin::user').findOne({ where: { email: input.email }, select: ['id', 'password'] })) as {
       password?: string | null;

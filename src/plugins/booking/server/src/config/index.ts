@@ -51,6 +51,11 @@ export interface BookingConfig {
    * network. The tests turn it on for their receivers on 127.0.0.1.
    */
   webhookAllowPrivate: boolean;
+  /**
+   * Bearer token that `GET /metrics` asks for; null: no metrics route (404). At least 16
+   * characters: it guards numbers an outsider should not watch.
+   */
+  metricsToken: string | null;
 }
 
 const defaults: BookingConfig = {
@@ -73,6 +78,7 @@ const defaults: BookingConfig = {
   reminderHoursBefore: 24,
   resendPerHour: 3,
   webhookAllowPrivate: false,
+  metricsToken: null,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
@@ -101,6 +107,9 @@ export default {
       if (!Number.isInteger(config[key]) || config[key] < 0) {
         throw new Error(`booking: ${key} must be a non-negative integer, got ${config[key]}`);
       }
+    }
+    if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || config.metricsToken.length < 16)) {
+      throw new Error('booking: metricsToken (BOOKING_METRICS_TOKEN) must be at least 16 characters');
     }
     try {
       new URL(config.publicUrl);

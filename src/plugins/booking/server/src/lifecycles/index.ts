@@ -86,8 +86,10 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
 
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
-    beforeCreate(event: Event) {
-      performances().checkNewPerformance(event.params.data ?? {});
+    async beforeCreate(event: Event) {
+      event.params.data = event.params.data ?? {};
+      await performances().fillRoomCapacity(event.params.data);
+      performances().checkNewPerformance(event.params.data);
     },
     async beforeUpdate(event: Event) {
       await performances().checkPerformanceUpdate(event.params.where ?? {}, event.params.data ?? {});

@@ -39,6 +39,13 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
   app = strapi;
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
+    // Before the Document Service's required-field check: the venue's usual capacity fills a new
+    // performance's room capacity.
+    if (ctx.uid === UID.performance && ctx.action === 'create') {
+      const data = (ctx.params as { data?: Record<string, unknown> }).data;
+      if (data) await getService(strapi, 'performances').fillRoomCapacity(data);
+    }
+
     if (
       (ctx.uid as string) === UID.outboxMessage ||
       (ctx.uid as string) === UID.scan ||

@@ -220,6 +220,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
           last_error: describe(error),
         });
         strapi.log.warn(`[booking] e-mail ${messageId} (${message.kind}) failed, attempt ${attempts}: ${describe(error)}`);
+        getService(strapi, 'metrics').mailFailed(message.kind);
         return 'failed';
       }
       if (!mail) {

@@ -37,7 +37,43 @@ const pick = (data: Record<string, unknown>, current: Partial<Capacity>, field: 
  * write path: the Content Manager (through the Document Service), its API, and plugin code using
  * the Query Engine. Messages are in the editor's language (utils/editor-language.ts).
  */
+/**
+ * The venue a create names, in any of the shapes the two write paths use: an id, a documentId,
+ * `{ id }` / `{ documentId }`, or Strapi's `{ connect | set: [...] }`.
+ */
+const venueOf = (value: unknown): { id: number } | { documentId: string } | null => {
+  if (typeof value === 'number' && Number.isInteger(value)) return { id: value };
+  if (typeof value === 'string' && value !== '') return /^\d+$/.test(value) ? { id: Number(value) } : { documentId: value };
+  if (Array.isArray(value)) return value.length === 1 ? venueOf(value[0]) : null;
+  if (typeof value === 'object' && value !== null) {
+    const ref = value as { id?: unknown; documentId?: unknown; connect?: unknown; set?: unknown };
+    if (ref.connect !== undefined) return venueOf(ref.connect);
+    if (ref.set !== undefined) return venueOf(ref.set);
+    if (typeof ref.id === 'number') return { id: ref.id };
+    if (typeof ref.documentId === 'string') return { documentId: ref.documentId };
+  }
+  return null;
+};
+
 const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * A new performance whose `room_capacity` is not given gets its venue's `default_capacity`
+   * (0 when the venue has none). Called on both write paths: the Document Service middleware (the
+   * Content Manager: before its required-field check) and the database lifecycle (the Query Engine).
+   * The read goes through the Query Engine, which joins the write's transaction.
+   */
+  async fillRoomCapacity(data: Record<string, unknown>): Promise<void> {
+    const given = data.room_capacity;
+    if (given !== undefined && given !== null && given !== '') return;
+    const venue = venueOf(data.venue);
+    const row = venue
+      ? ((await strapi.db.query(UID.venue).findOne({ where: venue, select: ['default_capacity'] })) as {
+          default_capacity: number | null;
+        } | null)
+      : null;
+    data.room_capacity = row?.default_capacity ?? 0;
+  },
+
   /** Refuses negative or non-integer capacities and more manually occupied seats than seats. */
   checkCapacityShape(capacity: Capacity): void {
     const problems: FieldError[] = [];

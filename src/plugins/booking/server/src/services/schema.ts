@@ -130,6 +130,20 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         unique: true,
         why: 'an offered reservation belongs to one waiting-list entry',
       },
+      {
+        name: 'booking_outbox_messages_owed',
+        table: t.outbox,
+        columns: ['created_at'],
+        where: "delivery_status IN ('queued', 'retrying')",
+        why: 'the readiness probe and the metrics count the mails still owed, and their age, from this small index alone',
+      },
+      {
+        name: 'booking_webhook_deliveries_owed',
+        table: t.webhookDeliveries,
+        columns: ['created_at'],
+        where: "delivery_status IN ('pending', 'retrying')",
+        why: 'the readiness probe and the metrics count the deliveries still owed, and their age, from this small index alone',
+      },
     ];
   },
 

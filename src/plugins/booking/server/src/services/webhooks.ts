@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import type { DeliveryToSend } from '../data/webhook-deliveries';
-import { getConfig } from '../utils/get-service';
+import { getConfig, getService } from '../utils/get-service';
 import { ipLiteralRefused, PrivateAddressError, publicOnlyLookup } from './webhook-address';
 
 /** A receiver that has not answered in this long has not answered: the delivery is retried. */
@@ -147,6 +147,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const webhook = delivery.webhook;
       if (!webhook || !webhook.enabled) {
         await settle({ delivery_status: 'dropped', lease_until: null, last_error: webhook ? 'webhook disabled' : 'webhook deleted' });
+        getService(strapi, 'metrics').webhookOutcome('dropped');
         return 'dropped';
       }
       const attempts = delivery.attempts + 1;
@@ -170,6 +171,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
           last_error: null,
           delivered_at: new Date(),
         });
+        getService(strapi, 'metrics').webhookOutcome('delivered');
         return 'delivered';
       }
       const giveUpAt = delivery.createdAt.getTime() + WEBHOOK_RETRY_WINDOW_MS;
@@ -185,6 +187,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       // No URL in the log: it may carry the receiver's own token.
       strapi.log.warn(`[booking] webhook delivery ${id} (${delivery.eventType}) attempt ${attempts}: ${failure}`);
+      getService(strapi, 'metrics').webhookOutcome(outcome);
       return outcome;
     },
 
