@@ -26,10 +26,21 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * instances. (SQLite has one connection: already serial.)
      */
     async lock(knex: Knex, performanceId: number): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
-      const row = (await knex(t().performances)
-        .where('id', performanceId)
-        .first('room_capacity', 'additional_seats', 'manually_occupied_seats')
-        .forUpdate()) as Record<string, unknown> | undefined;
+      return this.capacity(knex, performanceId, { forUpdate: true });
+    },
+
+    /**
+     * A performance's capacities; `forUpdate` takes the row lock (`lock`). Without it, for a
+     * transaction that already holds the lock (services/seat-ledger.ts): capacities read again,
+     * since the transaction may have changed them since (a Content Manager edit).
+     */
+    async capacity(
+      knex: Knex,
+      performanceId: number,
+      { forUpdate = false }: { forUpdate?: boolean } = {}
+    ): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
+      const query = knex(t().performances).where('id', performanceId).first('room_capacity', 'additional_seats', 'manually_occupied_seats');
+      const row = (await (forUpdate ? query.forUpdate() : query)) as Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         room_capacity: Number(row.room_capacity),

@@ -1,4 +1,5 @@
 import accessCache from './access-cache';
+import admission from './admission';
 import availability from './availability';
 import boxOffice from './box-office';
 import catalogue from './catalogue';
@@ -20,6 +21,7 @@ import rateLimit from './rate-limit';
 import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
+import seatLedger from './seat-ledger';
 import roles from './roles';
 import tokens from './tokens';
 import webhooks from './webhooks';
@@ -27,6 +29,7 @@ import waitlist from './waitlist';
 
 export default {
   'access-cache': accessCache,
+  admission,
   availability,
   'box-office': boxOffice,
   catalogue,
@@ -48,6 +51,7 @@ export default {
   reminders,
   reservations,
   schema,
+  'seat-ledger': seatLedger,
   roles,
   tokens,
   webhooks,
