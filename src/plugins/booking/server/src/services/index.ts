@@ -2,6 +2,7 @@ import accessCache from './access-cache';
 import admission from './admission';
 import availability from './availability';
 import boxOffice from './box-office';
+import cancellations from './cancellations';
 import catalogue from './catalogue';
 import demoData from './demo-data';
 import door from './door';
@@ -32,6 +33,7 @@ export default {
   admission,
   availability,
   'box-office': boxOffice,
+  cancellations,
   catalogue,
   'demo-data': demoData,
   door,

@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
 import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
-import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
+import type { ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
-import { cancellationVerdict, isOpenForBooking, partyFits, reductionVerdict, seatsToConfirm } from '../rules';
+import { isOpenForBooking, partyFits, seatsToConfirm } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import type { NewReservation, PerformanceRow } from './admission';
+import type { CancelResult, ReduceResult } from './cancellations';
 
 export type { ReservationRow } from '../data/reservations';
 
@@ -42,33 +42,21 @@ export type ConfirmResult =
   | { ok: false; code: typeof ERROR_CODES.tokenExpired }
   | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
 
-export type ReduceResult =
-  | { ok: true; reservation: ReservationRow }
-  | TokenInvalid
-  | TokenUsed
-  | { ok: false; code: typeof ERROR_CODES.tooLate }
-  | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
-
 export type PreviewResult =
   | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
   | TokenInvalid
   | { ok: false; code: typeof ERROR_CODES.tokenExpired };
 
-export type CancelResult =
-  | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
-  | TokenInvalid
-  | TokenUsed
-  | { ok: false; code: typeof ERROR_CODES.tooLate };
-
 export { newReference } from '../data/reservations';
+export type { CancelResult, ReduceResult } from './cancellations';
 
 /**
- * A reservation's life: create, confirm, cancel, expire. Every status change goes through
- * `data.reservations.transition` (the one writer, checked against RESERVATION_TRANSITIONS), and
- * every change of seats goes through the seat ledger (seat-ledger.ts), which holds the
- * performance row lock, so concurrent confirmations (on any number of app instances sharing one
- * PostgreSQL) queue on that row and each sees the seats the previous one took. What follows a change (e-mails, cached
- * answers) hangs on the domain events announced here (events/).
+ * A reservation's life: create, confirm, expire (cancel and reduce: cancellations.ts). Every
+ * status change goes through `data.reservations.transition` (the one writer, checked against
+ * RESERVATION_TRANSITIONS), and every change of seats through the seat ledger (seat-ledger.ts),
+ * which holds the performance row lock, so concurrent confirmations (on any number of app
+ * instances sharing one PostgreSQL) queue on that row and each sees the seats the previous one
+ * took. What follows a change (e-mails, cached answers) hangs on the domain events (events/).
  *
  * Row locks are always taken reservation first, then performance, so that two transactions
  * never wait on each other.
@@ -79,53 +67,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const waitlist = () => getService(strapi, 'waitlist');
   const ledger = () => getService(strapi, 'seat-ledger');
   const admission = () => getService(strapi, 'admission');
-
-  /**
-   * Cancels one reservation (visitor or staff) under the reservation and performance locks, if
-   * the rules allow it: its status moves, its seats are freed, its open tokens closed.
-   */
-  const cancel = async (
-    trx: Knex.Transaction,
-    reservationId: number,
-    by: 'visitor' | 'staff',
-    now: Date
-  ): Promise<
-    | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
-    | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }
-  > => {
-    const performanceId = await data().reservations.performanceOf(trx, reservationId);
-    const locked = await data().reservations.lock(trx, reservationId);
-    if (!locked || performanceId === null) return { ok: false, reason: 'gone' };
-    await ledger().lock(trx, performanceId);
-    const performance = await data().performances.bookingState(trx, performanceId);
-    if (!performance) return { ok: false, reason: 'gone' };
-    const verdict = cancellationVerdict(
-      {
-        status: locked.reservation_status,
-        startsAt: performance.starts_at,
-        checkedIn: await data().reservations.isCheckedIn(trx, reservationId),
-      },
-      now,
-      by
-    );
-    if (!verdict.ok) return verdict;
-    await data().reservations.transition(trx, { id: reservationId }, locked.reservation_status, 'cancelled', now, { cancelled_at: now });
-    const freedSeats = verdict.frees ? locked.party_size : 0;
-    await data().tokens.revokeAll(trx, reservationId, now);
-    await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by }, now);
-    // Freed seats go to the waiting list in this transaction, before any public booking sees
-    // them; a cancelled offer (staff) gives back the seats it held, and they go on the same way.
-    if (locked.reservation_status === 'pending' && locked.held_until) {
-      await waitlist().offerCancelled(trx, locked, performanceId, now);
-    } else if (freedSeats > 0) {
-      await ledger().free(trx, performanceId, { confirmed: freedSeats }, now);
-    }
-    return {
-      ok: true,
-      reservation: { ...locked, reservation_status: 'cancelled', cancelled_at: now.toISOString() },
-      performance: { id: performanceId, documentId: performance.documentId },
-    };
-  };
+  const cancellations = () => getService(strapi, 'cancellations');
 
   return {
     /** A performance a visitor may book or wait for (admission.ts). */
@@ -302,65 +244,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { ok: true, reservation, performance: { id: performanceId, documentId: performance.documentId } };
     },
 
-    /**
-     * Cancels the reservation behind a cancellation token and frees its seats at once. Too late
-     * once the performance has started or the party has been checked in.
-     */
-    async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<CancelResult> => {
-        const token = await data().tokens.find(trx, rawToken, 'cancellation');
-        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const result = await cancel(trx, token.reservationId, 'visitor', now);
-        if (result.ok) return result;
-        if (result.reason === 'gone') return { ok: false, code: ERROR_CODES.tokenInvalid };
-        if (result.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
-        const current = await data().reservations.lock(trx, token.reservationId);
-        return { ok: false, code: ERROR_CODES.tokenUsed, status: current?.reservation_status ?? 'cancelled' };
-      });
+    /** Cancels by a cancellation link (cancellations.ts). */
+    cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
+      return cancellations().cancelReservation(rawToken, now);
     },
 
-    /**
-     * Makes a confirmed party smaller by its cancellation link: the seats given back are free at
-     * once and offered to the waiting list in the same transaction. Too late once the performance
-     * has started or the party is inside; `token_used` when the reservation is no longer
-     * confirmed; `validation` unless the new size is smaller than the current one.
-     */
-    async reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<ReduceResult> => {
-        const token = await data().tokens.find(trx, rawToken, 'cancellation');
-        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const performanceId = await data().reservations.performanceOf(trx, token.reservationId);
-        const locked = await data().reservations.lock(trx, token.reservationId);
-        if (!locked || performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        await ledger().lock(trx, performanceId);
-        const performance = await data().performances.bookingState(trx, performanceId);
-        if (!performance) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const verdict = reductionVerdict(
-          {
-            status: locked.reservation_status,
-            startsAt: performance.starts_at,
-            checkedIn: await data().reservations.isCheckedIn(trx, locked.id),
-            partySize: locked.party_size,
-          },
-          partySize,
-          now
-        );
-        if (!verdict.ok) {
-          if (verdict.reason === 'not_confirmed') return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
-          if (verdict.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
-          return { ok: false, code: ERROR_CODES.validation, partySize: locked.party_size };
-        }
-        if (!(await data().reservations.resize(trx, locked.id, partySize, now))) {
-          return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
-        }
-        await events().announce(
-          trx,
-          { type: 'reservation.reduced', reservationId: locked.id, performanceId, freedSeats: verdict.frees, partySize },
-          now
-        );
-        await ledger().free(trx, performanceId, { confirmed: verdict.frees }, now);
-        return { ok: true, reservation: { ...locked, party_size: partySize } };
-      });
+    /** Makes a confirmed party smaller by its cancellation link (cancellations.ts). */
+    reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
+      return cancellations().reduceReservation(rawToken, partySize, now);
+    },
+
+    /** Cancels on an editor's word (cancellations.ts). */
+    cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
+      return cancellations().cancelByStaff(reservationId, now);
     },
 
     /**
@@ -387,27 +283,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (rows.length === 0) return 0;
         await events().announce(trx, { type: 'ticket.resend_requested', reservationIds: rows.map((row) => row.id) }, now);
         return rows.length;
-      });
-    },
-
-    /**
-     * Cancels a reservation on an editor's word (Content Manager), pending or confirmed, unless
-     * the party is already inside. Cancelling a cancelled reservation changes nothing.
-     */
-    async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
-      return strapi.db.transaction(async ({ trx }) => {
-        const result = await cancel(trx, reservationId, 'staff', now);
-        if (result.ok) return result.reservation;
-        const current = await data().reservations.lock(trx, reservationId);
-        if (!current) throw new errors.NotFoundError('Reservation not found');
-        if (current.reservation_status === 'cancelled') return current;
-        if (result.reason === 'too_late') {
-          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', {
-            code: ERROR_CODES.tooLate,
-          });
-        }
-        // Expired: nothing leaves it.
-        throw new ForbiddenTransitionError(current.reservation_status, 'cancelled');
       });
     },
 
