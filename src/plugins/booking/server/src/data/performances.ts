@@ -4,7 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { seatsOffered, type SeatFigures } from '../rules';
+import type { SeatFigures } from '../rules';
 import { countsOf, seatColumns, type SeatCounts } from './seats';
 import { bookingTables, SEATS_TABLE } from './strapi-internals';
 
@@ -47,15 +47,6 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         additional_seats: Number(row.additional_seats),
         manually_occupied_seats: Number(row.manually_occupied_seats),
       };
-    },
-
-    /**
-     * `lock`, answering the seats the public may ever take (room + additional - manually
-     * occupied; 0 for a performance that is gone): the limit the seat counter is checked against.
-     */
-    async lockOffered(knex: Knex, performanceId: number): Promise<number> {
-      const capacity = await this.lock(knex, performanceId);
-      return capacity ? Math.max(0, seatsOffered(capacity)) : 0;
     },
 
     /** Whether it is open for booking (its show published, booking on, the start) and its seats, in one query. */
