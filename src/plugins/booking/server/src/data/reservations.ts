@@ -137,6 +137,17 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     },
 
     /**
+     * Boot: the Content Manager's label for rows written without one (before labels existed, or
+     * by raw SQL), computed by the database as services/labels.ts's reservationLabel does.
+     */
+    async backfillLabels(knex: Knex): Promise<number> {
+      const updated = await knex(t().reservations)
+        .whereNull('label')
+        .update({ label: knex.raw(`substr(reference || ' · ' || coalesce(name, '?'), 1, 160)`) });
+      return Number(updated);
+    },
+
+    /**
      * The one writer of a reservation's status: moves the reservations of `target` that are in
      * `from` to `to`, with `fields` (confirmed_at, cancelled_at, ...), after checking the move
      * against RESERVATION_TRANSITIONS. The WHERE on `from` makes a concurrent move lose cleanly:
