@@ -10,7 +10,6 @@ import type { NewReservation, PerformanceRow } from './admission';
 import type { CancelResult, ReduceResult } from './cancellations';
 
 export type { ReservationRow } from '../data/reservations';
-
 export type { NewReservation, PerformanceRow } from './admission';
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
