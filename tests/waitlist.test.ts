@@ -423,6 +423,39 @@ describe('offers', () => {
   });
 });
 
+describe('the seat ledger', () => {
+  /** The FOR UPDATE statements on the performance row `id` while `run` runs (knex's query events). */
+  const performanceLocks = async (id: number, run: () => Promise<unknown>) => {
+    const locks: string[] = [];
+    const listener = (query: { sql: string; bindings?: unknown[] }) => {
+      if (/for update/i.test(query.sql) && query.sql.includes('"booking_performances"') && query.bindings?.[0] === id) {
+        locks.push(query.sql);
+      }
+    };
+    app.strapi.db.connection.on('query', listener);
+    try {
+      await run();
+    } finally {
+      app.strapi.db.connection.off('query', listener);
+    }
+    return locks.length;
+  };
+
+  test('a cancellation or a reduction that offers the freed seats locks the performance row once', async () => {
+    const { perf, cancellationToken } = await soldOut(4);
+    const first = await joinAs(perf.documentId, newEmail(), 2);
+    const second = await joinAs(perf.documentId, newEmail(), 2);
+    expect(
+      await performanceLocks(perf.id, async () => expect((await reduce({ token: cancellationToken, party_size: 2 })).status).toBe(200))
+    ).toBe(1);
+    expect((await entryOf(first.body.data.reference)).waitlist_status).toBe('offered');
+    expect(await performanceLocks(perf.id, async () => expect((await cancel(cancellationToken)).status).toBe(200))).toBe(1);
+    expect((await entryOf(second.body.data.reference)).waitlist_status).toBe('offered');
+    expect(await stats(perf.documentId)).toMatchObject({ confirmed_seats: 0, held_seats: 4, available_seats: 0 });
+    await expectInvariants(app.strapi, perf.id, 4);
+  });
+});
+
 describe('offers go to confirmed joins only', () => {
   test('freed seats pass over an unconfirmed join; confirmed later, it is offered what is free then', async () => {
     const { perf, cancellationToken } = await soldOut(2);

@@ -38,6 +38,24 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     });
 
   return {
+    /**
+     * What is still owed to the outside, one statement over the two partial indexes of the rows
+     * still owed: mails (queued, retrying) and webhook deliveries (pending, retrying), each kind's
+     * count and oldest creation.
+     */
+    async backlog(knex: Knex): Promise<Array<{ kind: 'mail' | 'webhook'; pending: number | string; oldest: unknown }>> {
+      return (await knex
+        .select(knex.raw("'mail' AS kind"), knex.raw('COUNT(*) AS pending'), knex.raw('MIN(created_at) AS oldest'))
+        .from(t().outbox)
+        .whereIn('delivery_status', ['queued', 'retrying'])
+        .unionAll((q) => {
+          void q
+            .select(knex.raw("'webhook' AS kind"), knex.raw('COUNT(*) AS pending'), knex.raw('MIN(created_at) AS oldest'))
+            .from(t().webhookDeliveries)
+            .whereIn('delivery_status', ['pending', 'retrying']);
+        })) as Array<{ kind: 'mail' | 'webhook'; pending: number | string; oldest: unknown }>;
+    },
+
     /** Records a mail owed for a reservation; returns its id. */
     async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date): Promise<number> {
       const tables = t();

@@ -4,7 +4,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { seatsOffered, type SeatFigures } from '../rules';
+import type { SeatFigures } from '../rules';
 import { countsOf, seatColumns, type SeatCounts } from './seats';
 import { bookingTables, SEATS_TABLE } from './strapi-internals';
 
@@ -26,25 +26,27 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * instances. (SQLite has one connection: already serial.)
      */
     async lock(knex: Knex, performanceId: number): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
-      const row = (await knex(t().performances)
-        .where('id', performanceId)
-        .first('room_capacity', 'additional_seats', 'manually_occupied_seats')
-        .forUpdate()) as Record<string, unknown> | undefined;
+      return this.capacity(knex, performanceId, { forUpdate: true });
+    },
+
+    /**
+     * A performance's capacities; `forUpdate` takes the row lock (`lock`). Without it, for a
+     * transaction that already holds the lock (services/seat-ledger.ts): capacities read again,
+     * since the transaction may have changed them since (a Content Manager edit).
+     */
+    async capacity(
+      knex: Knex,
+      performanceId: number,
+      { forUpdate = false }: { forUpdate?: boolean } = {}
+    ): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
+      const query = knex(t().performances).where('id', performanceId).first('room_capacity', 'additional_seats', 'manually_occupied_seats');
+      const row = (await (forUpdate ? query.forUpdate() : query)) as Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         room_capacity: Number(row.room_capacity),
         additional_seats: Number(row.additional_seats),
         manually_occupied_seats: Number(row.manually_occupied_seats),
       };
-    },
-
-    /**
-     * `lock`, answering the seats the public may ever take (room + additional - manually
-     * occupied; 0 for a performance that is gone): the limit the seat counter is checked against.
-     */
-    async lockOffered(knex: Knex, performanceId: number): Promise<number> {
-      const capacity = await this.lock(knex, performanceId);
-      return capacity ? Math.max(0, seatsOffered(capacity)) : 0;
     },
 
     /** Whether it is open for booking (its show published, booking on, the start) and its seats, in one query. */

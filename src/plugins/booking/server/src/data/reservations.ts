@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import {
   ACCESS_NEEDS,
   ERROR_CODES,
+  UID,
   type AccessNeed,
   type Language,
   type ReservationSource,
@@ -107,9 +108,45 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
  */
 export type TransitionTarget = { id: number } | { lapsedBefore: Date };
 
+/** The columns a new reservation is written with (always `pending`: `transition` moves it on). */
+export interface NewReservationRow {
+  reference: string;
+  performance: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  party_size: number;
+  notes: string | null;
+  language: Language;
+  access_needs?: AccessNeed[] | null;
+  source?: ReservationSource;
+  confirm_by?: Date | null;
+  held_until?: Date | null;
+}
+
 export const createReservationsData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   return {
+    /**
+     * The one insert of a reservation row (public booking, box office, waiting-list offer), pending.
+     * Through the Query Engine, so the db lifecycles that compute stored fields (the Content
+     * Manager's label) run as for any other write; it joins the caller's `strapi.db.transaction`.
+     */
+    async insert(row: NewReservationRow): Promise<ReservationRow> {
+      return (await strapi.db.query(UID.reservation).create({ data: { ...row, reservation_status: 'pending' } })) as ReservationRow;
+    },
+
+    /**
+     * Boot: the Content Manager's label for rows written without one (before labels existed, or
+     * by raw SQL), computed by the database as services/labels.ts's reservationLabel does.
+     */
+    async backfillLabels(knex: Knex): Promise<number> {
+      const updated = await knex(t().reservations)
+        .whereNull('label')
+        .update({ label: knex.raw(`substr(reference || ' · ' || coalesce(name, '?'), 1, 160)`) });
+      return Number(updated);
+    },
+
     /**
      * The one writer of a reservation's status: moves the reservations of `target` that are in
      * `from` to `to`, with `fields` (confirmed_at, cancelled_at, ...), after checking the move

@@ -20,7 +20,7 @@ export const registerWaitlistLifecycles = (strapi: Core.Strapi) => {
       const data = event.params.data ?? {};
       const id = event.result?.id;
       if (!id || !(CAPACITY_FIELDS.some((field) => field in data) || 'is_booking_enabled' in data)) return;
-      await getService(strapi, 'waitlist').offerAfterCapacityChange(id);
+      await getService(strapi, 'seat-ledger').capacityChanged(id);
     },
   });
 };

@@ -2,8 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
 import { dataOf } from '../data';
-import { checkInWindow, partyFits } from '../rules';
-import { getConfig, getService } from '../utils/get-service';
+import { partyFits } from '../rules';
+import { getService } from '../utils/get-service';
 
 export interface BoxOfficeBooking {
   name: string;
@@ -27,18 +27,18 @@ export type BoxOfficeResult =
  * never add up past the room. Public booking being off does not stop the box office (a sold-out
  * show may still have a chair for the director's mother); the start does.
  *
- * The reservation is written pending and moved to confirmed through `transition`, the one writer
- * of a status, in the transaction that holds the performance lock and then takes the seats; if they do not fit, everything rolls
- * back and nothing was booked. The ticket e-mail hangs on `reservation.confirmed` like a
+ * The reservation is written pending and its ticket issued by the seat ledger's `issueTicket` (as
+ * a visitor's confirmation), in the transaction that holds the performance lock; if the seats do
+ * not fit, everything rolls back and nothing was booked. The ticket e-mail hangs on `reservation.confirmed` like a
  * visitor's, and goes only when there is an address and the clerk did not say no.
  */
 const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
   const data = () => dataOf(strapi);
+  const ledger = () => getService(strapi, 'seat-ledger');
 
   return {
     /** Books and confirms a party for a performance; throws NotFoundError for an unknown one. */
     async book(performanceDocumentId: string, input: BoxOfficeBooking, now = new Date()): Promise<BoxOfficeResult> {
-      const config = getConfig(strapi);
       const performance = (await strapi.db.query(UID.performance).findOne({
         where: { documentId: performanceDocumentId },
         select: ['id', 'starts_at'],
@@ -54,63 +54,38 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
         // performance takes a key-share lock on that row, and two bookings each holding one while
         // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
         // no one else, so this order cannot deadlock with a confirmation (reservation, then performance).
-        const limit = await data().performances.lockOffered(trx, performance.id);
+        await ledger().lock(trx, performance.id);
         // Seats only go under this lock: a party that does not fit now is refused before anything is written.
         const seats = await data().seats.forPerformance(performance.id, trx);
         const available = seats?.availableSeats ?? 0;
         if (!partyFits(input.party_size, available)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats: available };
         const reference = await data().reservations.uniqueReference(trx);
-        const created = (await strapi.db.query(UID.reservation).create({
-          data: {
-            reference,
-            performance: performance.id,
-            reservation_status: 'pending',
-            source: 'box_office',
-            name: input.name.trim(),
-            email,
-            phone: input.phone || null,
-            party_size: input.party_size,
-            notes: input.notes || null,
-            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
-            language: input.language ?? DEFAULT_LANGUAGE,
-          },
-        })) as { id: number };
-        await data().reservations.transition(trx, { id: created.id }, 'pending', 'confirmed', now, {
-          confirmed_at: now,
-          qr_code_generated_at: now,
+        const created = await data().reservations.insert({
+          reference,
+          performance: performance.id,
+          source: 'box_office',
+          name: input.name.trim(),
+          email,
+          phone: input.phone || null,
+          party_size: input.party_size,
+          notes: input.notes || null,
+          access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+          language: input.language ?? DEFAULT_LANGUAGE,
         });
-        const [checkInToken, cancellationToken] = await data().tokens.insert(
+        // The ledger's lock is this transaction's already: the seats are taken under it.
+        const issued = await ledger().issueTicket(
           trx,
-          created.id,
-          [
-            { purpose: 'check_in', expiresAt: checkInWindow(startsAt, config).closesAt },
-            { purpose: 'cancellation', expiresAt: startsAt },
-          ],
+          { reservationId: created.id, performanceId: performance.id, startsAt, partySize: input.party_size, sendTicket },
           now
         );
-        await getService(strapi, 'events').announce(
-          trx,
-          {
-            type: 'reservation.confirmed',
-            reservationId: created.id,
-            performanceId: performance.id,
-            partySize: input.party_size,
-            tokens: { checkIn: checkInToken, cancellation: cancellationToken },
-            sendTicket,
-          },
-          now
-        );
-
-        // The counter, as in confirmReservation: a conditional increment under the lock.
-        const taken = await data().seats.takeSeats(trx, performance.id, input.party_size, limit);
-        if (!taken.taken) {
+        if (!issued.ok) {
           await rollback();
-          return { ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available };
+          return { ok: false, code: ERROR_CODES.soldOut, availableSeats: issued.reason === 'sold_out' ? issued.availableSeats : 0 };
         }
         return {
           ok: true,
           reservation: { id: created.id, reference, party_size: input.party_size },
-          availableSeats: taken.available,
+          availableSeats: issued.availableSeats,
           ticketSent: sendTicket,
         };
       });

@@ -1,6 +1,8 @@
 import accessCache from './access-cache';
+import admission from './admission';
 import availability from './availability';
 import boxOffice from './box-office';
+import cancellations from './cancellations';
 import catalogue from './catalogue';
 import demoData from './demo-data';
 import door from './door';
@@ -20,6 +22,7 @@ import rateLimit from './rate-limit';
 import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
+import seatLedger from './seat-ledger';
 import roles from './roles';
 import tokens from './tokens';
 import webhooks from './webhooks';
@@ -27,8 +30,10 @@ import waitlist from './waitlist';
 
 export default {
   'access-cache': accessCache,
+  admission,
   availability,
   'box-office': boxOffice,
+  cancellations,
   catalogue,
   'demo-data': demoData,
   door,
@@ -48,6 +53,7 @@ export default {
   reminders,
   reservations,
   schema,
+  'seat-ledger': seatLedger,
   roles,
   tokens,
   webhooks,

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { createReservationsData } from '../data/reservations';
 import { getConfig } from '../utils/get-service';
 
 /** What the Content Manager reads as a performance's and a reservation's name. */
@@ -107,12 +108,8 @@ const createLabelsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Boot: labels for rows written before labels existed (or by raw SQL). */
     async backfill(): Promise<{ performances: number; reservations: number }> {
       const performances = await refresh({ label: { $null: true } });
-      const table = strapi.db.metadata.get(UID.reservation).tableName;
-      const reservations = await strapi.db
-        .connection(table)
-        .whereNull('label')
-        .update({ label: strapi.db.connection.raw(`substr(reference || ' · ' || coalesce(name, '?'), 1, 160)`) });
-      return { performances, reservations: Number(reservations) };
+      const reservations = await createReservationsData(strapi).backfillLabels(strapi.db.connection);
+      return { performances, reservations };
     },
   };
 };

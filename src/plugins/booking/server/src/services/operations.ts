@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { bookingTables } from '../data/strapi-internals';
+import { dataOf } from '../data';
 import { dialectOf } from '../data/dialect';
 import { getConfig, getService } from '../utils/get-service';
 
@@ -57,18 +57,7 @@ const toDate = (value: unknown): Date | null => {
  */
 const createOperationsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async backlog(now = new Date()): Promise<Record<OutboxKind, Backlog>> {
-    const t = bookingTables(strapi);
-    const knex = strapi.db.connection;
-    const rows = (await knex
-      .select(knex.raw("'mail' AS kind"), knex.raw('COUNT(*) AS pending'), knex.raw('MIN(created_at) AS oldest'))
-      .from(t.outbox)
-      .whereIn('delivery_status', ['queued', 'retrying'])
-      .unionAll((q) => {
-        void q
-          .select(knex.raw("'webhook' AS kind"), knex.raw('COUNT(*) AS pending'), knex.raw('MIN(created_at) AS oldest'))
-          .from(t.webhookDeliveries)
-          .whereIn('delivery_status', ['pending', 'retrying']);
-      })) as Array<{ kind: OutboxKind; pending: number | string; oldest: unknown }>;
+    const rows = await dataOf(strapi).outbox.backlog(strapi.db.connection);
     const result: Record<OutboxKind, Backlog> = { mail: { pending: 0, oldest_seconds: 0 }, webhook: { pending: 0, oldest_seconds: 0 } };
     for (const row of rows) {
       const oldest = toDate(row.oldest);

@@ -4,7 +4,6 @@ import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
 import { seatsOffered } from '../rules';
-import { dataOf } from '../data';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -115,14 +114,12 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async checkPerformanceUpdate(where: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
     if (!CAPACITY_FIELDS.some((field) => field in data)) return;
     await strapi.db.transaction(async ({ trx }) => {
-      const current: ({ id: number } & Capacity) | null = await strapi.db
-        .queryBuilder(UID.performance)
-        .select(['id', ...CAPACITY_FIELDS])
-        .where(where)
-        .forUpdate()
-        .first()
-        .execute();
-      if (!current) return;
+      const found: { id: number } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
+      if (!found) return;
+      // Capacities read under the seat ledger's lock (this transaction's, once).
+      const capacity = await getService(strapi, 'seat-ledger').lock(trx, found.id);
+      if (!capacity) return;
+      const current: { id: number } & Capacity = { id: found.id, ...capacity };
       const next: Capacity = {
         room_capacity: pick(data, current, 'room_capacity'),
         additional_seats: pick(data, current, 'additional_seats'),
@@ -165,7 +162,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
         id: number;
       } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
       if (!current) return;
-      await dataOf(strapi).performances.lock(trx, current.id);
+      await getService(strapi, 'seat-ledger').lock(trx, current.id);
       const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
       if (seats && seats.confirmedSeats > 0) {
         throw new errors.ValidationError(

@@ -1,46 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { errors } from '@strapi/utils';
-import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language, type ReservationStatus } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
-import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
+import type { ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
-import {
-  cancellationVerdict,
-  checkInWindow,
-  isOpenForBooking,
-  partyFits,
-  reductionVerdict,
-  seatsToConfirm,
-  unconfirmedCountSince,
-} from '../rules';
+import { isOpenForBooking, partyFits, seatsToConfirm } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey, emailLimitKey } from '../validation/email';
+import type { NewReservation, PerformanceRow } from './admission';
+import type { CancelResult, ReduceResult } from './cancellations';
 
 export type { ReservationRow } from '../data/reservations';
-
-export interface PerformanceRow {
-  id: number;
-  documentId: string;
-  starts_at: string;
-  room_capacity: number;
-  additional_seats: number;
-  manually_occupied_seats: number;
-  is_booking_enabled: boolean;
-  show: { id: number; title: string; slug: string; is_published: boolean } | null;
-  venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
-}
-
-export interface NewReservation {
-  performance: string;
-  name: string;
-  email: string;
-  phone?: string | null;
-  party_size: number;
-  notes?: string | null;
-  locale?: Language;
-  access_needs?: AccessNeed[] | null;
-}
+export type { NewReservation, PerformanceRow } from './admission';
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
 /** `performance` (its documentId) where the visitor may be pointed to its waiting list. */
@@ -71,38 +42,21 @@ export type ConfirmResult =
   | { ok: false; code: typeof ERROR_CODES.tokenExpired }
   | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
 
-export type ReduceResult =
-  | { ok: true; reservation: ReservationRow }
-  | TokenInvalid
-  | TokenUsed
-  | { ok: false; code: typeof ERROR_CODES.tooLate }
-  | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
-
 export type PreviewResult =
   | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
   | TokenInvalid
   | { ok: false; code: typeof ERROR_CODES.tokenExpired };
 
-export type CancelResult =
-  | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
-  | TokenInvalid
-  | TokenUsed
-  | { ok: false; code: typeof ERROR_CODES.tooLate };
-
 export { newReference } from '../data/reservations';
-
-const PERFORMANCE_POPULATE = {
-  show: { select: ['id', 'title', 'slug', 'is_published'] },
-  venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
-} as const;
+export type { CancelResult, ReduceResult } from './cancellations';
 
 /**
- * A reservation's life: create, confirm, cancel, expire. Every status change goes through
- * `data.reservations.transition` (the one writer, checked against RESERVATION_TRANSITIONS), and
- * every change of seats happens inside a transaction that holds the performance row lock, so
- * concurrent confirmations (on any number of app instances sharing one PostgreSQL) queue on that
- * row and each sees the seats the previous one took. What follows a change (e-mails, cached
- * answers) hangs on the domain events announced here (events/).
+ * A reservation's life: create, confirm, expire (cancel and reduce: cancellations.ts). Every
+ * status change goes through `data.reservations.transition` (the one writer, checked against
+ * RESERVATION_TRANSITIONS), and every change of seats through the seat ledger (seat-ledger.ts),
+ * which holds the performance row lock, so concurrent confirmations (on any number of app
+ * instances sharing one PostgreSQL) queue on that row and each sees the seats the previous one
+ * took. What follows a change (e-mails, cached answers) hangs on the domain events (events/).
  *
  * Row locks are always taken reservation first, then performance, so that two transactions
  * never wait on each other.
@@ -111,101 +65,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const data = () => dataOf(strapi);
   const events = () => getService(strapi, 'events');
   const waitlist = () => getService(strapi, 'waitlist');
-
-  const loadPerformance = async (where: { id: number } | { documentId: string }) =>
-    (await strapi.db.query(UID.performance).findOne({ where, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
-
-  /**
-   * The confirmation's locked section, two statements: lock the performance row reading its
-   * capacities, then take the party's seats if they fit, by a conditional increment of the
-   * counter, which sees every confirmation committed before the lock was granted.
-   */
-  const takeSeatsUnderLock = async (trx: Knex.Transaction, performanceId: number, partySize: number) =>
-    data().seats.takeSeats(trx, performanceId, partySize, await data().performances.lockOffered(trx, performanceId));
-
-  /**
-   * Cancels one reservation (visitor or staff) under the reservation and performance locks, if
-   * the rules allow it: its status moves, its seats are freed, its open tokens closed.
-   */
-  const cancel = async (
-    trx: Knex.Transaction,
-    reservationId: number,
-    by: 'visitor' | 'staff',
-    now: Date
-  ): Promise<
-    | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
-    | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }
-  > => {
-    const performanceId = await data().reservations.performanceOf(trx, reservationId);
-    const locked = await data().reservations.lock(trx, reservationId);
-    if (!locked || performanceId === null) return { ok: false, reason: 'gone' };
-    await data().performances.lock(trx, performanceId);
-    const performance = await data().performances.bookingState(trx, performanceId);
-    if (!performance) return { ok: false, reason: 'gone' };
-    const verdict = cancellationVerdict(
-      {
-        status: locked.reservation_status,
-        startsAt: performance.starts_at,
-        checkedIn: await data().reservations.isCheckedIn(trx, reservationId),
-      },
-      now,
-      by
-    );
-    if (!verdict.ok) return verdict;
-    await data().reservations.transition(trx, { id: reservationId }, locked.reservation_status, 'cancelled', now, { cancelled_at: now });
-    const freedSeats = verdict.frees ? locked.party_size : 0;
-    if (freedSeats > 0) await data().seats.adjustConfirmedSeats(trx, performanceId, -freedSeats);
-    await data().tokens.revokeAll(trx, reservationId, now);
-    await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by }, now);
-    // Freed seats go to the waiting list in this transaction, before any public booking sees
-    // them; a cancelled offer (staff) gives back the seats it held, and they go on the same way.
-    if (locked.reservation_status === 'pending' && locked.held_until) {
-      await waitlist().offerCancelled(trx, locked, performanceId, now);
-    } else if (freedSeats > 0) {
-      await waitlist().offerFreedSeats(trx, performanceId, now);
-    }
-    return {
-      ok: true,
-      reservation: { ...locked, reservation_status: 'cancelled', cancelled_at: now.toISOString() },
-      performance: { id: performanceId, documentId: performance.documentId },
-    };
-  };
+  const ledger = () => getService(strapi, 'seat-ledger');
+  const admission = () => getService(strapi, 'admission');
+  const cancellations = () => getService(strapi, 'cancellations');
 
   return {
-    /**
-     * A performance a visitor may book or wait for: a published show's, open for booking. Throws
-     * NotFoundError (404 performance_not_found) for one that does not exist publicly; null when it
-     * exists but is closed (booking off, or started).
-     */
-    async publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
-      const performance = await loadPerformance({ documentId });
-      if (!performance || !performance.show?.is_published) {
-        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
-      }
-      return isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now) ? performance : null;
+    /** A performance a visitor may book or wait for (admission.ts). */
+    publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
+      return admission().publicPerformance(documentId, now);
     },
 
-    /**
-     * Whether an address may make one more request its owner has not confirmed: at most
-     * BOOKING_PENDING_PER_EMAIL pending reservations and unconfirmed waiting-list joins together,
-     * since each mailed the address and its owner asked for none of them. Only requests of the
-     * last hour at most count (unconfirmedCountSince), and none once confirmed, lapsed or past
-     * its performance: whoever types a stranger's address holds them back for an hour at most.
-     * Takes a lock per address, so that two requests for one address at once queue and each
-     * counts the other's: never more than the limit. Call it in the transaction that then records
-     * the reservation or entry.
-     */
-    async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
-      const config = getConfig(strapi);
-      const limit = config.pendingPerEmail;
-      if (limit <= 0) return true;
-      // `name+tag@` counts as `name@`, whatever the case it was typed in (validation/email.ts).
-      const address = emailLimitKey(email);
-      const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
-      await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
-      const pending = await data().reservations.pendingForAddress(trx, address, now, since);
-      const unconfirmed = await data().waitlistEntries.unconfirmedForAddress(trx, address, since, now);
-      return pending + unconfirmed < limit;
+    /** Whether an address may make one more unconfirmed request (admission.ts). */
+    addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
+      return admission().addressHasRoom(trx, email, now);
     },
 
     /**
@@ -226,22 +98,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!(await this.addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
         const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
-        const reservation = (await strapi.db.query(UID.reservation).create({
-          data: {
-            reference,
-            performance: performance.id,
-            reservation_status: 'pending',
-            name: input.name,
-            email: input.email,
-            phone: input.phone ?? null,
-            party_size: input.party_size,
-            notes: input.notes ?? null,
-            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
-            source: 'public',
-            language: input.locale ?? DEFAULT_LANGUAGE,
-            confirm_by: confirmBy,
-          },
-        })) as ReservationRow;
+        const reservation = await data().reservations.insert({
+          reference,
+          performance: performance.id,
+          name: input.name,
+          email: input.email,
+          phone: input.phone ?? null,
+          party_size: input.party_size,
+          notes: input.notes ?? null,
+          access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+          source: 'public',
+          language: input.locale ?? DEFAULT_LANGUAGE,
+          confirm_by: confirmBy,
+        });
         const [confirmationToken] = await data().tokens.insert(
           trx,
           reservation.id,
@@ -277,7 +146,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async confirmReservation(rawToken: string, now = new Date(), options: { partySize?: number } = {}): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
-      const config = getConfig(strapi);
       return strapi.db.transaction(async ({ trx, rollback }): Promise<ConfirmResult> => {
         /** Undoes what was written before the lock, and answers. */
         const refuse = async (result: ConfirmResult) => {
@@ -320,50 +188,26 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         // The token and the reservation change before the lock: their row locks, taken here, make
         // a second confirmation of the same link wait for this one and then find it used.
         const used = await data().tokens.markUsed(trx, token.id, now);
-        const moved = await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'confirmed', now, {
-          confirmed_at: now,
-          qr_code_generated_at: now,
-          ...(seats < reservation.party_size ? { party_size: seats } : {}),
-        });
-        if (!used || moved.length !== 1) return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
-        const [checkInToken, cancellationToken] = await data().tokens.insert(
-          trx,
-          reservation.id,
-          [
-            { purpose: 'check_in', expiresAt: checkInWindow(performance.starts_at, config).closesAt },
-            { purpose: 'cancellation', expiresAt: performance.starts_at },
-          ],
-          now
-        );
-        await events().announce(
+        if (!used) return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+        const issued = await ledger().issueTicket(
           trx,
           {
-            type: 'reservation.confirmed',
             reservationId: reservation.id,
             performanceId,
+            startsAt: performance.starts_at,
             partySize: seats,
-            tokens: { checkIn: checkInToken, cancellation: cancellationToken },
+            ...(isOffer ? { heldSeats: reservation.party_size } : {}),
+            fields: seats < reservation.party_size ? { party_size: seats } : {},
           },
           now
         );
-
-        let taken: { taken: boolean; available: number };
-        if (isOffer) {
-          // The held seats become confirmed seats: an offer confirmed in time never answers sold_out.
-          const limit = await data().performances.lockOffered(trx, performanceId);
-          let available = await data().seats.confirmHeldSeats(trx, performanceId, seats, limit);
-          await waitlist().offerConfirmed(trx, reservation.id, now);
-          if (seats < reservation.party_size) {
-            // Fewer than offered: the rest of the hold goes back and on to the next entries.
-            await data().seats.adjustHeldSeats(trx, performanceId, seats - reservation.party_size);
-            await waitlist().offerFreedSeats(trx, performanceId, now);
-            available = (await data().seats.forPerformance(performanceId, trx))?.availableSeats ?? 0;
-          }
-          taken = { taken: true, available };
-        } else {
-          taken = await takeSeatsUnderLock(trx, performanceId, seats);
+        if (!issued.ok) {
+          if (issued.reason === 'moved') return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+          return refuse(soldOut(issued.availableSeats));
         }
-        if (!taken.taken) return refuse(soldOut(taken.available));
+        // An accepted offer: its entry is booked.
+        if (isOffer) await waitlist().offerConfirmed(trx, reservation.id, now);
+        const { checkInToken, cancellationToken } = issued;
         return {
           ok: true as const,
           reservation: {
@@ -374,7 +218,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             qr_code_generated_at: now.toISOString(),
           },
           performance: { id: performanceId, documentId: performance.documentId, starts_at: performance.starts_at.toISOString() },
-          availableSeats: taken.available,
+          availableSeats: issued.availableSeats,
           checkInToken,
           cancellationToken,
         };
@@ -400,66 +244,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return { ok: true, reservation, performance: { id: performanceId, documentId: performance.documentId } };
     },
 
-    /**
-     * Cancels the reservation behind a cancellation token and frees its seats at once. Too late
-     * once the performance has started or the party has been checked in.
-     */
-    async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<CancelResult> => {
-        const token = await data().tokens.find(trx, rawToken, 'cancellation');
-        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const result = await cancel(trx, token.reservationId, 'visitor', now);
-        if (result.ok) return result;
-        if (result.reason === 'gone') return { ok: false, code: ERROR_CODES.tokenInvalid };
-        if (result.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
-        const current = await data().reservations.lock(trx, token.reservationId);
-        return { ok: false, code: ERROR_CODES.tokenUsed, status: current?.reservation_status ?? 'cancelled' };
-      });
+    /** Cancels by a cancellation link (cancellations.ts). */
+    cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
+      return cancellations().cancelReservation(rawToken, now);
     },
 
-    /**
-     * Makes a confirmed party smaller by its cancellation link: the seats given back are free at
-     * once and offered to the waiting list in the same transaction. Too late once the performance
-     * has started or the party is inside; `token_used` when the reservation is no longer
-     * confirmed; `validation` unless the new size is smaller than the current one.
-     */
-    async reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<ReduceResult> => {
-        const token = await data().tokens.find(trx, rawToken, 'cancellation');
-        if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const performanceId = await data().reservations.performanceOf(trx, token.reservationId);
-        const locked = await data().reservations.lock(trx, token.reservationId);
-        if (!locked || performanceId === null) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        await data().performances.lock(trx, performanceId);
-        const performance = await data().performances.bookingState(trx, performanceId);
-        if (!performance) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const verdict = reductionVerdict(
-          {
-            status: locked.reservation_status,
-            startsAt: performance.starts_at,
-            checkedIn: await data().reservations.isCheckedIn(trx, locked.id),
-            partySize: locked.party_size,
-          },
-          partySize,
-          now
-        );
-        if (!verdict.ok) {
-          if (verdict.reason === 'not_confirmed') return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
-          if (verdict.reason === 'too_late') return { ok: false, code: ERROR_CODES.tooLate };
-          return { ok: false, code: ERROR_CODES.validation, partySize: locked.party_size };
-        }
-        if (!(await data().reservations.resize(trx, locked.id, partySize, now))) {
-          return { ok: false, code: ERROR_CODES.tokenUsed, status: locked.reservation_status };
-        }
-        await data().seats.adjustConfirmedSeats(trx, performanceId, -verdict.frees);
-        await events().announce(
-          trx,
-          { type: 'reservation.reduced', reservationId: locked.id, performanceId, freedSeats: verdict.frees, partySize },
-          now
-        );
-        await waitlist().offerFreedSeats(trx, performanceId, now);
-        return { ok: true, reservation: { ...locked, party_size: partySize } };
-      });
+    /** Makes a confirmed party smaller by its cancellation link (cancellations.ts). */
+    reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
+      return cancellations().reduceReservation(rawToken, partySize, now);
+    },
+
+    /** Cancels on an editor's word (cancellations.ts). */
+    cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
+      return cancellations().cancelByStaff(reservationId, now);
     },
 
     /**
@@ -487,27 +284,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (rows.length === 0) return 0;
         await events().announce(trx, { type: 'ticket.resend_requested', reservationIds: rows.map((row) => row.id) }, now);
         return rows.length;
-      });
-    },
-
-    /**
-     * Cancels a reservation on an editor's word (Content Manager), pending or confirmed, unless
-     * the party is already inside. Cancelling a cancelled reservation changes nothing.
-     */
-    async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
-      return strapi.db.transaction(async ({ trx }) => {
-        const result = await cancel(trx, reservationId, 'staff', now);
-        if (result.ok) return result.reservation;
-        const current = await data().reservations.lock(trx, reservationId);
-        if (!current) throw new errors.NotFoundError('Reservation not found');
-        if (current.reservation_status === 'cancelled') return current;
-        if (result.reason === 'too_late') {
-          throw new errors.ValidationError('This party has already been checked in: it cannot be cancelled.', {
-            code: ERROR_CODES.tooLate,
-          });
-        }
-        // Expired: nothing leaves it.
-        throw new ForbiddenTransitionError(current.reservation_status, 'cancelled');
       });
     },
 

@@ -1,23 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type WaitlistStatus } from '../constants';
+import { DEFAULT_LANGUAGE, ERROR_CODES, type WaitlistStatus } from '../constants';
 import { dataOf } from '../data';
-import type { ReservationRow } from '../data/reservations';
+import { newReference, type ReservationRow } from '../data/reservations';
 import { hashToken, newRawToken, TOKEN_PATTERN } from '../data/tokens';
 import type { WaitlistEntryRow } from '../data/waitlist-entries';
-import {
-  isOpenForBooking,
-  joinConfirmationVerdict,
-  offerHeldUntil,
-  partyFits,
-  pickOffers,
-  queuePosition,
-  seatsLeft,
-  unconfirmedCountSince,
-} from '../rules';
+import { joinConfirmationVerdict, partyFits, queuePosition, unconfirmedCountSince } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey } from '../validation/email';
-import { newReference, type NewReservation, type PerformanceRow } from './reservations';
+import type { NewReservation, PerformanceRow } from './admission';
 
 export type JoinResult =
   | { ok: true; entry: WaitlistEntryRow; performance: PerformanceRow; confirmationToken: string }
@@ -49,9 +40,10 @@ export type LeaveResult =
  * An offer is a pending reservation with `held_until`: its seats are counted as held in the seat
  * counter (`booking_performance_seats.held_seats`) from the moment it is made, so no public
  * confirmation can take them, and its confirmation turns them into confirmed seats (never
- * `sold_out`). Offers are made by `offerFreedSeats`, always inside the transaction that frees
- * the seats and under the performance row lock (a cancellation, a smaller party, a capacity
- * raise, a lapsed offer), so the seats go to the waiting list before anyone else can see them.
+ * `sold_out`). Offers are made by the seat ledger (seat-ledger.ts `offer`), always inside the
+ * transaction that frees the seats and under the performance row lock (a cancellation, a smaller
+ * party, a capacity raise, a lapsed offer), so the seats go to the waiting list before anyone
+ * else can see them.
  *
  * Lock order, as everywhere in the plugin: a reservation row, then the performance row, then
  * the waiting entries of that performance. A leave locks only its entry (and only while it is
@@ -60,6 +52,7 @@ export type LeaveResult =
 const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
   const data = () => dataOf(strapi);
   const events = () => getService(strapi, 'events');
+  const ledger = () => getService(strapi, 'seat-ledger');
 
   /**
    * Ends an offer that was not confirmed (lapsed, or cancelled by staff) whose reservation row
@@ -67,7 +60,6 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
    * `to`, and the seats are offered on in the same transaction.
    */
   const endOffer = async (trx: Knex.Transaction, reservation: ReservationRow, performanceId: number, to: 'expired' | 'left', now: Date) => {
-    await data().seats.adjustHeldSeats(trx, performanceId, -reservation.party_size);
     const entry = await data().waitlistEntries.byOffer(trx, reservation.id);
     if (entry) await data().waitlistEntries.move(trx, entry.id, 'offered', to, now, to === 'left' ? { left_at: now } : {});
     await events().announce(
@@ -75,7 +67,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
       { type: 'waitlist.offer_ended', entryId: entry?.id ?? null, reservationId: reservation.id, performanceId },
       now
     );
-    await service.offerFreedSeats(trx, performanceId, now);
+    await ledger().free(trx, performanceId, { held: reservation.party_size }, now);
   };
 
   const service = {
@@ -86,19 +78,19 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
      * now (`seats_available`: book instead) or the entry is there when seats free up.
      */
     async join(input: NewReservation, now = new Date()): Promise<JoinResult> {
-      const performance = await getService(strapi, 'reservations').publicPerformance(input.performance, now);
+      const performance = await getService(strapi, 'admission').publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const config = getConfig(strapi);
       return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
         // Pending reservations and unconfirmed joins count together (BOOKING_PENDING_PER_EMAIL).
-        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, input.email, now))) {
+        if (!(await getService(strapi, 'admission').addressHasRoom(trx, input.email, now))) {
           return { ok: false, code: ERROR_CODES.rateLimited };
         }
         const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
         if (await data().waitlistEntries.addressWaits(trx, performance.id, emailKey(input.email), since, now)) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
         }
-        await data().performances.lock(trx, performance.id);
+        await ledger().lock(trx, performance.id);
         const seats = await data().seats.forPerformance(performance.id, trx);
         const available = seats?.availableSeats ?? 0;
         if (partyFits(input.party_size, available)) return { ok: false, code: ERROR_CODES.seatsAvailable, availableSeats: available };
@@ -179,7 +171,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
           now
         );
         const position = queuePosition(await data().waitlistEntries.waitingAhead(trx, entry.performanceId, entry.id));
-        await service.offerFreedSeats(trx, entry.performanceId, now);
+        await ledger().offer(trx, entry.performanceId, now);
         const { status } = (await data().waitlistEntries.byId(trx, entry.id)) ?? { status: 'waiting' as const };
         return {
           ok: true,
@@ -212,64 +204,6 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Offers the free seats of a performance to its waiting entries, earliest first, each whose
-     * party fits in what is still free (pickOffers). Call it inside the transaction that freed
-     * the seats; it takes the performance row lock (again, harmlessly, if the caller holds it).
-     * Nothing is offered once the performance has started or while booking is off. Returns how
-     * many offers were made.
-     */
-    async offerFreedSeats(trx: Knex.Transaction, performanceId: number, now: Date): Promise<number> {
-      const capacity = await data().performances.lock(trx, performanceId);
-      const state = await data().performances.bookingState(trx, performanceId);
-      if (!capacity || !state || !isOpenForBooking(state, now)) return 0;
-      const free = seatsLeft({ ...capacity, confirmed_seats: state.seats.confirmedSeats, held_seats: state.seats.heldSeats });
-      if (free <= 0) return 0;
-      const waiting = await data().waitlistEntries.lockWaiting(trx, performanceId);
-      const chosen = pickOffers(waiting, free);
-      if (chosen.length === 0) return 0;
-      const heldUntil = offerHeldUntil(now, state.starts_at, getConfig(strapi).waitlistOfferMinutes);
-      for (const entry of chosen) {
-        // The entry's own code, so the visitor meets one code from the join to the door (an entry
-        // from before references were unique across both keeps its code unless a booking has it).
-        const reference = (await data().reservations.referenceTaken(trx, entry.reference))
-          ? await data().reservations.uniqueReference(trx)
-          : entry.reference;
-        const reservation = (await strapi.db.query(UID.reservation).create({
-          data: {
-            reference,
-            performance: performanceId,
-            reservation_status: 'pending',
-            name: entry.name,
-            email: entry.email,
-            phone: entry.phone,
-            party_size: entry.party_size,
-            notes: entry.notes,
-            language: entry.language,
-            confirm_by: heldUntil,
-            held_until: heldUntil,
-          },
-        })) as ReservationRow;
-        await data().seats.adjustHeldSeats(trx, performanceId, entry.party_size);
-        await data().waitlistEntries.move(trx, entry.id, 'waiting', 'offered', now, { offered_at: now });
-        await data().waitlistEntries.linkOffer(trx, entry.id, reservation.id);
-        const [confirmation] = await data().tokens.insert(trx, reservation.id, [{ purpose: 'confirmation', expiresAt: heldUntil }], now);
-        await events().announce(
-          trx,
-          {
-            type: 'waitlist.offered',
-            entryId: entry.id,
-            reservationId: reservation.id,
-            performanceId,
-            partySize: entry.party_size,
-            tokens: { confirmation },
-          },
-          now
-        );
-      }
-      return chosen.length;
-    },
-
-    /**
      * An offer was confirmed (reservations.confirmReservation, same transaction): its entry is
      * booked.
      */
@@ -283,7 +217,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
      * it expires, its seats go back and on to the next entries, in this transaction.
      */
     async lapseOffer(trx: Knex.Transaction, reservation: ReservationRow, performanceId: number, now: Date): Promise<boolean> {
-      await data().performances.lock(trx, performanceId);
+      await ledger().lock(trx, performanceId);
       const moved = await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'expired', now);
       if (moved.length !== 1) return false;
       // Its link stays as it was, so a late click answers token_expired like any lapsed link.
@@ -318,14 +252,6 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (done) count += 1;
       }
       return count;
-    },
-
-    /**
-     * After a performance's capacity was saved: offers what the raise freed. Inside the saving
-     * transaction when there is one (the Document Service's), else right after it.
-     */
-    async offerAfterCapacityChange(performanceId: number, now = new Date()): Promise<number> {
-      return strapi.db.transaction(async ({ trx }) => this.offerFreedSeats(trx, performanceId, now));
     },
 
     /** Entries still waiting for a performance, and their seats (statistics). */

@@ -1,0 +1,89 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+import { errors } from '@strapi/utils';
+import { ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
+import { dataOf } from '../data';
+import { isOpenForBooking, unconfirmedCountSince } from '../rules';
+import { getConfig } from '../utils/get-service';
+import { emailLimitKey } from '../validation/email';
+
+export interface PerformanceRow {
+  id: number;
+  documentId: string;
+  starts_at: string;
+  room_capacity: number;
+  additional_seats: number;
+  manually_occupied_seats: number;
+  is_booking_enabled: boolean;
+  show: { id: number; title: string; slug: string; is_published: boolean } | null;
+  venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
+}
+
+/** What a visitor asks for: a reservation, or a place on the waiting list. */
+export interface NewReservation {
+  performance: string;
+  name: string;
+  email: string;
+  phone?: string | null;
+  party_size: number;
+  notes?: string | null;
+  locale?: Language;
+  access_needs?: AccessNeed[] | null;
+}
+
+const PERFORMANCE_POPULATE = {
+  show: { select: ['id', 'title', 'slug', 'is_published'] },
+  venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
+} as const;
+
+/**
+ * What a visitor's request must pass before anything is written, shared by the reservations and
+ * the waiting list (so neither calls the other for it): the performance is publicly open, and
+ * the address has room for one more request its owner has not confirmed.
+ */
+const createAdmissionService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const data = () => dataOf(strapi);
+
+  return {
+    /**
+     * A performance a visitor may book or wait for: a published show's, open for booking. Throws
+     * NotFoundError (404 performance_not_found) for one that does not exist publicly; null when it
+     * exists but is closed (booking off, or started).
+     */
+    async publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
+      const performance = (await strapi.db
+        .query(UID.performance)
+        .findOne({ where: { documentId }, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
+      if (!performance || !performance.show?.is_published) {
+        throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+      }
+      return isOpenForBooking({ ...performance, is_published: performance.show.is_published }, now) ? performance : null;
+    },
+
+    /**
+     * Whether an address may make one more request its owner has not confirmed: at most
+     * BOOKING_PENDING_PER_EMAIL pending reservations and unconfirmed waiting-list joins together,
+     * since each mailed the address and its owner asked for none of them. Only requests of the
+     * last hour at most count (unconfirmedCountSince), and none once confirmed, lapsed or past
+     * its performance: whoever types a stranger's address holds them back for an hour at most.
+     * Takes a lock per address, so that two requests for one address at once queue and each
+     * counts the other's: never more than the limit. Call it in the transaction that then records
+     * the reservation or entry.
+     */
+    async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
+      const config = getConfig(strapi);
+      const limit = config.pendingPerEmail;
+      if (limit <= 0) return true;
+      // `name+tag@` counts as `name@`, whatever the case it was typed in (validation/email.ts).
+      const address = emailLimitKey(email);
+      const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
+      await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
+      const pending = await data().reservations.pendingForAddress(trx, address, now, since);
+      const unconfirmed = await data().waitlistEntries.unconfirmedForAddress(trx, address, since, now);
+      return pending + unconfirmed < limit;
+    },
+  };
+};
+
+export type AdmissionService = ReturnType<typeof createAdmissionService>;
+export default createAdmissionService;
