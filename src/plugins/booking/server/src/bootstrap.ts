@@ -6,6 +6,7 @@ import { registerLabelLifecycles } from './lifecycles/labels';
 import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { registerWaitlistLifecycles } from './lifecycles/waitlist';
 import { getConfig, getService } from './utils/get-service';
+import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
 const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
@@ -15,15 +16,18 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
   registerWaitlistLifecycles(strapi);
+  registerLocaleLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
+    await setUpLocales(strapi);
     await getService(strapi, 'roles').ensureDoorStaffRole();
     await getService(strapi, 'roles').ensureBoxOfficeRole();
     await getService(strapi, 'roles').restrictEditorialRoles();
+    await getService(strapi, 'roles').grantEditorialLocalesOnce();
     await getService(strapi, 'roles').grantPublicRoutesOnce();
 
     const demo = getService(strapi, 'demo-data');

@@ -4,6 +4,7 @@ import { bindStrategies } from './auth/strategies';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
+import { registerLocaleSetup } from './utils/locales';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany([...ACTIONS]);
@@ -11,6 +12,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
+  registerLocaleSetup(strapi);
 };
 
 export default register;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { getConfig, getService } from '../utils/get-service';
+import { textLanguage } from '../utils/locales';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
 import { reservationInput, tokenInput } from '../validation/public';
 import type { BookingContext } from './context';
@@ -20,7 +21,11 @@ const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
         reference: result.entry.reference,
         status: result.entry.waitlist_status,
         party_size: result.entry.party_size,
-        performance: await getService(strapi, 'catalogue').performanceByDocumentId(result.performance.documentId),
+        performance: await getService(strapi, 'catalogue').performanceByDocumentId(
+          result.performance.documentId,
+          new Date(),
+          textLanguage(ctx.query.lang ?? input.locale)
+        ),
       },
     };
   },

@@ -49,7 +49,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!loaded) return null;
     if (!loaded.reservation) return { message: loaded.message, reservation: null };
     const { performanceId } = loaded.reservation;
-    const performance = performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(performanceId);
+    // The show's and venue's English texts for an English visitor, where they exist.
+    const performance =
+      performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(performanceId, loaded.reservation.language);
     return { message: loaded.message, reservation: { ...loaded.reservation, performance } };
   };
 
@@ -96,7 +98,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       leave = newRawToken();
       await dataOf(strapi).waitlistEntries.setLeaveHash(strapi.db.connection, entry.id, hashToken(leave));
     }
-    const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId);
+    const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId, entry.language);
     const facts = factsOf({
       id: entry.id,
       reference: entry.reference,
