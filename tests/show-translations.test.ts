@@ -190,3 +190,65 @@ describe('a database made before the texts were localized', () => {
     expect(english?.venue).toEqual({ name: 'Studio Theatre', address: 'Via Roma 1', city: 'Bologna (Italy)' });
   });
 });
+
+describe('performances stay linked to the Italian rows', () => {
+  test('a performance given an English copy as its show or venue, on either side of the relation, is linked to the Italian row', async () => {
+    const fixture = await createPerformance(app.strapi);
+    const strapi = app.strapi;
+    const showId = await documentOf(SHOW, fixture.showSlug);
+    const venueId = await documentOf(VENUE, fixture.venueSlug);
+    const { token } = await createAdmin(strapi, { roleCode: 'strapi-editor' });
+    expect(
+      (
+        await http()
+          .put(cm(SHOW, showId, 'en'))
+          .set('Authorization', `Bearer ${token}`)
+          .send({ title: 'A Rehearsal', slug: 'a-rehearsal' })
+      ).status
+    ).toBe(200);
+    expect(
+      (
+        await http()
+          .put(cm(VENUE, venueId, 'en'))
+          .set('Authorization', `Bearer ${token}`)
+          .send({ name: 'A Theatre', slug: 'a-theatre' })
+      ).status
+    ).toBe(200);
+    const copy = async (uid: string, documentId: string) =>
+      ((await strapi.db.query(uid).findOne({ where: { documentId, locale: 'en' }, select: ['id'] })) as { id: number }).id;
+    const base = async (uid: string, documentId: string) =>
+      ((await strapi.db.query(uid).findOne({ where: { documentId, locale: 'it' }, select: ['id'] })) as { id: number }).id;
+    const linked = async () =>
+      (await strapi.db.query(PERFORMANCE).findOne({
+        where: { id: fixture.id },
+        select: ['id', 'label'],
+        populate: { show: { select: ['id'] }, venue: { select: ['id'] } },
+      })) as { id: number; label: string; show: { id: number }; venue: { id: number } };
+
+    // The performance's side, through the Content Manager: the picker offers both copies.
+    const edited = await http()
+      .put(`/content-manager/collection-types/${PERFORMANCE}/${fixture.documentId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        show: { connect: [{ documentId: showId, locale: 'en' }] },
+        venue: { connect: [{ documentId: venueId, locale: 'en' }] },
+      });
+    expect(edited.status).toBe(200);
+    expect(await linked()).toEqual({
+      id: fixture.id,
+      // The Content Manager's label names the Italian show and venue.
+      label: expect.stringMatching(/^Spettacolo .* · Teatro /),
+      show: { id: await base(SHOW, showId) },
+      venue: { id: await base(VENUE, venueId) },
+    });
+    // The copy's side, through the Query Engine.
+    await strapi.db.query(SHOW).update({ where: { id: await copy(SHOW, showId) }, data: { performances: [fixture.id] } });
+    expect((await linked()).show.id).toBe(await base(SHOW, showId));
+    expect(await showLinks(fixture.id)).toBe(1);
+    const page = await http().get(`/api/booking/shows/${fixture.showSlug}?lang=en`);
+    expect([page.body.data.title, page.body.data.performances.map((p: { documentId: string }) => p.documentId)]).toEqual([
+      'A Rehearsal',
+      [fixture.documentId],
+    ]);
+  });
+});

@@ -202,8 +202,11 @@ test('the demo season seeds on SQLite with its sold-out performance; a link is p
   expect([show.title, english.title]).toEqual(['La locandiera', 'The Mistress of the Inn']);
   expect(english.description_html).toContain('<strong>2 hours</strong>');
   expect(english.performances.map((p) => p.venue?.city)).toEqual(['Bologna', 'Rome', 'Bologna']);
-  // In the order of the Italian titles (Il giardino, La locandiera, Sei personaggi), each show once.
-  expect((await service(strapi, 'catalogue').listShows(1, 100, new Date(), 'en')).data.map((s) => s.title)).toEqual([
+  // In the order of the Italian titles (Il giardino, La locandiera, Sei personaggi), each show once
+  // (the other tests' shows have no English version).
+  const demoSlugs = ['il-giardino-dei-ciliegi', 'la-locandiera', 'sei-personaggi-in-cerca-d-autore'];
+  const listed = (await service(strapi, 'catalogue').listShows(1, 100, new Date(), 'en')).data;
+  expect(listed.filter((s) => demoSlugs.includes(s.slug)).map((s) => s.title)).toEqual([
     'The Cherry Orchard',
     'The Mistress of the Inn',
     'Six Characters in Search of an Author',

@@ -13,10 +13,11 @@ const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
+  // Before the labels: a performance is relinked to the Italian rows before its label is made.
+  registerLocaleLifecycles(strapi);
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
   registerWaitlistLifecycles(strapi);
-  registerLocaleLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);

@@ -7,6 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
+import { bookingTables } from '../data/strapi-internals';
 
 export const BASE_LOCALE = 'it';
 export const TEXT_LOCALES = [
@@ -65,8 +66,72 @@ export const registerLocaleSetup = (strapi: Core.Strapi) => {
   });
 };
 
+/**
+ * Points every performance linked to an English copy of a show or venue at its Italian row
+ * instead (the same document). The Content Manager's relation picker of a performance offers
+ * both copies, and a show's English copy has a performances field of its own: a link to a copy
+ * would hide the performance from its show's public page and the plugin's joins. One UPDATE per
+ * link table, bound to the write's transaction; nothing to do is a cheap no-op.
+ */
+export const relinkToBaseRows = async (strapi: Core.Strapi): Promise<number> => {
+  const tables = bookingTables(strapi);
+  const links = [
+    {
+      table: tables.performanceShow.table,
+      from: tables.performanceShow.performance,
+      column: tables.performanceShow.show,
+      target: tables.shows,
+    },
+    { table: tables.performanceVenue.table, from: tables.performanceVenue.from, column: tables.performanceVenue.to, target: tables.venues },
+  ];
+  let moved = 0;
+  await strapi.db.transaction(async ({ trx }) => {
+    const knex = strapi.db.connection;
+    for (const link of links) {
+      // Each link to a copy, with the Italian row of the copy's document (none: left alone).
+      const stray = (await knex({ l: link.table })
+        .transacting(trx)
+        .join({ c: link.target }, 'c.id', `l.${link.column}`)
+        .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', knex.raw('?', [BASE_LOCALE])))
+        .whereNot('c.locale', BASE_LOCALE)
+        .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' })) as Array<{ id: number; performance: number; base: number }>;
+      for (const row of stray) {
+        const held = await knex(link.table)
+          .transacting(trx)
+          .where({ [link.from]: row.performance, [link.column]: row.base })
+          .first('id');
+        // Already linked to the Italian row too: the link to the copy goes.
+        if (held) await knex(link.table).transacting(trx).where('id', row.id).delete();
+        else
+          await knex(link.table)
+            .transacting(trx)
+            .where('id', row.id)
+            .update({ [link.column]: row.base });
+        moved += 1;
+      }
+    }
+  });
+  return moved;
+};
+
 /** In bootstrap, with the other database lifecycles. */
 export const registerLocaleLifecycles = (strapi: Core.Strapi) => {
+  // Both sides of the relation: a performance written with a copy as its show or venue, or a
+  // copy written with performances.
+  const relink = async () => {
+    await relinkToBaseRows(strapi);
+  };
+  strapi.db.lifecycles.subscribe({ models: [UID.performance], afterCreate: relink, afterUpdate: relink });
+  strapi.db.lifecycles.subscribe({
+    models: [...LOCALIZED_TYPES],
+    async afterCreate(event: { params: { data?: Record<string, unknown> } }) {
+      if (event.params.data && 'performances' in event.params.data) await relink();
+    },
+    async afterUpdate(event: { params: { data?: Record<string, unknown> } }) {
+      if (event.params.data && 'performances' in event.params.data) await relink();
+    },
+  });
+
   // Rows written straight through the Query Engine (the demo season, imports, tests) carry no
   // locale: they are the Italian base rows. The Document Service always sets one.
   strapi.db.lifecycles.subscribe({
