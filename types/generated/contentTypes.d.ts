@@ -450,9 +450,7 @@ export interface PluginBookingOutboxMessage extends Struct.CollectionTypeSchema 
     delivery_status: Schema.Attribute.Enumeration<['queued', 'retrying', 'sent', 'dropped']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
-    kind: Schema.Attribute.Enumeration<
-      ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced']
-    > &
+    kind: Schema.Attribute.Enumeration<['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced']> &
       Schema.Attribute.Required;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
