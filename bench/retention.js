@@ -26,7 +26,8 @@ const BASELINE_SECONDS = 15;
 const MAX_JOB_SECONDS = 180;
 const PORT = 4111;
 const secrets = {
-  APP_KEYS: 'bench-key-1,bench-key-2',
+  // At least 16 characters each, 8 of them different: outside development shorter ones stop the start.
+  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
   API_TOKEN_SALT: 'bench-api-token-salt',
   ADMIN_JWT_SECRET: 'bench-admin-jwt-secret',
   TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt',
@@ -107,6 +108,8 @@ const main = async () => {
     BOOKING_SEED_DEMO: 'false',
     // The job runs here, by hand, to be timed; the instance must not sweep at its start.
     BOOKING_SCHEDULED_JOBS: 'false',
+    // Plain HTTP on localhost: outside development HTTPS public URLs are needed otherwise.
+    ALLOW_HTTP_LINKS: 'true',
   };
   let child = null;
   try {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { isVisitorPath } from '../src/plugins/booking/server/src/utils/paths';
 
 /**
  * Browsers may call the public booking routes (/api/booking, /site) from the app's own origin
@@ -20,6 +21,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // Strapi's logger writes the query string, where e-mailed links carry their tokens.
     'plugin::booking.request-log',
     'strapi::errors',
+    // A control character (%00, ...) in a path is 400 validation before any route reads its
+    // parameters: PostgreSQL refuses NUL in text, which would be a 500.
+    'plugin::booking.path-guard',
     'strapi::security',
     {
       name: 'strapi::cors',
@@ -28,9 +32,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
         // no origin (an empty list), the public booking routes and /site the allowed ones.
         // The widget's two module files answer any origin (they are public, and hold nothing): on a
         // page whose origin is not allowed the widget then loads and says so, instead of staying
-        // blank; the API it calls still answers only the allowed origins.
-        origin: (ctx: { path: string }) =>
-          WIDGET_FILES.has(ctx.path) ? ['*'] : ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/site/') ? [...origins] : [],
+        // blank; the API it calls still answers only the allowed origins. The router matches paths
+        // whatever their case, so the visitor-path test does too.
+        origin: (ctx: { path: string }) => (WIDGET_FILES.has(ctx.path) ? ['*'] : isVisitorPath(ctx.path) ? [...origins] : []),
         // The public routes take no cookies; the admin sends its token in a header.
         credentials: false,
         headers: ['Content-Type', 'Authorization', 'Origin', 'Accept', 'Idempotency-Key'],
@@ -46,6 +50,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Middlewar
     // yup 0.32's e-mail check can take minutes on a hostile string: Strapi's own routes that
     // take an address get only ones a linear check accepts.
     'plugin::booking.email-guard',
+    // The Content Manager's publish, unpublish and discard on a type without drafts: a 400, not
+    // Strapi's 500.
+    'plugin::booking.draft-actions',
     'strapi::session',
     'strapi::favicon',
     'strapi::public',

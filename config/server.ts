@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { logFormat } from '../src/env/logging';
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => {
   const trustedHops = env.int('PROXY_TRUSTED_HOPS', 1);
@@ -20,8 +21,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server =>
     webhooks: {
       populateRelations: env.bool('WEBHOOKS_POPULATE_RELATIONS', false),
     },
-    // The machines running this app reach no update server: the check only adds a timeout.
-    logger: { updates: { enabled: false } },
+    // The machines running this app reach no update server: the check only adds a timeout. The
+    // startup banner is a table for a person: with LOG_FORMAT=json every line must be JSON.
+    logger: { updates: { enabled: false }, startup: { enabled: logFormat() === 'pretty' } },
   };
 };
 

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { assertRuntimeEnvironment } from './env/secrets';
 import { assertProductionMail, assertSmtpTls, type SmtpTlsOptions } from './env/mail';
+import { closeRegistration } from './no-registration';
 
 // The app is a thin host: the booking plugin (src/plugins/booking) does the work.
 export default {
@@ -9,5 +10,7 @@ export default {
     assertProductionMail();
     assertSmtpTls(strapi.config.get<{ providerOptions?: SmtpTlsOptions }>('plugin::email')?.providerOptions);
   },
-  bootstrap(_: { strapi: Core.Strapi }) {},
+  async bootstrap({ strapi }: { strapi: Core.Strapi }) {
+    await closeRegistration(strapi);
+  },
 };

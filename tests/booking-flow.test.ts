@@ -392,7 +392,7 @@ describe('the contract codes', () => {
 
     const soldOut = await confirm(second.token);
     expect(soldOut.status).toBe(409);
-    expect(soldOut.body.error.details).toEqual({ code: 'sold_out', available_seats: 1 });
+    expect(soldOut.body.error.details).toEqual({ code: 'sold_out', available_seats: 1, performance: perf.documentId });
     const pending = await app.strapi.db
       .query('plugin::booking.reservation')
       .findOne({ where: { reference: second.res.body.data.reference } });
@@ -402,6 +402,36 @@ describe('the contract codes', () => {
     const ticket = await smtp.waitFor((m) => smtp.to(first.email).includes(m) && /biglietto/i.test(m.subject ?? ''));
     expect((await cancel(tokenOf(linkIn(ticket.text ?? '', `${PUBLIC_URL}/cancel?token=`)))).status).toBe(200);
     expect((await confirm(second.token)).status).toBe(200);
+  });
+
+  test('confirm with a smaller party_size when the whole party no longer fits: fewer seats confirmed, the ticket says so', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 5 });
+    const first = await bookAndConfirmationToken(perf.documentId, { party_size: 3 });
+    const second = await bookAndConfirmationToken(perf.documentId, { party_size: 4 });
+    expect((await confirm(first.token)).status).toBe(200);
+    const whole = await confirm(second.token);
+    expect([whole.status, whole.body.error.details]).toEqual([409, { code: 'sold_out', available_seats: 2, performance: perf.documentId }]);
+    const confirmWith = (party_size: unknown) => http().post('/api/booking/reservations/confirm').send({ token: second.token, party_size });
+    // Larger than requested, not a whole number, below 1: 400, nothing changes.
+    for (const bad of [5, 0, -1, 1.5, 'due']) {
+      const res = await confirmWith(bad);
+      expect([res.status, res.body.error.details.code]).toEqual([400, 'validation']);
+    }
+    const three = await confirmWith(3);
+    expect([three.status, three.body.error.details]).toEqual([409, { code: 'sold_out', available_seats: 2, performance: perf.documentId }]);
+    const two = await confirmWith(2);
+    expect(two.status).toBe(200);
+    expect(two.body.data).toMatchObject({ reference: second.res.body.data.reference, status: 'confirmed', party_size: 2 });
+    expect(two.body.data.performance).toMatchObject({ documentId: perf.documentId, available_seats: 0 });
+    const stored = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: second.res.body.data.reference } });
+    expect(stored).toMatchObject({ reservation_status: 'confirmed', party_size: 2 });
+    const ticket = await smtp.waitFor((m) => smtp.to(second.email).includes(m) && /biglietto/i.test(m.subject ?? ''));
+    expect(ticket.text).toMatch(/Posti: 2\b/);
+    const again = await confirmWith(1);
+    expect([again.status, again.body.error.details]).toEqual([410, { code: 'token_used', status: 'confirmed' }]);
+    expect(await service(app.strapi, 'door-reports').statistics(perf.documentId)).toMatchObject({ confirmed_seats: 5, available_seats: 0 });
   });
 
   test('confirm: 409 booking_closed once booking is switched off', async () => {

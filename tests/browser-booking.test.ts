@@ -1,8 +1,9 @@
 /**
  * A visitor books a seat on the demo pages in a real browser (Debian's Chromium at phone size)
  * and confirms it from the link in the e-mail; the show's Markdown and poster, the pages behind
- * the e-mailed links showing what they act on, a smaller party, the lost ticket on a phone.
- * Screenshots are kept in tests/artifacts/.
+ * the e-mailed links showing what they act on, a smaller party, the lost ticket on a phone; when
+ * the whole party no longer fits, the confirm page offers the seats left instead, or the waiting
+ * list. Screenshots are kept in tests/artifacts/.
  */
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
-import { confirmedReservation, createPerformance } from './support/factories';
+import { confirmedReservation, createPerformance, pendingReservation } from './support/factories';
 import { artifact, describeInBrowser, launchBrowser } from './support/browser';
 import { linkIn, startSmtpSink, type SmtpSink } from './support/smtp';
 
@@ -93,6 +94,36 @@ describeInBrowser('the demo booking pages', () => {
     await page.getByText('This booking is already confirmed').waitFor();
     expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  test('the party no longer fits: the confirm page offers "Conferma 2 invece" and the waiting list', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 5 });
+    const pending = await pendingReservation(app.strapi, { performance: perf.documentId, party_size: 4 });
+    await confirmedReservation(app.strapi, perf.documentId, 3);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${baseUrl}/site/confirm/?token=${encodeURIComponent(pending.confirmationToken)}&lang=it`);
+    // The page first says what it confirms: the whole party of 4.
+    const summary = page.getByRole('region', { name: 'La tua prenotazione' });
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('4 posti');
+    await page.getByRole('button', { name: 'Conferma', exact: true }).click();
+    await page.getByText('Posti ancora liberi: 2.').waitFor();
+    const waitlist = page.getByRole('link', { name: 'Lista d’attesa per tutto il gruppo' });
+    expect(await waitlist.getAttribute('href')).toBe(`/site/book/?performance=${perf.documentId}&lang=it`);
+    await page.screenshot({ path: artifact('booking-5-fewer-seats.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Conferma 2 invece' }).click();
+    await page.getByText('Prenotazione confermata!').waitFor();
+    // The summary now shows the seats held, and the question is gone.
+    expect(await summary.textContent()).toContain('2 posti');
+    expect(await page.getByRole('button', { name: 'Conferma 2 invece' }).count()).toBe(0);
+    const stored = await app.strapi.db
+      .query('plugin::booking.reservation')
+      .findOne({ where: { reference: pending.reservation.reference } });
+    expect(stored).toMatchObject({ reservation_status: 'confirmed', party_size: 2 });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   /** A 300x200 PNG uploaded through Strapi's upload service, with its alternative text. */

@@ -31,7 +31,8 @@ const adminBuilt = existsSync(path.join(__dirname, '..', 'dist', 'build', 'index
   });
 
   test('refuses fewer seats than are confirmed, with the reason on screen', async () => {
-    const admin = await createAdmin(app.strapi);
+    // English screens: the profile's choice (Italian is the panel's default).
+    const admin = await createAdmin(app.strapi, { preferedLanguage: 'en' });
     const perf = await createPerformance(app.strapi, { room_capacity: 20 });
     await confirmedReservation(app.strapi, perf.documentId, 6);
 

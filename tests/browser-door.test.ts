@@ -41,8 +41,8 @@ maybe('the door list and the box office in the admin panel', () => {
     baseUrl = `http://localhost:${port}`;
     app = await startApp({ env: { PUBLIC_URL: baseUrl, BOOKING_RATE_LIMIT_PER_MINUTE: '0', BOOKING_SCHEDULED_JOBS: 'false' } });
     await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(port, '127.0.0.1', resolve));
-    doorStaff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo' });
-    clerk = await createAdmin(app.strapi, { roleCode: 'booking-box-office', firstname: 'Bruna' });
+    doorStaff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo', preferedLanguage: 'en' });
+    clerk = await createAdmin(app.strapi, { roleCode: 'booking-box-office', firstname: 'Bruna', preferedLanguage: 'en' });
     perf = await createPerformance(app.strapi, { room_capacity: 120, startsInHours: 1 });
     const boxOffice = app.strapi.plugin('booking').service('box-office');
     for (let i = 0; i < 45; i += 1) {
@@ -143,7 +143,11 @@ maybe('the door list and the box office in the admin panel', () => {
     ]).catch((error) => {
       throw new Error(`${error}: ${problems.join(' | ')}`);
     });
-    expect(download.suggestedFilename()).toBe(`door-list-${perf.documentId}.csv`);
+    // Named by the server after the show and its start (Europe/Rome, BOOKING_TIMEZONE's default).
+    const local = new Date(perf.startsAt).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' });
+    expect(download.suggestedFilename()).toBe(
+      `${perf.showSlug}-${local.slice(0, 10)}-${local.slice(11, 13)}${local.slice(14, 16)}-door-list.csv`
+    );
     const csv = readFileSync((await download.path()) as string, 'utf8');
     expect(csv.trim().split('\r\n')).toHaveLength(46);
     await page.screenshot({ path: artifact('door-overview.png'), fullPage: true });

@@ -1,7 +1,9 @@
 /**
  * The waiting list on the demo pages in a real browser (Debian's Chromium at phone size): the
  * Italian form explains empty fields in Italian, a visitor joins a sold-out performance's list,
- * seats free up, and the offer is confirmed from the e-mailed link; the lost-ticket form answers.
+ * is told to check the mail, confirms the join on the page behind the e-mailed link (with the
+ * place in the queue), seats free up, and the offer is confirmed from the e-mailed link; a larger
+ * party than the seats left joins the list from the booking form; the lost-ticket form answers.
  * Screenshots are kept in tests/artifacts/.
  */
 import type { Browser } from 'playwright-core';
@@ -40,7 +42,7 @@ describeInBrowser('the waiting list on the demo pages', () => {
     await smtp?.stop();
   });
 
-  test('join the list of a sold-out performance, then confirm the offer from the e-mail', async () => {
+  test('join the list of a sold-out performance, confirm the join from the e-mail, then confirm the offer', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 2 });
     const holder = await confirmedReservation(app.strapi, perf.documentId, 2);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' });
@@ -65,10 +67,25 @@ describeInBrowser('the waiting list on the demo pages', () => {
     await page.getByLabel('E-mail').fill('sara.gialli@example.test');
     await page.getByLabel('Posti').selectOption('2');
     await page.getByRole('button', { name: 'Mettimi in lista' }).click();
-    await page.getByText('Sei in lista d’attesa. Ti abbiamo scritto a sara.gialli@example.test').waitFor();
+    await page.getByText('Quasi fatto: ti abbiamo scritto a sara.gialli@example.test. Controlla la posta').waitFor();
     await page.screenshot({ path: artifact('waitlist-2-joined.png'), fullPage: true });
-    const entry = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { email: 'sara.gialli@example.test' } });
-    expect(entry).toMatchObject({ waitlist_status: 'waiting', party_size: 2, language: 'it' });
+    const entry = () => app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { email: 'sara.gialli@example.test' } });
+    expect(await entry()).toMatchObject({ waitlist_status: 'unconfirmed', party_size: 2, language: 'it' });
+
+    // The page behind the e-mailed link confirms the join only when pressed, and says the place.
+    const first = await smtp.waitFor(
+      (m) => smtp.to('sara.gialli@example.test').includes(m) && (m.text ?? '').includes('/site/waitlist/confirm?token=')
+    );
+    await page.goto(linkIn(first.text ?? '', `${baseUrl}/site/waitlist/confirm?token=`));
+    await page.getByText('Premi il pulsante per entrare in lista d’attesa.').waitFor();
+    expect((await entry()).waitlist_status).toBe('unconfirmed');
+    await page.getByRole('button', { name: 'Entra in lista' }).click();
+    await page
+      .getByText('Sei in lista d’attesa. Ti abbiamo scritto anche il link per uscire dalla lista. Sei il primo gruppo in lista.')
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Entra in lista' }).count()).toBe(0);
+    await page.screenshot({ path: artifact('waitlist-2b-join-confirmed.png'), fullPage: true });
+    expect((await entry()).waitlist_status).toBe('waiting');
 
     // Seats free up: the offer goes out at once.
     await app.strapi.plugin('booking').service('reservations').cancelReservation(holder.cancellationToken);
@@ -101,7 +118,8 @@ describeInBrowser('the waiting list on the demo pages', () => {
   test('the leave page leaves the list only when pressed, then no longer asks', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 1 });
     await confirmedReservation(app.strapi, perf.documentId, 1);
-    const joined = await app.strapi.plugin('booking').service('waitlist').join({
+    const waitlist = app.strapi.plugin('booking').service('waitlist');
+    const joined = await waitlist.join({
       performance: perf.documentId,
       name: 'Leo Blu',
       email: 'leo.blu@example.test',
@@ -109,7 +127,10 @@ describeInBrowser('the waiting list on the demo pages', () => {
       locale: 'en',
     });
     expect(joined.ok).toBe(true);
-    const mail = await smtp.waitFor((m) => smtp.to('leo.blu@example.test').includes(m));
+    expect((await waitlist.confirm(joined.confirmationToken)).ok).toBe(true);
+    const mail = await smtp.waitFor(
+      (m) => smtp.to('leo.blu@example.test').includes(m) && (m.text ?? '').includes('/waitlist/leave?token=')
+    );
     const link = linkIn(mail.text ?? '', `${baseUrl}/site/waitlist/leave?token=`);
     expect(link).toMatch(/&lang=en$/);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
@@ -121,5 +142,27 @@ describeInBrowser('the waiting list on the demo pages', () => {
     await page.getByText('You have left the waiting list.').waitFor();
     expect(await page.getByText('Do you want to leave the waiting list?').count()).toBe(0);
     expect((await entry()).waitlist_status).toBe('left');
+  });
+
+  test('a party larger than the seats left joins the list from the booking form, in English', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 3 });
+    await confirmedReservation(app.strapi, perf.documentId, 1);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${baseUrl}/site/book/?performance=${perf.documentId}&lang=en`);
+    await page.getByText('For more than 2 seats the request goes on the waiting list.').waitFor();
+    await page.getByLabel('Full name').fill('Ada Neri');
+    await page.getByLabel('E-mail').fill('ada.neri@example.test');
+    await page.getByRole('button', { name: 'Send the request' }).waitFor();
+    await page.getByLabel('Seats').selectOption('4');
+    await page.getByRole('button', { name: 'Put me on the list' }).click();
+    await page.getByText('Almost done: we have written to ada.neri@example.test. Check your mail').waitFor();
+    const entry = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { email: 'ada.neri@example.test' } });
+    expect(entry).toMatchObject({ waitlist_status: 'unconfirmed', party_size: 4, language: 'en' });
+    // The seats left stay for others.
+    const pub = await app.strapi.plugin('booking').service('catalogue').performanceByDocumentId(perf.documentId);
+    expect(pub).toMatchObject({ available_seats: 2, bookable: true });
+    expect(errors).toEqual([]);
   });
 });

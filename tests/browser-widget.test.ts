@@ -252,11 +252,18 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.getByLabel('E-mail', { exact: true }).fill('marco.bianchi@example.test');
     await page.getByLabel('Seats', { exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Put me on the list' }).click();
-    await page.getByRole('status').getByText('You are on the waiting list. We have written to marco.bianchi@example.test').waitFor();
+    // The join is confirmed by its address: the answer says to check the mail.
+    await page
+      .getByRole('status')
+      .getByText(
+        'Almost done: we have written to marco.bianchi@example.test. Check your mail and open the link in the e-mail to confirm the waiting list by'
+      )
+      .waitFor();
     await page.screenshot({ path: artifact('widget-3-waitlist.png'), fullPage: true });
     const entry = await app.strapi.db.query('plugin::booking.waitlist-entry').findOne({ where: { email: 'marco.bianchi@example.test' } });
-    expect(entry).toMatchObject({ waitlist_status: 'waiting', party_size: 2, language: 'en' });
-    await smtp.waitFor((m) => JSON.stringify(m.to ?? '').includes('marco.bianchi@example.test'));
+    expect(entry).toMatchObject({ waitlist_status: 'unconfirmed', party_size: 2, language: 'en' });
+    const joinMail = await smtp.waitFor((m) => JSON.stringify(m.to ?? '').includes('marco.bianchi@example.test'));
+    expect(linkIn(joinMail.text ?? '', `${appUrl}/site/waitlist/confirm?token=`)).toMatch(/&lang=en$/);
 
     // The same address again: the API's code in plain words, in the live region.
     await page.goto(`${siteUrl}/?show=${showSlug}&lang=en`);
@@ -273,6 +280,11 @@ describeInBrowser('the booking widget on another origin', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' });
     await page.goto(`${siteUrl}/?show=${last.showSlug}&lang=en`);
     await page.getByRole('radio', { name: /1 seats left/ }).waitFor();
+    // A party larger than the seats left goes to the waiting list; one that fits books.
+    await page.getByText('For more than 1 seat the request goes on the waiting list.').waitFor();
+    await page.getByLabel('Seats', { exact: true }).selectOption('2');
+    await page.getByRole('button', { name: 'Put me on the list' }).waitFor();
+    await page.getByLabel('Seats', { exact: true }).selectOption('1');
     await page.getByLabel('Name', { exact: true }).fill('Nina Grigi');
     await page.getByLabel('E-mail', { exact: true }).fill('nina.grigi@example.test');
     await confirmedReservation(app.strapi, last.documentId, 1);
@@ -282,7 +294,7 @@ describeInBrowser('the booking widget on another origin', () => {
     await page.getByRole('button', { name: 'Put me on the list' }).waitFor();
     expect(await page.getByLabel('E-mail', { exact: true }).inputValue()).toBe('nina.grigi@example.test');
     await page.getByRole('button', { name: 'Put me on the list' }).click();
-    await page.getByRole('status').getByText('You are on the waiting list. We have written to nina.grigi@example.test').waitFor();
+    await page.getByRole('status').getByText('Almost done: we have written to nina.grigi@example.test. Check your mail').waitFor();
     await page.close();
   });
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { service, startApp, type TestApp } from './support/app';
-import { createAdmin } from './support/admin';
+import { createAdmin, createEndUser } from './support/admin';
 import { confirmedReservation, createPerformance } from './support/factories';
 import { listen, startAppProcess, type AppProcess } from './support/processes';
 
@@ -192,6 +192,29 @@ describe('retries and the record of scans', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.find((p: { documentId: string }) => p.documentId === perf.documentId)).toMatchObject({ check_in_open: true });
   });
+
+  test('the pickers reach the whole season: those to come soonest first (tonight at the top), then the past ones, latest first', async () => {
+    const twelveDays = await createPerformance(app.strapi, { startsInHours: 12 * 24 });
+    const season = await createPerformance(app.strapi, { startsInHours: 90 * 24 });
+    const lastWeek = await createPerformance(app.strapi, { startsInHours: -7 * 24 });
+    const lastMonth = await createPerformance(app.strapi, { startsInHours: -30 * 24 });
+    const tonight = await createPerformance(app.strapi, { startsInHours: 0.5 });
+    const res = await request(baseUrl).get('/booking/door/performances').set('Authorization', `Bearer ${doorStaff.token}`);
+    expect(res.status).toBe(200);
+    const list = res.body.data as Array<{ documentId: string; starts_at: string; past: boolean; show_slug: string }>;
+    const position = (documentId: string) => list.findIndex((p) => p.documentId === documentId);
+    const mine = [tonight, twelveDays, season, lastWeek, lastMonth].map((p) => p.documentId);
+    // Whatever the other tests made, mine keep this order among them.
+    expect(mine.map(position).every((at, i, all) => at >= 0 && (i === 0 || at > all[i - 1]))).toBe(true);
+    expect(list.find((p) => p.documentId === twelveDays.documentId)).toMatchObject({ past: false, show_slug: twelveDays.showSlug });
+    expect(list.find((p) => p.documentId === lastWeek.documentId)).toMatchObject({ past: true, check_in_open: false });
+    // Every one to come is before every past one, and each part is in its order.
+    const firstPast = list.findIndex((p) => p.past);
+    expect(list.slice(firstPast).every((p) => p.past)).toBe(true);
+    const times = list.map((p) => Date.parse(p.starts_at));
+    expect(times.slice(0, firstPast)).toEqual([...times.slice(0, firstPast)].sort((a, b) => a - b));
+    expect(times.slice(firstPast)).toEqual([...times.slice(firstPast)].sort((a, b) => b - a));
+  });
 });
 
 describe('who may scan', () => {
@@ -199,11 +222,7 @@ describe('who may scan', () => {
     const { token } = await ticket();
     expect((await request(baseUrl).post('/booking/check-ins').send({ token })).status).toBe(401);
 
-    const signup = await request(baseUrl)
-      .post('/api/auth/local/register')
-      .send({ username: 'visitor1', email: 'visitor1@example.test', password: 'Secret-password-123' });
-    expect(signup.status).toBe(200);
-    const endUser = signup.body.jwt as string;
+    const endUser = (await createEndUser(app.strapi, 'visitor1')).jwt;
     expect((await scan({ token }, endUser)).status).toBe(401);
     expect((await request(baseUrl).get('/booking/door/performances').set('Authorization', `Bearer ${endUser}`)).status).toBe(401);
 

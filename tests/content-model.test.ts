@@ -221,6 +221,65 @@ describe('reservations and check-ins in the Content Manager', () => {
   });
 });
 
+describe("relations and visitors' data", () => {
+  // Strapi's admin sanitizer lets any role populate, filter and pick through an attribute hidden
+  // from the Content Manager, and lets a role that reads a type populate its visible relations
+  // whatever their target: so no relation may lead from what editors read to visitors' data.
+  const VISITOR_DATA = [
+    'plugin::booking.reservation',
+    'plugin::booking.reservation-token',
+    'plugin::booking.check-in',
+    'plugin::booking.scan',
+    'plugin::booking.outbox-message',
+    'plugin::booking.waitlist-entry',
+    'plugin::booking.webhook',
+    'plugin::booking.webhook-delivery',
+  ];
+  const relations = () =>
+    Object.entries(app.strapi.contentTypes)
+      .filter(([uid]) => uid.startsWith('plugin::booking.'))
+      .flatMap(([uid, type]) =>
+        Object.entries(type.attributes as Record<string, { type: string; target?: string; visible?: boolean }>)
+          .filter(([, a]) => a.type === 'relation')
+          .map(([name, a]) => ({ uid, name, target: a.target ?? '', visible: a.visible }))
+      );
+
+  test('no booking type has a relation of its own hidden from the Content Manager', () => {
+    // createdBy, updatedBy and localizations are Strapi's, on every type.
+    const own = relations().filter((r) => !['createdBy', 'updatedBy', 'localizations'].includes(r.name));
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((r) => r.visible === false)).toEqual([]);
+  });
+
+  test("no relation leads from a show, venue or performance to a type that holds visitors' data or to staff", () => {
+    const open = relations().filter((r) => !VISITOR_DATA.includes(r.uid));
+    expect(open.map((r) => r.uid)).toEqual(expect.arrayContaining(['plugin::booking.show', 'plugin::booking.performance']));
+    // createdBy and updatedBy are Strapi's own (names of the editor who made the entry).
+    const leading = open.filter((r) => !['createdBy', 'updatedBy'].includes(r.name));
+    expect(leading.filter((r) => VISITOR_DATA.includes(r.target) || r.target === 'admin::user').map((r) => `${r.uid}.${r.name}`)).toEqual(
+      []
+    );
+  });
+
+  test('the reservation is reached only from its own side: no inverse links to tokens, check-in or from the performance', () => {
+    const names = relations().map((r) => `${r.uid}.${r.name}`);
+    for (const gone of [
+      'plugin::booking.performance.reservations',
+      'plugin::booking.reservation.tokens',
+      'plugin::booking.reservation.check_in',
+    ]) {
+      expect(names).not.toContain(gone);
+    }
+    for (const kept of [
+      'plugin::booking.reservation.performance',
+      'plugin::booking.reservation-token.reservation',
+      'plugin::booking.check-in.reservation',
+    ]) {
+      expect(names).toContain(kept);
+    }
+  });
+});
+
 describe('database constraints', () => {
   test('exist after the schema sync and again after a restart on the same database', async () => {
     const expected = service(app.strapi, 'schema')

@@ -123,7 +123,7 @@ describe('the door list', () => {
     expect([unknown.status, unknown.body.error.details.code]).toEqual([404, 'performance_not_found']);
   });
 
-  test('CSV and XLSX hold the JSON row by row, formula-looking cells neutralised', async () => {
+  test('CSV holds the JSON row by row, formula-looking cells neutralised, in a file named after the show and its start', async () => {
     const json = (await doorList(perf.documentId)).body.data as Array<Record<string, unknown>>;
     const expected = json.map((row) => [
       /^[=+\-@\t\r]/.test(String(row.name)) ? `'${row.name}` : row.name,
@@ -148,22 +148,90 @@ describe('the door list', () => {
     ).toEqual([]);
     expect(csv.text).not.toMatch(/private@|333 000|segreto/);
 
-    const xlsx = await doorList(perf.documentId, '?format=xlsx').buffer(true).parse(binary);
-    expect(xlsx.status).toBe(200);
-    expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="${fileName('csv')}"`);
+  });
+
+  /** `{show-slug}-{yyyy-mm-dd}-{hhmm}-door-list.{format}`, the start in Europe/Rome (BOOKING_TIMEZONE's default). */
+  const fileName = (format: string) => {
+    const local = new Date(perf.startsAt).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' }); // "2026-12-06 21:00:00"
+    return `${perf.showSlug}-${local.slice(0, 10)}-${local.slice(11, 13)}${local.slice(14, 16)}-door-list.${format}`;
+  };
+
+  const workbookOf = async (res: request.Response) => {
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
-    const sheet = workbook.worksheets[0];
-    const rows: string[][] = [];
-    sheet.eachRow((row) =>
-      rows.push((row.values as unknown[]).slice(1).map((cell) => (cell === undefined || cell === null ? '' : String(cell))))
-    );
-    expect(rows[0]).toEqual(['reference', 'name', 'party_size', 'checked_in_at', 'checked_in_by', 'access_needs']);
-    // exceljs drops empty trailing cells: pad to the six columns.
-    const padded = rows.slice(1).map((row) => [...row, ...Array(6 - row.length).fill('')]);
-    expect(padded.map(([reference, name, ...rest]) => [name, reference, ...rest])).toEqual(expected);
+    await workbook.xlsx.load(res.body as Parameters<typeof workbook.xlsx.load>[0]);
+    expect(workbook.worksheets).toHaveLength(1);
+    return workbook.worksheets[0];
+  };
+
+  test("XLSX for people: headers and needs in the staff member's language, check-in times as date cells in BOOKING_TIMEZONE, the sheet named after the show and date", async () => {
+    const json = (await doorList(perf.documentId)).body.data as Array<{
+      reference: string;
+      name: string;
+      party_size: number;
+      checked_in_at: string | null;
+      checked_in_by: string | null;
+      access_needs: string[];
+    }>;
+    const res = await doorList(perf.documentId, '?format=xlsx').buffer(true).parse(binary);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${fileName('xlsx')}"`);
+    const sheet = await workbookOf(res);
+    const local = new Date(perf.startsAt).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' });
+    // A sheet's name holds 31 characters at most: the title gives way, the date stays whole.
+    expect(sheet.name).toBe(`${perf.showTitle.slice(0, 20)} ${local.slice(0, 10)}`);
+    // A staff member with no language of their own, no Accept-Language: Italian, the panel's default.
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'Riferimento',
+      'Nome',
+      'Posti',
+      'Entrato alle',
+      'Fatto entrare da',
+      'Accessibilità',
+    ]);
+    expect(sheet.rowCount).toBe(json.length + 1);
+    const needsIt: Record<string, string> = { wheelchair: 'Sedia a rotelle', hearing: 'Udito', sight: 'Vista', other: 'Altre esigenze' };
+    json.forEach((entry, i) => {
+      const row = sheet.getRow(i + 2);
+      expect(row.getCell(1).value).toBe(entry.reference);
+      expect(row.getCell(2).value).toBe(/^[=+\-@]/.test(entry.name) ? `'${entry.name}` : entry.name);
+      expect(row.getCell(3).value).toBe(entry.party_size);
+      expect(row.getCell(6).text).toBe(entry.access_needs.map((need) => needsIt[need]).join('; '));
+      const checkedIn = row.getCell(4);
+      if (entry.checked_in_at === null) {
+        expect([entry.name, checkedIn.value]).toEqual([entry.name, null]);
+        return;
+      }
+      // A real date cell, showing the wall-clock time in Rome (a cell has no time zone).
+      expect(checkedIn.type).toBe(ExcelJS.ValueType.Date);
+      expect(checkedIn.numFmt).toBe('dd/mm/yyyy hh:mm');
+      const rome = new Date(entry.checked_in_at).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' });
+      expect((checkedIn.value as Date).toISOString().slice(0, 19).replace('T', ' ')).toBe(rome);
+      expect(row.getCell(5).value).toBe(entry.checked_in_by);
+    });
+    expect(json.filter((entry) => entry.checked_in_at !== null)).toHaveLength(1);
     // No cell is a formula: every value is plain.
     sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+
+    // In English for a staff member whose profile says English, and for a browser that asks for it.
+    const english = (await createAdmin(app.strapi, { roleCode: 'booking-door-staff', preferedLanguage: 'en' })).token;
+    for (const asked of [
+      doorList(perf.documentId, '?format=xlsx', english),
+      doorList(perf.documentId, '?format=xlsx').set('Accept-Language', 'en-GB,en;q=0.9'),
+    ]) {
+      const en = await workbookOf(await asked.buffer(true).parse(binary));
+      expect((en.getRow(1).values as unknown[]).slice(1)).toEqual([
+        'Reference',
+        'Name',
+        'Seats',
+        'Checked in at',
+        'Checked in by',
+        'Access needs',
+      ]);
+      const elodie = json.findIndex((entry) => entry.name === 'Élodie Martin');
+      expect(en.getRow(elodie + 2).getCell(6).text).toBe('Wheelchair; Hearing');
+    }
   });
 });
 
@@ -208,6 +276,46 @@ describe('the box office', () => {
     await service(app.strapi, 'events').settle();
     await service(app.strapi, 'mailer').settle();
     expect(smtp.to('teo@example.test')).toEqual([]);
+  });
+
+  test("'Resend ticket' from the Content Manager: a fresh ticket mail to the visitor; 409 without an address or a confirmation; 404 unknown", async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const booked = await book(perf.documentId, { name: 'Rita Verde', email: 'rita@example.test', party_size: 2, send_ticket: false });
+    const walkIn = await book(perf.documentId, { name: 'Ugo Verde', party_size: 1 });
+    const documentIdOf = async (reference: string) =>
+      ((await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { reference } })) as { documentId: string }).documentId;
+    const resend = (documentId: string, token = boxOffice) =>
+      http().post(`/booking/reservations/${documentId}/resend-ticket`).set('Authorization', `Bearer ${token}`);
+
+    const res = await resend(await documentIdOf(booked.body.data.reference));
+    expect([res.status, res.body.data]).toEqual([202, { reference: booked.body.data.reference, ticket_queued: true }]);
+    const mail = await smtp.waitFor((m) => smtp.to('rita@example.test').includes(m));
+    const png = mail.attachments.find((a) => a.contentType === 'image/png');
+    if (!png) throw new Error('the resent ticket has no QR code');
+    const scan = await http()
+      .post('/booking/check-ins')
+      .set('Authorization', `Bearer ${doorStaff}`)
+      .send({ token: decodeQrPng(png.content) });
+    expect(scan.body.data).toMatchObject({ ticket: { reference: booked.body.data.reference, party_size: 2 } });
+
+    const noAddress = await resend(await documentIdOf(walkIn.body.data.reference));
+    expect([noAddress.status, noAddress.body.error.details.code]).toEqual([409, 'no_email']);
+    const pending = await service(app.strapi, 'reservations').createReservation({
+      performance: perf.documentId,
+      name: 'Pia Verde',
+      email: 'pia@example.test',
+      party_size: 1,
+    });
+    if (!pending.ok) throw new Error(pending.code);
+    const notConfirmed = await resend(await documentIdOf(pending.reservation.reference));
+    expect([notConfirmed.status, notConfirmed.body.error.details.code]).toEqual([409, 'not_confirmed']);
+    const unknown = await resend('nosuchreservation');
+    expect([unknown.status, unknown.body.error.details.code]).toEqual([404, 'reservation_not_found']);
+    // Door staff cannot: it is the box office's (plugin::booking.box-office.create).
+    expect((await resend(await documentIdOf(booked.body.data.reference), doorStaff)).status).toBe(403);
+    await service(app.strapi, 'events').settle();
+    await service(app.strapi, 'mailer').settle();
+    expect(smtp.to('rita@example.test')).toHaveLength(1);
   });
 
   test('409 sold_out with available_seats, changing nothing; 409 booking_closed once started; 404; 400 with named fields', async () => {

@@ -111,6 +111,83 @@ describe('the Content Manager configuration set at boot', () => {
   });
 });
 
+describe('what the editor walk asked for (issue 19)', () => {
+  test("a show's form holds its duration (the calendar event's length); a venue's its usual capacity", async () => {
+    const show = await configuration(SHOW);
+    expect(show.layouts.edit.flat().map((cell) => cell.name)).toContain('duration_minutes');
+    expect(show.metadatas.duration_minutes.edit).toMatchObject({ label: 'Duration (minutes)', visible: true });
+    const venue = await configuration(VENUE);
+    expect(venue.layouts.edit.flat().map((cell) => cell.name)).toContain('default_capacity');
+  });
+
+  test('the waiting list lists its status; a reservation shows its access needs in words, not in a JSON editor', async () => {
+    const waiting = await configuration('plugin::booking.waitlist-entry');
+    expect(waiting.layouts.list).toEqual(['reference', 'name', 'performance', 'party_size', 'waitlist_status', 'joined_at']);
+    expect(waiting.settings).toMatchObject({ mainField: 'label', defaultSortBy: 'joined_at', defaultSortOrder: 'ASC' });
+    const reservation = await configuration(RESERVATION);
+    expect(reservation.metadatas.access_needs.edit.visible).toBe(false);
+    expect(reservation.layouts.edit.flat().map((cell) => cell.name)).not.toContain('access_needs');
+  });
+
+  test("a new performance without room_capacity gets its venue's default_capacity, on both write paths; one given stays; no default is 0", async () => {
+    const venue = (await app.strapi.db.query(VENUE).create({
+      data: { name: 'Sala Default', slug: `sala-default-${Date.now()}`, default_capacity: 90 },
+    })) as { id: number; documentId: string };
+    const bare = (await app.strapi.db.query(VENUE).create({ data: { name: 'Sala Nuda', slug: `sala-nuda-${Date.now()}` } })) as {
+      id: number;
+      documentId: string;
+    };
+    const show = (await app.strapi.db.query(SHOW).create({ data: { title: 'Capienza', slug: `capienza-${Date.now()}` } })) as {
+      id: number;
+      documentId: string;
+    };
+    const startsAt = new Date(Date.now() + 30 * 24 * 3600_000).toISOString();
+    const capacityOf = async (documentId: string) =>
+      ((await app.strapi.db.query(PERFORMANCE).findOne({ where: { documentId }, select: ['room_capacity'] })) as { room_capacity: number })
+        .room_capacity;
+
+    // The Query Engine (plugin code, scripts): the venue by id.
+    const byQuery = (await app.strapi.db.query(PERFORMANCE).create({ data: { show: show.id, venue: venue.id, starts_at: startsAt } })) as {
+      documentId: string;
+    };
+    expect(await capacityOf(byQuery.documentId)).toBe(90);
+    // The Content Manager's API (the Document Service): the venue connected by documentId, no room_capacity sent.
+    const create = (body: Record<string, unknown>) =>
+      http().post(`/content-manager/collection-types/${PERFORMANCE}`).set('Authorization', `Bearer ${token}`).send(body);
+    const byEditor = await create({
+      show: { connect: [{ documentId: show.documentId }] },
+      venue: { connect: [{ documentId: venue.documentId }] },
+      starts_at: startsAt,
+    });
+    expect(byEditor.status).toBe(201);
+    expect(await capacityOf(byEditor.body.data.documentId)).toBe(90);
+    // Given, it stays as given (0 included).
+    const given = await create({
+      show: { connect: [{ documentId: show.documentId }] },
+      venue: { connect: [{ documentId: venue.documentId }] },
+      starts_at: startsAt,
+      room_capacity: 0,
+    });
+    expect(given.status).toBe(201);
+    expect(await capacityOf(given.body.data.documentId)).toBe(0);
+    // A venue without a usual capacity: 0, as before.
+    const none = await create({
+      show: { connect: [{ documentId: show.documentId }] },
+      venue: { connect: [{ documentId: bare.documentId }] },
+      starts_at: startsAt,
+    });
+    expect(none.status).toBe(201);
+    expect(await capacityOf(none.body.data.documentId)).toBe(0);
+    // Editing a performance later leaves its capacity alone.
+    const edited = await http()
+      .put(`/content-manager/collection-types/${PERFORMANCE}/${byEditor.body.data.documentId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ is_booking_enabled: false });
+    expect(edited.status).toBe(200);
+    expect(await capacityOf(byEditor.body.data.documentId)).toBe(90);
+  });
+});
+
 describe('labels kept current', () => {
   test('a performance label follows its time (Query Engine), its show and its venue (Content Manager)', async () => {
     const perf = await createPerformance(app.strapi);

@@ -205,6 +205,10 @@ test('every answer of every public route matches the document, and every documen
   expect((await call('post', '/api/booking/reservations/confirm', { token: tooMany.confirmationToken })).body.error.details.code).toBe(
     'sold_out'
   );
+  // Fewer seats than requested: more than requested is 400, the seats left are 200.
+  expect((await call('post', '/api/booking/reservations/confirm', { token: tooMany.confirmationToken, party_size: 3 })).status).toBe(400);
+  const fewer = await call('post', '/api/booking/reservations/confirm', { token: tooMany.confirmationToken, party_size: 1 });
+  expect([fewer.status, fewer.body.data.party_size]).toEqual([200, 1]);
   const shutPerf = await createPerformance(app.strapi);
   const shutting = await service(app.strapi, 'reservations').createReservation({
     performance: shutPerf.documentId,
@@ -245,7 +249,8 @@ test('every answer of every public route matches the document, and every documen
   expect((await call('post', '/api/booking/reservations/resend', { email: 'not an address' })).status).toBe(400);
 
   // The waiting list.
-  expect((await call('post', '/api/booking/waitlist', person('w@example.test', full.documentId, 2))).status).toBe(201);
+  const larger = await call('post', '/api/booking/waitlist', person('w@example.test', full.documentId, 2));
+  expect([larger.status, larger.body.data.status]).toEqual([201, 'unconfirmed']);
   expect((await call('post', '/api/booking/waitlist', person('w@example.test', full.documentId, 2))).body.error.details.code).toBe(
     'already_waiting'
   );
@@ -258,6 +263,28 @@ test('every answer of every public route matches the document, and every documen
   expect((await call('post', '/api/booking/waitlist', person('w2@example.test', 'nessuna'))).status).toBe(404);
   expect((await call('post', '/api/booking/waitlist', { data: { name: '@' } })).status).toBe(400);
   expect((await call('post', '/api/booking/waitlist', person('many@example.test', full.documentId))).status).toBe(429);
+  // Confirming the join: then the leave link comes.
+  const first = await smtp.waitFor((m) => (m.text ?? '').includes('/waitlist/confirm?token='));
+  const confirmToken = ((first.text ?? '').match(/\/waitlist\/confirm\?token=([A-Za-z0-9_-]+)/) ?? [])[1] ?? '';
+  const waiting = await call('post', '/api/booking/waitlist/confirm', { token: confirmToken });
+  expect([waiting.status, waiting.body.data.status, waiting.body.data.position]).toEqual([200, 'waiting', 1]);
+  expect((await call('post', '/api/booking/waitlist/confirm', { token: confirmToken })).body.error.details.code).toBe('token_used');
+  expect((await call('post', '/api/booking/waitlist/confirm', { token: 'x'.repeat(43) })).status).toBe(404);
+  expect((await call('post', '/api/booking/waitlist/confirm', { token: ['x'] })).status).toBe(400);
+  const lapsing = await service(app.strapi, 'waitlist').join({
+    performance: full.documentId,
+    name: 'Ivo Rosa',
+    email: 'ivo@example.test',
+    party_size: 1,
+  });
+  if (!lapsing.ok) throw new Error(lapsing.code);
+  await app.strapi.db
+    .connection('booking_waitlist_entries')
+    .where({ reference: lapsing.entry.reference })
+    .update({ confirm_by: new Date(Date.now() - 1000) });
+  expect((await call('post', '/api/booking/waitlist/confirm', { token: lapsing.confirmationToken })).body.error.details.code).toBe(
+    'token_expired'
+  );
   const joined = await smtp.waitFor((m) => (m.text ?? '').includes('/waitlist/leave?token='));
   const leaveToken = ((joined.text ?? '').match(/\/waitlist\/leave\?token=([A-Za-z0-9_-]+)/) ?? [])[1] ?? '';
   expect((await call('post', '/api/booking/waitlist/leave', { token: leaveToken })).status).toBe(200);

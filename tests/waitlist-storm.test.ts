@@ -95,9 +95,9 @@ test('a hold that ends on one instance shows on the other within a second, whate
   if (!holder.ok) throw new Error(holder.code);
   const confirmed = await service('reservations').confirmReservation(holder.confirmationToken);
   if (!confirmed.ok) throw new Error(confirmed.code);
-  expect(
-    (await service('waitlist').join({ performance: perf.documentId, name: 'At Tesa', email: 'hold@example.test', party_size: 1 })).ok
-  ).toBe(true);
+  const held = await service('waitlist').join({ performance: perf.documentId, name: 'At Tesa', email: 'hold@example.test', party_size: 1 });
+  expect(held.ok).toBe(true);
+  expect((await service('waitlist').confirm(held.confirmationToken)).ok).toBe(true);
   // The seat goes from confirmed to held: still none available.
   expect((await service('reservations').cancelReservation(confirmed.cancellationToken)).ok).toBe(true);
   const read = async () => (await request(second.url).get(`/api/booking/performances/${perf.documentId}`)).body.data;
@@ -144,7 +144,7 @@ test('confirmations, cancellations, reductions, joins and offer confirmations at
     if (!confirmed.ok) throw new Error(confirmed.code);
     cancellation.push({ token: confirmed.cancellationToken, size });
   }
-  // 12 waiting parties of 1 or 2.
+  // 12 waiting parties of 1 or 2, their joins confirmed by their addresses.
   for (let i = 0; i < 12; i += 1) {
     const joined = await service('waitlist').join({
       performance: perf.documentId,
@@ -153,6 +153,7 @@ test('confirmations, cancellations, reductions, joins and offer confirmations at
       party_size: 1 + (i % 2),
     });
     expect(joined.ok).toBe(true);
+    expect((await service('waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
   }
   await service('mailer').settle();
   expect((await service('availability').forPerformance(perf.id)).availableSeats).toBe(0);

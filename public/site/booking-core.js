@@ -14,7 +14,15 @@ export const TEXTS = {
     checkMail: 'Quasi fatto: ti abbiamo scritto a {email}. Apri il link nell’e-mail per confermare entro',
     waitlist: 'Lista d’attesa', waitlistTitle: 'Mettiti in lista d’attesa',
     waitlistText: 'Questa replica è esaurita. Se si liberano posti per il tuo gruppo te li teniamo da parte e ti scriviamo.',
-    waitlistSend: 'Mettimi in lista', waitlistDone: 'Sei in lista d’attesa. Ti abbiamo scritto a {email}: nell’e-mail c’è anche il link per uscire dalla lista.',
+    waitlistSend: 'Mettimi in lista',
+    waitlistDone: 'Quasi fatto: ti abbiamo scritto a {email}. Controlla la posta e apri il link nell’e-mail per confermare la lista d’attesa entro {when}; senza conferma la richiesta decade.',
+    largerParty: 'Per più di {n} la richiesta va in lista d’attesa.',
+    waitlistConfirmTitle: 'Conferma la lista d’attesa', waitlistConfirmText: 'Premi il pulsante per entrare in lista d’attesa.',
+    waitlistConfirmButton: 'Entra in lista', waitlistConfirmed: 'Sei in lista d’attesa. Ti abbiamo scritto anche il link per uscire dalla lista.',
+    waitlistOffered: 'Si sono già liberati posti per il tuo gruppo: li teniamo per te, controlla la posta per confermarli.',
+    position: function (n) { return n === 1 ? 'Sei il primo gruppo in lista.' : 'Sei il gruppo numero ' + n + ' in lista.'; },
+    fewerButton: 'Conferma {n} invece', fewerText: 'Puoi confermare i posti ancora liberi, oppure metterti in lista d’attesa per tutto il gruppo.',
+    waitlistInstead: 'Lista d’attesa per tutto il gruppo',
     seatsAvailable: 'Ci sono posti liberi per il tuo gruppo ({n}): prenota direttamente.',
     lostTitle: 'Hai perso il biglietto?', lostText: 'Scrivi l’indirizzo con cui hai prenotato: ti rispediamo i biglietti degli spettacoli in programma.',
     lostSend: 'Rispediscimi i biglietti', lostDone: 'Se a {email} corrispondono prenotazioni confermate, i biglietti stanno arrivando.',
@@ -64,7 +72,7 @@ export const TEXTS = {
       seats_available: 'Ci sono posti liberi per il tuo gruppo ({n}): prenota direttamente.'
     },
     statuses: { pending: 'in attesa di conferma', confirmed: 'confermata', cancelled: 'annullata', expired: 'scaduta',
-      waiting: 'in attesa', offered: 'con posti offerti', booked: 'prenotata', left: 'uscita dalla lista' }
+      unconfirmed: 'da confermare', waiting: 'in attesa', offered: 'con posti offerti', booked: 'prenotata', left: 'uscita dalla lista' }
   },
   en: {
     shows: 'On stage', noShows: 'No shows scheduled.', next: 'Next performance',
@@ -75,7 +83,15 @@ export const TEXTS = {
     checkMail: 'Almost done: we have written to {email}. Open the link in the e-mail to confirm by',
     waitlist: 'Waiting list', waitlistTitle: 'Join the waiting list',
     waitlistText: 'This performance is sold out. If seats for your party free up, we keep them for you and write to you.',
-    waitlistSend: 'Put me on the list', waitlistDone: 'You are on the waiting list. We have written to {email}: the e-mail also has the link to leave the list.',
+    waitlistSend: 'Put me on the list',
+    waitlistDone: 'Almost done: we have written to {email}. Check your mail and open the link in the e-mail to confirm the waiting list by {when}; without a confirmation the request lapses.',
+    largerParty: 'For more than {n} the request goes on the waiting list.',
+    waitlistConfirmTitle: 'Confirm the waiting list', waitlistConfirmText: 'Press the button to join the waiting list.',
+    waitlistConfirmButton: 'Join the list', waitlistConfirmed: 'You are on the waiting list. We have also sent you the link to leave the list.',
+    waitlistOffered: 'Seats have already freed up for your party: we are keeping them for you, check your mail to confirm them.',
+    position: function (n) { return n === 1 ? 'Your party is first on the list.' : 'Your party is number ' + n + ' on the list.'; },
+    fewerButton: 'Confirm {n} instead', fewerText: 'You may confirm the seats still free, or join the waiting list for the whole party.',
+    waitlistInstead: 'Waiting list for the whole party',
     seatsAvailable: 'There are seats for your party ({n}): book them directly.',
     lostTitle: 'Lost your ticket?', lostText: 'Enter the address you booked with: we send the tickets of upcoming shows again.',
     lostSend: 'Send my tickets again', lostDone: 'If {email} has confirmed bookings, the tickets are on their way.',
@@ -125,7 +141,7 @@ export const TEXTS = {
       seats_available: 'There are seats for your party ({n}): book them directly.'
     },
     statuses: { pending: 'waiting for confirmation', confirmed: 'confirmed', cancelled: 'cancelled', expired: 'expired',
-      waiting: 'waiting', offered: 'offered seats', booked: 'booked', left: 'off the list' }
+      unconfirmed: 'awaiting confirmation', waiting: 'waiting', offered: 'offered seats', booked: 'booked', left: 'off the list' }
   }
 };
 
@@ -233,7 +249,11 @@ export function bookingApi(base, t, lang) {
     resend: function (email) { return call('POST', '/reservations/resend', { email: email }); },
     reduce: function (token, partySize) { return call('POST', '/reservations/reduce', { token: token, party_size: partySize }); },
     preview: function (token) { return call('POST', '/reservations/preview', { token: token }); },
-    confirm: function (token) { return call('POST', '/reservations/confirm', { token: token }); },
+    /** `partySize`: fewer seats than requested (when the whole party no longer fits). */
+    confirm: function (token, partySize) {
+      return call('POST', '/reservations/confirm', partySize ? { token: token, party_size: partySize } : { token: token });
+    },
+    confirmWaitlist: function (token) { return call('POST', '/waitlist/confirm', { token: token }); },
     cancel: function (token) { return call('POST', '/reservations/cancel', { token: token }); },
     leaveWaitlist: function (token) { return call('POST', '/waitlist/leave', { token: token }); }
   };

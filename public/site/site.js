@@ -2,8 +2,10 @@
  * AzioneLab's demo booking pages: the reference client of the public booking API that the
  * company's static site copies. Plain JavaScript as an ES module, no build; the words and the API
  * calls are booking-core.js's, shared with the widget. Pages: list (with the lost-ticket
- * form), show, book (or join the waiting list when sold out), confirm, cancel (or come with fewer
- * people), leave the waiting list (body[data-page]). Links from e-mails only open a page: nothing changes until the
+ * form), show, book (or join the waiting list when sold out or for a party larger than the seats
+ * left), confirm (or confirm fewer seats, or the waiting list, when the party no longer fits),
+ * cancel (or come with fewer people), confirm a waiting-list join, leave the waiting list
+ * (body[data-page]). Links from e-mails only open a page: nothing changes until the
  * visitor presses a button (mail scanners pre-fetch links).
  */
 import * as core from './booking-core.js';
@@ -103,24 +105,30 @@ var pages = {
         input.id = name; input.name = name;
         return el('div', {}, [el('label', { for: name, text: label }), input, el('div', { class: 'field-error', id: name + '-error' })]);
       };
-      // Sold out: the same form joins the waiting list (any party up to the usual maximum).
-      var waiting = Boolean(p.waitlist_open);
+      // Sold out, or a party larger than the seats left: the same form joins the waiting list
+      // (any party up to the usual maximum).
+      var soldOut = Boolean(p.waitlist_open);
       var size = el('select', { 'aria-describedby': 'party_size-hint party_size-error' });
-      var most = waiting ? core.MAX_PARTY : Math.min(core.MAX_PARTY, Math.max(1, p.available_seats));
-      for (var n = 1; n <= most; n++) size.appendChild(el('option', { value: String(n), text: String(n) }));
+      for (var n = 1; n <= core.MAX_PARTY; n++) size.appendChild(el('option', { value: String(n), text: String(n) }));
+      var joins = function () { return soldOut || (p.bookable && Number(size.value) > p.available_seats); };
+      var larger = !soldOut && p.bookable && p.available_seats < core.MAX_PARTY
+        ? el('p', { class: 'muted', id: 'party_size-larger', text: fill(t.largerParty, { n: t.seats(p.available_seats) }) }) : null;
+      if (larger) size.setAttribute('aria-describedby', 'party_size-larger party_size-hint party_size-error');
       var form = el('form', { novalidate: '' }, [
         field('name', t.name, el('input', { autocomplete: 'name', required: '', maxlength: '120' })),
         field('email', t.email, el('input', { type: 'email', autocomplete: 'email', required: '', maxlength: '254' })),
         field('phone', t.phone, el('input', { type: 'tel', autocomplete: 'tel', maxlength: '40' })),
         field('party_size', t.partySize, size),
+        larger,
         el('p', { class: 'muted hint', id: 'party_size-hint', text: core.largerGroupsText(t, core.MAX_PARTY, groupContact) }),
         el('fieldset', { class: 'needs' }, [el('legend', { text: t.accessNeeds })].concat(core.ACCESS_NEEDS.map(function (need) {
           var box = el('input', { type: 'checkbox', name: 'access_needs', value: need, id: 'need-' + need });
           return el('div', {}, [box, el('label', { for: box.id, text: t.needs[need] })]);
         }))),
         field('notes', t.notes, el('textarea', { rows: '3', maxlength: '1000' })),
-        el('button', { type: 'submit', text: waiting ? t.waitlistSend : t.send })
+        el('button', { type: 'submit', text: soldOut ? t.waitlistSend : t.send })
       ]);
+      size.addEventListener('change', function () { form.querySelector('button').textContent = joins() ? t.waitlistSend : t.send; });
       var status = el('div', {});
       form.addEventListener('submit', function (event) {
         event.preventDefault();
@@ -131,6 +139,7 @@ var pages = {
           return;
         }
         button.disabled = true;
+        var waiting = joins();
         var data = { performance: p.documentId, name: form.name.value, email: form.email.value.trim(),
           party_size: Number(form.party_size.value), locale: lang };
         if (form.phone.value.trim()) data.phone = form.phone.value.trim();
@@ -138,7 +147,7 @@ var pages = {
         var needs = core.tickedNeeds(form);
         if (needs.length) data.access_needs = needs;
         (waiting ? api.joinWaitlist(data) : api.reserve(data)).then(function (res) {
-          var sent = waiting ? fill(t.waitlistDone, { email: data.email })
+          var sent = waiting ? fill(t.waitlistDone, { email: data.email, when: when(res.data.confirm_by) })
             : fill(t.checkMail, { email: data.email }) + ' ' + when(res.data.confirm_by) + '.';
           // The "sent" page recalls what was asked for, and leads back to the show.
           show([el('h1', { text: waiting ? t.waitlistTitle : t.bookTitle }), message('ok', sent),
@@ -156,19 +165,26 @@ var pages = {
           }
         });
       });
-      show([el('h1', { text: (waiting ? t.waitlistTitle : t.bookTitle) + ': ' + p.show.title }),
+      show([el('h1', { text: (soldOut ? t.waitlistTitle : t.bookTitle) + ': ' + p.show.title }),
         el('p', { class: 'muted', text: when(p.starts_at) + (p.venue ? ' · ' + p.venue.name + ', ' + p.venue.city : '') }),
-        waiting ? el('p', { text: t.waitlistText }) : el('p', { class: 'seats', text: p.available_seats + ' ' + t.seatsLeft }), status, form]);
+        soldOut ? el('p', { text: t.waitlistText }) : el('p', { class: 'seats', text: p.available_seats + ' ' + t.seatsLeft }), status, form]);
     }, function (e) { show([message('error', explain(e))]); });
   },
 
-  confirm: function () { previewFirst('pending', api.confirm, t.confirmTitle, t.confirmText, t.confirmButton, t.confirmed); },
+  confirm: function () {
+    previewFirst('pending', api.confirm, t.confirmTitle, t.confirmText, t.confirmButton, t.confirmed, null, fewerSeats);
+  },
   cancel: function () {
     previewFirst('confirmed', api.cancel, t.cancelTitle, t.cancelText, t.cancelButton, t.cancelled, function (r, summary) {
       return r.party_size > 1 ? reduceForm(params.get('token'), r.party_size, summary) : null;
     });
   },
-  leave: function () { tokenPage(api.leaveWaitlist, t.leaveTitle, t.leaveText, t.leaveButton, t.left); }
+  leave: function () { tokenPage(api.leaveWaitlist, t.leaveTitle, t.leaveText, t.leaveButton, t.left); },
+  'waitlist-confirm': function () {
+    tokenPage(api.confirmWaitlist, t.waitlistConfirmTitle, t.waitlistConfirmText, t.waitlistConfirmButton, function (r) {
+      return (r.status === 'offered' ? t.waitlistOffered : t.waitlistConfirmed) + ' ' + t.position(r.position);
+    });
+  }
 };
 
 /** "Lost your ticket?": always the same answer, whether the address booked or not. */
@@ -239,11 +255,36 @@ function reduceForm(token, partySize, summary) {
 }
 
 /**
+ * The confirm page's way on when the whole party no longer fits (409 sold_out): confirm the seats
+ * still free instead, or the waiting list of that performance for the whole party.
+ */
+function fewerSeats(error, token, succeed) {
+  var d = error.details || {};
+  var nodes = [el('p', { text: t.fewerText })];
+  if (d.available_seats >= 1) {
+    var fewer = el('button', { type: 'button', text: fill(t.fewerButton, { n: d.available_seats }) });
+    fewer.addEventListener('click', function () {
+      fewer.disabled = true;
+      api.confirm(token, d.available_seats).then(succeed, function (e) {
+        fewer.disabled = false;
+        fewer.parentNode.parentNode.replaceChildren(message('error', explain(e)));
+      });
+    });
+    nodes.push(el('p', {}, [fewer]));
+  }
+  if (d.performance) {
+    nodes.push(el('p', {}, [el('a', { class: 'button secondary', href: withLang('/site/book/?performance=' + encodeURIComponent(d.performance)), text: t.waitlistInstead })]));
+  }
+  return el('div', { class: 'fewer' }, nodes);
+}
+
+/**
  * A confirm or cancel page: first what the link acts on (POST /reservations/preview, which changes
  * nothing), then the question, unless the link can no longer act (`usable` is the status it acts
- * on); `extra` may add a form under it (the smaller party).
+ * on); `extra` may add a form under it (the smaller party); `onSoldOut`, what a 409 sold_out
+ * offers instead (fewer seats, the waiting list).
  */
-function previewFirst(usable, send, title, text, label, done, extra) {
+function previewFirst(usable, send, title, text, label, done, extra, onSoldOut) {
   var token = params.get('token');
   if (!token) return show([el('h1', { text: title }), message('error', t.missingToken)]);
   show([el('h1', { text: title }), el('p', { class: 'muted', text: t.checking })]);
@@ -254,14 +295,18 @@ function previewFirst(usable, send, title, text, label, done, extra) {
       var said = usable === 'pending' && r.status === 'confirmed' ? t.alreadyConfirmed : fill(t.notCancellable, { status: t.statuses[r.status] || r.status });
       return show([el('h1', { text: title }), summary, message(r.status === 'confirmed' ? 'ok' : 'warn', said)]);
     }
-    tokenPage(send, title, text, label, done, [summary]);
+    tokenPage(send, title, text, label, done, onSoldOut, [summary]);
     var more = extra && extra(r, summary);
     if (more) app.appendChild(more);
   }, function (e) { show([el('h1', { text: title }), message('error', explain(e))]); });
 }
 
-/** A page behind an e-mail link: it POSTs the token only when the visitor presses the button. */
-function tokenPage(send, title, text, label, done, before) {
+/**
+ * A page behind an e-mail link: it POSTs the token only when the visitor presses the button.
+ * `done` is the success text (or makes it from the answer); `onSoldOut`, what a 409 sold_out
+ * offers instead; `before`, what stands above the question (the booking it acts on).
+ */
+function tokenPage(send, title, text, label, done, onSoldOut, before) {
   var token = params.get('token');
   if (!token) return show([el('h1', { text: title }), message('error', t.missingToken)]);
   var status = el('div', {});
@@ -269,21 +314,27 @@ function tokenPage(send, title, text, label, done, before) {
   var button = el('button', { type: 'button', text: label, 'data-question': '' });
   button.addEventListener('click', function () {
     button.disabled = true;
-    send(token).then(function (res) {
-      var r = res.data;
-      // Done: the question is answered, so it goes with its button (and any form beside it).
-      button.remove();
-      question.remove();
-      Array.prototype.forEach.call(app.querySelectorAll('form'), function (f) { f.remove(); });
-      var details = r.performance && r.performance.show
-        ? t.reference + ': ' + r.reference + ' · ' + t.seats(r.party_size) + ' · ' + r.performance.show.title + ', ' + when(r.performance.starts_at)
-        : t.reference + ': ' + r.reference;
-      status.replaceChildren(message('ok', done), el('p', { text: details }));
-    }, function (e) {
-      button.disabled = e.details && e.details.code === 'sold_out' ? false : true;
-      status.replaceChildren(message(e.details && e.details.code === 'sold_out' ? 'warn' : 'error', explain(e)));
+    send(token).then(succeed, function (e) {
+      var soldOut = e.details && e.details.code === 'sold_out';
+      button.disabled = !soldOut;
+      status.replaceChildren(message(soldOut ? 'warn' : 'error', explain(e)));
+      if (soldOut && onSoldOut) status.appendChild(onSoldOut(e, token, succeed));
     });
   });
+  function succeed(res) {
+    var r = res.data;
+    // Done: the question is answered, so it goes with its button (and any form beside it).
+    button.remove();
+    question.remove();
+    Array.prototype.forEach.call(app.querySelectorAll('form'), function (f) { f.remove(); });
+    // Confirmed for fewer: the summary above shows the seats now held.
+    var seats = app.querySelector('.summary .seats');
+    if (seats && r.party_size) seats.textContent = t.seats(r.party_size);
+    var details = r.performance && r.performance.show
+      ? t.reference + ': ' + r.reference + ' · ' + t.seats(r.party_size) + ' · ' + r.performance.show.title + ', ' + when(r.performance.starts_at)
+      : t.reference + ': ' + r.reference;
+    status.replaceChildren(message('ok', typeof done === 'function' ? done(r) : done), el('p', { text: details }));
+  }
   show([el('h1', { text: title })].concat(before || [], [question, button, status]));
 }
 

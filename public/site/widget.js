@@ -148,20 +148,18 @@ class AzioneLabBooking extends HTMLElement {
       var value = form.elements.performance.value;
       return performances.filter(function (p) { return p.documentId === value; })[0];
     };
-    // A sold-out performance takes the same form to its waiting list.
+    // A sold-out performance, or a party larger than its seats left, takes the same form to its
+    // waiting list.
+    for (var n = 1; n <= core.MAX_PARTY; n++) size.append(el('option', { value: String(n), text: String(n) }));
     var update = function () {
       var p = chosen();
-      var waiting = !p.bookable;
-      var most = waiting ? core.MAX_PARTY : Math.min(core.MAX_PARTY, Math.max(1, p.available_seats));
-      var keep = Number(size.value) || 1;
-      size.replaceChildren();
-      for (var n = 1; n <= most; n++) size.append(el('option', { value: String(n), text: String(n) }));
-      size.value = String(Math.min(keep, most));
+      var waiting = joinsWaitlist(p, Number(size.value));
       hint.textContent = core.largerGroupsText(t, core.MAX_PARTY, contact);
       button.textContent = waiting ? t.waitlistSend : t.book;
-      note.textContent = waiting ? t.waitlistText : '';
+      note.textContent = !p.bookable ? t.waitlistText
+        : p.available_seats < core.MAX_PARTY ? core.fill(t.largerParty, { n: t.seats(p.available_seats) }) : '';
     };
-    form.addEventListener('change', function (event) { if (event.target.name === 'performance') update(); });
+    form.addEventListener('change', function (event) { if (event.target.name === 'performance' || event.target.name === 'party_size') update(); });
     // A field being corrected loses its old complaint.
     form.addEventListener('input', function (event) {
       var box = form.querySelector('#' + event.target.id + '-error');
@@ -200,7 +198,7 @@ class AzioneLabBooking extends HTMLElement {
       this.say(t.codes.validation);
       return;
     }
-    var waiting = !p.bookable;
+    var waiting = joinsWaitlist(p, Number(f.party_size.value));
     var data = { performance: p.documentId, name: values.name, email: values.email.trim(), party_size: Number(f.party_size.value), locale: this.lang_ };
     if (f.phone.value.trim()) data.phone = f.phone.value.trim();
     var needs = core.tickedNeeds(form);
@@ -208,7 +206,7 @@ class AzioneLabBooking extends HTMLElement {
     button.disabled = true;
     this.say('');
     (waiting ? this.api.joinWaitlist(data) : this.api.reserve(data)).then((res) => {
-      var text = waiting ? core.fill(t.waitlistDone, { email: data.email })
+      var text = waiting ? core.fill(t.waitlistDone, { email: data.email, when: core.formatWhen(this.lang_, res.data.confirm_by) })
         : core.fill(t.checkMail, { email: data.email }) + ' ' + core.formatWhen(this.lang_, res.data.confirm_by) + '.';
       // The form is done: the answer stays in the live region, the focus on it.
       this.body.replaceChildren();
@@ -228,5 +226,8 @@ class AzioneLabBooking extends HTMLElement {
     });
   }
 }
+
+/** Whether a party goes to the performance's waiting list: sold out, or larger than the seats left. */
+function joinsWaitlist(p, party) { return !p.bookable || party > p.available_seats; }
 
 if (!customElements.get('azionelab-booking')) customElements.define('azionelab-booking', AzioneLabBooking);

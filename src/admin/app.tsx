@@ -33,15 +33,29 @@ try {
   // No storage: the banner shows, and its close button hides it.
 }
 
+/**
+ * Italian is the panel's language for this company: Strapi reads the language from localStorage
+ * (`strapi-admin-language`) and falls back to English; a user's own choice (Profile, Interface
+ * language, kept on the user as `preferedLanguage`) replaces it at login. Set Italian where nothing
+ * is stored yet, before the panel first renders, so a new user gets Italian screens whatever the
+ * browser's language; English stays one choice away in the profile.
+ */
+const ADMIN_LANGUAGE_KEY = 'strapi-admin-language';
+try {
+  if (!window.localStorage.getItem(ADMIN_LANGUAGE_KEY)) window.localStorage.setItem(ADMIN_LANGUAGE_KEY, 'it');
+} catch {
+  // No storage: Strapi's English, and the profile's choice after login.
+}
+
 export default {
   config: {
-    // The company is Italian: the admin panel offers Italian beside English.
+    // The company is Italian: the admin panel offers Italian beside English, Italian by default (above).
     locales: ['it'],
     // No release notifications: the machines that run this reach no outside host.
     notifications: { releases: false },
     tutorials: false,
     // The Content Manager's menu and headers name a content type by its displayName, used as a
-    // message id: the booking types in Italian for an Italian editor (English is the default).
+    // message id: the booking types in Italian for an Italian editor (English is Strapi's own).
     translations: {
       it: {
         Show: 'Spettacoli',
@@ -52,6 +66,10 @@ export default {
         'Check-in': 'Ingressi',
         'Door scan': "Scansioni all'ingresso",
         'Outgoing e-mail': 'E-mail in uscita',
+        'Waiting list': "Lista d'attesa",
+        Webhook: 'Avvisi webhook',
+        'Webhook delivery': 'Invii dei webhook',
+        User: 'Utenti',
       },
     },
     // The admin's home does not advertise Strapi's paid plans or ask for feedback.

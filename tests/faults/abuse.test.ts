@@ -9,7 +9,8 @@ import http_ from 'node:http';
 import request from 'supertest';
 import { startApp, type TestApp } from '../support/app';
 import { createPerformance } from '../support/factories';
-import { listen } from '../support/processes';
+import { createAdmin } from '../support/admin';
+import { listen, startAppProcess, type AppProcess } from '../support/processes';
 import { linkIn, startSmtpSink, tokenOf, type SmtpSink } from '../support/smtp';
 
 const LIMIT = 5;
@@ -286,5 +287,363 @@ describe('the confirmation e-mail', () => {
     const ticket = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes('/cancel?token='));
     expect(ticket.text).toMatch(/Ciao Zebedeo Quintavalle,/);
     expect(`${ticket.subject}\n${ticket.text}\n${ticket.html}`).not.toMatch(/NOTA-PRIVATA/);
+  });
+});
+
+/*
+ * Issue 18, low findings 5 to 8 and 12: every spelling of a path, control characters in path
+ * parameters, the admin login across instances, X-Forwarded-For with ports, no end-user sign-up.
+ */
+describe('issue 18: paths, addresses, the admin login and sign-up', () => {
+  let seq = 0;
+  /** A client address of its own for each call, so one test's limits stay out of another's way. */
+  const nextAddress = () => `192.0.2.${(seq += 1)}`;
+
+  /** POSTs `size` bytes of JSON without a Content-Length (chunked), stopping once answered. */
+  const chunked = (path: string, size: number) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      let sent = 0;
+      const { hostname, port } = new URL(baseUrl);
+      // The path as written (a URL would read `//api/...` as a host).
+      const req = http_.request(
+        {
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddress() },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        }
+      );
+      req.on('error', (error) => (sent > 0 ? undefined : reject(error)));
+      const chunk = 'x'.repeat(1024);
+      const write = () => {
+        while (sent < size && !req.destroyed) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', write);
+        }
+        if (!req.destroyed) req.end('"}}');
+      };
+      req.write('{"data":{"name":"A","notes":"');
+      write();
+    });
+
+  describe('a path spelt in another case is held to the same rules', () => {
+    test.each(['/Api/Booking/Reservations', '/API/BOOKING/RESERVATIONS', '/api/Booking/reservations'])(
+      '%s: a chunked body of 900 KB is 413 payload_too_large, nothing stored',
+      async (path) => {
+        const before = await app.strapi.db.query('plugin::booking.reservation').count();
+        const res = await chunked(path, 900 * 1024);
+        expect(res.status).toBe(413);
+        expect(JSON.parse(res.body).error).toMatchObject({ status: 413, details: { code: 'payload_too_large' } });
+        expect(await app.strapi.db.query('plugin::booking.reservation').count()).toBe(before);
+      }
+    );
+
+    test.each([['/Api/Booking/Reservations/Confirm'], ['/Booking/Check-Ins']])(
+      '%s: a body that is not JSON answers in the error envelope, 400 validation',
+      async (path) => {
+        const res = await http().post(path).set('X-Forwarded-For', nextAddress()).set('Content-Type', 'application/json').send('{not json');
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ data: null, error: { status: 400, details: { code: 'validation' } } });
+      }
+    );
+
+    test.each(['//api/booking/reservations', '/API/%62ooking/Reservations', '/api/booking%2Freservations', '//booking//check-ins'])(
+      '%s, a booking route only once decoded, is 404 route_not_found, read no further',
+      async (path) => {
+        const before = await app.strapi.db.query('plugin::booking.reservation').count();
+        const res = await chunked(path, 900 * 1024);
+        expect(res.status).toBe(404);
+        expect(JSON.parse(res.body).error).toMatchObject({ status: 404, details: { code: 'route_not_found' } });
+        expect(await app.strapi.db.query('plugin::booking.reservation').count()).toBe(before);
+      }
+    );
+
+    test('the per-address limit counts every spelling together', async () => {
+      const address = nextAddress();
+      const spellings = ['/api/booking/reservations/cancel', '/Api/Booking/Reservations/Cancel', '/API/BOOKING/RESERVATIONS/CANCEL'];
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT + 1; i += 1) {
+        statuses.push(
+          (
+            await http()
+              .post(spellings[i % 3])
+              .set('X-Forwarded-For', address)
+              .send({ token: 'x' })
+          ).status
+        );
+      }
+      expect(statuses).toEqual([...Array(LIMIT).fill(404), 429]);
+    });
+
+    test('the allowed site gets CORS on any spelling of a public route', async () => {
+      const res = await http()
+        .options('/Api/Booking/Reservations')
+        .set('Origin', SITE)
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'content-type');
+      expect(res.headers['access-control-allow-origin']).toBe(SITE);
+    });
+  });
+
+  describe('a control character in a path parameter', () => {
+    let token: string;
+    beforeAll(async () => {
+      ({ token } = await createAdmin(app.strapi));
+    });
+
+    test('is 400 validation on every route with a parameter, for the Super Admin, never a 500', async () => {
+      const routes = app.strapi.server
+        .listRoutes()
+        .filter((layer) => layer.path.includes('/:'))
+        .flatMap((layer) => (layer.methods as string[]).filter((m) => m !== 'HEAD').map((method) => ({ method, path: layer.path })));
+      // The booking plugin's staff and public routes with a :documentId are among them.
+      expect(routes.map((r) => r.path)).toEqual(
+        expect.arrayContaining(['/booking/performances/:documentId/stats', '/api/booking/performances/:documentId'])
+      );
+      const wrong: string[] = [];
+      for (const { method, path } of routes) {
+        const url = path.replace(/:(\w+)(\([^)]*\))?\??/g, 'ab%00cd');
+        const res = await http()
+          [method.toLowerCase() as 'get'](url)
+          .set('Authorization', `Bearer ${token}`)
+          .set('X-Forwarded-For', nextAddress());
+        if (res.status !== 400 || res.body?.error?.details?.code !== 'validation') wrong.push(`${method} ${url}: ${res.status}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    test.each(['%01', '%1F', '%7F', '%C2%85', '%0A', '%0D'])('%s in :documentId is 400 validation too', async (control) => {
+      const res = await http().get(`/booking/performances/x${control}y/stats`).set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.code).toBe('validation');
+    });
+
+    test('an ordinary parameter still reaches its route', async () => {
+      const res = await http().get('/booking/performances/no-such-performance/stats').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.details.code).toBe('performance_not_found');
+    });
+  });
+
+  describe('X-Forwarded-For with a port', () => {
+    test('1.2.3.4:5678 counts as 1.2.3.4, whatever the port', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT + 2; i += 1) statuses.push((await cancelFrom(`198.51.100.201:${40000 + i}`)).status);
+      expect(statuses).toEqual([...Array(LIMIT).fill(404), 429, 429]);
+      expect((await cancelFrom('198.51.100.201')).status).toBe(429);
+    });
+
+    test('[2001:db8::1]:443 counts as its /64, whatever the port', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < LIMIT + 1; i += 1) statuses.push((await cancelFrom(`[2001:db8:f0:1::${i + 1}]:${443 + i}`)).status);
+      expect(statuses).toEqual([...Array(LIMIT).fill(404), 429]);
+      expect((await cancelFrom('2001:db8:f0:1::99')).status).toBe(429);
+    });
+  });
+
+  describe('end-user registration', () => {
+    test('POST /api/auth/local/register is refused and makes no user', async () => {
+      const users = () => app.strapi.db.query('plugin::users-permissions.user').count();
+      const before = await users();
+      const res = await http()
+        .post('/api/auth/local/register')
+        .set('X-Forwarded-For', nextAddress())
+        .send({ username: 'visitatore', email: 'visitatore@example.test', password: 'Password-123456' });
+      expect([403, 404]).toContain(res.status);
+      expect(await users()).toBe(before);
+    });
+  });
+
+  describe('the admin login', () => {
+    const PASSWORD = 'Secret-password-123';
+    const PER_EMAIL = 5;
+    const PER_ADDRESS = 10;
+    let other: AppProcess;
+    beforeAll(async () => {
+      other = await startAppProcess(app.database, { IS_PROXIED: 'true', PROXY_TRUSTED_HOPS: '1' });
+    }, 180_000);
+    afterAll(async () => {
+      await other?.stop();
+    });
+
+    /** A login on this instance (0) or the other process (1), from the client address given. */
+    const login = async (instance: 0 | 1, from: string, email: string, password: string) => {
+      if (instance === 0) {
+        const res = await http().post('/admin/login').set('X-Forwarded-For', from).send({ email, password });
+        return { status: res.status, code: res.body?.error?.details?.code as string | undefined };
+      }
+      const res = await fetch(`${other.url}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ email, password }),
+      });
+      const body = (await res.json()) as { error?: { details?: { code?: string } } };
+      return { status: res.status, code: body.error?.details?.code };
+    };
+
+    test(`per e-mail across both instances: ${PER_EMAIL} wrong passwords, then even the right one is 429`, async () => {
+      const { email } = await createAdmin(app.strapi);
+      const statuses: number[] = [];
+      for (let i = 0; i < PER_EMAIL; i += 1) statuses.push((await login((i % 2) as 0 | 1, nextAddress(), email, 'wrong-password')).status);
+      expect(statuses).toEqual(Array(PER_EMAIL).fill(400));
+      expect(await login(1, nextAddress(), email, 'wrong-password')).toEqual({ status: 429, code: 'rate_limited' });
+      expect(await login(0, nextAddress(), email.toUpperCase(), PASSWORD)).toEqual({ status: 429, code: 'rate_limited' });
+    });
+
+    test(`per client address across both instances, IPv6 per /64: ${PER_ADDRESS} tries, then 429`, async () => {
+      const { email } = await createAdmin(app.strapi);
+      const statuses: number[] = [];
+      for (let i = 0; i < PER_ADDRESS; i += 1) {
+        const from = `[2001:db8:c0:ffee:${(i + 1).toString(16)}::1]:${1000 + i}`;
+        statuses.push((await login((i % 2) as 0 | 1, from, `nessuno${i}@example.test`, 'wrong-password')).status);
+      }
+      expect(statuses).toEqual(Array(PER_ADDRESS).fill(400));
+      expect(await login(0, '2001:db8:c0:ffee:abcd::2', 'nessuno-altro@example.test', 'x')).toEqual({ status: 429, code: 'rate_limited' });
+      expect(await login(1, '2001:db8:c0:ffee::7', email, PASSWORD)).toEqual({ status: 429, code: 'rate_limited' });
+      // Another /64 is not held back.
+      expect((await login(1, '2001:db8:c0:fffe::7', email, PASSWORD)).status).toBe(200);
+    });
+
+    test('logins that succeed do not use up the limit', async () => {
+      const { email } = await createAdmin(app.strapi);
+      const from = nextAddress();
+      const statuses: number[] = [];
+      for (let i = 0; i < PER_ADDRESS + 2; i += 1) statuses.push((await login((i % 2) as 0 | 1, from, email, PASSWORD)).status);
+      expect(statuses).toEqual(Array(PER_ADDRESS + 2).fill(200));
+    });
+
+    test('an unknown e-mail costs the same work as a known one with a wrong password', async () => {
+      // Counted, not timed: every bcrypt comparison the app makes for one login. Before the fix an
+      // unknown address made none (7 ms against 72 ms: whoever timed the answers learnt who is staff).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const bcrypt = require('bcryptjs') as { compare: (...args: unknown[]) => Promise<boolean> };
+      const compare = jest.spyOn(bcrypt, 'compare');
+      const { email } = await createAdmin(app.strapi);
+      const comparisons = async (attempt: () => Promise<void>) => {
+        compare.mockClear();
+        await attempt();
+        return compare.mock.calls.length;
+      };
+      try {
+        const unknown = await comparisons(async () =>
+          expect((await login(0, nextAddress(), 'sconosciuto@example.test', 'wrong')).status).toBe(400)
+        );
+        const known = await comparisons(async () => expect((await login(0, nextAddress(), email, 'wrong')).status).toBe(400));
+        expect(known).toBe(1);
+        expect(unknown).toBe(known);
+      } finally {
+        compare.mockRestore();
+      }
+    });
+  });
+});
+
+describe("a stranger with someone's address (issue 18)", () => {
+  const reservations = () => app.strapi.plugin('booking').service('reservations');
+  const config = () => app.strapi.config.get('plugin::booking') as { confirmationTtlMinutes: number };
+  let forwarded = 0;
+  /** A public POST from a fresh client address each time (the per-connection limit is not what is tested). */
+  const post = (path: string, body: object) =>
+    request(app.strapi.server.httpServer)
+      .post(path)
+      .set('X-Forwarded-For', `192.0.2.${100 + ((forwarded += 1) % 150)}`)
+      .send(body);
+  const soldOutPerformance = async (startsInHours = 72) => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 2, startsInHours });
+    const pending = await reservations().createReservation({
+      performance: perf.documentId,
+      name: 'Piena Sala',
+      email: `full${forwarded}@example.test`,
+      party_size: 2,
+    });
+    const confirmed = await reservations().confirmReservation(pending.confirmationToken);
+    if (!confirmed.ok) throw new Error(confirmed.code);
+    return { perf, cancellationToken: confirmed.cancellationToken as string };
+  };
+  const hasRoom = (email: string, now: Date) =>
+    app.strapi.db.transaction(({ trx }) => reservations().addressHasRoom(trx, email, now)) as Promise<boolean>;
+
+  test('three sold-out waiting lists joined with my address hold me back an hour at most, and not at all once their performances start', async () => {
+    const victim = 'victim.owner@example.test';
+    const lists = [await soldOutPerformance(), await soldOutPerformance(), await soldOutPerformance(2)];
+    for (const { perf } of lists) {
+      const joined = await post('/api/booking/waitlist', {
+        data: { performance: perf.documentId, name: 'Estraneo', email: victim, party_size: 1 },
+      });
+      expect([joined.status, joined.body.data.status]).toEqual([201, 'unconfirmed']);
+    }
+    // Within the hour the owner's own booking is refused, as the limit says...
+    const open = await createPerformance(app.strapi);
+    const now = await post('/api/booking/reservations', {
+      data: { performance: open.documentId, name: 'Vera Titolare', email: victim, party_size: 1 },
+    });
+    expect([now.status, now.body.error.details.code]).toEqual([429, 'rate_limited']);
+    // ...but no longer once one of those performances has started (2 h from now),
+    expect(await hasRoom(victim, new Date(Date.now() + 2 * 3600_000 + 60_000))).toBe(true);
+    // and in any case after an hour, even with links that live three hours.
+    const ttl = config().confirmationTtlMinutes;
+    config().confirmationTtlMinutes = 180;
+    try {
+      expect(await hasRoom(victim, new Date(Date.now() + 30 * 60_000))).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 61 * 60_000))).toBe(true);
+    } finally {
+      config().confirmationTtlMinutes = ttl;
+    }
+    // The mails do not tell the owner to ignore them: they say the request lapses by itself.
+    await smtp.waitFor(() => smtp.to(victim).length === 3);
+    for (const mail of smtp.to(victim)) {
+      expect(mail.text).toContain('/waitlist/confirm?token=');
+      expect(mail.text).toMatch(/senza conferma la richiesta decade da sola/);
+      expect(mail.text).not.toMatch(/ignora/i);
+    }
+  });
+
+  test('unconfirmed bookings of a stranger hold my address back an hour at most, even with links that live three hours', async () => {
+    const victim = 'booker.owner@example.test';
+    const perf = await createPerformance(app.strapi);
+    const ttl = config().confirmationTtlMinutes;
+    config().confirmationTtlMinutes = 180;
+    try {
+      for (let i = 0; i < PENDING_PER_EMAIL; i += 1) {
+        const res = await post('/api/booking/reservations', {
+          data: { performance: perf.documentId, name: 'Estraneo', email: victim, party_size: 1 },
+        });
+        expect(res.status).toBe(201);
+      }
+      expect(await hasRoom(victim, new Date())).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 59 * 60_000))).toBe(false);
+      expect(await hasRoom(victim, new Date(Date.now() + 61 * 60_000))).toBe(true);
+    } finally {
+      config().confirmationTtlMinutes = ttl;
+    }
+  });
+
+  test('throw-away entries (x@y.invalid) get no offers: freed seats go to the public', async () => {
+    const { perf, cancellationToken } = await soldOutPerformance();
+    for (const email of ['x@y.invalid', 'a@b.invalid']) {
+      const res = await post('/api/booking/waitlist', { data: { performance: perf.documentId, name: 'Nessuno', email, party_size: 1 } });
+      expect(res.status).toBe(201);
+    }
+    expect((await post('/api/booking/reservations/cancel', { token: cancellationToken })).status).toBe(200);
+    const entries = (await app.strapi.db
+      .query('plugin::booking.waitlist-entry')
+      .findMany({ where: { performance: { documentId: perf.documentId } }, populate: { offer: true } })) as Array<{
+      waitlist_status: string;
+      offer: unknown;
+    }>;
+    expect(entries.map((e) => [e.waitlist_status, e.offer])).toEqual([
+      ['unconfirmed', null],
+      ['unconfirmed', null],
+    ]);
+    const pub = await request(app.strapi.server.httpServer).get(`/api/booking/performances/${perf.documentId}`);
+    expect(pub.body.data).toMatchObject({ available_seats: 2, bookable: true, waitlist_open: false });
   });
 });

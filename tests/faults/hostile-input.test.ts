@@ -63,7 +63,10 @@ const reservationLike = fc.record(
 );
 const bodies = {
   '/api/booking/reservations': fc.oneof(value, fc.record({ data: fc.oneof(reservationLike, value) }, { requiredKeys: [] })),
-  '/api/booking/reservations/confirm': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
+  '/api/booking/reservations/confirm': fc.oneof(
+    value,
+    fc.record({ token: value, party_size: fc.oneof(value, fc.integer({ min: -5, max: 50 })) }, { requiredKeys: [] })
+  ),
   '/api/booking/reservations/cancel': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
   '/api/booking/reservations/reduce': fc.oneof(
     value,
@@ -72,6 +75,7 @@ const bodies = {
   '/api/booking/reservations/resend': fc.oneof(value, fc.record({ email: fc.oneof(value, fc.constant('a@b.it')) }, { requiredKeys: [] })),
   '/api/booking/waitlist': fc.oneof(value, fc.record({ data: fc.oneof(reservationLike, value) }, { requiredKeys: [] })),
   '/api/booking/waitlist/leave': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
+  '/api/booking/waitlist/confirm': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
   '/booking/check-ins': fc.oneof(
     value,
     fc.record({ token: value, performance: value, source: value, idempotency_key: value }, { requiredKeys: [] })

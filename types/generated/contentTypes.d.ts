@@ -450,7 +450,9 @@ export interface PluginBookingOutboxMessage extends Struct.CollectionTypeSchema 
     delivery_status: Schema.Attribute.Enumeration<['queued', 'retrying', 'sent', 'dropped']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
-    kind: Schema.Attribute.Enumeration<['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced']> &
+    kind: Schema.Attribute.Enumeration<
+      ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced', 'waitlist_confirm']
+    > &
       Schema.Attribute.Required;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -521,7 +523,6 @@ export interface PluginBookingPerformance extends Struct.CollectionTypeSchema {
       > &
       Schema.Attribute.DefaultTo<0>;
     publishedAt: Schema.Attribute.DateTime;
-    reservations: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.reservation'>;
     room_capacity: Schema.Attribute.Integer &
       Schema.Attribute.Required &
       Schema.Attribute.SetMinMax<
@@ -529,8 +530,7 @@ export interface PluginBookingPerformance extends Struct.CollectionTypeSchema {
           min: 0;
         },
         number
-      > &
-      Schema.Attribute.DefaultTo<0>;
+      >;
     show: Schema.Attribute.Relation<'manyToOne', 'plugin::booking.show'> & Schema.Attribute.Required;
     starts_at: Schema.Attribute.DateTime & Schema.Attribute.Required;
     updatedAt: Schema.Attribute.DateTime;
@@ -561,7 +561,6 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
   attributes: {
     access_needs: Schema.Attribute.JSON;
     cancelled_at: Schema.Attribute.DateTime;
-    check_in: Schema.Attribute.Relation<'oneToOne', 'plugin::booking.check-in'>;
     confirm_by: Schema.Attribute.DateTime;
     confirmed_at: Schema.Attribute.DateTime;
     createdAt: Schema.Attribute.DateTime;
@@ -613,7 +612,6 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'pending'>;
     source: Schema.Attribute.Enumeration<['public', 'box_office']> & Schema.Attribute.Required & Schema.Attribute.DefaultTo<'public'>;
-    tokens: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.reservation-token'>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
   };
@@ -821,6 +819,14 @@ export interface PluginBookingVenue extends Struct.CollectionTypeSchema {
       }>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    default_capacity: Schema.Attribute.Integer &
+      Schema.Attribute.SetMinMax<
+        {
+          max: 100000;
+          min: 0;
+        },
+        number
+      >;
     locale: Schema.Attribute.String;
     localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.venue'>;
     name: Schema.Attribute.String &
@@ -862,6 +868,13 @@ export interface PluginBookingWaitlistEntry extends Struct.CollectionTypeSchema 
     };
   };
   attributes: {
+    confirm_by: Schema.Attribute.DateTime;
+    confirm_token_hash: Schema.Attribute.String &
+      Schema.Attribute.Private &
+      Schema.Attribute.SetMinMaxLength<{
+        maxLength: 64;
+      }>;
+    confirmed_at: Schema.Attribute.DateTime;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
     email: Schema.Attribute.Email &
@@ -916,7 +929,7 @@ export interface PluginBookingWaitlistEntry extends Struct.CollectionTypeSchema 
       }>;
     updatedAt: Schema.Attribute.DateTime;
     updatedBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
-    waitlist_status: Schema.Attribute.Enumeration<['waiting', 'offered', 'booked', 'left', 'expired']> &
+    waitlist_status: Schema.Attribute.Enumeration<['unconfirmed', 'waiting', 'offered', 'booked', 'left', 'expired']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'waiting'>;
   };

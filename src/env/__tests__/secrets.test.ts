@@ -1,6 +1,6 @@
 import { env } from '@strapi/utils';
 import databaseConfig from '../../../config/database';
-import { assertRuntimeEnvironment, secretProblems } from '../secrets';
+import { assertRuntimeEnvironment, linkUrlProblems, secretProblems } from '../secrets';
 
 const good = {
   APP_KEYS: 'Qx3v9TqkP0aZr7Lm2s8W,Vb4n6Hc1Jd5Fg0Ky9Tr2',
@@ -9,6 +9,7 @@ const good = {
   TRANSFER_TOKEN_SALT: 'tR6y3Ui8Op1As4Df7Gh0',
   ENCRYPTION_KEY: 'eW2q5Rt8Yu1Io4Pa7Sd0Fg',
   JWT_SECRET: 'jK9l3Zx6Cv2Bn5Mq8Wr1',
+  PUBLIC_URL: 'https://prenota.azionelab.test',
 };
 
 const failure = (environment: NodeJS.ProcessEnv) => {
@@ -45,6 +46,66 @@ describe('the secrets check at start', () => {
   test('checks every key of APP_KEYS', () => {
     expect(secretProblems({ ...good, APP_KEYS: `${good.APP_KEYS},abc` })).toEqual([{ key: 'APP_KEYS', problem: 'short' }]);
     expect(secretProblems({ ...good, APP_KEYS: `${good.APP_KEYS},TOBEMODIFIED2` })).toEqual([{ key: 'APP_KEYS', problem: 'placeholder' }]);
+  });
+
+  test('refuses secrets with little variety: one repeated character, fewer than 8 different ones', () => {
+    const message = failure({
+      ...good,
+      NODE_ENV: 'production',
+      API_TOKEN_SALT: 'a'.repeat(16),
+      JWT_SECRET: 'abcdefgabcdefgabcdefg', // long, but 7 different characters
+    });
+    expect(message).toMatch(/API_TOKEN_SALT \([^)]*fewer than 8 different characters/);
+    expect(message).toMatch(/JWT_SECRET \([^)]*fewer than 8 different characters/);
+    expect(message).not.toMatch(/ADMIN_JWT_SECRET/);
+    expect(secretProblems({ ...good, APP_KEYS: `${good.APP_KEYS},${'ab'.repeat(12)}` })).toEqual([
+      { key: 'APP_KEYS', problem: 'little-variety' },
+    ]);
+    // Eight different characters are enough.
+    expect(secretProblems({ ...good, JWT_SECRET: 'abcdefghabcdefgh' })).toEqual([]);
+  });
+
+  test('the six secrets of the review (aaaaaaaaaaaaaaaa) stop the start, each named', () => {
+    const weak = Object.fromEntries(
+      Object.keys(good)
+        .filter((k) => k !== 'PUBLIC_URL')
+        .map((k) => [k, 'a'.repeat(16)])
+    );
+    const message = failure({ ...good, ...weak, NODE_ENV: 'production' });
+    for (const key of Object.keys(weak)) expect(message).toMatch(new RegExp(`\\b${key} \\(`));
+  });
+
+  test('outside development, a missing or plain-HTTP PUBLIC_URL stops the start, naming it', () => {
+    const { PUBLIC_URL: _omitted, ...noUrl } = good;
+    expect(failure({ ...noUrl, NODE_ENV: 'production' })).toMatch(/PUBLIC_URL \(mancante \/ missing\)/);
+    expect(failure({ ...good, NODE_ENV: 'production', PUBLIC_URL: 'http://prenota.azionelab.test' })).toMatch(
+      /PUBLIC_URL \([^)]*not https/
+    );
+    expect(failure({ ...good, NODE_ENV: 'test', PUBLIC_URL: 'prenota.azionelab.test' })).toMatch(/PUBLIC_URL \([^)]*not a URL/);
+    expect(failure({ ...good, NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:1337' })).toBeNull();
+  });
+
+  test('BOOKING_PUBLIC_URL may be left unset, but when set must be HTTPS too', () => {
+    expect(linkUrlProblems({ ...good })).toEqual([]);
+    expect(linkUrlProblems({ ...good, BOOKING_PUBLIC_URL: 'https://www.azionelab.test/prenota' })).toEqual([]);
+    const message = failure({ ...good, NODE_ENV: 'production', BOOKING_PUBLIC_URL: 'http://www.azionelab.test/prenota' });
+    expect(message).toMatch(/BOOKING_PUBLIC_URL \([^)]*not https/);
+    expect(linkUrlProblems({ ...good, BOOKING_PUBLIC_URL: 'http://www.azionelab.test/prenota' })).toEqual([
+      { key: 'BOOKING_PUBLIC_URL', problem: 'not-https' },
+    ]);
+    expect(linkUrlProblems({ ...good, PUBLIC_URL: 'ftp://x.test', BOOKING_PUBLIC_URL: 'javascript:alert(1)' })).toEqual([
+      { key: 'PUBLIC_URL', problem: 'not-https' },
+      { key: 'BOOKING_PUBLIC_URL', problem: 'not-https' },
+    ]);
+  });
+
+  test('ALLOW_HTTP_LINKS=true lets plain-HTTP and missing public URLs through, and nothing else', () => {
+    const http = { ...good, PUBLIC_URL: 'http://127.0.0.1:1337', BOOKING_PUBLIC_URL: 'http://127.0.0.1:1337/site' };
+    expect(failure({ ...http, NODE_ENV: 'production', ALLOW_HTTP_LINKS: 'true' })).toBeNull();
+    expect(failure({ ...http, NODE_ENV: 'production', ALLOW_HTTP_LINKS: 'false' })).toMatch(/PUBLIC_URL/);
+    expect(failure({ ...http, NODE_ENV: 'production', ALLOW_HTTP_LINKS: 'yes please' })).toMatch(/ALLOW_HTTP_LINKS=true/);
+    // It is about links only: weak secrets still stop the start.
+    expect(failure({ ...http, NODE_ENV: 'production', ALLOW_HTTP_LINKS: 'true', JWT_SECRET: 'a'.repeat(20) })).toMatch(/JWT_SECRET/);
   });
 
   test('runs whenever NODE_ENV is not development, unset included', () => {

@@ -42,8 +42,11 @@ export interface DoorPerformance {
   documentId: string;
   starts_at: string;
   show_title: string;
+  show_slug: string;
   venue_name: string;
   check_in_open: boolean;
+  /** Its check-in window has closed: listed after the ones to come. */
+  past: boolean;
 }
 
 export interface PerformanceStats {

@@ -144,3 +144,52 @@ export const cancellationVerdict = (
   if (!canTransition(r.status, 'cancelled')) return { ok: false, reason: 'not_cancellable' };
   return { ok: true, frees: r.status === 'confirmed' };
 };
+
+/**
+ * The longest a request its address's owner never confirmed (a pending booking, an unconfirmed
+ * waiting-list join) counts toward that address's BOOKING_PENDING_PER_EMAIL, whatever
+ * BOOKING_CONFIRMATION_TTL_MINUTES says: a stranger who types someone's address holds them back
+ * for an hour at most.
+ */
+export const UNCONFIRMED_HOLD_MINUTES = 60;
+
+/**
+ * Requests made after this instant (and not yet confirmed, lapsed or past their performance)
+ * count toward the per-address limit at `now`.
+ */
+export const unconfirmedCountSince = (now: Date, confirmationTtlMinutes: number): Date =>
+  new Date(now.getTime() - Math.min(confirmationTtlMinutes, UNCONFIRMED_HOLD_MINUTES) * 60_000);
+
+/**
+ * What a waiting-list confirmation link may do to its entry: confirm it while it is unconfirmed,
+ * its link has not lapsed and its performance has not started. A join confirmed before answers
+ * `token_used` (whatever became of it since); one that lapsed, `token_expired`.
+ */
+export const joinConfirmationVerdict = (
+  entry: { status: string; confirmedAt: string | Date | null; confirmBy: string | Date | null; startsAt: string | Date },
+  now: Date
+): { ok: true } | { ok: false; reason: 'token_used' | 'token_expired' } => {
+  if (entry.confirmedAt !== null) return { ok: false, reason: 'token_used' };
+  if (entry.status === 'expired') return { ok: false, reason: 'token_expired' };
+  if (entry.status !== 'unconfirmed') return { ok: false, reason: 'token_used' };
+  if (entry.confirmBy !== null && new Date(entry.confirmBy).getTime() <= now.getTime()) return { ok: false, reason: 'token_expired' };
+  if (hasStarted(entry.startsAt, now)) return { ok: false, reason: 'token_expired' };
+  return { ok: true };
+};
+
+/**
+ * How many seats a confirmation takes: the requested party, or `asked` when the visitor asks
+ * for fewer (from 1 to the requested party; anything else is refused).
+ */
+export const seatsToConfirm = (requested: number, asked: number | undefined): number | null => {
+  if (asked === undefined) return requested;
+  if (!Number.isInteger(asked) || asked < 1 || asked > requested) return null;
+  return asked;
+};
+
+/**
+ * A party's place in its waiting list: 1 + the entries still waiting that confirmed before it
+ * (entries in the order their address confirmed; older entries, confirmed by nobody, by when
+ * they joined).
+ */
+export const queuePosition = (ahead: number): number => ahead + 1;

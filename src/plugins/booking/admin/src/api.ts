@@ -8,6 +8,7 @@ export const API = {
     `/booking/performances/${documentId}/door-list${format ? `?format=${format}` : ''}`,
   confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,
   boxOffice: (documentId: string) => `/booking/performances/${documentId}/reservations`,
+  resendTicket: (reservationDocumentId: string) => `/booking/reservations/${reservationDocumentId}/resend-ticket`,
 };
 
 export const PERMISSIONS = {

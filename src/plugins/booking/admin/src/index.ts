@@ -1,7 +1,8 @@
 import { PERMISSIONS } from './api';
+import { PriceTag } from '@strapi/icons';
 import { PluginIcon } from './components/PluginIcon';
 import { PLUGIN_ID } from './pluginId';
-import { extendContentManager } from './content-manager';
+import { extendContentManager, type AdminApp as ContentManagerApp } from './content-manager';
 import { contentManagerMessages } from './translations/content-manager';
 
 type TranslationModule = { default: Record<string, string> };
@@ -9,22 +10,41 @@ type TranslationModule = { default: Record<string, string> };
 const prefixed = (messages: Record<string, string>) =>
   Object.fromEntries(Object.entries(messages).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));
 
-interface AdminApp {
+interface AdminApp extends ContentManagerApp {
   registerPlugin(plugin: { id: string; name: string }): void;
   addMenuLink(link: Record<string, unknown>): void;
-  getPlugin(id: string): { apis: Record<string, (arg: unknown) => void> } | undefined;
-  registerHook(name: string, fn: (...args: never[]) => unknown): void;
+  widgets: { register(widget: Record<string, unknown>): void };
 }
 
 export default {
   register(app: AdminApp) {
+    // Strapi sorts its menu by `position` (Home 0, Content Manager 1, unnamed plugins 6): the door's pages come
+    // right after Home, where door staff on a phone find them first.
     app.addMenuLink({
       to: `plugins/${PLUGIN_ID}`,
       icon: PluginIcon,
       intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Check-in' },
       // Hides the link only: the page and every route behind it check the permission again.
       permissions: PERMISSIONS.checkIn,
+      position: 0.5,
       Component: () => import('./pages/App'),
+    });
+    // The box office's own entry: its page lives under the plugin's routes (pages/App.tsx).
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}/box-office`,
+      icon: PriceTag,
+      intlLabel: { id: `${PLUGIN_ID}.boxOffice.title`, defaultMessage: 'Box office' },
+      permissions: PERMISSIONS.boxOffice,
+      position: 0.6,
+    });
+    app.widgets.register({
+      id: 'door',
+      pluginId: PLUGIN_ID,
+      icon: PluginIcon,
+      title: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Check-in' },
+      // A promise of the component itself (not of its module, which the home page cannot render).
+      component: () => import('./components/DoorWidget').then((module) => module.default),
+      permissions: PERMISSIONS.checkIn,
     });
     app.registerPlugin({ id: PLUGIN_ID, name: 'Booking' });
   },

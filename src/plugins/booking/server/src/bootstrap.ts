@@ -56,7 +56,7 @@ export const HOUSEKEEPING_JOB = 'booking-housekeeping';
 
 /**
  * Every 30 s on every instance: lapsed pending reservations become expired, lapsed waiting-list
- * offers pass on, due reminders are queued (each claimed once), owed e-mails and webhook
+ * offers pass on, lapsed unconfirmed joins expire, due reminders are queued (each claimed once), owed e-mails and webhook
  * deliveries are retried, old rate-limit counters go. Each step is safe to run on several
  * instances at once: expiry is one conditional UPDATE, and each e-mail and webhook delivery is
  * leased by one instance before it is sent.
@@ -70,12 +70,13 @@ const scheduleJobs = (strapi: Core.Strapi) => {
           await getService(strapi, 'reservations').expireOverdue(now);
           // Lapsed offers pass their held seats to the next entries within this run.
           await getService(strapi, 'waitlist').expireOverdueOffers(now);
+          await getService(strapi, 'waitlist').expireUnconfirmed(now);
           await getService(strapi, 'reminders').queueDue(now);
           await getService(strapi, 'mailer').deliverDue(now);
           await getService(strapi, 'webhooks').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();
         } catch (error) {
-          strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : error}`);
+          strapi.log.error(`[booking] housekeeping failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       },
       options: { rule: '*/30 * * * * *' },

@@ -30,10 +30,13 @@ export const RESERVATION_TRANSITIONS: Record<ReservationStatus, readonly Reserva
 };
 
 /**
- * A waiting-list entry's life: waiting until seats free up; offered (a held pending reservation);
- * booked once the offer is confirmed; left by the visitor's link; expired when the offer lapsed.
+ * A waiting-list entry's life: unconfirmed until its address confirms the join by the link in its
+ * first e-mail (or it lapses, `expired`, after BOOKING_CONFIRMATION_TTL_MINUTES); waiting until
+ * seats free up; offered (a held pending reservation); booked once the offer is confirmed; left
+ * by the visitor's link; expired when the join or the offer lapsed. Entries written before joins
+ * were confirmed are `waiting`: they were taken under the old rules and stay as they are.
  */
-export const WAITLIST_STATUSES = ['waiting', 'offered', 'booked', 'left', 'expired'] as const;
+export const WAITLIST_STATUSES = ['unconfirmed', 'waiting', 'offered', 'booked', 'left', 'expired'] as const;
 export type WaitlistStatus = (typeof WAITLIST_STATUSES)[number];
 
 export const TOKEN_PURPOSES = ['confirmation', 'check_in', 'cancellation'] as const;
@@ -74,6 +77,8 @@ export type CheckInResult = (typeof CHECK_IN_RESULTS)[number];
 export const ERROR_CODES = {
   validation: 'validation',
   invalidQuery: 'invalid_query',
+  /** An admin request that would reach data the caller's role may not read (Content Manager). */
+  forbidden: 'forbidden',
   showNotFound: 'show_not_found',
   performanceNotFound: 'performance_not_found',
   venueNotFound: 'venue_not_found',
@@ -91,10 +96,21 @@ export const ERROR_CODES = {
   forbiddenTransition: 'forbidden_transition',
   readOnly: 'read_only',
   payloadTooLarge: 'payload_too_large',
+  routeNotFound: 'route_not_found',
   serviceUnavailable: 'service_unavailable',
   webhookInvalid: 'webhook_invalid',
+  reservationNotFound: 'reservation_not_found',
+  notConfirmed: 'not_confirmed',
+  noEmail: 'no_email',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/**
+ * Admin login attempts (`POST /admin/login`) counted on every instance at once (services/rate-limit.ts):
+ * per e-mail address typed and per client address (IPv6 per /64), over a window. A successful
+ * login gives its attempt back, so only failures lock out.
+ */
+export const ADMIN_LOGIN_LIMITS = { perEmail: 5, perAddress: 10, windowSeconds: 5 * 60 } as const;
 
 /** Admin permission actions, registered with the admin's action provider in register.ts. */
 export const ACTIONS = [
@@ -193,16 +209,27 @@ export const PUBLIC_ACTIONS = [
   'plugin::booking.reservation.resend',
   'plugin::booking.waitlist.join',
   'plugin::booking.waitlist.leave',
+  'plugin::booking.waitlist.confirm',
   'plugin::booking.openapi.document',
   'plugin::booking.reservation.preview',
 ] as const;
 
 /**
  * The e-mails: confirmation link, ticket, the ticket again on request (resend) and before the
- * start (reminder), a cancellation's receipt, the waiting list's two (on the list; an offer), and
- * the ticket again after a smaller party (reduced).
+ * start (reminder), a cancellation's receipt, the waiting list's three (confirm the join; on the
+ * list, with the leave link; an offer), and the ticket again after a smaller party (reduced).
  */
-export const MAIL_KINDS = ['confirmation', 'ticket', 'resend', 'reminder', 'cancelled', 'waitlist_joined', 'offer', 'reduced'] as const;
+export const MAIL_KINDS = [
+  'confirmation',
+  'ticket',
+  'resend',
+  'reminder',
+  'cancelled',
+  'waitlist_joined',
+  'offer',
+  'reduced',
+  'waitlist_confirm',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 /** What a webhook may listen to (a webhook with an empty list hears every one). */

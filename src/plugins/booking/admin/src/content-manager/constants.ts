@@ -1,5 +1,7 @@
 /** The booking types, as the Content Manager names them in its routes and props. */
 export const MODEL = {
+  show: 'plugin::booking.show',
+  venue: 'plugin::booking.venue',
   performance: 'plugin::booking.performance',
   reservation: 'plugin::booking.reservation',
 } as const;

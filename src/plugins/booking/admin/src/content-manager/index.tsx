@@ -1,8 +1,14 @@
 import * as React from 'react';
 import { FormattedMessage } from 'react-intl';
+import { Typography } from '@strapi/design-system';
 import { PerformanceSeats } from './PerformanceSeatsPanel';
 import { SeatsFreeCell } from './SeatsFreeCell';
+import { UpcomingFirst } from './UpcomingFirst';
 import { CancelReservationAction } from './CancelReservationAction';
+import { ResendTicketAction } from './ResendTicketAction';
+import { AccessNeeds } from './AccessNeedsPanel';
+import { useSlugFollowsTitle } from './useSlugFollowsTitle';
+import { usePrefillCapacity } from './usePrefillCapacity';
 import { MODEL } from './constants';
 import { getTranslation } from '../utils';
 
@@ -21,8 +27,13 @@ interface Field {
 interface Header extends Field {
   cellFormatter?: (row: Record<string, unknown>) => React.ReactNode;
 }
-interface AdminApp {
-  getPlugin(id: string): { apis: Record<string, (arg: unknown) => void> } | undefined;
+export interface AdminApp {
+  getPlugin(id: string):
+    | {
+        apis: Record<string, (arg: unknown) => void>;
+        injectComponent(view: string, zone: string, component: { name: string; Component: React.ComponentType }): void;
+      }
+    | undefined;
   registerHook(name: string, fn: (...args: never[]) => unknown): void;
 }
 
@@ -34,6 +45,34 @@ const enumCell = (name: string) => (row: Record<string, unknown>) => {
   const value = row[name];
   if (value === null || value === undefined || value === '') return '-';
   return <FormattedMessage id={String(value)} defaultMessage={String(value)} />;
+};
+
+/**
+ * A reservation's (or waiting-list entry's) performance in a list: its label without the venue
+ * and the year ("Amleto · 12/12 21:00"), on one line, the whole label on hover. The full label
+ * made the reservations list wider than a 1440 px screen, its last columns off the side.
+ */
+const shortPerformance = (name: string) => (row: Record<string, unknown>) => {
+  const label = String((row[name] as { label?: string } | null)?.label ?? '');
+  if (!label) return '-';
+  const [show, when] = label.split(' · ');
+  const short = [show, when?.replace(/^(\d{2}\/\d{2})\/\d{4}/, '$1')].filter(Boolean).join(' · ');
+  return (
+    <Typography tag="span" textColor="neutral800" title={label} ellipsis style={{ display: 'inline-block', maxWidth: 190 }}>
+      {short}
+    </Typography>
+  );
+};
+const LISTS_WITH_PERFORMANCE: string[] = [MODEL.reservation, 'plugin::booking.waitlist-entry'];
+
+/** A visitor's name in a list: one line, at most 170 px, the whole name on hover. */
+const shortText = (name: string) => (row: Record<string, unknown>) => {
+  const text = String(row[name] ?? '');
+  return (
+    <Typography tag="span" textColor="neutral800" title={text} ellipsis style={{ display: 'inline-block', maxWidth: 170 }}>
+      {text || '-'}
+    </Typography>
+  );
 };
 
 const seatsColumn: Header = {
@@ -64,8 +103,29 @@ export const extendContentManager = (app: AdminApp) => {
           : null,
       { type: 'booking-performance-seats' }
     ),
+    Object.assign(
+      ({ model, document }: { model: string; document?: Record<string, unknown> | null }) =>
+        model === MODEL.reservation && document
+          ? {
+              title: <FormattedMessage id={getTranslation('access.title')} defaultMessage="Access needs" />,
+              content: <AccessNeeds document={document} />,
+            }
+          : null,
+      { type: 'booking-reservation-access-needs' }
+    ),
+    // Shows nothing: a new show's or venue's slug follows its title; a new performance's capacity its venue's.
+    Object.assign(
+      (props: { model: string; documentId?: string }) => {
+        useSlugFollowsTitle(props);
+        usePrefillCapacity(props);
+        return null;
+      },
+      { type: 'booking-slug-follows-title' }
+    ),
   ]);
-  cm.apis.addDocumentAction([CancelReservationAction]);
+  // Cancel keeps its button beside Save; Resend ticket is in the "..." menu beside it.
+  cm.apis.addDocumentAction([CancelReservationAction, ResendTicketAction]);
+  cm.injectComponent('listView', 'actions', { name: 'booking-upcoming-first', Component: UpcomingFirst });
 
   // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.
   app.registerHook(HOOKS.mutateEditLayout, (args: { layout: { layout: Field[][][]; settings?: { uid?: string } }; query: unknown }) => {
@@ -94,9 +154,14 @@ export const extendContentManager = (app: AdminApp) => {
   app.registerHook(HOOKS.injectColumn, (args: { displayedHeaders: Header[]; layout: unknown }) => {
     const model = listedModel();
     if (!model.startsWith('plugin::booking.')) return args;
-    const displayedHeaders = args.displayedHeaders.map((header) =>
-      header.attribute?.type === 'enumeration' ? { ...header, cellFormatter: enumCell(header.name) } : header
-    );
+    const displayedHeaders = args.displayedHeaders.map((header) => {
+      if (header.attribute?.type === 'enumeration') return { ...header, cellFormatter: enumCell(header.name) };
+      if (header.name === 'performance' && LISTS_WITH_PERFORMANCE.includes(model)) {
+        return { ...header, cellFormatter: shortPerformance(header.name) };
+      }
+      if (header.name === 'name' && LISTS_WITH_PERFORMANCE.includes(model)) return { ...header, cellFormatter: shortText(header.name) };
+      return header;
+    });
     if (model === MODEL.performance) displayedHeaders.push(seatsColumn);
     return { ...args, displayedHeaders };
   });

@@ -5,7 +5,7 @@ import { Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-
 import { API } from '../api';
 import { AccessNeedsSign } from '../components/AccessNeedsSign';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
-import { getTranslation } from '../utils';
+import { useT } from '../utils';
 import type { CreateCheckIn, DoorListEntry } from '../../../shared/contracts';
 
 /** Lower case without accents, as the server searches. */
@@ -37,15 +37,33 @@ const PRINT_CSS = `
 #door-list-print td { border-bottom: 1px solid #dcdce4; padding: 6px 8px; vertical-align: middle; }
 #door-list-print .tick { width: 14px; height: 14px; border: 1.5px solid #32324d; display: inline-block; text-align: center; line-height: 12px; }
 #door-list-print .num { text-align: right; }
+#door-list-print .scroll { overflow-x: auto; }
+/*
+ * A phone (390 px): the admin's content box hides what runs off its side (overflow-x: hidden), so a
+ * six-column table would clip the buttons. Each party becomes a block instead: the box and the
+ * name on top, reference, seats and needs under it, "Check in" across the whole width.
+ */
+@media screen and (max-width: 640px) {
+  #door-list-print { padding: 8px !important; }
+  #door-list-print thead { display: none; }
+  #door-list-print table, #door-list-print tbody { display: block; }
+  #door-list-print tr { display: flex; flex-wrap: wrap; align-items: center; column-gap: 10px; row-gap: 4px; padding: 10px 0; border-bottom: 1px solid #dcdce4; }
+  #door-list-print td { display: block; border: 0; padding: 0 !important; }
+  #door-list-print td.name { flex: 1 1 calc(100% - 40px); min-width: 0; font-weight: 600; overflow-wrap: anywhere; }
+  #door-list-print td.ref { flex: 0 0 auto; margin-left: 24px; }
+  #door-list-print td.num::before { content: '× '; }
+  #door-list-print td.needs:empty { display: none; }
+  #door-list-print td.action { flex: 0 0 100%; }
+  #door-list-print td.action button { width: 100%; justify-content: center; min-height: 44px; }
+}
 `;
 
 /** The door list: who is expected, printable (A4), searchable, with a one-tap check-in per party. */
 export const DoorListPage = () => {
-  const { formatMessage, formatDate } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values as never);
+  const { formatDate } = useIntl();
+  const t = useT();
   const { get, post } = useFetchClient();
-  const { performances, performance, setPerformance, failed } = useDoorPerformances();
+  const { performances, performance, chosen, unknown, setPerformance, failed } = useDoorPerformances();
   const [entries, setEntries] = React.useState<DoorListEntry[] | null>(null);
   const [search, setSearch] = React.useState('');
   const [answer, setAnswer] = React.useState<{ reference: string; result: string } | null>(null);
@@ -76,9 +94,11 @@ export const DoorListPage = () => {
   if (failed) return <Page.Error />;
   if (!performances) return <Page.Loading />;
 
-  const chosen = performances.find((p) => p.documentId === performance);
   const needle = fold(search.trim());
-  const shown = (entries ?? []).filter((e) => !needle || fold(e.name).includes(needle) || fold(e.reference).includes(needle));
+  // Nothing listed while no performance is chosen (an unknown one in the address).
+  const shown = (performance ? (entries ?? []) : []).filter(
+    (e) => !needle || fold(e.name).includes(needle) || fold(e.reference).includes(needle)
+  );
   const when = (iso: string) => formatDate(iso, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
   return (
@@ -95,7 +115,7 @@ export const DoorListPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
-          <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
+          <PerformancePicker performances={performances} value={performance} unknown={unknown} onChange={setPerformance} />
           <Field.Root name="door-list-search">
             <Field.Label>{t('doorList.search', 'Search name or reference')}</Field.Label>
             <TextInput value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} autoComplete="off" />
@@ -120,42 +140,44 @@ export const DoorListPage = () => {
                 seats: shown.reduce((sum, e) => sum + e.party_size, 0),
               })}
             </Typography>
-            <table data-testid="door-list-table">
-              <thead>
-                <tr>
-                  <th aria-label={t('doorList.tick', 'Arrived')}>✓</th>
-                  <th>{t('doorList.name', 'Name')}</th>
-                  <th>{t('overview.reference', 'Reference')}</th>
-                  <th className="num">{t('overview.party', 'Party')}</th>
-                  <th>{t('access.title', 'Access needs')}</th>
-                  <th className="no-print" />
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((entry) => (
-                  <tr key={entry.reference} data-reference={entry.reference}>
-                    <td>
-                      <span className="tick">{entry.checked_in_at ? '✓' : ''}</span>
-                    </td>
-                    <td>{entry.name}</td>
-                    <td style={{ fontFamily: 'monospace' }}>{entry.reference}</td>
-                    <td className="num">{entry.party_size}</td>
-                    <td>
-                      <AccessNeedsSign needs={entry.access_needs} compact />
-                    </td>
-                    <td className="no-print">
-                      {entry.checked_in_at ? (
-                        <Typography variant="pi">{`${formatDate(entry.checked_in_at, { hour: '2-digit', minute: '2-digit' })} · ${entry.checked_in_by ?? ''}`}</Typography>
-                      ) : (
-                        <Button size="S" variant="secondary" onClick={() => void checkIn(entry.reference)} data-testid="tap-check-in">
-                          {t('doorList.checkIn', 'Check in')}
-                        </Button>
-                      )}
-                    </td>
+            <div className="scroll">
+              <table data-testid="door-list-table">
+                <thead>
+                  <tr>
+                    <th aria-label={t('doorList.tick', 'Arrived')}>✓</th>
+                    <th>{t('doorList.name', 'Name')}</th>
+                    <th>{t('overview.reference', 'Reference')}</th>
+                    <th className="num">{t('overview.party', 'Party')}</th>
+                    <th>{t('access.title', 'Access needs')}</th>
+                    <th className="no-print" />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {shown.map((entry) => (
+                    <tr key={entry.reference} data-reference={entry.reference}>
+                      <td>
+                        <span className="tick">{entry.checked_in_at ? '✓' : ''}</span>
+                      </td>
+                      <td className="name">{entry.name}</td>
+                      <td className="ref" style={{ fontFamily: 'monospace' }}>
+                        {entry.reference}
+                      </td>
+                      <td className="num">{entry.party_size}</td>
+                      <td className="needs">{entry.access_needs.length > 0 && <AccessNeedsSign needs={entry.access_needs} compact />}</td>
+                      <td className="no-print action">
+                        {entry.checked_in_at ? (
+                          <Typography variant="pi">{`${formatDate(entry.checked_in_at, { hour: '2-digit', minute: '2-digit' })} · ${entry.checked_in_by ?? ''}`}</Typography>
+                        ) : (
+                          <Button size="S" variant="secondary" onClick={() => void checkIn(entry.reference)} data-testid="tap-check-in">
+                            {t('doorList.checkIn', 'Check in')}
+                          </Button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </Box>
         </Flex>
       </Layouts.Content>

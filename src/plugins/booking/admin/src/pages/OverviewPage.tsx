@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
 import { Box, Button, Flex, Grid, LinkButton, Typography } from '@strapi/design-system';
 import { API, PERMISSIONS } from '../api';
-import { getTranslation } from '../utils';
+import { useT } from '../utils';
 import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
@@ -17,6 +17,9 @@ import { PerformancePicker, useDoorPerformances } from '../components/Performanc
  */
 const OFFERS = [...PERMISSIONS.doorList, ...PERMISSIONS.boxOffice];
 
+/** The file name in a Content-Disposition header (`attachment; filename="x.csv"`), if any. */
+const fileNameOf = (header: string | null | undefined) => header?.match(/filename="?([^";]+)"?/)?.[1] ?? null;
+
 /** The statistics as the waiting list will extend them: seats held by open offers (0 until then). */
 type OverviewStats = PerformanceStats & { held_seats?: number };
 
@@ -25,10 +28,10 @@ type OverviewStats = PerformanceStats & { held_seats?: number };
  * day, the exports and the printable list one click away, and the latest scans.
  */
 export const OverviewPage = () => {
-  const { formatMessage, formatTime } = useIntl();
-  const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
+  const { formatTime, locale } = useIntl();
+  const t = useT();
   const { get } = useFetchClient();
-  const { performances, performance, setPerformance, failed } = useDoorPerformances();
+  const { performances, performance, unknown, setPerformance, failed } = useDoorPerformances();
   const [stats, setStats] = React.useState<OverviewStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
   const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
@@ -54,13 +57,19 @@ export const OverviewPage = () => {
     return () => window.clearInterval(timer);
   }, [get, performance]);
 
-  /** The export arrives with the admin's token, then is saved as a file. */
+  /**
+   * The export arrives with the admin's token, then is saved under the name the server gives it
+   * (show, date, time). The XLSX is written in the panel's language, which the request names.
+   */
   const download = async (format: 'csv' | 'xlsx') => {
-    const { data } = await get<Blob>(API.doorList(performance, format), { responseType: 'blob' });
+    const { data, headers } = (await get<Blob>(API.doorList(performance, format), {
+      responseType: 'blob',
+      headers: { 'Accept-Language': locale },
+    })) as { data: Blob; headers?: Headers };
     const url = URL.createObjectURL(data);
     const link = document.createElement('a');
     link.href = url;
-    link.download = `door-list-${performance}.${format}`;
+    link.download = fileNameOf(headers?.get('content-disposition')) ?? `door-list-${performance}.${format}`;
     document.body.appendChild(link);
     link.click();
     link.remove();
@@ -85,10 +94,16 @@ export const OverviewPage = () => {
       <Layouts.Header title={t('overview.title', 'Door overview')} />
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
-          <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
+          <PerformancePicker performances={performances} value={performance} unknown={unknown} onChange={setPerformance} />
           {mayReadDoorList && performance && (
             <Flex gap={2} wrap="wrap" data-testid="door-list-actions">
-              <LinkButton tag={Link} to={`../door-list?performance=${performance}`} relative="path" size="L" variant="secondary">
+              <LinkButton
+                tag={Link}
+                to={`../door-list?performance=${encodeURIComponent(performance)}`}
+                relative="path"
+                size="L"
+                variant="secondary"
+              >
                 {t('doorList.printable', 'Printable door list')}
               </LinkButton>
               <Button size="L" variant="tertiary" onClick={() => void download('csv')} data-testid="download-csv">
@@ -98,7 +113,14 @@ export const OverviewPage = () => {
                 {t('doorList.xlsx', 'Download Excel')}
               </Button>
               {mayBook && (
-                <LinkButton tag={Link} to="../box-office" relative="path" size="L" variant="tertiary">
+                <LinkButton
+                  tag={Link}
+                  to={`../box-office?performance=${encodeURIComponent(performance)}`}
+                  relative="path"
+                  size="L"
+                  variant="tertiary"
+                  data-testid="box-office-link"
+                >
                   {t('boxOffice.title', 'Box office')}
                 </LinkButton>
               )}
@@ -122,7 +144,7 @@ export const OverviewPage = () => {
             <Typography variant="delta" tag="h2">
               {t('overview.chart', 'Confirmations per day')}
             </Typography>
-            {days && <ConfirmationsChart days={days} />}
+            {days && <ConfirmationsChart days={days} capacity={stats ? seatsOffered(stats) : null} />}
           </Box>
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}

@@ -7,7 +7,7 @@ import { AccessNeedsSign } from '../components/AccessNeedsSign';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 import { QrScanner, type CameraProblem } from '../components/QrScanner';
 import { API } from '../api';
-import { getTranslation } from '../utils';
+import { useT } from '../utils';
 import type { CreateCheckIn, PerformanceStats } from '../../../shared/contracts';
 
 type Answer = CreateCheckIn.Response['data'];
@@ -77,12 +77,11 @@ const kindOf = (result: Shown['result']): keyof typeof COLOURS =>
   result === 'ok' ? 'ok' : result === 'already_checked_in' || result === 'rate_limited' || result === 'server_busy' ? 'warn' : 'error';
 
 export const ScannerPage = () => {
-  const { formatMessage, formatTime } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, React.ReactNode>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values as never);
+  const { formatTime } = useIntl();
+  const t = useT();
   const { get, post } = useFetchClient();
 
-  const { performances, performance, setPerformance, failed: loadError } = useDoorPerformances();
+  const { performances, performance, unknown, setPerformance, failed: loadError } = useDoorPerformances();
   const [stats, setStats] = React.useState<PerformanceStats | null>(null);
   const [answer, setAnswer] = React.useState<Shown | null>(null);
   const [camera, setCamera] = React.useState<CameraProblem | null>(null);
@@ -200,10 +199,16 @@ export const ScannerPage = () => {
         subtitle={t('scanner.subtitle', 'Scan tickets at the door')}
         secondaryAction={
           <Flex gap={2} wrap="wrap">
-            <LinkButton tag={Link} to="overview" variant="secondary" size="L" data-testid="overview-link">
+            <LinkButton
+              tag={Link}
+              to={`overview?performance=${encodeURIComponent(performance)}`}
+              variant="secondary"
+              size="L"
+              data-testid="overview-link"
+            >
               {t('overview.title', 'Door overview')}
             </LinkButton>
-            <LinkButton tag={Link} to={`door-list?performance=${performance}`} variant="tertiary" size="L">
+            <LinkButton tag={Link} to={`door-list?performance=${encodeURIComponent(performance)}`} variant="tertiary" size="L">
               {t('doorList.title', 'Door list')}
             </LinkButton>
           </Flex>
@@ -213,10 +218,10 @@ export const ScannerPage = () => {
         <Flex direction="column" alignItems="stretch" gap={4} style={{ maxWidth: 560 }}>
           {performances.length === 0 ? (
             <Alert variant="default" closeLabel="" title="">
-              {t('scanner.noPerformances', 'No performance in the coming days.')}
+              {t('scanner.noPerformances', 'No performance in the season.')}
             </Alert>
           ) : (
-            <PerformancePicker performances={performances} value={performance} onChange={setPerformance} />
+            <PerformancePicker performances={performances} value={performance} unknown={unknown} onChange={setPerformance} />
           )}
 
           {stats && (

@@ -15,6 +15,11 @@ const FIELDS: Record<string, Words> = {
     summary: ['Sintesi', 'Summary'],
     description: ['Descrizione', 'Description'],
     poster_image: ['Locandina', 'Poster'],
+    duration_minutes: ['Durata (minuti)', 'Duration (minutes)'],
+    'duration_minutes.description': [
+      "Quanto dura lo spettacolo: la durata dell'evento nel calendario del visitatore.",
+      "How long the show lasts: the length of the event in the visitor's calendar.",
+    ],
     is_published: ['Pubblicato', 'Published'],
     'is_published.description': [
       'I visitatori vedono lo spettacolo e prenotano solo se è attivo.',
@@ -29,6 +34,11 @@ const FIELDS: Record<string, Words> = {
     city: ['Città', 'City'],
     notes: ['Note interne', 'Internal notes'],
     'notes.description': ['Mai mostrate ai visitatori.', 'Never shown to visitors.'],
+    default_capacity: ['Posti in sala di solito', 'Usual capacity'],
+    'default_capacity.description': [
+      'Facoltativo: i posti che una nuova replica in questa sala riceve, se non se ne indicano altri.',
+      'Optional: the seats a new performance in this venue gets when none are given.',
+    ],
     performances: ['Repliche', 'Performances'],
   },
   performance: {
@@ -53,7 +63,6 @@ const FIELDS: Record<string, Words> = {
       'Se spento, i visitatori non possono prenotare questa replica.',
       'Off: visitors cannot book this performance.',
     ],
-    reservations: ['Prenotazioni', 'Reservations'],
   },
   reservation: {
     reference: ['Codice', 'Reference'],
@@ -81,7 +90,6 @@ const FIELDS: Record<string, Words> = {
     confirm_by: ['Da confermare entro', 'Confirm by'],
     confirmed_at: ['Confermata il', 'Confirmed at'],
     cancelled_at: ['Annullata il', 'Cancelled at'],
-    check_in: ['Ingresso', 'Check-in'],
     createdAt: ['Creata il', 'Created'],
     updatedAt: ['Modificata il', 'Updated'],
   },
@@ -109,6 +117,37 @@ const FIELDS: Record<string, Words> = {
     sent_at: ['Inviata il', 'Sent at'],
     createdAt: ['Creata il', 'Created'],
   },
+  'waitlist-entry': {
+    reference: ['Codice', 'Reference'],
+    performance: ['Replica', 'Performance'],
+    waitlist_status: ['Stato', 'Status'],
+    name: ['Nome', 'Name'],
+    email: ['E-mail', 'E-mail'],
+    phone: ['Telefono', 'Phone'],
+    party_size: ['Persone', 'Party size'],
+    notes: ['Note', 'Notes'],
+    language: ['Lingua', 'Language'],
+    joined_at: ['In lista dal', 'Joined at'],
+    offered_at: ['Posti offerti il', 'Offered at'],
+    left_at: ['Uscito il', 'Left at'],
+    offer: ['Prenotazione offerta', 'Offered reservation'],
+  },
+  webhook: {
+    url: ['Indirizzo', 'URL'],
+    events: ['Eventi', 'Events'],
+    secret: ['Segreto', 'Secret'],
+    enabled: ['Attivo', 'Enabled'],
+  },
+  'webhook-delivery': {
+    event_type: ['Evento', 'Event'],
+    reference: ['Prenotazione', 'Reservation'],
+    delivery_status: ['Consegna', 'Delivery'],
+    attempts: ['Tentativi', 'Attempts'],
+    occurred_at: ['Avvenuto il', 'Occurred at'],
+    delivered_at: ['Consegnato il', 'Delivered at'],
+    last_response_status: ['Ultima risposta', 'Last response'],
+    last_error: ['Ultimo errore', 'Last error'],
+  },
 };
 
 const VALUES: Words = {
@@ -135,6 +174,19 @@ const VALUES: Words = {
   retrying: ['Nuovo tentativo', 'Retrying'],
   sent: ['Inviata', 'Sent'],
   dropped: ['Non più necessaria', 'No longer needed'],
+  // Outgoing e-mails' kinds (`confirmation`, `ticket`, `cancelled` above).
+  resend: ['Biglietto inviato di nuovo', 'Ticket sent again'],
+  reminder: ['Promemoria', 'Reminder'],
+  waitlist_joined: ["Iscrizione alla lista d'attesa", 'Joined the waiting list'],
+  offer: ["Posti offerti dalla lista d'attesa", 'Seats offered from the waiting list'],
+  // The waiting list's states.
+  waiting: ['In attesa', 'Waiting'],
+  offered: ['Posti offerti', 'Seats offered'],
+  booked: ['Ha prenotato', 'Booked'],
+  left: ['Uscito dalla lista', 'Left the list'],
+  // Webhook deliveries.
+  delivered: ['Consegnato', 'Delivered'],
+  failed: ['Non consegnato', 'Failed'],
 };
 
 export const contentManagerMessages = (locale: string): Record<string, string> => {

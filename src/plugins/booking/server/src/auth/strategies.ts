@@ -73,7 +73,7 @@ export const publicGrant = {
  */
 export const rememberedStaff = {
   name: 'booking-remembered-staff',
-  async authenticate(ctx: AuthCtx) {
+  authenticate(ctx: AuthCtx) {
     const token = bearerToken(ctx);
     const login: StaffLogin | null = token ? access().recallStaff(token) : null;
     if (!login) return { authenticated: false };

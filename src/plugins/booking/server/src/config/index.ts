@@ -45,6 +45,11 @@ export interface BookingConfig {
   reminderHoursBefore: number;
   /** Lost-ticket e-mails per address per hour; 0 sends none. */
   resendPerHour: number;
+  /**
+   * Bearer token that `GET /metrics` asks for; null: no metrics route (404). At least 16
+   * characters: it guards numbers an outsider should not watch.
+   */
+  metricsToken: string | null;
 }
 
 const defaults: BookingConfig = {
@@ -66,6 +71,7 @@ const defaults: BookingConfig = {
   waitlistOfferMinutes: 120,
   reminderHoursBefore: 24,
   resendPerHour: 3,
+  metricsToken: null,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
@@ -94,6 +100,9 @@ export default {
       if (!Number.isInteger(config[key]) || config[key] < 0) {
         throw new Error(`booking: ${key} must be a non-negative integer, got ${config[key]}`);
       }
+    }
+    if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || config.metricsToken.length < 16)) {
+      throw new Error('booking: metricsToken (BOOKING_METRICS_TOKEN) must be at least 16 characters');
     }
     try {
       new URL(config.publicUrl);

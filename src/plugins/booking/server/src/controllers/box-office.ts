@@ -33,6 +33,21 @@ const boxOfficeController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.status = 201;
     ctx.body = body;
   },
+
+  /** POST /booking/reservations/:documentId/resend-ticket (admin; plugin::booking.box-office.create) */
+  async resendTicket(ctx: Ctx) {
+    const result = await getService(strapi, 'box-office').resendTicket(String(ctx.params.documentId));
+    if (!result.ok) {
+      return ctx.conflict(
+        result.code === ERROR_CODES.noEmail
+          ? 'La prenotazione non ha un indirizzo e-mail / The reservation has no e-mail address'
+          : 'Solo una prenotazione confermata ha un biglietto / Only a confirmed reservation has a ticket',
+        { code: result.code }
+      );
+    }
+    ctx.status = 202;
+    ctx.body = { data: { reference: result.reference, ticket_queued: true } };
+  },
 });
 
 export default boxOfficeController;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
+import { editorLanguage } from '../utils/editor-language';
 import { getService } from '../utils/get-service';
 import { doorListQuery } from '../validation/box-office';
 import { parseOrThrow } from '../validation/parse';
@@ -15,19 +16,20 @@ const doorListController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const documentId = String(ctx.params.documentId);
     const doorList = getService(strapi, 'door-list');
     const entries = await doorList.entries(documentId, query.q);
-    if (!entries) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+    const performance = await doorList.performance(documentId);
+    if (!entries || !performance) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
     // Personal data: the exports are never kept by a browser or a proxy.
     ctx.set('Cache-Control', 'no-store');
     if (query.format === 'csv') {
       ctx.type = 'text/csv; charset=utf-8';
-      ctx.attachment(`door-list-${documentId}.csv`);
+      ctx.attachment(doorList.fileName(performance, 'csv'));
       ctx.body = doorList.toCsv(entries);
       return;
     }
     if (query.format === 'xlsx') {
       ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-      ctx.attachment(`door-list-${documentId}.xlsx`);
-      ctx.body = await doorList.toXlsx(entries);
+      ctx.attachment(doorList.fileName(performance, 'xlsx'));
+      ctx.body = await doorList.toXlsx(entries, performance, editorLanguage(strapi));
       return;
     }
     ctx.body = { data: entries };

@@ -7,7 +7,7 @@ const MAX_AGE_SECONDS = 300;
 
 const openapiController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/openapi.json: the document itself, not in a `{ data }` envelope. */
-  async document(ctx: BookingContext) {
+  document(ctx: BookingContext) {
     ctx.set('Cache-Control', `public, max-age=${MAX_AGE_SECONDS}`);
     ctx.body = getService(strapi, 'openapi').document();
   },

@@ -3,13 +3,13 @@ import { ERROR_CODES, type ErrorCode } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { textLanguage, type TextLanguage } from '../utils/locales';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
-import { reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
+import { confirmInput, reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
 import { errors } from '@strapi/utils';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
 
-export type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string };
+export type Failure = { ok: false; code: ErrorCode; availableSeats?: number; status?: string; performance?: string };
 
 const MESSAGES: Record<string, string> = {
   [ERROR_CODES.bookingClosed]: 'Booking is closed for this performance',
@@ -29,6 +29,7 @@ export const answerFailure = (ctx: Ctx, failure: Failure) => {
   const details: Record<string, unknown> = { code: failure.code };
   if (failure.availableSeats !== undefined) details.available_seats = failure.availableSeats;
   if (failure.status !== undefined) details.status = failure.status;
+  if (failure.performance !== undefined) details.performance = failure.performance;
   const message = MESSAGES[failure.code] ?? failure.code;
   switch (failure.code) {
     case ERROR_CODES.tokenInvalid:
@@ -76,9 +77,17 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** POST /api/booking/reservations/confirm */
     async confirm(ctx: Ctx) {
-      const { token } = parseOrThrow(tokenInput, ctx.request.body);
-      const result = await getService(strapi, 'reservations').confirmReservation(token);
-      if (!result.ok) return answerFailure(ctx, result);
+      const { token, party_size } = parseOrThrow(confirmInput, ctx.request.body);
+      const result = await getService(strapi, 'reservations').confirmReservation(token, new Date(), { partySize: party_size });
+      if (!result.ok) {
+        if (result.code === ERROR_CODES.validation) {
+          throw new errors.ValidationError('party_size must not be larger than the requested party', {
+            code: ERROR_CODES.validation,
+            errors: [{ path: ['party_size'], message: `must be at most ${result.partySize}`, name: 'ValidationError' }],
+          });
+        }
+        return answerFailure(ctx, result);
+      }
       ctx.body = {
         data: {
           ...present(result.reservation),

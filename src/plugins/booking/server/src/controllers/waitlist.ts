@@ -8,7 +8,10 @@ import { answerFailure } from './reservation';
 
 type Ctx = BookingContext;
 
-/** The public waiting list: join a sold-out performance's list, leave it by the mailed link. */
+/**
+ * The public waiting list: join a performance's list (unconfirmed), confirm the join by the
+ * mailed link (then it waits, with its place in the queue), leave it by the next mail's link.
+ */
 const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /api/booking/waitlist (the reservation's body and validation) */
   async join(ctx: Ctx) {
@@ -26,6 +29,30 @@ const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
           new Date(),
           textLanguage(ctx.query.lang ?? input.locale)
         ),
+        // Until when the e-mailed link confirms the join (then it lapses).
+        confirm_by: result.entry.confirm_by,
+      },
+    };
+  },
+
+  /** POST /api/booking/waitlist/confirm */
+  async confirm(ctx: Ctx) {
+    const { token } = parseOrThrow(tokenInput, ctx.request.body);
+    const result = await getService(strapi, 'waitlist').confirm(token);
+    if (!result.ok) return answerFailure(ctx, result);
+    const performance = await getService(strapi, 'catalogue').performanceByDocumentId(
+      result.performanceDocumentId,
+      new Date(),
+      textLanguage(ctx.query.lang)
+    );
+    ctx.body = {
+      data: {
+        reference: result.entry.reference,
+        // `waiting`, or `offered` when free seats were offered to it at once.
+        status: result.entry.waitlist_status,
+        party_size: result.entry.party_size,
+        position: result.position,
+        performance,
       },
     };
   },

@@ -41,12 +41,11 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
     async countsFor(knex: Knex, performanceId: number): Promise<{ parties: number; seats: number }> {
       const tables = t();
       const [cr, rl] = [tables.checkInReservation, tables.reservationPerformance];
-      const row = (await knex({ cr: cr.table })
+      const row: { parties: unknown; seats: unknown } | undefined = await knex({ cr: cr.table })
         .join({ rl: rl.table }, `rl.${rl.reservation}`, `cr.${cr.reservation}`)
         .join({ r: tables.reservations }, 'r.id', `cr.${cr.reservation}`)
         .where(`rl.${rl.performance}`, performanceId)
-        .first(knex.raw('count(*) as parties'), knex.raw('coalesce(sum(r.party_size), 0) as seats'))) as
-        { parties: unknown; seats: unknown } | undefined;
+        .first(knex.raw('count(*) as parties'), knex.raw('coalesce(sum(r.party_size), 0) as seats'));
       return { parties: Number(row?.parties ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
@@ -54,23 +53,22 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
     async ofReservation(knex: Knex, reservationId: number): Promise<{ checkedInAt: Date; staff: StaffMember | null } | undefined> {
       const tables = t();
       const cr = tables.checkInReservation;
-      const checkIn = (await knex({ cr: cr.table })
+      const checkIn: { id: number; checkedInAt: string | Date } | undefined = await knex({ cr: cr.table })
         .join({ c: tables.checkIns }, 'c.id', `cr.${cr.checkIn}`)
         .where(`cr.${cr.reservation}`, reservationId)
-        .first({ id: 'c.id', checkedInAt: 'c.checked_in_at' })) as { id: number; checkedInAt: string | Date } | undefined;
+        .first({ id: 'c.id', checkedInAt: 'c.checked_in_at' });
       if (!checkIn) return undefined;
-      const staff = (await knex({ cs: tables.checkInStaff.table })
+      const staff: StaffMember | undefined = await knex({ cs: tables.checkInStaff.table })
         .join({ u: tables.adminUsers }, 'u.id', `cs.${tables.checkInStaff.to}`)
         .where(`cs.${tables.checkInStaff.from}`, checkIn.id)
-        .first('u.id', 'u.firstname', 'u.lastname', 'u.username')) as StaffMember | undefined;
+        .first('u.id', 'u.firstname', 'u.lastname', 'u.username');
       return { checkedInAt: new Date(checkIn.checkedInAt), staff: staff ?? null };
     },
 
     /** A staff member's names, or null. */
     async staffMember(knex: Knex, id: number): Promise<StaffMember | null> {
-      return (
-        ((await knex(t().adminUsers).where('id', id).first('id', 'firstname', 'lastname', 'username')) as StaffMember | undefined) ?? null
-      );
+      const staff: StaffMember | undefined = await knex(t().adminUsers).where('id', id).first('id', 'firstname', 'lastname', 'username');
+      return staff ?? null;
     },
   };
 };

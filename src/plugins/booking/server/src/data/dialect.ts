@@ -51,9 +51,9 @@ export const createDialect = (strapi: Core.Strapi) => {
         sql += `, "link_${i}" AS (INSERT INTO ?? (??, ??) SELECT "id", ? FROM "new_row")`;
         bindings.push(link.table, link.from, link.to, link.target);
       });
-      const result = (await knex.raw(`${sql} SELECT "id" FROM "new_row"`, bindings as Knex.RawBinding[])) as {
+      const result: {
         rows: Array<{ id: number }>;
-      };
+      } = await knex.raw(`${sql} SELECT "id" FROM "new_row"`, bindings as Knex.RawBinding[]);
       return Number(result.rows[0].id);
     },
 

@@ -33,7 +33,9 @@ export const createOutboxData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   /** A message the retry job may take: queued or retrying, its time come, no live lease. */
   const takeable = (query: Knex.QueryBuilder, now: Date) =>
-    query.whereIn('delivery_status', ['queued', 'retrying']).andWhere((q) => q.whereNull('lease_until').orWhere('lease_until', '<', now));
+    query.whereIn('delivery_status', ['queued', 'retrying']).andWhere((q) => {
+      void q.whereNull('lease_until').orWhere('lease_until', '<', now);
+    });
 
   return {
     /** Records a mail owed for a reservation; returns its id. */
@@ -80,7 +82,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     /** The waiting-list entry a message is about, or null. */
     async entryOf(knex: Knex, messageId: number): Promise<number | null> {
       const link = t().outboxEntry;
-      const row = (await knex(link.table).where(link.from, messageId).first({ id: link.to })) as { id: number } | undefined;
+      const row: { id: number } | undefined = await knex(link.table).where(link.from, messageId).first({ id: link.to });
       return row ? Number(row.id) : null;
     },
 
@@ -122,13 +124,11 @@ export const createOutboxData = (strapi: Core.Strapi) => {
 
     /** Ids of the messages whose time has come, oldest first. */
     async due(knex: Knex, now: Date, limit: number): Promise<number[]> {
-      const rows = (await takeable(knex(t().outbox), now)
+      const rows: Array<{ id: number }> = await takeable(knex(t().outbox), now)
         .andWhere('next_attempt_at', '<=', now)
         .orderBy('next_attempt_at', 'asc')
         .limit(limit)
-        .select('id')) as Array<{
-        id: number;
-      }>;
+        .select('id');
       return rows.map((row) => Number(row.id));
     },
 
@@ -136,7 +136,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     async loadForMail(knex: Knex, messageId: number): Promise<MessageForMail | null> {
       const tables = t();
       const [ol, rl] = [tables.outboxReservation, tables.reservationPerformance];
-      const row = (await knex({ o: tables.outbox })
+      const row: Record<string, unknown> | undefined = await knex({ o: tables.outbox })
         .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
         .leftJoin({ r: tables.reservations }, 'r.id', `ol.${ol.reservation}`)
         .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
@@ -154,7 +154,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           confirmBy: 'r.confirm_by',
           heldUntil: 'r.held_until',
           performanceId: `rl.${rl.performance}`,
-        })) as Record<string, unknown> | undefined;
+        });
       if (!row) return null;
       const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
       if (row.id === null || row.id === undefined) return { message, reservation: null };

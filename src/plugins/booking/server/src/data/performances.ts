@@ -54,13 +54,12 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
     ): Promise<{ documentId: string; starts_at: Date; is_booking_enabled: boolean; is_published: boolean; seats: SeatCounts } | null> {
       const tables = t();
       const ps = tables.performanceShow;
-      const row = (await knex({ p: tables.performances })
+      const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
         .leftJoin({ performance_show: ps.table }, `performance_show.${ps.performance}`, 'p.id')
         .leftJoin({ show: tables.shows }, 'show.id', `performance_show.${ps.show}`)
         .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
         .where('p.id', performanceId)
-        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex))) as
-        Record<string, unknown> | undefined;
+        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex));
       if (!row) return null;
       return {
         documentId: String(row.document_id),
@@ -90,7 +89,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
         .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`);
       if (english) query = query.leftJoin({ se: tables.shows }, copyOf('s', 'se')).leftJoin({ ve: tables.venues }, copyOf('v', 've'));
-      const row = (await query.where('p.id', performanceId).first({
+      const row: Record<string, unknown> | undefined = await query.where('p.id', performanceId).first({
         id: 'p.id',
         documentId: 'p.document_id',
         startsAt: 'p.starts_at',
@@ -100,7 +99,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         venueName: text('v', 've', 'name'),
         venueAddress: text('v', 've', 'address'),
         venueCity: text('v', 've', 'city'),
-      })) as Record<string, unknown> | undefined;
+      });
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -108,14 +107,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         starts_at: new Date(row.startsAt as string).toISOString(),
         show: row.showTitle
           ? {
-              title: String(row.showTitle),
+              title: row.showTitle as string,
               slug: (row.showSlug as string | null) ?? null,
               duration_minutes: row.showDuration === null || row.showDuration === undefined ? null : Number(row.showDuration),
             }
           : null,
         venue: row.venueName
           ? {
-              name: String(row.venueName),
+              name: row.venueName as string,
               address: (row.venueAddress as string | null) ?? null,
               city: (row.venueCity as string | null) ?? null,
             }
@@ -125,7 +124,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
 
     /** The internal id of a performance by its documentId, or null. */
     async idOf(knex: Knex, documentId: string): Promise<number | null> {
-      const row = (await knex(t().performances).where('document_id', documentId).first('id')) as { id: number } | undefined;
+      const row: { id: number } | undefined = await knex(t().performances).where('document_id', documentId).first('id');
       return row ? Number(row.id) : null;
     },
   };

@@ -87,7 +87,7 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
   reference: String(row.reference),
   reservation_status: row.reservation_status as ReservationStatus,
   name: String(row.name),
-  email: row.email == null ? '' : String(row.email),
+  email: (row.email as string | null) ?? '',
   phone: (row.phone as string | null) ?? null,
   party_size: Number(row.party_size),
   notes: (row.notes as string | null) ?? null,
@@ -128,9 +128,9 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       let query = knex(t().reservations).where('reservation_status', from);
       query =
         'id' in target ? query.andWhere('id', target.id) : query.andWhere('confirm_by', '<', target.lapsedBefore).whereNull('held_until');
-      const rows = (await query.update({ ...fields, reservation_status: to, updated_at: now }).returning('id')) as Array<
-        { id: number } | number
-      >;
+      const rows: Array<{ id: number } | number> = await query
+        .update({ ...fields, reservation_status: to, updated_at: now })
+        .returning('id');
       return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
     },
 
@@ -152,21 +152,30 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     /** The performance a reservation is for, or null. */
     async performanceOf(knex: Knex, reservationId: number): Promise<number | null> {
       const rl = t().reservationPerformance;
-      const row = (await knex(rl.table).where(rl.reservation, reservationId).first({ id: rl.performance })) as { id: number } | undefined;
+      const row: { id: number } | undefined = await knex(rl.table).where(rl.reservation, reservationId).first({ id: rl.performance });
       return row ? Number(row.id) : null;
+    },
+
+    /** The ids of a performance's reservations, in any status. */
+    async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
+      const rl = t().reservationPerformance;
+      const rows: Array<{
+        id: number;
+      }> = await knex(rl.table).where(rl.performance, performanceId).orderBy(rl.reservation).select({ id: rl.reservation });
+      return rows.map((row) => Number(row.id));
     },
 
     /** Offers (pending reservations holding seats) whose `held_until` has passed, with their performance. */
     async lapsedOffers(knex: Knex, now: Date): Promise<Array<{ id: number; performanceId: number }>> {
       const tables = t();
       const rl = tables.reservationPerformance;
-      const rows = (await knex({ r: tables.reservations })
+      const rows: Array<{ id: number; performanceId: number }> = await knex({ r: tables.reservations })
         .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
         .where('r.reservation_status', 'pending')
         .whereNotNull('r.held_until')
         .andWhere('r.held_until', '<', now)
         .orderBy('r.held_until', 'asc')
-        .select({ id: 'r.id', performanceId: `rl.${rl.performance}` })) as Array<{ id: number; performanceId: number }>;
+        .select({ id: 'r.id', performanceId: `rl.${rl.performance}` });
       return rows.map((row) => ({ id: Number(row.id), performanceId: Number(row.performanceId) }));
     },
 
@@ -185,9 +194,10 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       const target = dialectOf(strapi).postgres
         ? knex(table).whereIn('id', unclaimed.clone().select('id').orderBy('id').forUpdate().skipLocked())
         : unclaimed;
-      const rows = (await target.whereNull('reminder_sent_at').update({ reminder_sent_at: now }).returning('id')) as Array<
-        { id: number } | number
-      >;
+      const rows: Array<{ id: number } | number> = await target
+        .whereNull('reminder_sent_at')
+        .update({ reminder_sent_at: now })
+        .returning('id');
       return rows.map((row) => Number(typeof row === 'object' ? row.id : row));
     },
 
@@ -198,14 +208,14 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     async reminderCandidates(knex: Knex, from: Date, to: Date): Promise<Array<{ id: number; startsAt: Date; confirmedAt: Date | null }>> {
       const tables = t();
       const rl = tables.reservationPerformance;
-      const rows = (await knex({ r: tables.reservations })
+      const rows: Array<Record<string, unknown>> = await knex({ r: tables.reservations })
         .join({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
         .join({ p: tables.performances }, 'p.id', `rl.${rl.performance}`)
         .where('r.reservation_status', 'confirmed')
         .whereNull('r.reminder_sent_at')
         .andWhere('p.starts_at', '>', from)
         .andWhere('p.starts_at', '<=', to)
-        .select({ id: 'r.id', startsAt: 'p.starts_at', confirmedAt: 'r.confirmed_at' })) as Array<Record<string, unknown>>;
+        .select({ id: 'r.id', startsAt: 'p.starts_at', confirmedAt: 'r.confirmed_at' });
       return rows.map((row) => ({
         id: Number(row.id),
         startsAt: new Date(row.startsAt as string),
@@ -221,31 +231,45 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       const reference = typed.replace(/[\s-]+/g, '').toUpperCase();
       if (!/^[A-Z0-9]{1,16}$/.test(reference)) return null;
       const rl = t().reservationPerformance;
-      const row = (await knex({ r: t().reservations })
+      const row: { reservationId: number; performanceId: number | null } | undefined = await knex({ r: t().reservations })
         .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
         .where('r.reference', reference)
-        .first({ reservationId: 'r.id', performanceId: `rl.${rl.performance}` })) as
-        { reservationId: number; performanceId: number | null } | undefined;
+        .first({ reservationId: 'r.id', performanceId: `rl.${rl.performance}` });
       return row
         ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
         : null;
     },
 
-    /** A new reservation reference that no reservation has yet. */
+    /** Whether a reservation has this reference. */
+    async referenceTaken(knex: Knex, reference: string): Promise<boolean> {
+      return (await knex(t().reservations).where('reference', reference).first('id')) !== undefined;
+    },
+
+    /**
+     * A new reservation reference that no reservation and no waiting-list entry has yet (an
+     * entry's offer takes the entry's reference).
+     */
     async uniqueReference(knex: Knex): Promise<string> {
+      const taken = async (reference: string) =>
+        (await knex(t().reservations).where('reference', reference).first('id')) !== undefined ||
+        (await knex(t().waitlistEntries).where('reference', reference).first('id')) !== undefined;
       let reference = newReference();
-      while (await knex(t().reservations).where('reference', reference).first('id')) reference = newReference();
+      while (await taken(reference)) reference = newReference();
       return reference;
     },
 
     /**
-     * Pending reservations of an address whose link has not lapsed (the address compared without
-     * regard to case; the `lower(email)` index serves it).
+     * Pending reservations of an address that count toward its per-address limit: made after
+     * `since`, link not lapsed, not a waiting-list offer (an offer goes only to an address that
+     * confirmed its join). The address compared without regard to case; the `lower(email)` index
+     * serves it.
      */
-    async pendingForAddress(knex: Knex, address: string, now: Date): Promise<number> {
+    async pendingForAddress(knex: Knex, address: string, now: Date, since: Date): Promise<number> {
       const row = (await knex(t().reservations)
         .where('reservation_status', 'pending')
         .andWhere('confirm_by', '>', now)
+        .andWhere('created_at', '>', since)
+        .whereNull('held_until')
         .andWhereRaw('lower(email) = ?', [address.trim().toLowerCase()])
         .count({ n: 'id' })
         .first()) as { n: unknown } | undefined;
@@ -270,7 +294,15 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     async byToken(knex: Knex, tokenHash: string, purposes: readonly TokenPurpose[]) {
       const tables = t();
       const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
-      const row = (await knex({ token: tables.tokens })
+      const row:
+        | (Record<string, unknown> & {
+            tokenId: number;
+            tokenPurpose: TokenPurpose;
+            tokenUsedAt: unknown;
+            tokenExpiresAt: unknown;
+            performanceId: number;
+          })
+        | undefined = await knex({ token: tables.tokens })
         .join({ token_link: tl.table }, `token_link.${tl.token}`, 'token.id')
         .join({ reservation: tables.reservations }, 'reservation.id', `token_link.${tl.reservation}`)
         .join({ performance_link: rl.table }, `performance_link.${rl.reservation}`, 'reservation.id')
@@ -282,15 +314,7 @@ export const createReservationsData = (strapi: Core.Strapi) => {
           tokenUsedAt: 'token.used_at',
           tokenExpiresAt: 'token.expires_at',
           performanceId: `performance_link.${rl.performance}`,
-        })) as
-        | (Record<string, unknown> & {
-            tokenId: number;
-            tokenPurpose: TokenPurpose;
-            tokenUsedAt: unknown;
-            tokenExpiresAt: unknown;
-            performanceId: number;
-          })
-        | undefined;
+        });
       if (!row) return undefined;
       const { tokenId, tokenPurpose, tokenUsedAt, tokenExpiresAt, performanceId, ...reservation } = row;
       return {

@@ -50,7 +50,7 @@ export const createScansData = (strapi: Core.Strapi) => {
 
     /** The answer a scan with this idempotency key got, or null. */
     async answerOf<T>(knex: Knex, idempotencyKey: string): Promise<T | null> {
-      const row = (await knex(t().scans).where('idempotency_key', idempotencyKey).first('response')) as { response: unknown } | undefined;
+      const row: { response: unknown } | undefined = await knex(t().scans).where('idempotency_key', idempotencyKey).first('response');
       if (!row) return null;
       // PostgreSQL's jsonb comes back parsed, SQLite's text does not.
       return (typeof row.response === 'string' ? JSON.parse(row.response) : row.response) as T;

@@ -132,15 +132,16 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
     seats: number,
     limit: number
   ): Promise<{ taken: true; available: number } | { taken: false; available: number }> {
-    const rows = (await trx(SEATS_TABLE)
+    const rows: Array<{ confirmed_seats: unknown; held_seats: unknown }> = await trx(SEATS_TABLE)
       .where('performance_id', performanceId)
       .andWhereRaw('confirmed_seats + held_seats <= ?', [limit - seats])
       .increment('confirmed_seats', seats)
-      .returning(['confirmed_seats', 'held_seats'])) as Array<{ confirmed_seats: unknown; held_seats: unknown }>;
+      .returning(['confirmed_seats', 'held_seats']);
     if (rows.length === 1)
       return { taken: true, available: Math.max(0, limit - toInt(rows[0].confirmed_seats) - toInt(rows[0].held_seats)) };
-    const counter = (await trx(SEATS_TABLE).where('performance_id', performanceId).first('confirmed_seats', 'held_seats')) as
-      { confirmed_seats: unknown; held_seats: unknown } | undefined;
+    const counter: { confirmed_seats: unknown; held_seats: unknown } | undefined = await trx(SEATS_TABLE)
+      .where('performance_id', performanceId)
+      .first('confirmed_seats', 'held_seats');
     if (counter) return { taken: false, available: Math.max(0, limit - toInt(counter.confirmed_seats) - toInt(counter.held_seats)) };
     // No counter row yet (a performance made since the last boot): the first confirmation makes it.
     if (seats > limit) return { taken: false, available: Math.max(0, limit) };
@@ -178,13 +179,13 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
    * Returns the seats left afterwards.
    */
   async confirmHeldSeats(trx: Knex.Transaction, performanceId: number, seats: number, limit: number): Promise<number> {
-    const rows = (await trx(SEATS_TABLE)
+    const rows: Array<{ confirmed_seats: unknown; held_seats: unknown }> = await trx(SEATS_TABLE)
       .where('performance_id', performanceId)
       .update({
         confirmed_seats: trx.raw('confirmed_seats + ?', [seats]),
         held_seats: trx.raw('held_seats - ?', [seats]),
       })
-      .returning(['confirmed_seats', 'held_seats'])) as Array<{ confirmed_seats: unknown; held_seats: unknown }>;
+      .returning(['confirmed_seats', 'held_seats']);
     const row = rows[0];
     return row ? Math.max(0, limit - toInt(row.confirmed_seats) - toInt(row.held_seats)) : 0;
   },

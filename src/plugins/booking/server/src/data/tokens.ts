@@ -41,11 +41,11 @@ export const createTokensData = (strapi: Core.Strapi) => {
       const tables = t();
       const raws = wanted.map(newRawToken);
       const hashes = raws.map(hashToken);
-      const inserted = (await knex(tables.tokens)
+      const inserted: Array<{ id: number; token_hash: string }> = await knex(tables.tokens)
         .insert(
           wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt }))
         )
-        .returning(['id', 'token_hash'])) as Array<{ id: number; token_hash: string }>;
+        .returning(['id', 'token_hash']);
       // Matched by hash, not by position: the order of RETURNING rows is not a promise.
       const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
       await knex(tables.tokenReservation.table).insert(
@@ -59,7 +59,7 @@ export const createTokensData = (strapi: Core.Strapi) => {
       if (!TOKEN_PATTERN.test(raw)) return null;
       const tables = t();
       const tl = tables.tokenReservation;
-      const row = (await knex({ tk: tables.tokens })
+      const row: Record<string, unknown> | undefined = await knex({ tk: tables.tokens })
         .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
         .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': purpose })
         .first({
@@ -68,7 +68,7 @@ export const createTokensData = (strapi: Core.Strapi) => {
           expiresAt: 'tk.expires_at',
           usedAt: 'tk.used_at',
           reservationId: `tl.${tl.reservation}`,
-        })) as Record<string, unknown> | undefined;
+        });
       if (!row) return null;
       return {
         id: Number(row.id),
@@ -106,12 +106,11 @@ export type TokensData = ReturnType<typeof createTokensData>;
 export const checkInTokenTarget = async (strapi: Core.Strapi, knex: Knex, raw: string) => {
   const tables = bookingTables(strapi);
   const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
-  const row = (await knex({ tk: tables.tokens })
+  const row: { reservationId: number; performanceId: number | null } | undefined = await knex({ tk: tables.tokens })
     .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
     .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
     .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
-    .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` })) as
-    { reservationId: number; performanceId: number | null } | undefined;
+    .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` });
   return row
     ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
     : null;

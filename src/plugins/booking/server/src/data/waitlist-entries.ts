@@ -21,7 +21,13 @@ export interface WaitlistEntryRow {
   notes: string | null;
   language: Language;
   joined_at: string;
+  /** When the address confirmed the join (null: not yet, or an entry from before confirmation). */
+  confirmed_at: string | null;
+  /** When an unconfirmed join lapses. */
+  confirm_by: string | null;
 }
+
+const isoOrNull = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
 
 const entryFromRow = (row: Record<string, unknown>): WaitlistEntryRow => ({
   id: Number(row.id),
@@ -34,7 +40,12 @@ const entryFromRow = (row: Record<string, unknown>): WaitlistEntryRow => ({
   notes: (row.notes as string | null) ?? null,
   language: row.language as Language,
   joined_at: new Date(row.joined_at as string).toISOString(),
+  confirmed_at: isoOrNull(row.confirmed_at),
+  confirm_by: isoOrNull(row.confirm_by),
 });
+
+/** The order of a waiting list: when the address confirmed (older entries: when they joined). */
+const QUEUE_ORDER = 'coalesce(e.confirmed_at, e.joined_at)';
 
 export interface NewEntry {
   reference: string;
@@ -44,7 +55,9 @@ export interface NewEntry {
   party_size: number;
   notes: string | null;
   language: Language;
-  leave_token_hash: string;
+  /** The SHA-256 of the confirmation link's token (its first e-mail). */
+  confirm_token_hash: string;
+  confirm_by: Date;
 }
 
 export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
@@ -58,7 +71,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** Records a waiting entry for a performance; returns its id. */
+    /** Records an unconfirmed entry for a performance; returns its id. */
     async insert(knex: Knex, performanceId: number, entry: NewEntry, now: Date): Promise<number> {
       const tables = t();
       return dialectOf(strapi).insertWithLinks(
@@ -68,7 +81,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           ...systemColumns(now),
           ...entry,
           label: `${entry.reference} · ${entry.name}`.slice(0, 160),
-          waitlist_status: 'waiting',
+          waitlist_status: 'unconfirmed',
           joined_at: now,
         },
         [
@@ -86,23 +99,91 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       return (await knex(t().waitlistEntries).where({ reference }).first('id')) !== undefined;
     },
 
-    /** Whether this address already waits (or holds an offer) for this performance. */
-    async addressWaits(knex: Knex, performanceId: number, address: string): Promise<boolean> {
+    /**
+     * Whether this address already waits (or holds an offer) for this performance, or joined it
+     * unconfirmed after `since` and before its link lapsed (then a second join would mail again).
+     */
+    async addressWaits(knex: Knex, performanceId: number, address: string, since: Date, now: Date): Promise<boolean> {
       const row = await ofPerformance(knex, performanceId)
-        .whereIn('e.waitlist_status', ['waiting', 'offered'])
         .andWhereRaw('lower(e.email) = ?', [address])
+        .andWhere((q) => {
+          void q.whereIn('e.waitlist_status', ['waiting', 'offered']).orWhere((u) => {
+            void u.where('e.waitlist_status', 'unconfirmed').andWhere('e.joined_at', '>', since).andWhere('e.confirm_by', '>', now);
+          });
+        })
         .first('e.id');
       return row !== undefined;
     },
 
-    /** Entries still waiting under an address, across performances (the per-address limit). */
-    async waitingForAddress(knex: Knex, address: string): Promise<number> {
-      const row = (await knex(t().waitlistEntries)
-        .where('waitlist_status', 'waiting')
-        .andWhereRaw('lower(email) = ?', [address])
-        .count({ n: 'id' })
-        .first()) as { n: unknown } | undefined;
+    /**
+     * Unconfirmed joins of an address that count toward its per-address limit: made after
+     * `since`, link not lapsed, performance not started. A confirmed entry no longer counts.
+     */
+    async unconfirmedForAddress(knex: Knex, address: string, since: Date, now: Date): Promise<number> {
+      const tables = t();
+      const row: { n?: unknown } | undefined = await knex({ e: tables.waitlistEntries })
+        .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .where('e.waitlist_status', 'unconfirmed')
+        .andWhere('e.joined_at', '>', since)
+        .andWhere('e.confirm_by', '>', now)
+        .andWhere('p.starts_at', '>', now)
+        .andWhereRaw('lower(e.email) = ?', [address])
+        .count({ n: 'e.id' })
+        .first();
       return Number(row?.n ?? 0);
+    },
+
+    /** Locks the entry behind a join confirmation link's hash and reads it with its performance's start, or null. */
+    async lockByConfirmHash(
+      trx: Knex,
+      hash: string
+    ): Promise<(WaitlistEntryRow & { performanceId: number; performanceDocumentId: string; startsAt: string }) | null> {
+      const tables = t();
+      const found: { id: number } | undefined = await trx(tables.waitlistEntries).where('confirm_token_hash', hash).first('id');
+      if (!found) return null;
+      await trx(tables.waitlistEntries).where('id', found.id).forUpdate().first('id');
+      const row: Record<string, unknown> | undefined = await trx({ e: tables.waitlistEntries })
+        .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
+        .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
+        .where('e.id', found.id)
+        .first('e.*', { performanceId: 'p.id', performanceDocumentId: 'p.document_id', startsAt: 'p.starts_at' });
+      if (!row) return null;
+      return {
+        ...entryFromRow(row),
+        performanceId: Number(row.performanceId),
+        performanceDocumentId: String(row.performanceDocumentId),
+        startsAt: new Date(row.startsAt as string).toISOString(),
+      };
+    },
+
+    /** A new confirmation link for an unconfirmed entry (a retried mail has no raw token). */
+    async setConfirmHash(knex: Knex, entryId: number, hash: string): Promise<void> {
+      await knex(t().waitlistEntries).where('id', entryId).update({ confirm_token_hash: hash });
+    },
+
+    /** The entries still waiting ahead of this one in its performance's list. */
+    async waitingAhead(knex: Knex, performanceId: number, entryId: number): Promise<number> {
+      const tables = t();
+      const row: { n?: unknown } | undefined = await ofPerformance(knex, performanceId)
+        .where('e.waitlist_status', 'waiting')
+        .whereNot('e.id', entryId)
+        .andWhereRaw(`(${QUEUE_ORDER}, e.id) < (select coalesce(x.confirmed_at, x.joined_at), x.id from ?? as x where x.id = ?)`, [
+          tables.waitlistEntries,
+          entryId,
+        ])
+        .count({ n: 'e.id' })
+        .first();
+      return Number(row?.n ?? 0);
+    },
+
+    /** Unconfirmed joins whose link lapsed become `expired`; returns how many. */
+    async lapseUnconfirmed(knex: Knex, now: Date): Promise<number> {
+      const changed = await knex(t().waitlistEntries)
+        .where('waitlist_status', 'unconfirmed')
+        .andWhere('confirm_by', '<=', now)
+        .update({ waitlist_status: 'expired', updated_at: now });
+      return Number(changed);
     },
 
     /**
@@ -112,13 +193,18 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     async lockWaiting(trx: Knex, performanceId: number): Promise<WaitlistEntryRow[]> {
       const rows = (await ofPerformance(trx, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .orderBy([
-          { column: 'e.joined_at', order: 'asc' },
-          { column: 'e.id', order: 'asc' },
-        ])
+        .orderByRaw(`${QUEUE_ORDER} asc, e.id asc`)
         .select('e.*')
         .forUpdate()) as Array<Record<string, unknown>>;
       return rows.map(entryFromRow);
+    },
+
+    /** An entry's status, or null. */
+    async byId(knex: Knex, entryId: number): Promise<{ status: WaitlistStatus } | null> {
+      const row: { waitlist_status: WaitlistStatus } | undefined = await knex(t().waitlistEntries)
+        .where('id', entryId)
+        .first('waitlist_status');
+      return row ? { status: row.waitlist_status } : null;
     },
 
     /** Locks the entry behind a leave link's hash and reads it, or null. */
@@ -153,10 +239,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** The entry a reservation was offered to, or null (an ordinary reservation). */
     async byOffer(knex: Knex, reservationId: number): Promise<{ id: number; status: WaitlistStatus } | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: { id: number; status: WaitlistStatus } | undefined = await knex({ e: tables.waitlistEntries })
         .join({ eo: tables.entryOffer.table }, `eo.${tables.entryOffer.from}`, 'e.id')
         .where(`eo.${tables.entryOffer.to}`, reservationId)
-        .first({ id: 'e.id', status: 'e.waitlist_status' })) as { id: number; status: WaitlistStatus } | undefined;
+        .first({ id: 'e.id', status: 'e.waitlist_status' });
       return row ? { id: Number(row.id), status: row.status } : null;
     },
 
@@ -167,10 +253,9 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
 
     /** Entries still waiting (not yet offered) for a performance, and their seats. */
     async waitingCounts(knex: Knex, performanceId: number): Promise<{ entries: number; seats: number }> {
-      const row = (await ofPerformance(knex, performanceId)
+      const row: { entries: unknown; seats: unknown } | undefined = await ofPerformance(knex, performanceId)
         .where('e.waitlist_status', 'waiting')
-        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'))) as
-        { entries: unknown; seats: unknown } | undefined;
+        .first(knex.raw('count(e.id) as entries'), knex.raw('coalesce(sum(e.party_size), 0) as seats'));
       return { entries: Number(row?.entries ?? 0), seats: Number(row?.seats ?? 0) };
     },
 
@@ -191,19 +276,18 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       >
     > {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<Record<string, unknown>> = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
         .orderBy('e.id')
-        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' })) as Array<Record<string, unknown>>;
-      const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+        .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' });
       return rows.map((row) => ({
         ...entryFromRow(row),
-        offered_at: iso(row.offered_at),
-        left_at: iso(row.left_at),
+        offered_at: isoOrNull(row.offered_at),
+        left_at: isoOrNull(row.left_at),
         performance: row.performanceDocumentId
-          ? { documentId: String(row.performanceDocumentId), starts_at: new Date(row.performanceStartsAt as string).toISOString() }
+          ? { documentId: row.performanceDocumentId as string, starts_at: new Date(row.performanceStartsAt as string).toISOString() }
           : null,
       }));
     },
@@ -211,12 +295,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     /** Ids of entries of performances that started at or before `cutoff` and still hold personal data. */
     async lapsedBefore(knex: Knex, cutoff: Date, erasedEmail: string): Promise<number[]> {
       const tables = t();
-      const rows = (await knex({ e: tables.waitlistEntries })
+      const rows: Array<{ id: number }> = await knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('p.starts_at', '<=', cutoff)
-        .andWhere((q) => q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes'))
-        .select('e.id')) as Array<{ id: number }>;
+        .andWhere((q) => {
+          void q.whereNot('e.email', erasedEmail).orWhereNotNull('e.phone').orWhereNotNull('e.notes');
+        })
+        .select('e.id');
       return rows.map((row) => Number(row.id));
     },
 
@@ -230,7 +316,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       const tables = t();
       await knex(tables.waitlistEntries)
         .whereIn('id', ids)
-        .where('waitlist_status', 'waiting')
+        .whereIn('waitlist_status', ['waiting', 'unconfirmed'])
         .update({ waitlist_status: 'left', left_at: now, updated_at: now });
       await knex(tables.waitlistEntries)
         .whereIn('id', ids)
@@ -240,6 +326,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
           phone: null,
           notes: null,
           leave_token_hash: null,
+          confirm_token_hash: null,
           label: knex.raw('?? || ?', ['reference', ` · ${erased.name}`]),
           updated_at: now,
         });
@@ -249,13 +336,19 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
     },
 
+    /** The ids of a performance's entries, in any status. */
+    async idsOfPerformance(knex: Knex, performanceId: number): Promise<number[]> {
+      const rows: Array<{ id: number }> = await ofPerformance(knex, performanceId).orderBy('e.id').select('e.id');
+      return rows.map((row) => Number(row.id));
+    },
+
     /** An entry and its performance, for its mail. */
     async forMail(knex: Knex, entryId: number): Promise<(WaitlistEntryRow & { performanceId: number | null }) | null> {
       const tables = t();
-      const row = (await knex({ e: tables.waitlistEntries })
+      const row: Record<string, unknown> | undefined = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .where('e.id', entryId)
-        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` })) as Record<string, unknown> | undefined;
+        .first('e.*', { performanceId: `ep.${tables.entryPerformance.to}` });
       if (!row) return null;
       return {
         ...entryFromRow(row),

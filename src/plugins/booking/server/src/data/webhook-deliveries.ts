@@ -36,7 +36,9 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
 
   /** A delivery the retry job may take: pending or retrying, no live lease. */
   const takeable = (query: Knex.QueryBuilder, now: Date) =>
-    query.whereIn('delivery_status', ['pending', 'retrying']).andWhere((q) => q.whereNull('lease_until').orWhere('lease_until', '<', now));
+    query.whereIn('delivery_status', ['pending', 'retrying']).andWhere((q) => {
+      void q.whereNull('lease_until').orWhere('lease_until', '<', now);
+    });
 
   return {
     /**
@@ -88,7 +90,7 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
         listensTo,
         ...reservationIds,
       ];
-      const result = (await trx.raw(sql, bindings)) as { rows: Array<{ id: number }> } | Array<{ id: number }>;
+      const result: { rows: Array<{ id: number }> } | Array<{ id: number }> = await trx.raw(sql, bindings);
       const rows = Array.isArray(result) ? result : result.rows;
       return rows.map((row) => Number(row.id));
     },
@@ -101,18 +103,18 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
 
     /** Ids of the deliveries whose time has come, oldest first. */
     async due(knex: Knex, now: Date, limit: number): Promise<number[]> {
-      const rows = (await takeable(knex(t().webhookDeliveries), now)
+      const rows: Array<{ id: number }> = await takeable(knex(t().webhookDeliveries), now)
         .andWhere('next_attempt_at', '<=', now)
         .orderBy('next_attempt_at', 'asc')
         .limit(limit)
-        .select('id')) as Array<{ id: number }>;
+        .select('id');
       return rows.map((row) => Number(row.id));
     },
 
     /** The delivery and its webhook's address and secret (null when the webhook is gone). */
     async loadForSending(knex: Knex, id: number): Promise<DeliveryToSend | null> {
       const tables = t();
-      const row = (await knex({ d: tables.webhookDeliveries })
+      const row: Record<string, unknown> | undefined = await knex({ d: tables.webhookDeliveries })
         .leftJoin({ w: tables.webhooks }, 'w.id', 'd.webhook_entry')
         .where('d.id', id)
         .first({
@@ -129,7 +131,7 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
           url: 'w.url',
           secret: 'w.secret',
           enabled: 'w.enabled',
-        })) as Record<string, unknown> | undefined;
+        });
       if (!row) return null;
       const present = row.webhookId !== null && row.webhookId !== undefined;
       return {
@@ -145,7 +147,9 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
           party_size: row.partySize === null || row.partySize === undefined ? null : Number(row.partySize),
           status: (row.status as string | null) ?? null,
         },
-        webhook: present ? { url: String(row.url ?? ''), secret: String(row.secret ?? ''), enabled: Boolean(row.enabled) } : null,
+        webhook: present
+          ? { url: (row.url as string | null) ?? '', secret: (row.secret as string | null) ?? '', enabled: Boolean(row.enabled) }
+          : null,
       };
     },
 

@@ -40,7 +40,10 @@ export type DomainEvent =
   | { type: 'ticket.resend_requested'; reservationIds: number[] }
   /** The reminder is owed to these reservations (claimed once, whatever the instances). */
   | { type: 'ticket.reminder_due'; reservationIds: number[] }
+  /** An unconfirmed join: its first e-mail holds the confirmation link. */
   | { type: 'waitlist.joined'; entryId: number; performanceId: number; tokens: FreshTokens }
+  /** Its address confirmed the join: the "you are on the list" e-mail holds the leave link. */
+  | { type: 'waitlist.confirmed'; entryId: number; performanceId: number; tokens: FreshTokens }
   /** Seats held for an entry: a pending reservation with `held_until`, its confirmation link. */
   | { type: 'waitlist.offered'; entryId: number; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
   /** An offer ended unconfirmed (lapsed or cancelled): its held seats went back or on. */
@@ -96,7 +99,7 @@ export const createEvents = (strapi: Core.Strapi) => {
         if (step) steps.push(step);
       }
       if (steps.length === 0) return;
-      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
+      await strapi.db.transaction(({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
     },
 
     /** Waits for the after-commit steps under way (shutdown, tests). */

@@ -21,7 +21,7 @@ export const runRetention = (strapi: Core.Strapi): Promise<void> => {
       const erased = await getService(strapi, 'privacy').eraseLapsed(new Date());
       if (erased > 0) strapi.log.info(`[booking] retention: personal data erased from ${erased} reservations`);
     } catch (error) {
-      strapi.log.error(`[booking] retention failed: ${error instanceof Error ? error.message : error}`);
+      strapi.log.error(`[booking] retention failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   })().finally(() => running.delete(strapi));
   running.set(strapi, sweep);

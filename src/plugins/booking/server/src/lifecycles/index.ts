@@ -6,6 +6,7 @@ import { ForbiddenTransitionError } from '../data/reservations';
 import { canTransition } from '../rules';
 import { getService } from '../utils/get-service';
 import { refuseLockedRelationChanges } from '../utils/relations';
+import { oneLanguage } from '../utils/editor-language';
 
 interface Event {
   params: { where?: Record<string, unknown>; data?: Record<string, unknown> };
@@ -23,6 +24,32 @@ const checkPartySize = (data: Record<string, unknown>) => {
       code: ERROR_CODES.validation,
       errors: [{ path: ['party_size'], message: 'must be a positive integer', name: 'ValidationError' }],
     });
+  }
+};
+
+/**
+ * A confirmed reservation and a waiting-list offer (pending, `held_until` set) hold seats in the
+ * performance's counters: deleting the row would leave the seats counted for nobody. They are
+ * cancelled (or lapse), never deleted, whichever path the delete takes.
+ */
+const refuseDeletingHeldSeats = async (strapi: Core.Strapi, where: Record<string, unknown> | undefined) => {
+  const holding = await strapi.db.query(UID.reservation).count({
+    where: {
+      $and: [
+        where ?? {},
+        { $or: [{ reservation_status: 'confirmed' }, { reservation_status: 'pending', held_until: { $notNull: true } }] },
+      ],
+    },
+  });
+  if (holding > 0) {
+    throw new errors.ValidationError(
+      oneLanguage(
+        strapi,
+        "Una prenotazione confermata, o un'offerta della lista d'attesa, tiene dei posti: si annulla, non si cancella. / " +
+          'A confirmed reservation, or a waiting-list offer, holds seats: it is cancelled, not deleted.'
+      ),
+      { code: ERROR_CODES.readOnly }
+    );
   }
 };
 
@@ -48,29 +75,25 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     afterDeleteMany: catalogueChanged,
   });
 
-  // A reservation's links are fixed once made, from whichever side a write comes.
+  // A reservation's links are fixed once made (the reservation's own side: beforeUpdate below).
   strapi.db.lifecycles.subscribe({
-    models: [UID.performance, UID.reservationToken, UID.checkIn],
-    async beforeUpdate(event: Event & { model: { uid: string } }) {
+    models: [UID.reservationToken, UID.checkIn],
+    beforeUpdate(event: Event & { model: { uid: string } }) {
       refuseLockedRelationChanges(strapi, event.model.uid, event.params.data);
-    },
-  });
-  strapi.db.lifecycles.subscribe({
-    models: [UID.performance],
-    async beforeCreate(event: Event) {
-      refuseLockedRelationChanges(strapi, UID.performance, event.params.data);
     },
   });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.performance],
     async beforeCreate(event: Event) {
-      performances().checkNewPerformance(event.params.data ?? {});
+      event.params.data = event.params.data ?? {};
+      await performances().fillRoomCapacity(event.params.data);
+      performances().checkNewPerformance(event.params.data);
     },
     async beforeUpdate(event: Event) {
       await performances().checkPerformanceUpdate(event.params.where ?? {}, event.params.data ?? {});
     },
-    async beforeUpdateMany(event: Event) {
+    beforeUpdateMany(event: Event) {
       const data = event.params.data ?? {};
       if (CAPACITY_FIELDS.some((field) => field in data)) {
         throw new errors.ValidationError('Capacities are changed one performance at a time', {
@@ -81,11 +104,14 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     async beforeDelete(event: Event) {
       await performances().checkPerformanceDelete(event.params.where ?? {});
     },
+    async beforeDeleteMany(event: Event) {
+      await performances().checkPerformancesDelete(event.params.where ?? {});
+    },
   });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.reservation],
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
       const status = (data.reservation_status ?? 'pending') as string;
@@ -106,7 +132,13 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
         forbiddenTransition(current.reservation_status, to);
       }
     },
-    async beforeUpdateMany(event: Event) {
+    async beforeDelete(event: Event) {
+      await refuseDeletingHeldSeats(strapi, event.params.where);
+    },
+    async beforeDeleteMany(event: Event) {
+      await refuseDeletingHeldSeats(strapi, event.params.where);
+    },
+    beforeUpdateMany(event: Event) {
       const data = event.params.data ?? {};
       checkPartySize(data);
       const to = data.reservation_status as ReservationStatus | undefined;
@@ -114,7 +146,7 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
       // A bulk status change must name the one status it moves from, and that move must be legal.
       const from = event.params.where?.reservation_status;
       if (typeof from !== 'string' || !canTransition(from as ReservationStatus, to)) {
-        forbiddenTransition(String(from ?? 'any'), to);
+        forbiddenTransition(typeof from === 'string' ? from : 'any', to);
       }
     },
   });

@@ -57,7 +57,7 @@ export const registerLabelLifecycles = (strapi: Core.Strapi) => {
   strapi.db.lifecycles.subscribe({
     models: [UID.reservation],
     // Before the write, in the same statement: no extra query on the booking path.
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       const data = event.params.data ?? {};
       data.label = reservationLabel(data.reference, data.name);
     },

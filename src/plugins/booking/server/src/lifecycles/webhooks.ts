@@ -79,17 +79,17 @@ const checkWebhookData = (strapi: Core.Strapi, data: Record<string, unknown>, cr
 export const registerWebhookLifecycles = (strapi: Core.Strapi) => {
   strapi.db.lifecycles.subscribe({
     models: [UID.webhook],
-    async beforeCreate(event: Event) {
+    beforeCreate(event: Event) {
       event.params.data = event.params.data ?? {};
       checkWebhookData(strapi, event.params.data, true);
     },
-    async beforeCreateMany(event: { params: { data?: Array<Record<string, unknown>> } }) {
+    beforeCreateMany(event: { params: { data?: Array<Record<string, unknown>> } }) {
       for (const data of event.params.data ?? []) checkWebhookData(strapi, data, true);
     },
-    async beforeUpdate(event: Event) {
+    beforeUpdate(event: Event) {
       checkWebhookData(strapi, event.params.data ?? {}, false);
     },
-    async beforeUpdateMany(event: Event) {
+    beforeUpdateMany(event: Event) {
       checkWebhookData(strapi, event.params.data ?? {}, false);
     },
   });

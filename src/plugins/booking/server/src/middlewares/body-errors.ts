@@ -1,4 +1,5 @@
 import { ERROR_CODES } from '../constants';
+import { isBookingPath } from '../utils/paths';
 
 interface Ctx {
   path: string;
@@ -47,7 +48,7 @@ const bodyErrors = () => async (ctx: Ctx, next: () => Promise<void>) => {
     await next();
   } catch (error) {
     const e = error as BodyError;
-    const ours = ctx.path.startsWith('/api/booking/') || ctx.path.startsWith('/booking/');
+    const ours = isBookingPath(ctx.path);
     if (ours && e?.status === 413) {
       ctx.status = 413;
       ctx.body = envelope(413, 'PayloadTooLargeError', 'Request body too large', ERROR_CODES.payloadTooLarge);

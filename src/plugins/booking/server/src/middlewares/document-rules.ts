@@ -10,7 +10,7 @@ const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone', 'publish',
 /** What an editor may change on a reservation in the Content Manager: contact details, and cancel. */
 const EDITABLE_RESERVATION_FIELDS = new Set(['name', 'email', 'phone', 'notes']);
 /** Fields the Content Manager sends back unchanged with every save; compared, never written. */
-const RELATION_FIELDS = new Set(['performance', 'tokens', 'check_in']);
+const RELATION_FIELDS = new Set(['performance']);
 
 /** The app the rules were registered on: messages go out in its editor's language. */
 let app: Core.Strapi | null = null;
@@ -39,10 +39,11 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
   app = strapi;
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
-    // A performance's reservations picker would move confirmed seats between performances.
-    if (ctx.uid === UID.performance) {
-      refuseLockedRelationChanges(strapi, UID.performance, (ctx.params as { data?: Record<string, unknown> }).data);
-      return next();
+    // Before the Document Service's required-field check: the venue's usual capacity fills a new
+    // performance's room capacity.
+    if (ctx.uid === UID.performance && ctx.action === 'create') {
+      const data = (ctx.params as { data?: Record<string, unknown> }).data;
+      if (data) await getService(strapi, 'performances').fillRoomCapacity(data);
     }
 
     if (

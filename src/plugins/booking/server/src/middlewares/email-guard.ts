@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../constants';
 import { isEmail } from '../validation/email';
+import { isBookingPath } from '../utils/paths';
 
 interface Ctx {
   path: string;
@@ -33,7 +34,7 @@ const emailOf = (body: unknown): string | undefined => {
  * booking routes validate their bodies themselves.
  */
 const emailGuard = () => async (ctx: Ctx, next: () => Promise<void>) => {
-  if (WRITES.has(ctx.method) && !ctx.path.startsWith('/api/booking/') && !ctx.path.startsWith('/booking/')) {
+  if (WRITES.has(ctx.method) && !isBookingPath(ctx.path)) {
     const email = emailOf(ctx.request.body);
     if (email !== undefined && email !== '' && !isEmail(email)) {
       ctx.status = 400;

@@ -1,7 +1,19 @@
+import adminLogin from './admin-login';
 import bodyErrors from './body-errors';
+import draftActions from './draft-actions';
 import emailGuard from './email-guard';
+import pathGuard from './path-guard';
 import publicPost from './public-post';
 import rememberStaff from './remember-staff';
 import requestLog from './request-log';
 
-export default { ...bodyErrors, ...emailGuard, ...publicPost, ...rememberStaff, ...requestLog };
+export default {
+  ...adminLogin,
+  ...bodyErrors,
+  ...draftActions,
+  ...emailGuard,
+  ...pathGuard,
+  ...publicPost,
+  ...rememberStaff,
+  ...requestLog,
+};

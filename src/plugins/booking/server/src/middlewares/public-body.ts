@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { MAX_PUBLIC_BODY_BYTES } from './public-post';
+import { isPublicApiPath } from '../utils/paths';
 
 interface Ctx {
   path: string;
@@ -27,7 +28,7 @@ export const limitPublicBodies = (strapi: Core.Strapi) => {
       const anyRoute = original(config, context);
       const bookingRoute = original({ ...config, multipart: false, jsonLimit: KIB, formLimit: KIB, textLimit: KIB }, context);
       return async (ctx, next) => {
-        if (!ctx.path.startsWith('/api/booking/')) return anyRoute(ctx, next);
+        if (!isPublicApiPath(ctx.path)) return anyRoute(ctx, next);
         if ((ctx.request.length ?? 0) > MAX_PUBLIC_BODY_BYTES) ctx.throw(413, 'Request body too large');
         return bookingRoute(ctx, next);
       };

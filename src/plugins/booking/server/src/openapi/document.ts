@@ -1,6 +1,6 @@
 import { ERROR_CODES, LANGUAGES, RESERVATION_STATUSES, WAITLIST_STATUSES, type ErrorCode } from '../constants';
 import contentApi from '../routes/content-api';
-import { reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
+import { confirmInput, reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
 import { objectSchemaFromYup, type JsonSchema } from './from-yup';
 
 /**
@@ -91,6 +91,7 @@ const schemas = (maxPartySize: number): Record<string, JsonSchema> => {
     }),
     ReservationInput: reservation,
     TokenInput: objectSchemaFromYup(tokenInput),
+    ConfirmInput: objectSchemaFromYup(confirmInput),
     ReduceInput: objectSchemaFromYup(reduceInput),
     ResendInput: objectSchemaFromYup(resendInput, { email: { format: 'email' } }),
     FieldProblem: object({
@@ -200,10 +201,12 @@ const operations = (): Record<string, Operation> => ({
   },
   'reservation.confirm': {
     summary: 'Confirm a reservation with the e-mailed token',
-    body: ref('TokenInput'),
+    description:
+      'With `party_size` (1 to the requested party), confirms that many seats: the way on when the whole party no longer fits. `409 sold_out` carries the seats left and the performance (its documentId, for its waiting list).',
+    body: ref('ConfirmInput'),
     success: {
       status: 200,
-      description: 'The confirmed reservation; the ticket goes by e-mail.',
+      description: 'The confirmed reservation (with the seats confirmed); the ticket goes by e-mail.',
       schema: dataOf(
         object({
           reference,
@@ -262,17 +265,51 @@ const operations = (): Record<string, Operation> => ({
     failures: { 400: [ERROR_CODES.validation], 429: [ERROR_CODES.rateLimited] },
   },
   'waitlist.join': {
-    summary: "Join a sold-out performance's waiting list",
+    summary: 'Join the waiting list of a performance whose seats left cannot take the party',
+    description:
+      '`409 seats_available` only when the party fits in the seats left now. The entry is unconfirmed until the link of its e-mail confirms it (`waitlist/confirm`); it lapses after BOOKING_CONFIRMATION_TTL_MINUTES.',
     body: object({ data: ref('ReservationInput') }),
     success: {
       status: 201,
-      description: 'The waiting entry; the leave link goes by e-mail.',
-      schema: dataOf(object({ reference, status: { const: 'waiting' }, party_size: partySize, performance: ref('PerformanceWithShow') })),
+      description: 'The unconfirmed entry; the confirmation link goes by e-mail.',
+      schema: dataOf(
+        object({
+          reference,
+          status: { const: 'unconfirmed' },
+          party_size: partySize,
+          performance: ref('PerformanceWithShow'),
+          confirm_by: isoTime,
+        })
+      ),
     },
     failures: {
       400: [ERROR_CODES.validation],
       404: [ERROR_CODES.performanceNotFound],
       409: [ERROR_CODES.bookingClosed, ERROR_CODES.seatsAvailable, ERROR_CODES.alreadyWaiting],
+      429: [ERROR_CODES.rateLimited],
+    },
+  },
+  'waitlist.confirm': {
+    summary: 'Confirm a waiting-list join with the e-mailed token',
+    body: ref('TokenInput'),
+    success: {
+      status: 200,
+      description:
+        'The entry in the queue (`offered` when free seats were offered to it at once), and its place: 1 + the confirmed entries still waiting ahead of it. The leave link goes by e-mail.',
+      schema: dataOf(
+        object({
+          reference,
+          status: { enum: ['waiting', 'offered'] },
+          party_size: partySize,
+          position: { type: 'integer', minimum: 1 },
+          performance: ref('PerformanceWithShow'),
+        })
+      ),
+    },
+    failures: {
+      400: [ERROR_CODES.validation],
+      404: [ERROR_CODES.tokenInvalid],
+      410: [ERROR_CODES.tokenUsed, ERROR_CODES.tokenExpired],
       429: [ERROR_CODES.rateLimited],
     },
   },
@@ -318,6 +355,9 @@ const errorEnvelope = (status: number, codes: ErrorCode[]): JsonSchema => {
   if (codes.includes(ERROR_CODES.validation)) details.errors = { type: 'array', items: ref('FieldProblem') };
   if (codes.includes(ERROR_CODES.soldOut) || codes.includes(ERROR_CODES.seatsAvailable)) {
     details.available_seats = { type: 'integer', minimum: 0 };
+  }
+  if (codes.includes(ERROR_CODES.soldOut)) {
+    details.performance = { type: 'string', description: 'At confirmation: the documentId of the performance, for its waiting list.' };
   }
   if (codes.includes(ERROR_CODES.rateLimited)) {
     details.retry_after_seconds = { type: 'integer', minimum: 0, description: 'Given by the per-connection limit.' };

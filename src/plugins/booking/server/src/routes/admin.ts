@@ -45,6 +45,12 @@ export default {
       config: guard(PERMISSIONS.boxOffice),
     },
     {
+      method: 'POST',
+      path: '/reservations/:documentId/resend-ticket',
+      handler: 'box-office.resendTicket',
+      config: guard(PERMISSIONS.boxOffice),
+    },
+    {
       method: 'GET',
       path: '/visitor-data',
       handler: 'visitor-data.export',

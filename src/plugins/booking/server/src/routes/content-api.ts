@@ -24,6 +24,7 @@ export default {
     { method: 'POST', path: '/reservations/reduce', handler: 'reservation.reduce', config: publicPost() },
     { method: 'POST', path: '/reservations/resend', handler: 'reservation.resend', config: publicPost() },
     { method: 'POST', path: '/waitlist', handler: 'waitlist.join', config: publicPost() },
+    { method: 'POST', path: '/waitlist/confirm', handler: 'waitlist.confirm', config: publicPost() },
     { method: 'POST', path: '/waitlist/leave', handler: 'waitlist.leave', config: publicPost() },
     // The machine-readable twin of docs/api.md, built from these routes (openapi/document.ts).
     { method: 'GET', path: '/openapi.json', handler: 'openapi.document', config: open() },

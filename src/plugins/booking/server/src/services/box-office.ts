@@ -115,8 +115,31 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
         };
       });
     },
+
+    /**
+     * The ticket again, on a clerk's word (the Content Manager's "Resend ticket"): the lost-ticket
+     * mail (`ticket.resend_requested`, a fresh QR code and links in the visitor's language) for a
+     * confirmed reservation with an address. Not counted against the visitor's hourly limit: the
+     * clerk is talking to them. Throws NotFoundError for an unknown reservation.
+     */
+    async resendTicket(reservationDocumentId: string, now = new Date()): Promise<ResendTicketResult> {
+      return strapi.db.transaction(async ({ trx }): Promise<ResendTicketResult> => {
+        const row = (await strapi.db.query(UID.reservation).findOne({
+          where: { documentId: reservationDocumentId },
+          select: ['id', 'reference', 'reservation_status', 'email'],
+        })) as { id: number; reference: string; reservation_status: string; email: string | null } | null;
+        if (!row) throw new errors.NotFoundError('Reservation not found', { code: ERROR_CODES.reservationNotFound });
+        if (row.reservation_status !== 'confirmed') return { ok: false, code: ERROR_CODES.notConfirmed };
+        if (!row.email) return { ok: false, code: ERROR_CODES.noEmail };
+        await getService(strapi, 'events').announce(trx, { type: 'ticket.resend_requested', reservationIds: [row.id] }, now);
+        return { ok: true, reference: row.reference };
+      });
+    },
   };
 };
+
+export type ResendTicketResult =
+  { ok: true; reference: string } | { ok: false; code: typeof ERROR_CODES.notConfirmed | typeof ERROR_CODES.noEmail };
 
 export type BoxOfficeService = ReturnType<typeof createBoxOfficeService>;
 export default createBoxOfficeService;

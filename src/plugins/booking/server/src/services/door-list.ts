@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { UID, type AccessNeed } from '../constants';
+import { UID, type AccessNeed, type Language } from '../constants';
 import type { StaffMember } from '../data/check-ins';
 import { accessNeedsOf } from '../data/reservations';
 import type { ConfirmationsPerDay, DoorListEntry } from '../../../shared/contracts';
@@ -26,6 +26,72 @@ const collator = new Intl.Collator('it', { sensitivity: 'base', numeric: true })
  * =, +, -, @, tab or carriage return gets a leading apostrophe, which spreadsheets show as text.
  */
 export const neutraliseCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/** The workbook's header row and need names, for people: in the staff member's language. */
+const XLSX_WORDS: Record<Language, { columns: string[]; needs: Record<AccessNeed, string> }> = {
+  it: {
+    columns: ['Riferimento', 'Nome', 'Posti', 'Entrato alle', 'Fatto entrare da', 'Accessibilità'],
+    needs: { wheelchair: 'Sedia a rotelle', hearing: 'Udito', sight: 'Vista', other: 'Altre esigenze' },
+  },
+  en: {
+    columns: ['Reference', 'Name', 'Seats', 'Checked in at', 'Checked in by', 'Access needs'],
+    needs: { wheelchair: 'Wheelchair', hearing: 'Hearing', sight: 'Sight', other: 'Other needs' },
+  },
+};
+
+/** What the exports say about their performance: the file name and the sheet's name. */
+export interface DoorListPerformance {
+  show_slug: string;
+  show_title: string;
+  starts_at: string;
+}
+
+/** Wall-clock parts of an instant in a time zone: { year, month, day, hour, minute, second }. */
+const wallClock = (instant: Date, timeZone: string) => {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { year: part('year'), month: part('month'), day: part('day'), hour: part('hour'), minute: part('minute'), second: part('second') };
+};
+
+/**
+ * A spreadsheet's date cell has no time zone: it shows the wall-clock time it holds. exceljs
+ * writes a Date by its UTC fields, so the cell gets a Date whose UTC fields are the time in `timeZone`.
+ */
+export const spreadsheetTime = (iso: string, timeZone: string): Date => {
+  const w = wallClock(new Date(iso), timeZone);
+  return new Date(Date.UTC(+w.year, +w.month - 1, +w.day, +w.hour, +w.minute, +w.second));
+};
+
+/** `{show-slug}-{yyyy-mm-dd}-{hhmm}-door-list.{csv|xlsx}`, the date and time in `timeZone`. */
+export const doorListFileName = (performance: DoorListPerformance, format: 'csv' | 'xlsx', timeZone: string) => {
+  const w = wallClock(new Date(performance.starts_at), timeZone);
+  const slug = performance.show_slug.replace(/[^a-z0-9-]+/gi, '-').replace(/^-+|-+$/g, '') || 'performance';
+  return `${slug}-${w.year}-${w.month}-${w.day}-${w.hour}${w.minute}-door-list.${format}`;
+};
+
+/** A sheet's name: the show and the date, without the characters a sheet name may not hold, 31 at most. */
+export const doorListSheetName = (performance: DoorListPerformance, timeZone: string) => {
+  const w = wallClock(new Date(performance.starts_at), timeZone);
+  const date = `${w.year}-${w.month}-${w.day}`;
+  const title = performance.show_title
+    .replace(/[\\/?*[\]:]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // Nor may it start or end with an apostrophe ("L'Avaro" keeps its own).
+  return `${title
+    .slice(0, 31 - date.length - 1)
+    .replace(/^'+|'+$/g, '')
+    .trim()} ${date}`.trim();
+};
 
 /** One row as the exports write it: text cells neutralised, needs joined by "; ". */
 const exportRow = (entry: DoorListEntry) => [
@@ -56,30 +122,31 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const rows = (await strapi.db.query(UID.reservation).findMany({
       where: { performance: { id: performance.id }, reservation_status: 'confirmed' },
       // Named columns only: e-mail, phone and notes never leave the database for this list.
-      select: ['reference', 'name', 'party_size', 'access_needs'],
+      select: ['id', 'reference', 'name', 'party_size', 'access_needs'],
+    })) as Array<{ id: number; reference: string; name: string; party_size: number; access_needs: unknown }>;
+    // The check-ins, read from their own side: a reservation has no link back to its check-in.
+    const checkIns = (await strapi.db.query(UID.checkIn).findMany({
+      where: { reservation: { id: { $in: rows.map((row) => row.id) } } },
+      select: ['checked_in_at'],
       populate: {
-        check_in: {
-          select: ['checked_in_at'],
-          populate: { checked_in_by: { select: ['id', 'firstname', 'lastname', 'username'] } },
-        },
+        reservation: { select: ['id'] },
+        checked_in_by: { select: ['id', 'firstname', 'lastname', 'username'] },
       },
-    })) as Array<{
-      reference: string;
-      name: string;
-      party_size: number;
-      access_needs: unknown;
-      check_in: { checked_in_at: string; checked_in_by: StaffMember | null } | null;
-    }>;
+    })) as Array<{ checked_in_at: string; reservation: { id: number } | null; checked_in_by: StaffMember | null }>;
+    const checkInOf = new Map(checkIns.flatMap((c) => (c.reservation ? [[c.reservation.id, c] as const] : [])));
     const needle = q ? foldForSearch(q.trim()) : null;
     return rows
-      .map((row): DoorListEntry => ({
-        reference: row.reference,
-        name: row.name,
-        party_size: row.party_size,
-        checked_in_at: row.check_in ? new Date(row.check_in.checked_in_at).toISOString() : null,
-        checked_in_by: row.check_in ? staffName(row.check_in.checked_in_by) : null,
-        access_needs: accessNeedsOf(row.access_needs) as AccessNeed[],
-      }))
+      .map((row): DoorListEntry => {
+        const checkIn = checkInOf.get(row.id);
+        return {
+          reference: row.reference,
+          name: row.name,
+          party_size: row.party_size,
+          checked_in_at: checkIn ? new Date(checkIn.checked_in_at).toISOString() : null,
+          checked_in_by: checkIn ? staffName(checkIn.checked_in_by) : null,
+          access_needs: accessNeedsOf(row.access_needs),
+        };
+      })
       .filter((entry) => !needle || foldForSearch(entry.name).includes(needle) || foldForSearch(entry.reference).includes(needle))
       .sort((a, b) => collator.compare(a.name, b.name) || a.reference.localeCompare(b.reference));
   },
@@ -122,14 +189,47 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
     return stringify(entries.map(exportRow), { header: true, columns: [...DOOR_LIST_COLUMNS], record_delimiter: 'windows' });
   },
 
-  /** The list as an XLSX workbook: one sheet, the same columns and cells as the CSV. */
-  async toXlsx(entries: DoorListEntry[], sheetName = 'Door list'): Promise<Buffer> {
+  /** The show and start of a performance, for the exports' names; null when no such performance. */
+  async performance(performanceDocumentId: string): Promise<DoorListPerformance | null> {
+    const row = (await strapi.db.query(UID.performance).findOne({
+      where: { documentId: performanceDocumentId },
+      select: ['starts_at'],
+      populate: { show: { select: ['title', 'slug'] } },
+    })) as { starts_at: string; show: { title: string; slug: string } | null } | null;
+    if (!row) return null;
+    return { starts_at: new Date(row.starts_at).toISOString(), show_slug: row.show?.slug ?? '', show_title: row.show?.title ?? '' };
+  },
+
+  /** The export's file name (see doorListFileName), in BOOKING_TIMEZONE. */
+  fileName(performance: DoorListPerformance, format: 'csv' | 'xlsx'): string {
+    return doorListFileName(performance, format, getConfig(strapi).timezone);
+  },
+
+  /**
+   * The list as an XLSX workbook for people: one sheet named after the show and date, the headers
+   * and the access needs in `language`, check-in times as date cells in BOOKING_TIMEZONE. Text
+   * cells are neutralised as in the CSV.
+   */
+  async toXlsx(entries: DoorListEntry[], performance: DoorListPerformance, language: Language): Promise<Buffer> {
+    const { timezone } = getConfig(strapi);
+    const words = XLSX_WORDS[language];
     const workbook = new ExcelJS.Workbook();
     workbook.creator = 'AzioneLab';
-    const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
-    sheet.columns = DOOR_LIST_COLUMNS.map((key) => ({ header: key, key, width: key === 'name' ? 32 : 18 }));
-    for (const entry of entries) sheet.addRow(exportRow(entry));
+    const sheet = workbook.addWorksheet(doorListSheetName(performance, timezone));
+    sheet.columns = DOOR_LIST_COLUMNS.map((key, i) => ({ header: words.columns[i], key, width: key === 'name' ? 32 : 18 }));
+    for (const entry of entries) {
+      sheet.addRow([
+        neutraliseCell(entry.reference),
+        neutraliseCell(entry.name),
+        entry.party_size,
+        entry.checked_in_at ? spreadsheetTime(entry.checked_in_at, timezone) : null,
+        neutraliseCell(entry.checked_in_by ?? ''),
+        entry.access_needs.map((need) => words.needs[need]).join('; '),
+      ]);
+    }
+    sheet.getColumn('checked_in_at').numFmt = language === 'it' ? 'dd/mm/yyyy hh:mm' : 'yyyy-mm-dd hh:mm';
     sheet.getRow(1).font = { bold: true };
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
     return Buffer.from(await workbook.xlsx.writeBuffer());
   },
 });

@@ -7,6 +7,9 @@ import type { DoorPerformance, PerformanceStats, ScanRecord } from '../../../sha
 import { staffName } from './door';
 import { dataOf } from '../data';
 
+/** More than a season holds, each way: the picker searches them in the browser. */
+const DOOR_PERFORMANCES_LIMIT = 2000;
+
 /**
  * What the door and the managers read about a performance: its counts, the scanner's list of
  * performances, the latest scans. Read models only: the decision at the door is services/door.ts.
@@ -42,27 +45,35 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     };
   },
 
-  /** Performances for the scanner's picker: from those still in their window to the next week. */
+  /**
+   * Performances for the door's and the box office's pickers: the whole season. Those not yet
+   * past their check-in window come first, soonest first (tonight's at the top); then the past
+   * ones, latest first, for the numbers and lists after the evening.
+   */
   async doorPerformances(now = new Date()): Promise<DoorPerformance[]> {
     const config = getConfig(strapi);
-    const rows = (await strapi.db.query(UID.performance).findMany({
-      where: {
-        starts_at: {
-          $gt: new Date(now.getTime() - config.checkInClosesMinutesAfter * 60_000),
-          $lt: new Date(now.getTime() + 7 * 24 * 3600_000),
-        },
-      },
-      select: ['documentId', 'starts_at'],
-      populate: { show: { select: ['title'] }, venue: { select: ['name'] } },
-      orderBy: { starts_at: 'asc' },
-    })) as Array<{ documentId: string; starts_at: string; show: { title: string } | null; venue: { name: string } | null }>;
-    return rows.map((row) => ({
+    const windowClosed = new Date(now.getTime() - config.checkInClosesMinutesAfter * 60_000);
+    type Row = { documentId: string; starts_at: string; show: { title: string; slug: string } | null; venue: { name: string } | null };
+    const read = async (starts_at: Record<string, Date>, order: 'asc' | 'desc') =>
+      (await strapi.db.query(UID.performance).findMany({
+        where: { starts_at },
+        select: ['documentId', 'starts_at'],
+        populate: { show: { select: ['title', 'slug'] }, venue: { select: ['name'] } },
+        orderBy: { starts_at: order },
+        limit: DOOR_PERFORMANCES_LIMIT,
+      })) as Row[];
+    const coming = await read({ $gt: windowClosed }, 'asc');
+    const past = await read({ $lte: windowClosed }, 'desc');
+    const entry = (row: Row, isPast: boolean): DoorPerformance => ({
       documentId: row.documentId,
       starts_at: new Date(row.starts_at).toISOString(),
       show_title: row.show?.title ?? '',
+      show_slug: row.show?.slug ?? '',
       venue_name: row.venue?.name ?? '',
       check_in_open: checkInTiming(row.starts_at, now, config) === 'open',
-    }));
+      past: isPast,
+    });
+    return [...coming.map((row) => entry(row, false)), ...past.map((row) => entry(row, true))];
   },
 
   /** The latest scans of a performance, newest first, for the door overview. */

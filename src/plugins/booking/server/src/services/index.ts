@@ -10,7 +10,9 @@ import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
 import mailer from './mailer';
+import metrics from './metrics';
 import openapi from './openapi';
+import operations from './operations';
 import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
@@ -36,7 +38,9 @@ export default {
   'editor-views': editorViews,
   labels,
   mailer,
+  metrics,
   openapi,
+  operations,
   performances,
   privacy,
   'public-cache': publicCache,

@@ -35,8 +35,10 @@ export const performanceLabel = (
 ): string => clip([facts.title || '?', facts.startsAt ? formatStart(facts.startsAt, timezone) : '?', facts.venue || '?'].join(' · '), 255);
 
 /** 'K7Q2XM · Maria Bianchi' */
+const asText = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
 export const reservationLabel = (reference: unknown, name: unknown): string =>
-  clip(`${String(reference ?? '?')} · ${String(name ?? '').trim() || '?'}`, 160);
+  clip(`${asText(reference) || '?'} · ${asText(name).trim() || '?'}`, 160);
 
 /** A check-in or a door scan: 'K7Q2XM · 12/12/2026 20:41' ('—' when the code matched no booking). */
 export const doorLabel = (reference: string | null | undefined, at: Date, timezone: string): string =>

@@ -7,10 +7,10 @@ import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
-import { renderOffer, renderWaitlistJoined } from '../mail/waitlist-templates';
+import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
 import type { Language } from '../constants';
-import { checkInWindow } from '../rules';
+import { checkInWindow, queuePosition } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
 export type { FreshTokens } from '../events';
@@ -68,7 +68,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /** A page of the booking site with its token; English visitors' links open the pages in English. */
-  const link = (page: 'confirm' | 'cancel' | 'waitlist/leave', token: string, language: Language) =>
+  const link = (page: 'confirm' | 'cancel' | 'waitlist/leave' | 'waitlist/confirm', token: string, language: Language) =>
     `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}${language === 'en' ? '&lang=en' : ''}`;
 
   /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
@@ -87,16 +87,23 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   /**
-   * A mail about a waiting-list entry ("you are on the list"), or null when the entry no longer
-   * waits. A retry has no raw leave token (none is stored): it issues a new one.
+   * A mail about a waiting-list entry: the join's confirmation link while it is unconfirmed and
+   * its link has not lapsed (`waitlist_confirm`); "you are on the list" with its place and the
+   * leave link while it waits (`waitlist_joined`); else null. A retry has no raw token (none is
+   * stored): it issues a new one, which replaces the one of the mail that did not go.
    */
-  const composeForEntry = async (entryId: number, fresh: FreshTokens) => {
-    const entry = await dataOf(strapi).waitlistEntries.forMail(strapi.db.connection, entryId);
-    if (!entry || entry.waitlist_status !== 'waiting' || entry.performanceId === null) return null;
-    let leave = fresh.leave;
-    if (!leave) {
-      leave = newRawToken();
-      await dataOf(strapi).waitlistEntries.setLeaveHash(strapi.db.connection, entry.id, hashToken(leave));
+  const composeForEntry = async (kind: MailKind, entryId: number, fresh: FreshTokens, now: Date) => {
+    const entries = dataOf(strapi).waitlistEntries;
+    const entry = await entries.forMail(strapi.db.connection, entryId);
+    if (!entry || entry.performanceId === null) return null;
+    const wanted = kind === 'waitlist_confirm' ? 'unconfirmed' : 'waiting';
+    if (entry.waitlist_status !== wanted) return null;
+    if (kind === 'waitlist_confirm' && (!entry.confirm_by || new Date(entry.confirm_by).getTime() <= now.getTime())) return null;
+    let token = kind === 'waitlist_confirm' ? fresh.confirmation : fresh.leave;
+    if (!token) {
+      token = newRawToken();
+      if (kind === 'waitlist_confirm') await entries.setConfirmHash(strapi.db.connection, entry.id, hashToken(token));
+      else await entries.setLeaveHash(strapi.db.connection, entry.id, hashToken(token));
     }
     const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId, entry.language);
     const facts = factsOf({
@@ -112,7 +119,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       performanceId: entry.performanceId,
       performance,
     });
-    return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', leave, entry.language)) };
+    if (kind === 'waitlist_confirm') {
+      const confirmLink = link('waitlist/confirm', token, entry.language);
+      return { to: entry.email, mail: renderWaitlistConfirm(entry.language, facts, confirmLink, entry.confirm_by as string) };
+    }
+    const position = queuePosition(await entries.waitingAhead(strapi.db.connection, entry.performanceId, entry.id));
+    return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', token, entry.language), position) };
   };
 
   /** The message to send, or null when the reservation no longer needs it. */
@@ -132,7 +144,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
-    if (kind === 'waitlist_joined') return null; // about an entry: composeForEntry
+    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm') return null; // about an entry: composeForEntry
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
     // A lost ticket or a reminder after the start is no longer any use.
@@ -166,9 +178,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
-        if (message.kind === 'waitlist_joined') {
+        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
-          const composed = entryId === null ? null : await composeForEntry(entryId, fresh);
+          const composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
           mail = composed?.mail ?? null;
           if (composed)
             await strapi
@@ -193,6 +205,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
           last_error: describe(error),
         });
         strapi.log.warn(`[booking] e-mail ${messageId} (${message.kind}) failed, attempt ${attempts}: ${describe(error)}`);
+        getService(strapi, 'metrics').mailFailed(message.kind);
         return 'failed';
       }
       if (!mail) {

@@ -4,6 +4,7 @@ import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
 import { seatsOffered } from '../rules';
+import { dataOf } from '../data';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -36,7 +37,43 @@ const pick = (data: Record<string, unknown>, current: Partial<Capacity>, field: 
  * write path: the Content Manager (through the Document Service), its API, and plugin code using
  * the Query Engine. Messages are in the editor's language (utils/editor-language.ts).
  */
+/**
+ * The venue a create names, in any of the shapes the two write paths use: an id, a documentId,
+ * `{ id }` / `{ documentId }`, or Strapi's `{ connect | set: [...] }`.
+ */
+const venueOf = (value: unknown): { id: number } | { documentId: string } | null => {
+  if (typeof value === 'number' && Number.isInteger(value)) return { id: value };
+  if (typeof value === 'string' && value !== '') return /^\d+$/.test(value) ? { id: Number(value) } : { documentId: value };
+  if (Array.isArray(value)) return value.length === 1 ? venueOf(value[0]) : null;
+  if (typeof value === 'object' && value !== null) {
+    const ref = value as { id?: unknown; documentId?: unknown; connect?: unknown; set?: unknown };
+    if (ref.connect !== undefined) return venueOf(ref.connect);
+    if (ref.set !== undefined) return venueOf(ref.set);
+    if (typeof ref.id === 'number') return { id: ref.id };
+    if (typeof ref.documentId === 'string') return { documentId: ref.documentId };
+  }
+  return null;
+};
+
 const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * A new performance whose `room_capacity` is not given gets its venue's `default_capacity`
+   * (0 when the venue has none). Called on both write paths: the Document Service middleware (the
+   * Content Manager: before its required-field check) and the database lifecycle (the Query Engine).
+   * The read goes through the Query Engine, which joins the write's transaction.
+   */
+  async fillRoomCapacity(data: Record<string, unknown>): Promise<void> {
+    const given = data.room_capacity;
+    if (given !== undefined && given !== null && given !== '') return;
+    const venue = venueOf(data.venue);
+    const row = venue
+      ? ((await strapi.db.query(UID.venue).findOne({ where: venue, select: ['default_capacity'] })) as {
+          default_capacity: number | null;
+        } | null)
+      : null;
+    data.room_capacity = row?.default_capacity ?? 0;
+  },
+
   /** Refuses negative or non-integer capacities and more manually occupied seats than seats. */
   checkCapacityShape(capacity: Capacity): void {
     const problems: FieldError[] = [];
@@ -78,13 +115,13 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async checkPerformanceUpdate(where: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
     if (!CAPACITY_FIELDS.some((field) => field in data)) return;
     await strapi.db.transaction(async ({ trx }) => {
-      const current = (await strapi.db
+      const current: ({ id: number } & Capacity) | null = await strapi.db
         .queryBuilder(UID.performance)
         .select(['id', ...CAPACITY_FIELDS])
         .where(where)
         .forUpdate()
         .first()
-        .execute()) as ({ id: number } & Capacity) | null;
+        .execute();
       if (!current) return;
       const next: Capacity = {
         room_capacity: pick(data, current, 'room_capacity'),
@@ -113,23 +150,43 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     });
   },
 
-  /** A performance with confirmed seats cannot be deleted: the visitors hold tickets for it. */
+  /**
+   * A performance with confirmed seats cannot be deleted: the visitors hold tickets for it. Runs
+   * in the delete's transaction (the Document Service's, joined by `strapi.db.transaction`; a
+   * Query Engine delete gets one of its own) and reads only through it: SQLite has a single
+   * connection, so a read outside it would wait for the transaction that waits for the read. The
+   * performance row is locked first, as confirmation does, so no ticket is issued between the
+   * count and the delete. Unconfirmed reservations and waiting-list entries do not hold it back:
+   * their personal data is erased with it (privacy.eraseForPerformance), as retention would.
+   */
   async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
-    const current = (await strapi.db.query(UID.performance).findOne({ where, select: ['id'] })) as {
-      id: number;
-    } | null;
-    if (!current) return;
-    const seats = await getService(strapi, 'availability').forPerformance(current.id);
-    if (seats && seats.confirmedSeats > 0) {
-      throw new errors.ValidationError(
-        say(
-          strapi,
-          `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni.`,
-          `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`
-        ),
-        { code: ERROR_CODES.capacityBelowConfirmed }
-      );
-    }
+    await strapi.db.transaction(async ({ trx }) => {
+      const current: {
+        id: number;
+      } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
+      if (!current) return;
+      await dataOf(strapi).performances.lock(trx, current.id);
+      const seats = await getService(strapi, 'availability').forPerformance(current.id, trx);
+      if (seats && seats.confirmedSeats > 0) {
+        throw new errors.ValidationError(
+          say(
+            strapi,
+            `Questa replica ha ${seats.confirmedSeats} posti confermati: annulla prima le prenotazioni.`,
+            `This performance has ${seats.confirmedSeats} confirmed seats: cancel the reservations first.`
+          ),
+          { code: ERROR_CODES.capacityBelowConfirmed }
+        );
+      }
+      await getService(strapi, 'privacy').eraseForPerformance(trx, current.id);
+    });
+  },
+
+  /** A Query Engine `deleteMany`: each matching performance as `checkPerformanceDelete`, in one transaction. */
+  async checkPerformancesDelete(where: Record<string, unknown>): Promise<void> {
+    await strapi.db.transaction(async () => {
+      const rows = (await strapi.db.query(UID.performance).findMany({ where, select: ['id'] })) as Array<{ id: number }>;
+      for (const row of rows) await this.checkPerformanceDelete({ id: row.id });
+    });
   },
 });
 

@@ -87,20 +87,26 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
   const knex = () => strapi.db.connection;
 
   /** Rows still holding something personal (an erased row never matches again). */
-  const holdsPersonalData = (alias: string) => (qb: Knex.QueryBuilder) =>
-    qb
+  const holdsPersonalData = (alias: string) => (qb: Knex.QueryBuilder) => {
+    void qb
       .whereNot(`${alias}.email`, ERASED.email)
       .orWhereNot(`${alias}.name`, ERASED.name)
       .orWhereNotNull(`${alias}.phone`)
       .orWhereNotNull(`${alias}.notes`);
+  };
 
-  /** Erases the personal data of these reservations (at most ERASE_BATCH) in one transaction. */
-  const eraseRows = async (ids: number[], now: Date) => {
+  /**
+   * Erases the personal data of these reservations (at most ERASE_BATCH) in one transaction: the
+   * caller's when it passes one, else its own.
+   */
+  const eraseRows = async (ids: number[], now: Date, outer?: Knex.Transaction) => {
     if (ids.length === 0) return;
     const t = bookingTables(strapi);
     const ol = t.outboxReservation;
     const sr = t.scanReservation;
-    await strapi.db.transaction(async ({ trx }) => {
+    const inTransaction = (work: (trx: Knex.Transaction) => Promise<void>) =>
+      outer ? work(outer) : strapi.db.transaction(({ trx }) => work(trx));
+    await inTransaction(async (trx) => {
       // The condition again: a second instance sweeping the same batch waits, then changes nothing.
       await trx(t.reservations)
         .whereIn('id', ids)
@@ -170,9 +176,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const t = bookingTables(strapi);
       const rl = t.reservationPerformance;
       const cutoff = new Date(now.getTime() - days * DAY_MS);
-      const performances = (await knex()(t.performances).where('starts_at', '<=', cutoff).orderBy('id').select('id')) as Array<{
-        id: number;
-      }>;
+      const performances: Array<{ id: number }> = await knex()(t.performances).where('starts_at', '<=', cutoff).orderBy('id').select('id');
       let erased = 0;
       // Waiting-list entries of those performances go the same way (they are not counted here).
       const entries = await dataOf(strapi).waitlistEntries.lapsedBefore(knex(), cutoff, ERASED.email);
@@ -183,14 +187,14 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const { id: performanceId } of performances) {
         let after = 0;
         for (;;) {
-          const rows = (await knex()({ rl: rl.table })
+          const rows: Array<{ id: number }> = await knex()({ rl: rl.table })
             .join({ r: t.reservations }, 'r.id', `rl.${rl.reservation}`)
             .where(`rl.${rl.performance}`, performanceId)
             .where('r.id', '>', after)
             .where(holdsPersonalData('r'))
             .orderBy('r.id')
             .limit(batchSize)
-            .select('r.id')) as Array<{ id: number }>;
+            .select('r.id');
           if (rows.length === 0) break;
           const ids = rows.map((row) => Number(row.id));
           await eraseRows(ids, now);
@@ -202,6 +206,24 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       return erased;
     },
 
+    /**
+     * A performance is being deleted (in `trx`, after the check that none of its seats is
+     * confirmed): its reservations and waiting-list entries would stay behind with no performance,
+     * where retention never finds them. Their personal data goes now, in the delete's
+     * transaction; their links stop working, the mails still owed are dropped.
+     */
+    async eraseForPerformance(trx: Knex.Transaction, performanceId: number, now = new Date()): Promise<ErasureCounts> {
+      const data = dataOf(strapi);
+      const reservations = await data.reservations.idsOfPerformance(trx, performanceId);
+      for (let start = 0; start < reservations.length; start += ERASE_BATCH) {
+        await eraseRows(reservations.slice(start, start + ERASE_BATCH), now, trx);
+      }
+      for (const id of reservations) await data.tokens.revokeAll(trx, id, now);
+      const entries = await data.waitlistEntries.idsOfPerformance(trx, performanceId);
+      await data.waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now);
+      return { reservations: reservations.length, waitlist_entries: entries.length };
+    },
+
     /** Everything stored about one address: its reservations and the e-mails sent for them. */
     async exportVisitor(email: string): Promise<VisitorExport> {
       assertAddress(email);
@@ -209,7 +231,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const ps = t.performanceShow;
       const pv = t.performanceVenue;
       const cr = t.checkInReservation;
-      const rows = (await ofAddress(email)
+      const rows: Array<Record<string, unknown>> = await ofAddress(email)
         .leftJoin({ ps: ps.table }, `ps.${ps.performance}`, 'p.id')
         .leftJoin({ s: t.shows }, 's.id', `ps.${ps.show}`)
         .leftJoin({ pv: pv.table }, `pv.${pv.from}`, 'p.id')
@@ -239,13 +261,13 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
           starts_at: 'p.starts_at',
           show_title: 's.title',
           venue_name: 'v.name',
-        })) as Array<Record<string, unknown>>;
+        });
       const ol = t.outboxReservation;
       const references = new Map(rows.map((row) => [Number(row.id), String(row.reference)]));
-      const mails =
+      const mails: Array<Record<string, unknown>> =
         rows.length === 0
           ? []
-          : ((await knex()({ o: t.outbox })
+          : await knex()({ o: t.outbox })
               .join({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
               .whereIn(`ol.${ol.reservation}`, [...references.keys()])
               .orderBy('o.id')
@@ -256,7 +278,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
                 attempts: 'o.attempts',
                 created_at: 'o.created_at',
                 sent_at: 'o.sent_at',
-              })) as Array<Record<string, unknown>>);
+              });
       return {
         email,
         reservations: rows.map((row) => ({
@@ -275,7 +297,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
           checked_in_at: iso(row.checked_in_at),
           performance: row.performance
             ? {
-                documentId: String(row.performance),
+                documentId: row.performance as string,
                 starts_at: iso(row.starts_at),
                 show_title: (row.show_title as string | null) ?? null,
                 venue_name: (row.venue_name as string | null) ?? null,
@@ -314,11 +336,11 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async eraseVisitor(email: string, now = new Date()): Promise<ErasureCounts> {
       assertAddress(email);
-      const rows = (await ofAddress(email).select({
+      const rows: Array<{ id: number; status: ReservationStatus; starts_at: string | Date | null }> = await ofAddress(email).select({
         id: 'r.id',
         status: 'r.reservation_status',
         starts_at: 'p.starts_at',
-      })) as Array<{ id: number; status: ReservationStatus; starts_at: string | Date | null }>;
+      });
       const reservations = getService(strapi, 'reservations');
       for (const row of rows) {
         const upcoming = row.starts_at !== null && new Date(row.starts_at).getTime() > now.getTime();

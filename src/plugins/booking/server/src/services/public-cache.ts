@@ -94,7 +94,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     } catch (error) {
       if (client && listener === client) listener = null;
       if (client) client.end().catch(() => undefined);
-      strapi.log.debug(`[booking] public cache: cannot listen yet (${error instanceof Error ? error.message : error})`);
+      strapi.log.debug(`[booking] public cache: cannot listen yet (${error instanceof Error ? error.message : String(error)})`);
       scheduleReconnect();
     }
   };
@@ -112,7 +112,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     changed(performanceId?: number) {
       const payload = performanceId === undefined ? ALL : seatsTag(performanceId);
       if (strapi.db.inTransaction()) {
-        void strapi.db.transaction(async ({ onCommit }) => onCommit(() => apply(payload)));
+        void strapi.db.transaction(({ onCommit }) => onCommit(() => apply(payload)));
       } else {
         apply(payload);
       }

@@ -1,8 +1,23 @@
 import type { Core } from '@strapi/strapi';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
+import { ADMIN_LOGIN_LIMITS } from '../constants';
 import { getConfig } from '../utils/get-service';
 import { dialectOf } from '../data/dialect';
+
+/**
+ * An address as a proxy may write it into X-Forwarded-For with the client's source port
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`, also `[2001:db8::1]` alone): the address without it, or
+ * every new connection of one client would count under a key of its own. A bare IPv6 address
+ * (`2001:db8::1`) has colons too but no brackets, and is kept whole.
+ */
+const withoutPort = (ip: string): string => {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
+  if (bracketed) return bracketed[1];
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(ip);
+  return v4 ? v4[1] : ip;
+};
 
 /**
  * The key a client's public POSTs are counted under: an IPv4 address as it is, an IPv6 address
@@ -10,7 +25,7 @@ import { dialectOf } from '../data/dialect';
  * give them 2^64 fresh limits. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) counts as its IPv4.
  */
 export const clientKey = (ip: string): string => {
-  const address = ip.replace(/%.*$/, ''); // no zone id (fe80::1%eth0)
+  const address = withoutPort(ip.trim()).replace(/%.*$/, ''); // no zone id (fe80::1%eth0)
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
   if (mapped) return mapped[1];
   if (!isIPv6(address)) return address;
@@ -27,6 +42,12 @@ export const clientKey = (ip: string): string => {
     .join(':')}::/64`;
 };
 
+/**
+ * The key an admin login's e-mail address is counted under: a hash of it as typed, trimmed and
+ * in lower case (as Strapi looks it up), so that the counters' table holds no staff address.
+ */
+export const emailKey = (email: string): string => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
@@ -38,9 +59,12 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
   let limiter: RateLimiterAbstract | null = null;
   let scanLimiter: RateLimiterAbstract | null = null;
 
-  const build = async (keyPrefix: string, points: number): Promise<RateLimiterAbstract | null> => {
+  let loginByEmail: RateLimiterAbstract | null = null;
+  let loginByAddress: RateLimiterAbstract | null = null;
+
+  const build = async (keyPrefix: string, points: number, duration = 60): Promise<RateLimiterAbstract | null> => {
     if (points === 0) return null;
-    const options = { keyPrefix, points, duration: 60 };
+    const options = { keyPrefix, points, duration };
     if (!dialectOf(strapi).sharedAcrossInstances) return new RateLimiterMemory(options);
     return new Promise<RateLimiterAbstract>((resolve, reject) => {
       const created: RateLimiterAbstract = new RateLimiterPostgres(
@@ -77,6 +101,9 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = getConfig(strapi);
       limiter = await build('booking_public_post', config.rateLimitPerMinute);
       scanLimiter = await build('booking_check_in', config.checkInRateLimitPerMinute);
+      const { perEmail, perAddress, windowSeconds } = ADMIN_LOGIN_LIMITS;
+      loginByEmail = await build('booking_admin_login_email', perEmail, windowSeconds);
+      loginByAddress = await build('booking_admin_login_address', perAddress, windowSeconds);
     },
 
     /** Counts one public POST from a client IP (IPv6 by its /64) and says whether it may go on. */
@@ -89,9 +116,27 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
       return consumeFrom(scanLimiter, `staff:${staffId}`);
     },
 
+    /**
+     * Counts one admin login attempt for the address typed and for the client address (IPv6 by
+     * its /64), on every instance at once; refused when either has used up its window.
+     */
+    async consumeAdminLogin(email: string, ip: string): Promise<RateDecision> {
+      const decisions = await Promise.all([
+        consumeFrom(loginByAddress, clientKey(ip)),
+        email ? consumeFrom(loginByEmail, emailKey(email)) : Promise.resolve<RateDecision>({ allowed: true }),
+      ]);
+      const waits = decisions.flatMap((d) => (d.allowed ? [] : [d.retryAfterSeconds]));
+      return waits.length ? { allowed: false, retryAfterSeconds: Math.max(...waits) } : { allowed: true };
+    },
+
+    /** A login that succeeded: its attempt does not count, and the address typed starts afresh. */
+    async forgiveAdminLogin(email: string, ip: string): Promise<void> {
+      await Promise.all([loginByAddress?.reward(clientKey(ip), 1), email ? loginByEmail?.delete(emailKey(email)) : undefined]);
+    },
+
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
-      if (!dialectOf(strapi).sharedAcrossInstances || (!limiter && !scanLimiter)) return;
+      if (!dialectOf(strapi).sharedAcrossInstances) return;
       await strapi.db
         .connection('booking_rate_limits')
         .where('expire', '<', Date.now() - 3600_000)

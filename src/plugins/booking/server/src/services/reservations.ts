@@ -5,7 +5,15 @@ import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language, typ
 import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { hashToken, TOKEN_PATTERN } from '../data/tokens';
-import { cancellationVerdict, checkInWindow, isOpenForBooking, partyFits, reductionVerdict } from '../rules';
+import {
+  cancellationVerdict,
+  checkInWindow,
+  isOpenForBooking,
+  partyFits,
+  reductionVerdict,
+  seatsToConfirm,
+  unconfirmedCountSince,
+} from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
 export type { ReservationRow } from '../data/reservations';
@@ -34,7 +42,8 @@ export interface NewReservation {
 }
 
 type Closed = { ok: false; code: typeof ERROR_CODES.bookingClosed };
-type SoldOut = { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: number };
+/** `performance` (its documentId) where the visitor may be pointed to its waiting list. */
+type SoldOut = { ok: false; code: typeof ERROR_CODES.soldOut; availableSeats: number; performance?: string };
 type TokenInvalid = { ok: false; code: typeof ERROR_CODES.tokenInvalid };
 type TokenUsed = { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus };
 
@@ -58,7 +67,8 @@ export type ConfirmResult =
   | SoldOut
   | TokenInvalid
   | TokenUsed
-  | { ok: false; code: typeof ERROR_CODES.tokenExpired };
+  | { ok: false; code: typeof ERROR_CODES.tokenExpired }
+  | { ok: false; code: typeof ERROR_CODES.validation; partySize: number };
 
 export type ReduceResult =
   | { ok: true; reservation: ReservationRow }
@@ -175,20 +185,25 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Whether an address may hold one more pending reservation or waiting entry: at most
-     * BOOKING_PENDING_PER_EMAIL of both together, since each mailed the address and its owner
-     * asked for none of them. Takes a lock per address, so that two requests for one address at
-     * once queue and each counts the other's: never more than the limit. Call it in the
-     * transaction that then records the reservation or entry.
+     * Whether an address may make one more request its owner has not confirmed: at most
+     * BOOKING_PENDING_PER_EMAIL pending reservations and unconfirmed waiting-list joins together,
+     * since each mailed the address and its owner asked for none of them. Only requests of the
+     * last hour at most count (unconfirmedCountSince), and none once confirmed, lapsed or past
+     * its performance: whoever types a stranger's address holds them back for an hour at most.
+     * Takes a lock per address, so that two requests for one address at once queue and each
+     * counts the other's: never more than the limit. Call it in the transaction that then records
+     * the reservation or entry.
      */
     async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
-      const limit = getConfig(strapi).pendingPerEmail;
+      const config = getConfig(strapi);
+      const limit = config.pendingPerEmail;
       if (limit <= 0) return true;
       const address = email.trim().toLowerCase();
+      const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
       await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
-      const pending = await data().reservations.pendingForAddress(trx, address, now);
-      const waiting = await data().waitlistEntries.waitingForAddress(trx, address);
-      return pending + waiting < limit;
+      const pending = await data().reservations.pendingForAddress(trx, address, now, since);
+      const unconfirmed = await data().waitlistEntries.unconfirmedForAddress(trx, address, since, now);
+      return pending + unconfirmed < limit;
     },
 
     /**
@@ -246,16 +261,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Confirms the reservation behind a confirmation token if its party still fits. On sold_out
-     * the reservation stays pending and the token unused, so the visitor may try again until
-     * confirm_by. Issues the check-in and cancellation tokens in the same transaction.
+     * Confirms the reservation behind a confirmation token if its party still fits, or fewer
+     * seats (`partySize`, from 1 to the requested party) when the visitor asks: the reservation
+     * becomes that party. On sold_out the reservation stays pending and the token unused, so the
+     * visitor may try again (or with fewer) until confirm_by. Issues the check-in and
+     * cancellation tokens in the same transaction. A waiting-list offer confirmed for fewer
+     * gives the rest of its held seats back, and they go on to the next entries.
      *
      * Everything that does not depend on the seats is read and written before the performance
      * lock (the token, the status, the new tokens, the ticket's outbox row), and rolled back if
      * the seats turn out gone: every confirmation of a performance queues on that lock, so it is
      * held for two short statements only, the ceiling of confirmations per second.
      */
-    async confirmReservation(rawToken: string, now = new Date()): Promise<ConfirmResult> {
+    async confirmReservation(rawToken: string, now = new Date(), options: { partySize?: number } = {}): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
       const config = getConfig(strapi);
       return strapi.db.transaction(async ({ trx, rollback }): Promise<ConfirmResult> => {
@@ -283,13 +301,19 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           }
           return { ok: false, code: ERROR_CODES.tokenExpired };
         }
+        const seats = seatsToConfirm(reservation.party_size, options.partySize);
+        if (seats === null) return { ok: false, code: ERROR_CODES.validation, partySize: reservation.party_size };
         const performance = await data().performances.bookingState(trx, performanceId);
         if (!performance || !isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+        const soldOut = (availableSeats: number): ConfirmResult => ({
+          ok: false,
+          code: ERROR_CODES.soldOut,
+          availableSeats,
+          performance: performance.documentId,
+        });
         // A party that does not fit now will not fit under the lock either (seats only go as
         // confirmations come): answer without queueing for it. An offer's seats are its own.
-        if (!isOffer && !partyFits(reservation.party_size, performance.seats.availableSeats)) {
-          return { ok: false, code: ERROR_CODES.soldOut, availableSeats: performance.seats.availableSeats };
-        }
+        if (!isOffer && !partyFits(seats, performance.seats.availableSeats)) return soldOut(performance.seats.availableSeats);
 
         // The token and the reservation change before the lock: their row locks, taken here, make
         // a second confirmation of the same link wait for this one and then find it used.
@@ -297,6 +321,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const moved = await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'confirmed', now, {
           confirmed_at: now,
           qr_code_generated_at: now,
+          ...(seats < reservation.party_size ? { party_size: seats } : {}),
         });
         if (!used || moved.length !== 1) return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
         const [checkInToken, cancellationToken] = await data().tokens.insert(
@@ -314,7 +339,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             type: 'reservation.confirmed',
             reservationId: reservation.id,
             performanceId,
-            partySize: reservation.party_size,
+            partySize: seats,
             tokens: { checkIn: checkInToken, cancellation: cancellationToken },
           },
           now
@@ -324,16 +349,24 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (isOffer) {
           // The held seats become confirmed seats: an offer confirmed in time never answers sold_out.
           const limit = await data().performances.lockOffered(trx, performanceId);
-          taken = { taken: true, available: await data().seats.confirmHeldSeats(trx, performanceId, reservation.party_size, limit) };
+          let available = await data().seats.confirmHeldSeats(trx, performanceId, seats, limit);
           await waitlist().offerConfirmed(trx, reservation.id, now);
+          if (seats < reservation.party_size) {
+            // Fewer than offered: the rest of the hold goes back and on to the next entries.
+            await data().seats.adjustHeldSeats(trx, performanceId, seats - reservation.party_size);
+            await waitlist().offerFreedSeats(trx, performanceId, now);
+            available = (await data().seats.forPerformance(performanceId, trx))?.availableSeats ?? 0;
+          }
+          taken = { taken: true, available };
         } else {
-          taken = await takeSeatsUnderLock(trx, performanceId, reservation.party_size);
+          taken = await takeSeatsUnderLock(trx, performanceId, seats);
         }
-        if (!taken.taken) return refuse({ ok: false, code: ERROR_CODES.soldOut, availableSeats: taken.available });
+        if (!taken.taken) return refuse(soldOut(taken.available));
         return {
           ok: true as const,
           reservation: {
             ...reservation,
+            party_size: seats,
             reservation_status: 'confirmed',
             confirmed_at: now.toISOString(),
             qr_code_generated_at: now.toISOString(),

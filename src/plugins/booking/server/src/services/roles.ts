@@ -85,7 +85,7 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async grantPublicRoutesOnce(): Promise<void> {
       const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
-      const stored = (await store.get({ key: STORE_KEY })) as unknown;
+      const stored = await store.get({ key: STORE_KEY });
       // `true`: granted by a version that knew only the first seven routes.
       const granted = new Set<string>(Array.isArray(stored) ? (stored as string[]) : stored ? PUBLIC_ACTIONS.slice(0, 7) : []);
       const missing = PUBLIC_ACTIONS.filter((action) => !granted.has(action));

@@ -108,11 +108,32 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'a leave link names one entry; lookups by its hash are indexed',
       },
       {
+        name: 'booking_waitlist_entries_confirm_token_unique',
+        table: t.waitlistEntries,
+        columns: ['confirm_token_hash'],
+        unique: true,
+        why: "a join's confirmation link names one entry; lookups by its hash are indexed",
+      },
+      {
         name: 'booking_waitlist_entries_offer_unique',
         table: t.entryOffer.table,
         columns: [t.entryOffer.to],
         unique: true,
         why: 'an offered reservation belongs to one waiting-list entry',
+      },
+      {
+        name: 'booking_outbox_messages_owed',
+        table: t.outbox,
+        columns: ['created_at'],
+        where: "delivery_status IN ('queued', 'retrying')",
+        why: 'the readiness probe and the metrics count the mails still owed, and their age, from this small index alone',
+      },
+      {
+        name: 'booking_webhook_deliveries_owed',
+        table: t.webhookDeliveries,
+        columns: ['created_at'],
+        where: "delivery_status IN ('pending', 'retrying')",
+        why: 'the readiness probe and the metrics count the deliveries still owed, and their age, from this small index alone',
       },
     ];
   },

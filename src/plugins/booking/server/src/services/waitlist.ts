@@ -5,16 +5,31 @@ import { dataOf } from '../data';
 import type { ReservationRow } from '../data/reservations';
 import { hashToken, newRawToken, TOKEN_PATTERN } from '../data/tokens';
 import type { WaitlistEntryRow } from '../data/waitlist-entries';
-import { isOpenForBooking, offerHeldUntil, partyFits, pickOffers, seatsLeft } from '../rules';
+import {
+  isOpenForBooking,
+  joinConfirmationVerdict,
+  offerHeldUntil,
+  partyFits,
+  pickOffers,
+  queuePosition,
+  seatsLeft,
+  unconfirmedCountSince,
+} from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { newReference, type NewReservation, type PerformanceRow } from './reservations';
 
 export type JoinResult =
-  | { ok: true; entry: WaitlistEntryRow; performance: PerformanceRow }
+  | { ok: true; entry: WaitlistEntryRow; performance: PerformanceRow; confirmationToken: string }
   | { ok: false; code: typeof ERROR_CODES.bookingClosed }
   | { ok: false; code: typeof ERROR_CODES.seatsAvailable; availableSeats: number }
   | { ok: false; code: typeof ERROR_CODES.alreadyWaiting }
   | { ok: false; code: typeof ERROR_CODES.rateLimited };
+
+export type ConfirmJoinResult =
+  | { ok: true; entry: WaitlistEntryRow; performanceId: number; performanceDocumentId: string; position: number }
+  | { ok: false; code: typeof ERROR_CODES.tokenInvalid }
+  | { ok: false; code: typeof ERROR_CODES.tokenExpired }
+  | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: WaitlistStatus };
 
 export type LeaveResult =
   | { ok: true; entry: WaitlistEntryRow }
@@ -22,7 +37,13 @@ export type LeaveResult =
   | { ok: false; code: typeof ERROR_CODES.tokenUsed; status: WaitlistStatus };
 
 /**
- * The waiting list of a sold-out performance: join, leave, and the offers.
+ * The waiting list of a sold-out performance: join, confirm the join, leave, and the offers.
+ *
+ * A join is a request its address's owner has not made yet: it is `unconfirmed` until the link
+ * of its first e-mail confirms it (then `waiting`, in the queue), and lapses (`expired`) after
+ * BOOKING_CONFIRMATION_TTL_MINUTES. Only waiting entries get offers, so nobody holds seats with
+ * an address that never confirmed. The entry's reference is its offer's and its ticket's: one
+ * code from the join to the door.
  *
  * An offer is a pending reservation with `held_until`: its seats are counted as held in the seat
  * counter (`booking_performance_seats.held_seats`) from the moment it is made, so no public
@@ -58,20 +79,23 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const service = {
     /**
-     * Puts a party on the waiting list of a sold-out performance. Under the performance row
-     * lock, so a join and a freeing of seats never miss each other: either the seats are free
-     * now (`seats_available`: book instead) or the entry is there when they free up.
+     * Puts a party on the waiting list of a performance whose seats left cannot take it: an
+     * unconfirmed entry, and its first e-mail with the confirmation link. Under the performance
+     * row lock, so a join and a freeing of seats never miss each other: either the party fits
+     * now (`seats_available`: book instead) or the entry is there when seats free up.
      */
     async join(input: NewReservation, now = new Date()): Promise<JoinResult> {
       const performance = await getService(strapi, 'reservations').publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const address = input.email.trim().toLowerCase();
+      const config = getConfig(strapi);
       return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
-        // Pending reservations and waiting entries count together (BOOKING_PENDING_PER_EMAIL).
+        // Pending reservations and unconfirmed joins count together (BOOKING_PENDING_PER_EMAIL).
         if (!(await getService(strapi, 'reservations').addressHasRoom(trx, address, now))) {
           return { ok: false, code: ERROR_CODES.rateLimited };
         }
-        if (await data().waitlistEntries.addressWaits(trx, performance.id, address)) {
+        const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
+        if (await data().waitlistEntries.addressWaits(trx, performance.id, address, since, now)) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
         }
         await data().performances.lock(trx, performance.id);
@@ -79,9 +103,16 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
         const available = seats?.availableSeats ?? 0;
         if (partyFits(input.party_size, available)) return { ok: false, code: ERROR_CODES.seatsAvailable, availableSeats: available };
 
+        // Unique among entries and reservations: its offer, and then its ticket, keep it.
         let reference = newReference();
-        while (await data().waitlistEntries.referenceTaken(trx, reference)) reference = newReference();
-        const leaveToken = newRawToken();
+        while (
+          (await data().waitlistEntries.referenceTaken(trx, reference)) ||
+          (await data().reservations.referenceTaken(trx, reference))
+        ) {
+          reference = newReference();
+        }
+        const confirmationToken = newRawToken();
+        const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
         const entry = {
           reference,
           name: input.name,
@@ -90,20 +121,79 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
           party_size: input.party_size,
           notes: input.notes ?? null,
           language: input.locale ?? DEFAULT_LANGUAGE,
-          leave_token_hash: hashToken(leaveToken),
+          confirm_token_hash: hashToken(confirmationToken),
+          confirm_by: confirmBy,
         };
         const id = await data().waitlistEntries.insert(trx, performance.id, entry, now);
         await events().announce(
           trx,
-          { type: 'waitlist.joined', entryId: id, performanceId: performance.id, tokens: { leave: leaveToken } },
+          { type: 'waitlist.joined', entryId: id, performanceId: performance.id, tokens: { confirmation: confirmationToken } },
           now
         );
+        const { confirm_token_hash: _hash, ...shown } = entry;
         return {
           ok: true,
-          entry: { id, ...entry, waitlist_status: 'waiting', joined_at: now.toISOString() },
+          entry: {
+            id,
+            ...shown,
+            waitlist_status: 'unconfirmed',
+            joined_at: now.toISOString(),
+            confirm_by: confirmBy.toISOString(),
+            confirmed_at: null,
+          },
           performance,
+          confirmationToken,
         };
       });
+    },
+
+    /**
+     * Confirms a join by the link of its first e-mail: the entry takes its place in the queue
+     * (`waiting`; its position answered), the "you are on the list" mail with the leave link
+     * goes, and any free seats its party fits in are offered at once (they may have freed while
+     * it was unconfirmed). `token_expired` once the link lapsed or the performance started.
+     */
+    async confirm(rawToken: string, now = new Date()): Promise<ConfirmJoinResult> {
+      if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      return strapi.db.transaction(async ({ trx }): Promise<ConfirmJoinResult> => {
+        const entry = await data().waitlistEntries.lockByConfirmHash(trx, hashToken(rawToken));
+        if (!entry) return { ok: false, code: ERROR_CODES.tokenInvalid };
+        const verdict = joinConfirmationVerdict(
+          { status: entry.waitlist_status, confirmedAt: entry.confirmed_at, confirmBy: entry.confirm_by, startsAt: entry.startsAt },
+          now
+        );
+        if (!verdict.ok) {
+          if (verdict.reason === 'token_used') return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
+          if (entry.waitlist_status === 'unconfirmed') await data().waitlistEntries.move(trx, entry.id, 'unconfirmed', 'expired', now);
+          return { ok: false, code: ERROR_CODES.tokenExpired };
+        }
+        const leaveToken = newRawToken();
+        const moved = await data().waitlistEntries.move(trx, entry.id, 'unconfirmed', 'waiting', now, {
+          confirmed_at: now,
+          leave_token_hash: hashToken(leaveToken),
+        });
+        if (!moved) return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
+        await events().announce(
+          trx,
+          { type: 'waitlist.confirmed', entryId: entry.id, performanceId: entry.performanceId, tokens: { leave: leaveToken } },
+          now
+        );
+        const position = queuePosition(await data().waitlistEntries.waitingAhead(trx, entry.performanceId, entry.id));
+        await service.offerFreedSeats(trx, entry.performanceId, now);
+        const { status } = (await data().waitlistEntries.byId(trx, entry.id)) ?? { status: 'waiting' as const };
+        return {
+          ok: true,
+          entry: { ...entry, waitlist_status: status, confirmed_at: now.toISOString() },
+          performanceId: entry.performanceId,
+          performanceDocumentId: entry.performanceDocumentId,
+          position,
+        };
+      });
+    },
+
+    /** Unconfirmed joins whose link lapsed are marked expired (the housekeeping job); returns how many. */
+    async expireUnconfirmed(now = new Date()): Promise<number> {
+      return data().waitlistEntries.lapseUnconfirmed(strapi.db.connection, now);
     },
 
     /**
@@ -139,7 +229,11 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (chosen.length === 0) return 0;
       const heldUntil = offerHeldUntil(now, state.starts_at, getConfig(strapi).waitlistOfferMinutes);
       for (const entry of chosen) {
-        const reference = await data().reservations.uniqueReference(trx);
+        // The entry's own code, so the visitor meets one code from the join to the door (an entry
+        // from before references were unique across both keeps its code unless a booking has it).
+        const reference = (await data().reservations.referenceTaken(trx, entry.reference))
+          ? await data().reservations.uniqueReference(trx)
+          : entry.reference;
         const reservation = (await strapi.db.query(UID.reservation).create({
           data: {
             reference,

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import type { DeliveryToSend } from '../data/webhook-deliveries';
+import { getService } from '../utils/get-service';
 
 /** A receiver that has not answered in this long has not answered: the delivery is retried. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -116,6 +117,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const webhook = delivery.webhook;
       if (!webhook || !webhook.enabled) {
         await settle({ delivery_status: 'dropped', lease_until: null, last_error: webhook ? 'webhook disabled' : 'webhook deleted' });
+        getService(strapi, 'metrics').webhookOutcome('dropped');
         return 'dropped';
       }
       const attempts = delivery.attempts + 1;
@@ -136,13 +138,14 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
           last_error: null,
           delivered_at: new Date(),
         });
+        getService(strapi, 'metrics').webhookOutcome('delivered');
         return 'delivered';
       }
       const giveUpAt = delivery.createdAt.getTime() + WEBHOOK_RETRY_WINDOW_MS;
       const nextTry = Math.min(now.getTime() + webhookRetryDelayMs(attempts), giveUpAt);
       const outcome: Outcome = now.getTime() >= giveUpAt ? 'failed' : 'retrying';
       await settle({
-        delivery_status: outcome as 'failed' | 'retrying',
+        delivery_status: outcome,
         attempts,
         lease_until: null,
         last_response_status: status,
@@ -151,6 +154,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       // No URL in the log: it may carry the receiver's own token.
       strapi.log.warn(`[booking] webhook delivery ${id} (${delivery.eventType}) attempt ${attempts}: ${failure}`);
+      getService(strapi, 'metrics').webhookOutcome(outcome);
       return outcome;
     },
 

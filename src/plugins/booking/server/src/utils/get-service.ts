@@ -7,6 +7,6 @@ type Services = typeof services;
 
 /** The plugin's services, typed from the registry in services/index.ts. */
 export const getService = <N extends keyof Services>(strapi: Core.Strapi, name: N): ReturnType<Services[N]> =>
-  strapi.plugin(PLUGIN_ID).service(name) as ReturnType<Services[N]>;
+  strapi.plugin(PLUGIN_ID).service<ReturnType<Services[N]>>(name);
 
-export const getConfig = (strapi: Core.Strapi): BookingConfig => strapi.config.get(`plugin::${PLUGIN_ID}`) as BookingConfig;
+export const getConfig = (strapi: Core.Strapi): BookingConfig => strapi.config.get<BookingConfig>(`plugin::${PLUGIN_ID}`);

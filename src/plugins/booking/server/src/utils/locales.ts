@@ -89,12 +89,12 @@ export const relinkToBaseRows = async (strapi: Core.Strapi): Promise<number> => 
     const knex = strapi.db.connection;
     for (const link of links) {
       // Each link to a copy, with the Italian row of the copy's document (none: left alone).
-      const stray = (await knex({ l: link.table })
+      const stray: Array<{ id: number; performance: number; base: number }> = await knex({ l: link.table })
         .transacting(trx)
         .join({ c: link.target }, 'c.id', `l.${link.column}`)
         .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', knex.raw('?', [BASE_LOCALE])))
         .whereNot('c.locale', BASE_LOCALE)
-        .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' })) as Array<{ id: number; performance: number; base: number }>;
+        .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' });
       for (const row of stray) {
         const held = await knex(link.table)
           .transacting(trx)
@@ -136,7 +136,7 @@ export const registerLocaleLifecycles = (strapi: Core.Strapi) => {
   // locale: they are the Italian base rows. The Document Service always sets one.
   strapi.db.lifecycles.subscribe({
     models: [...LOCALIZED_TYPES],
-    async beforeCreate(event: { params: { data?: Record<string, unknown> } }) {
+    beforeCreate(event: { params: { data?: Record<string, unknown> } }) {
       const data = event.params.data;
       if (data && (data.locale === undefined || data.locale === null)) data.locale = BASE_LOCALE;
     },

@@ -4,14 +4,15 @@ import { ERROR_CODES, UID } from '../constants';
 import { oneLanguage } from './editor-language';
 
 /**
- * The relations of a reservation that nobody may change, from either side: moving a reservation
- * to another performance would leave its seats counted on the old one (and its ticket naming the
- * old date); its tokens and its check-in are the system's record. Keyed by content type, the
- * attributes that point at (or from) a reservation.
+ * The relations of a reservation that nobody may change: moving a reservation to another
+ * performance would leave its seats counted on the old one (and its ticket naming the old date);
+ * its tokens and its check-in are the system's record. Keyed by content type, the attributes that
+ * point at a reservation or from it. Each is one-way (no inverse side on the performance or the
+ * reservation: a hidden inverse relation could be populated by any role, see
+ * content-types/index.ts), so a write on the owning side is the only way to change one.
  */
 export const LOCKED_RELATIONS: Readonly<Record<string, readonly string[]>> = {
-  [UID.reservation]: ['performance', 'tokens', 'check_in'],
-  [UID.performance]: ['reservations'],
+  [UID.reservation]: ['performance'],
   [UID.reservationToken]: ['reservation'],
   [UID.checkIn]: ['reservation'],
 };

@@ -30,7 +30,7 @@ export interface RegisteredAction {
 }
 /** The action provider's `willRegister` hook (admin's permission service). */
 export const onActionWillRegister = (strapi: Core.Strapi, hook: (event: { value: RegisteredAction }) => void) => {
-  const permission = strapi.admin!.services.permission as unknown as {
+  const permission = strapi.admin.services.permission as unknown as {
     actionProvider: { hooks: { willRegister: { register(fn: (e: { value: RegisteredAction }) => void): void } } };
   };
   permission.actionProvider.hooks.willRegister.register(hook);
@@ -51,3 +51,34 @@ export const adminContentTypes = (strapi: Core.Strapi) =>
   strapi.service('admin::content-type') as unknown as {
     getPermissionsWithNestedFields(actions: ContentManagerAction[]): AdminPermission[];
   };
+
+/** A Content Manager controller action, called bound to its controller. */
+export type ControllerAction = (this: unknown, ctx: unknown) => Promise<unknown>;
+/** The Content Manager's relations controller: the relation pickers of the edit view. */
+export const contentManagerRelations = (strapi: Core.Strapi) =>
+  strapi.plugin('content-manager').controller('relations') as unknown as Record<'findAvailable' | 'findExisting', ControllerAction>;
+
+/** The Content Manager's permission checker for one model and the caller's CASL ability. */
+export const contentManagerPermissions = (strapi: Core.Strapi, userAbility: unknown, model: string) =>
+  (
+    strapi.plugin('content-manager').service('permission-checker') as unknown as {
+      create(options: { userAbility: unknown; model: string }): { cannot: { read(entity: unknown, field?: string): boolean } };
+    }
+  ).create({ userAbility, model });
+
+/** The caller's CASL ability as the admin's authentication leaves it on `ctx.state.userAbility`. */
+export interface UserAbility {
+  can(action: string, subject?: string): boolean;
+}
+
+/** A Content Manager controller's actions by name (collection types: find, findOne, update, ...). */
+export const contentManagerController = (strapi: Core.Strapi, name: 'collection-types') =>
+  strapi.plugin('content-manager').controller(name) as unknown as Record<string, unknown>;
+
+/** A content type's attributes, as query-reach.ts walks them; undefined for an unknown uid. */
+export const attributesOf = (strapi: Core.Strapi, uid: string): Record<string, { type: string; target?: string }> | undefined =>
+  (strapi.contentTypes as unknown as Record<string, { attributes: Record<string, { type: string; target?: string }> } | undefined>)[uid]
+    ?.attributes ??
+  (uid === 'admin::user'
+    ? (strapi.getModel('admin::user') as unknown as { attributes: Record<string, { type: string }> }).attributes
+    : undefined);

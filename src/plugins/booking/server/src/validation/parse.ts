@@ -41,7 +41,7 @@ export const parseOrThrow = <S extends yup.AnyObjectSchema>(schema: S, input: un
   if (problems.length > 0) {
     throw new errors.ValidationError('Invalid input', { code: ERROR_CODES.validation, errors: problems });
   }
-  return input as yup.InferType<S>;
+  return input;
 };
 
 /** The `{ data: {...} }` envelope of a create request, validated with the inner schema. */

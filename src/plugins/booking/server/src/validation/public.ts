@@ -92,6 +92,15 @@ export const tokenInput = yup.object({
   token: text(512).required('is required'),
 });
 
+/**
+ * A confirmation: the token, and optionally fewer seats than requested (when the whole party no
+ * longer fits; at most the requested party: the service checks).
+ */
+export const confirmInput = yup.object({
+  token: text(512).required('is required'),
+  party_size: yup.number().integer('must be a whole number').min(1, 'must be at least 1'),
+});
+
 export const showListQuery = yup.object({
   page: yup.string().matches(/^[1-9][0-9]{0,5}$/, 'must be a positive whole number'),
   pageSize: yup.string().matches(/^(100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),

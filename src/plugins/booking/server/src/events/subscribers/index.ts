@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
 import { subscribeMail } from './mail';
+import { subscribeMetrics } from './metrics';
 import { subscribePublicCache } from './public-cache';
 import { subscribeWebhooks } from './webhooks';
 import { subscribeWaitlist } from './waitlist';
@@ -11,4 +12,5 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribePublicCache(strapi, events);
   subscribeWebhooks(strapi, events);
   subscribeWaitlist(strapi, events);
+  subscribeMetrics(strapi, events);
 };

@@ -26,6 +26,16 @@ describe('the key public POSTs are counted under', () => {
     expect(clientKey('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/64');
   });
 
+  test('a source port written with the address does not make a key of its own', () => {
+    expect(clientKey('1.2.3.4:5678')).toBe('1.2.3.4');
+    expect(clientKey('1.2.3.4:80')).toBe(clientKey('1.2.3.4'));
+    expect(clientKey('[2001:db8::1]:443')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('[2001:db8::1]')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('[::ffff:203.0.113.9]:1234')).toBe('203.0.113.9');
+    // A bare IPv6 address ends in a group, not a port.
+    expect(clientKey('2001:db8:1:2::5678')).toBe('2001:db8:1:2::/64');
+  });
+
   test('anything else is kept as it is', () => {
     expect(clientKey('')).toBe('');
     expect(clientKey('unknown')).toBe('unknown');
