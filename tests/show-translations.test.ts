@@ -129,13 +129,43 @@ describe('a database made before the texts were localized', () => {
     const venue = await http()
       .put(cm(VENUE, venueId, 'en'))
       .set('Authorization', `Bearer ${token}`)
-      .send({ name: 'Studio Theatre', slug: fixture.venueSlug, city: 'Bologna (Italy)' });
+      .send({ name: 'Studio Theatre', slug: fixture.venueSlug, city: 'Bologna (Italy)', default_capacity: 150 });
     expect(venue.status).toBe(200);
+    // The usual capacity is no text: written on the English copy, the Italian row holds it too,
+    // and a new performance at the venue (named by its document) starts from it.
+    const venueRows = (await app.strapi.db.query(VENUE).findMany({
+      where: { documentId: venueId },
+      select: ['locale', 'name', 'default_capacity'],
+      orderBy: { locale: 'desc' },
+    })) as Array<{ locale: string; name: string; default_capacity: number | null }>;
+    expect(venueRows.map((row) => [row.locale, row.default_capacity])).toEqual([
+      ['it', 150],
+      ['en', 150],
+    ]);
+    expect(venueRows[0].name).toMatch(/^Teatro /);
+    const performance = await http()
+      .post(`/content-manager/collection-types/${PERFORMANCE}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        show: { connect: [{ documentId: showId }] },
+        venue: { connect: [{ documentId: venueId }] },
+        starts_at: new Date(Date.now() + 40 * 24 * 3600_000).toISOString(),
+      });
+    expect([performance.status, performance.body.data?.room_capacity]).toEqual([201, 150]);
     // Read back as the editor sees them in the Content Manager.
     const readBack = await http()
       .get(cm(SHOW, showId, 'en'))
       .set('Authorization', `Bearer ${token}`);
     expect(readBack.body.data.title).toBe('The Cherry Orchard');
+    expect(readBack.body.meta.availableLocales.map((l: { locale: string }) => l.locale)).toEqual(['it']);
+    // The query-reach guard (middlewares/content-manager-reach.ts) lets the Editor follow a show's
+    // `localizations`: its copies hold no visitor data.
+    const withCopies = await http()
+      .get(`/content-manager/collection-types/${SHOW}`)
+      .query({ locale: 'it', 'filters[localizations][locale][$eq]': 'en', 'populate[localizations]': true })
+      .set('Authorization', `Bearer ${token}`);
+    expect(withCopies.status).toBe(200);
+    expect(withCopies.body.results.map((r: { documentId: string }) => r.documentId)).toEqual([showId]);
     // The English copy is a row of its own, linked to no performance: the performance keeps one link.
     expect(await app.strapi.db.query(SHOW).count({ where: { documentId: showId } })).toBe(2);
     expect(await showLinks(fixture.id)).toBe(1);
