@@ -79,6 +79,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         waitlistOfferMinutes: env.int('BOOKING_WAITLIST_OFFER_MINUTES', 120),
         reminderHoursBefore: env.int('BOOKING_REMINDER_HOURS_BEFORE', 24),
         resendPerHour: env.int('BOOKING_RESEND_PER_HOUR', 3),
+        webhookAllowPrivate: env.bool('BOOKING_WEBHOOK_ALLOW_PRIVATE', false),
         // Unset or empty: GET /metrics is not served (404).
         metricsToken: env('BOOKING_METRICS_TOKEN', '') || null,
       },

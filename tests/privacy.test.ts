@@ -311,7 +311,7 @@ describe('visitor data: export and erasure', () => {
 
     const res = await http().post('/booking/visitor-data/erase').set('Authorization', `Bearer ${superAdmin}`).send({ email: giulia });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: { reservations: 3, waitlist_entries: 0 } });
+    expect(res.body).toEqual({ data: { reservations: 3, waitlist_entries: 0, found: true } });
 
     expect(await stats(upcoming)).toMatchObject({ confirmed_seats: 4, available_seats: 6 });
     expect(await stats(past)).toEqual(pastBefore);
@@ -331,7 +331,10 @@ describe('visitor data: export and erasure', () => {
     const again = await http().get(`/booking/visitor-data?email=${giulia}`).set('Authorization', `Bearer ${superAdmin}`);
     expect(again.body.data).toEqual({ email: giulia, reservations: [], waitlist_entries: [], emails: [] });
     const twice = await http().post('/booking/visitor-data/erase').set('Authorization', `Bearer ${superAdmin}`).send({ email: giulia });
-    expect(twice.body).toEqual({ data: { reservations: 0, waitlist_entries: 0 } });
+    // An erasure that matches nothing says so, in both languages.
+    expect(twice.body).toEqual({
+      data: { reservations: 0, waitlist_entries: 0, found: false, message: expect.stringMatching(/^Nessun dato .* \/ No data /) },
+    });
 
     // The request log writes these paths without the address.
     const logged = http_.mock.calls.map((call) => String(call[0]));

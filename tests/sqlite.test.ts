@@ -138,7 +138,7 @@ test('the retention job and the erasure of one address on SQLite', async () => {
   const erased = await strapi.db.query('plugin::booking.reservation').findOne({ where: { id: old.reservation.id } });
   expect(erased).toMatchObject({ name: '—', email: 'erased@erased.invalid', phone: null, notes: null, reservation_status: 'confirmed' });
 
-  expect(await privacy.eraseVisitor('elena@example.it')).toEqual({ reservations: 1, waitlist_entries: 0 });
+  expect(await privacy.eraseVisitor('elena@example.it')).toEqual({ reservations: 1, waitlist_entries: 0, found: true });
   expect((await strapi.plugin('booking').service('availability').forPerformance(upcoming.id)).availableSeats).toBe(10);
   expect((await privacy.exportVisitor('elena@example.it')).reservations).toEqual([]);
   expect([...(await strapi.plugin('booking').service('availability').recount())]).toEqual([]);

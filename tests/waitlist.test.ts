@@ -517,7 +517,7 @@ describe('personal data', () => {
         performance: { documentId: perf.documentId, starts_at: expect.any(String) },
       }),
     ]);
-    expect(await privacy.eraseVisitor(email)).toEqual({ reservations: 0, waitlist_entries: 1 });
+    expect(await privacy.eraseVisitor(email)).toEqual({ reservations: 0, waitlist_entries: 1, found: true });
     const erased = await app.strapi.db
       .query('plugin::booking.waitlist-entry')
       .findOne({ where: { reference: joined.body.data.reference } });

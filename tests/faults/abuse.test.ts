@@ -647,3 +647,351 @@ describe("a stranger with someone's address (issue 18)", () => {
     expect(pub.body.data).toMatchObject({ available_seats: 2, bookable: true, waitlist_open: false });
   });
 });
+
+/**
+ * Issue 18, the smaller holes (low 1, 3, 4, 9, 10, 11; docs/api.md "Holes to stay closed"): each
+ * attack as the review made it. Imports are loaded here, so this block stands on its own.
+ */
+describe('issue 18: webhook targets, one form of an address, calendar texts, permanent SMTP refusals, invisible characters, the lost-ticket answer', () => {
+  const WEBHOOK = 'plugin::booking.webhook';
+  const DELIVERY = 'plugin::booking.webhook-delivery';
+  const OUTBOX = 'plugin::booking.outbox-message';
+  type Service = (name: string) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let svc: Service;
+  let superAdmin: string;
+  let seq = 0;
+  /** An address of its own for each use, so the per-address limits of other tests stay apart. */
+  const fresh = (local: string) => `${local}@h18-${Date.now().toString(36)}-${(seq += 1)}.example`;
+  const settleAll = async () => {
+    await svc('events').settle();
+    await svc('mailer').settle();
+    await svc('webhooks').settle();
+  };
+  const setAllowPrivate = (allow: boolean) => app.strapi.config.set('plugin::booking.webhookAllowPrivate', allow);
+
+  beforeAll(async () => {
+    const { service } = await import('../support/app');
+    const { createAdmin } = await import('../support/admin');
+    svc = (name) => service(app.strapi, name as never);
+    superAdmin = (await createAdmin(app.strapi)).token;
+    // This app runs as production does: webhooks to private or local addresses refused.
+    setAllowPrivate(false);
+  });
+  afterAll(() => setAllowPrivate(true));
+
+  describe('webhook URLs on local or private networks (low 1)', () => {
+    const privateUrls = [
+      'http://127.0.0.1:9/hook',
+      'http://127.1/',
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://0x7f.0.0.1/',
+      'http://0177.0.0.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://[fe80::1]/',
+      'http://10.0.0.5/',
+      'http://172.16.0.1/',
+      'http://192.168.1.1:8080/',
+      'http://[fd00::1]/',
+      'http://100.64.0.1/',
+      'http://224.0.0.1/',
+      'http://0.0.0.0/',
+      'http://[::]/',
+      'http://localhost:5432/',
+    ];
+
+    test.each(privateUrls)("%s is refused at save through the Content Manager, in the editor's language", async (url) => {
+      for (const [language, pattern] of [
+        ['it', /rete locale o privata/],
+        ['en', /local or private network/],
+      ] as const) {
+        const res = await http()
+          .post(`/content-manager/collection-types/${WEBHOOK}`)
+          .set('Authorization', `Bearer ${superAdmin}`)
+          .set('Accept-Language', language)
+          .send({ url });
+        expect([res.status, res.body.error?.details?.code]).toEqual([400, 'webhook_invalid']);
+        expect(res.body.error.message).toMatch(pattern);
+        expect(res.body.error.details.errors[0].path).toEqual(['url']);
+      }
+      expect(await app.strapi.db.query(WEBHOOK).count({ where: { url } })).toBe(0);
+    });
+
+    test('the same addresses are refused through db.query, on create and on update; a public one is kept', async () => {
+      for (const url of privateUrls) {
+        await expect(app.strapi.db.query(WEBHOOK).create({ data: { url } })).rejects.toMatchObject({
+          details: { code: 'webhook_invalid' },
+        });
+      }
+      const kept = (await app.strapi.db.query(WEBHOOK).create({ data: { url: 'https://93.184.215.14/hook', enabled: false } })) as {
+        id: number;
+      };
+      await expect(
+        app.strapi.db.query(WEBHOOK).update({ where: { id: kept.id }, data: { url: 'http://[::ffff:a9fe:a9fe]/' } })
+      ).rejects.toMatchObject({ details: { code: 'webhook_invalid' } });
+      expect(((await app.strapi.db.query(WEBHOOK).findOne({ where: { id: kept.id } })) as { url: string }).url).toBe(
+        'https://93.184.215.14/hook'
+      );
+      await app.strapi.db.query(WEBHOOK).delete({ where: { id: kept.id } });
+    });
+
+    test('a URL saved while allowed is never requested once refused: by IP and by a name resolving to loopback', async () => {
+      let requests = 0;
+      const receiver = http_.createServer((req, res) => {
+        requests += 1;
+        req.resume();
+        res.end('ok');
+      });
+      const receiverUrl = await listen(receiver);
+      const port = new URL(receiverUrl).port;
+      try {
+        setAllowPrivate(true);
+        const byIp = (await app.strapi.db.query(WEBHOOK).create({ data: { url: `http://127.0.0.1:${port}/ip` } })) as { id: number };
+        const byName = (await app.strapi.db.query(WEBHOOK).create({ data: { url: `http://localhost:${port}/name` } })) as { id: number };
+        // While allowed, the receiver does get it: the refusal below is the guard's, not a dead port.
+        await pendingReservation(fresh('allowed'));
+        await settleAll();
+        expect(requests).toBe(2);
+
+        setAllowPrivate(false);
+        requests = 0;
+        await pendingReservation(fresh('refused'));
+        await settleAll();
+        expect(requests).toBe(0);
+        for (const hook of [byIp, byName]) {
+          const latest = (await app.strapi.db.query(DELIVERY).findMany({
+            where: { webhook_entry: hook.id },
+            orderBy: { id: 'desc' },
+            limit: 1,
+          })) as Array<{ delivery_status: string; last_error: string; next_attempt_at: string | null }>;
+          expect(latest[0]).toMatchObject({ delivery_status: 'failed', next_attempt_at: null });
+          expect(latest[0].last_error).toMatch(/^indirizzo locale o privato rifiutato.* \/ local or private address refused/);
+        }
+        // Not retried either.
+        await svc('webhooks').deliverDue(new Date(Date.now() + 3600_000));
+        expect(requests).toBe(0);
+        await app.strapi.db.query(WEBHOOK).deleteMany({ where: { id: { $in: [byIp.id, byName.id] } } });
+      } finally {
+        setAllowPrivate(false);
+        await new Promise((resolve) => receiver.close(resolve));
+      }
+    });
+
+    /** A pending reservation through the service (no HTTP: the per-IP limit stays out of it). */
+    const pendingReservation = async (email: string) => {
+      const perf = await createPerformance(app.strapi);
+      const made = await svc('reservations').createReservation({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+      expect(made.ok).toBe(true);
+    };
+  });
+
+  describe('one form of an address, in JavaScript and SQL alike (low 3)', () => {
+    /** Books through HTTP and confirms through the link the real SMTP server received. */
+    const bookAndConfirm = async (email: string, performance: string) => {
+      const res = await book({ performance, name: 'İlknur Yılmaz', email, party_size: 1 });
+      expect(res.status).toBe(201);
+      const mail = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes(`${PUBLIC_URL}/confirm?token=`));
+      const token = tokenOf(linkIn(mail.text ?? '', `${PUBLIC_URL}/confirm?token=`));
+      const confirmed = await http()
+        .post('/api/booking/reservations/confirm')
+        .set('X-Forwarded-For', `203.0.113.${(seq % 200) + 20}`)
+        .send({ token });
+      expect(confirmed.status).toBe(200);
+    };
+    const visitorData = (email: string) =>
+      http()
+        .get(`/booking/visitor-data?email=${encodeURIComponent(email)}`)
+        .set('Authorization', `Bearer ${superAdmin}`);
+    const erase = (email: string) =>
+      http().post('/booking/visitor-data/erase').set('Authorization', `Bearer ${superAdmin}`).send({ email });
+
+    test('İlknur booked as typed is found by export, the lost-ticket lookup and erasure however the case is typed', async () => {
+      const domain = `h18-${Date.now().toString(36)}.example`;
+      const asBooked = `İlknur@${domain}`;
+      const upper = `İLKNUR@${domain.toUpperCase()}`;
+      const perf = await createPerformance(app.strapi);
+      await bookAndConfirm(asBooked, perf.documentId);
+      await settleAll();
+
+      for (const typed of [asBooked, upper]) {
+        const found = await visitorData(typed);
+        expect(found.status).toBe(200);
+        expect(found.body.data.reservations).toHaveLength(1);
+        expect(found.body.data.reservations[0].email).toBe(asBooked);
+      }
+
+      const before = smtp.to(asBooked).length;
+      expect(
+        (await http().post('/api/booking/reservations/resend').set('X-Forwarded-For', '203.0.113.240').send({ email: upper })).status
+      ).toBe(202);
+      await settleAll();
+      expect(smtp.to(asBooked).length).toBe(before + 1);
+
+      const erased = await erase(upper);
+      expect(erased.body.data).toEqual({ reservations: 1, waitlist_entries: 0, found: true });
+      expect((await visitorData(asBooked)).body.data.reservations).toEqual([]);
+      const again = await erase(asBooked);
+      expect(again.status).toBe(200);
+      expect(again.body.data).toMatchObject({ reservations: 0, waitlist_entries: 0, found: false });
+      expect(again.body.data.message).toMatch(/^Nessun dato .* \/ No data /);
+    });
+
+    test(`the per-address limit counts name+tag@ as name@, in any case: ${PENDING_PER_EMAIL} pending, then 429`, async () => {
+      const perf = await createPerformance(app.strapi);
+      const domain = `h18-tags-${Date.now().toString(36)}.example`;
+      for (const email of [`giada+1@${domain}`, `Giada+teatro@${domain}`, `GIADA@${domain.toUpperCase()}`].slice(0, PENDING_PER_EMAIL)) {
+        expect((await book({ performance: perf.documentId, name: 'Giada', email, party_size: 1 })).status).toBe(201);
+      }
+      const refused = await book({ performance: perf.documentId, name: 'Giada', email: `giada+4@${domain}`, party_size: 1 });
+      expect([refused.status, refused.body.error?.details?.code]).toEqual([429, 'rate_limited']);
+      // Another mailbox of the domain is not held back.
+      expect((await book({ performance: perf.documentId, name: 'Gianni', email: `gianni@${domain}`, party_size: 1 })).status).toBe(201);
+    });
+
+    test('rows written before the normalised form existed get it at boot (the backfill), and are found by it', async () => {
+      const perf = await createPerformance(app.strapi);
+      const email = fresh('Vecchio');
+      expect((await book({ performance: perf.documentId, name: 'Vecchio', email, party_size: 1 })).status).toBe(201);
+      // As a row of before: no stored form.
+      await app.strapi.db.connection('booking_reservations').where({ email }).update({ email_key: null, email_limit_key: null });
+      expect((await visitorData(email.toUpperCase())).body.data.reservations).toHaveLength(0);
+      expect(await svc('schema').backfillEmailKeys()).toBeGreaterThanOrEqual(1);
+      expect((await visitorData(email.toUpperCase())).body.data.reservations).toHaveLength(1);
+      expect(await svc('schema').backfillEmailKeys()).toBe(0);
+    });
+  });
+
+  test('a lone carriage return in a show title or venue stays inside its calendar property (low 4)', async () => {
+    const { default: ICAL } = await import('ical.js');
+    const perf = await createPerformance(app.strapi);
+    const row = (await app.strapi.db.query('plugin::booking.performance').findOne({
+      where: { id: perf.id },
+      populate: { show: true, venue: true },
+    })) as { show: { id: number }; venue: { id: number } };
+    await app.strapi.db.query('plugin::booking.show').update({ where: { id: row.show.id }, data: { title: 'Amleto\rBEGIN:VALARM' } });
+    await app.strapi.db.query('plugin::booking.venue').update({ where: { id: row.venue.id }, data: { name: 'Sala\rX-INJECTED:1' } });
+    const email = fresh('calendario');
+    const res = await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 });
+    expect(res.status).toBe(201);
+    const mail = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes(`${PUBLIC_URL}/confirm?token=`));
+    const token = tokenOf(linkIn(mail.text ?? '', `${PUBLIC_URL}/confirm?token=`));
+    expect((await http().post('/api/booking/reservations/confirm').set('X-Forwarded-For', '203.0.113.241').send({ token })).status).toBe(
+      200
+    );
+    const ticket = await smtp.waitFor(
+      (m) => smtp.to(email).includes(m) && m.attachments.some((a) => a.contentType.startsWith('text/calendar'))
+    );
+    const ics = ticket.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8');
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const event = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    expect(event.getAllSubcomponents('valarm')).toHaveLength(0);
+    expect(event.getFirstPropertyValue('x-injected')).toBeNull();
+    expect(event.getFirstPropertyValue('summary')).toBe('Amleto\nBEGIN:VALARM');
+    expect(String(event.getFirstPropertyValue('location'))).toBe('Sala\nX-INJECTED:1, Via Roma 1, Bologna');
+  });
+
+  describe('a permanent SMTP refusal (low 9)', () => {
+    test('550 marks the mail failed, shown in the outbox view, never tried again; 450 is retried', async () => {
+      const perf = await createPerformance(app.strapi);
+      const gone = fresh('nessuno');
+      const busy = fresh('occupato');
+      smtp.refuse(gone, 550);
+      smtp.refuse(busy, 450);
+      try {
+        for (const email of [gone, busy]) {
+          expect((await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 })).status).toBe(201);
+        }
+        await settleAll();
+        const mailOf = async (email: string) => {
+          const reservation = (await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { email } })) as { id: number };
+          return (await app.strapi.db.query(OUTBOX).findOne({ where: { reservation: { id: reservation.id } } })) as {
+            id: number;
+            documentId: string;
+            delivery_status: string;
+            attempts: number;
+            next_attempt_at: string | null;
+            last_error: string;
+          };
+        };
+        const refused = await mailOf(gone);
+        expect(refused).toMatchObject({ delivery_status: 'failed', attempts: 1, next_attempt_at: null });
+        expect(refused.last_error).toMatch(/550/);
+        expect(refused.last_error).not.toContain(gone);
+        expect(await mailOf(busy)).toMatchObject({ delivery_status: 'retrying', attempts: 1 });
+        expect([smtp.refusedCount(gone), smtp.refusedCount(busy)]).toEqual([1, 1]);
+
+        // The retry job, a day on: the 450 is tried again, the 550 never.
+        await svc('mailer').deliverDue(new Date(Date.now() + 24 * 3600_000));
+        expect([smtp.refusedCount(gone), smtp.refusedCount(busy)]).toEqual([1, 2]);
+        expect(await mailOf(gone)).toMatchObject({ delivery_status: 'failed', attempts: 1 });
+
+        // Administrators see it in the Content Manager's outbox view.
+        const listed = await http()
+          .get(`/content-manager/collection-types/${OUTBOX}?filters[delivery_status][$eq]=failed&pageSize=100`)
+          .set('Authorization', `Bearer ${superAdmin}`);
+        expect(listed.status).toBe(200);
+        expect(listed.body.results.map((m: { documentId: string }) => m.documentId)).toContain(refused.documentId);
+      } finally {
+        smtp.refuse(gone, null);
+        smtp.refuse(busy, null);
+      }
+    });
+  });
+
+  describe('invisible and direction-changing characters (low 10)', () => {
+    test.each([
+      ['name', 'a left-to-right mark', 'Maria\u200eRossi'],
+      ['name', 'an Arabic letter mark', 'Maria\u061c'],
+      ['name', 'the Hangul filler', '\u3164'],
+      ['name', 'a line separator', 'Maria\u2028Rossi'],
+      ['name', 'a paragraph separator', 'Maria\u2029'],
+      ['email', 'a right-to-left override', '\u202eoiram@example.test'],
+      ['email', 'a zero-width space', 'ma\u200bria@example.test'],
+      ['email', 'the Hangul filler', '\u3164@example.test'],
+    ])('a %s with %s is 400 validation naming it, and nothing is stored', async (field, _label, value) => {
+      const perf = await createPerformance(app.strapi);
+      const data = { performance: perf.documentId, name: 'Maria Rossi', email: fresh('invisibile'), party_size: 1, [field]: value };
+      const res = await book(data);
+      expect([res.status, res.body.error?.details?.code]).toEqual([400, 'validation']);
+      expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toEqual([`data.${field}`]);
+      expect(await app.strapi.db.query('plugin::booking.reservation').count({ where: { performance: { id: perf.id } } })).toBe(0);
+    });
+  });
+
+  describe('the lost-ticket answer (low 11)', () => {
+    test('answers before looking anything up: while the address is locked, a known address is answered at once', async () => {
+      const { emailLimitKey } = await import('../../src/plugins/booking/server/src/validation/email');
+      const perf = await createPerformance(app.strapi);
+      const email = fresh('biglietto');
+      expect((await book({ performance: perf.documentId, name: 'Ospite', email, party_size: 1 })).status).toBe(201);
+      const mail = await smtp.waitFor((m) => smtp.to(email).includes(m) && (m.text ?? '').includes(`${PUBLIC_URL}/confirm?token=`));
+      const token = tokenOf(linkIn(mail.text ?? '', `${PUBLIC_URL}/confirm?token=`));
+      expect((await http().post('/api/booking/reservations/confirm').set('X-Forwarded-For', '203.0.113.242').send({ token })).status).toBe(
+        200
+      );
+      await settleAll();
+      const before = smtp.to(email).length;
+
+      // Another transaction holds the address's lost-ticket lock: the lookup has to wait for it.
+      const holder = await app.strapi.db.connection.transaction();
+      await holder.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`booking:resend:${emailLimitKey(email)}`]);
+      try {
+        const resend = (address: string) =>
+          http().post('/api/booking/reservations/resend').set('X-Forwarded-For', '203.0.113.243').timeout(5000).send({ email: address });
+        const known = await resend(email);
+        const unknown = await resend(fresh('sconosciuto'));
+        expect([known.status, known.body]).toEqual([202, { data: { status: 'accepted' } }]);
+        expect([unknown.status, unknown.body]).toEqual([known.status, known.body]);
+        // The work waits behind the lock, after the answer.
+        expect(smtp.to(email).length).toBe(before);
+      } finally {
+        await holder.commit();
+      }
+      await settleAll();
+      expect(smtp.to(email).length).toBe(before + 1);
+    });
+  });
+});

@@ -80,6 +80,8 @@ const commonEnv: Record<string, string> = {
   BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
   // Expiry and e-mail retries run when a test calls them, not when a 30 s timer fires mid-test.
   BOOKING_SCHEDULED_JOBS: 'false',
+  // The tests' webhook receivers listen on 127.0.0.1, which production refuses (issue 18, low 1).
+  BOOKING_WEBHOOK_ALLOW_PRIVATE: 'true',
   // The tests' apps serve plain http://127.0.0.1 and mail links to it; outside development a start
   // needs HTTPS public URLs unless this says plain HTTP is meant (src/env/secrets.ts).
   ALLOW_HTTP_LINKS: 'true',

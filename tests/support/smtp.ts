@@ -17,6 +17,13 @@ export interface SmtpSink {
   /** Resolves with the first message matching, waiting up to `timeoutMs`. */
   waitFor(match: (mail: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
   to(address: string): ParsedMail[];
+  /**
+   * Makes the server refuse mail to `address` at RCPT TO with this SMTP reply code (550: no such
+   * mailbox, permanent; 450: mailbox busy, temporary); `null` accepts it again.
+   */
+  refuse(address: string, code: number | null): void;
+  /** RCPT TO commands refused so far, per address. */
+  refusedCount(address: string): number;
 }
 
 export const startSmtpSink = async (): Promise<SmtpSink> => {
@@ -24,6 +31,8 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
   let server: SMTPServer | null = null;
   let port = 0;
   let connections = 0;
+  const refusals = new Map<string, number>();
+  const refused = new Map<string, number>();
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
@@ -36,6 +45,14 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
         onConnect(_session, callback) {
           connections += 1;
           callback();
+        },
+        onRcptTo(address, _session, callback) {
+          const code = refusals.get(address.address.toLowerCase());
+          if (code === undefined) return callback();
+          refused.set(address.address.toLowerCase(), (refused.get(address.address.toLowerCase()) ?? 0) + 1);
+          const error = new Error(code >= 500 ? 'No such mailbox here' : 'Mailbox busy, try later') as Error & { responseCode: number };
+          error.responseCode = code;
+          return callback(error);
         },
         onData(stream, _session, callback) {
           simpleParser(stream)
@@ -67,6 +84,11 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
     messages,
     start,
     stop,
+    refuse(address, code) {
+      if (code === null) refusals.delete(address.toLowerCase());
+      else refusals.set(address.toLowerCase(), code);
+    },
+    refusedCount: (address) => refused.get(address.toLowerCase()) ?? 0,
     to: (address) =>
       messages.filter((mail) => {
         const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];

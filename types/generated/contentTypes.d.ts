@@ -447,7 +447,7 @@ export interface PluginBookingOutboxMessage extends Struct.CollectionTypeSchema 
       Schema.Attribute.DefaultTo<0>;
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
-    delivery_status: Schema.Attribute.Enumeration<['queued', 'retrying', 'sent', 'dropped']> &
+    delivery_status: Schema.Attribute.Enumeration<['queued', 'retrying', 'sent', 'dropped', 'failed']> &
       Schema.Attribute.Required &
       Schema.Attribute.DefaultTo<'queued'>;
     kind: Schema.Attribute.Enumeration<
@@ -569,6 +569,8 @@ export interface PluginBookingReservation extends Struct.CollectionTypeSchema {
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
       }>;
+    email_key: Schema.Attribute.Text & Schema.Attribute.Private;
+    email_limit_key: Schema.Attribute.Text & Schema.Attribute.Private;
     held_until: Schema.Attribute.DateTime;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{
@@ -882,6 +884,8 @@ export interface PluginBookingWaitlistEntry extends Struct.CollectionTypeSchema 
       Schema.Attribute.SetMinMaxLength<{
         maxLength: 254;
       }>;
+    email_key: Schema.Attribute.Text & Schema.Attribute.Private;
+    email_limit_key: Schema.Attribute.Text & Schema.Attribute.Private;
     joined_at: Schema.Attribute.DateTime & Schema.Attribute.Required;
     label: Schema.Attribute.String &
       Schema.Attribute.SetMinMaxLength<{

@@ -186,7 +186,8 @@ const VALUES: Words = {
   left: ['Uscito dalla lista', 'Left the list'],
   // Webhook deliveries.
   delivered: ['Consegnato', 'Delivered'],
-  failed: ['Non consegnato', 'Failed'],
+  // An outgoing e-mail refused for good, or a webhook delivery out of tries: never retried.
+  failed: ['Non consegnato, non più ritentato', 'Not delivered, not retried'],
 };
 
 export const contentManagerMessages = (locale: string): Record<string, string> => {

@@ -46,6 +46,12 @@ export interface BookingConfig {
   /** Lost-ticket e-mails per address per hour; 0 sends none. */
   resendPerHour: number;
   /**
+   * Allow webhook URLs on loopback, private, link-local and other non-public addresses
+   * (services/webhook-address.ts). Off: an editor cannot aim the deliveries at the theatre's own
+   * network. The tests turn it on for their receivers on 127.0.0.1.
+   */
+  webhookAllowPrivate: boolean;
+  /**
    * Bearer token that `GET /metrics` asks for; null: no metrics route (404). At least 16
    * characters: it guards numbers an outsider should not watch.
    */
@@ -71,6 +77,7 @@ const defaults: BookingConfig = {
   waitlistOfferMinutes: 120,
   reminderHoursBefore: 24,
   resendPerHour: 3,
+  webhookAllowPrivate: false,
   metricsToken: null,
 };
 

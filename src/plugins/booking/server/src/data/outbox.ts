@@ -10,7 +10,7 @@ import { outboxLabel } from '../services/labels';
 import { insertedId } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
 
-export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped';
+export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'failed';
 
 /** A message with the reservation it is about, as the mail is composed from it. */
 export interface MessageForMail {
@@ -87,10 +87,10 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /**
-     * Messages of `kind` about the reservations of an address recorded since `since`: the
-     * lost-ticket limit counts them.
+     * Messages of `kind` about the reservations of an address (its limit key, validation/email.ts)
+     * recorded since `since`: the lost-ticket limit counts them.
      */
-    async countForAddress(knex: Knex, kind: MailKind, address: string, since: Date): Promise<number> {
+    async countForAddress(knex: Knex, kind: MailKind, limitKey: string, since: Date): Promise<number> {
       const tables = t();
       const ol = tables.outboxReservation;
       const row = (await knex({ o: tables.outbox })
@@ -98,7 +98,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .join({ r: tables.reservations }, 'r.id', `ol.${ol.reservation}`)
         .where('o.kind', kind)
         .andWhere('o.created_at', '>=', since)
-        .andWhereRaw('lower(r.email) = ?', [address])
+        .andWhere('r.email_limit_key', limitKey)
         .count({ n: 'o.id' })
         .first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);

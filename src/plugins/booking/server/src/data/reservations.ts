@@ -261,16 +261,16 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     /**
      * Pending reservations of an address that count toward its per-address limit: made after
      * `since`, link not lapsed, not a waiting-list offer (an offer goes only to an address that
-     * confirmed its join). The address compared without regard to case; the `lower(email)` index
-     * serves it.
+     * confirmed its join). The address by its limit key (validation/email.ts `emailLimitKey`;
+     * its index serves it).
      */
-    async pendingForAddress(knex: Knex, address: string, now: Date, since: Date): Promise<number> {
+    async pendingForAddress(knex: Knex, limitKey: string, now: Date, since: Date): Promise<number> {
       const row = (await knex(t().reservations)
         .where('reservation_status', 'pending')
         .andWhere('confirm_by', '>', now)
         .andWhere('created_at', '>', since)
         .whereNull('held_until')
-        .andWhereRaw('lower(email) = ?', [address.trim().toLowerCase()])
+        .andWhere('email_limit_key', limitKey)
         .count({ n: 'id' })
         .first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);

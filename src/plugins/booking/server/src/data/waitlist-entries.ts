@@ -9,6 +9,8 @@ import type { Knex } from 'knex';
 import type { Language, WaitlistStatus } from '../constants';
 import { dialectOf } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
+import { withEmailKeys } from '../utils/email-keys';
+import { emailKey } from '../validation/email';
 
 export interface WaitlistEntryRow {
   id: number;
@@ -79,7 +81,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         tables.waitlistEntries,
         {
           ...systemColumns(now),
-          ...entry,
+          ...withEmailKeys({ ...entry }),
           label: `${entry.reference} · ${entry.name}`.slice(0, 160),
           waitlist_status: 'unconfirmed',
           joined_at: now,
@@ -100,12 +102,13 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     },
 
     /**
-     * Whether this address already waits (or holds an offer) for this performance, or joined it
-     * unconfirmed after `since` and before its link lapsed (then a second join would mail again).
+     * Whether this address (its `emailKey`) already waits (or holds an offer) for this
+     * performance, or joined it unconfirmed after `since` and before its link lapsed (then a
+     * second join would mail again).
      */
-    async addressWaits(knex: Knex, performanceId: number, address: string, since: Date, now: Date): Promise<boolean> {
+    async addressWaits(knex: Knex, performanceId: number, key: string, since: Date, now: Date): Promise<boolean> {
       const row = await ofPerformance(knex, performanceId)
-        .andWhereRaw('lower(e.email) = ?', [address])
+        .andWhere('e.email_key', key)
         .andWhere((q) => {
           void q.whereIn('e.waitlist_status', ['waiting', 'offered']).orWhere((u) => {
             void u.where('e.waitlist_status', 'unconfirmed').andWhere('e.joined_at', '>', since).andWhere('e.confirm_by', '>', now);
@@ -116,10 +119,10 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
     },
 
     /**
-     * Unconfirmed joins of an address that count toward its per-address limit: made after
+     * Unconfirmed joins of an address (its limit key) that count toward its per-address limit: made after
      * `since`, link not lapsed, performance not started. A confirmed entry no longer counts.
      */
-    async unconfirmedForAddress(knex: Knex, address: string, since: Date, now: Date): Promise<number> {
+    async unconfirmedForAddress(knex: Knex, limitKey: string, since: Date, now: Date): Promise<number> {
       const tables = t();
       const row: { n?: unknown } | undefined = await knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
@@ -128,7 +131,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .andWhere('e.joined_at', '>', since)
         .andWhere('e.confirm_by', '>', now)
         .andWhere('p.starts_at', '>', now)
-        .andWhereRaw('lower(e.email) = ?', [address])
+        .andWhere('e.email_limit_key', limitKey)
         .count({ n: 'e.id' })
         .first();
       return Number(row?.n ?? 0);
@@ -279,7 +282,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
       const rows: Array<Record<string, unknown>> = await knex({ e: tables.waitlistEntries })
         .leftJoin({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .leftJoin({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
-        .whereRaw('lower(e.email) = ?', [address.toLowerCase()])
+        .where('e.email_key', emailKey(address))
         .orderBy('e.id')
         .select('e.*', { performanceDocumentId: 'p.document_id', performanceStartsAt: 'p.starts_at' });
       return rows.map((row) => ({
@@ -322,7 +325,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .whereIn('id', ids)
         .update({
           name: erased.name,
-          email: erased.email,
+          ...withEmailKeys({ email: erased.email }),
           phone: null,
           notes: null,
           leave_token_hash: null,

@@ -102,6 +102,19 @@ export const createEvents = (strapi: Core.Strapi) => {
       await strapi.db.transaction(({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
     },
 
+    /**
+     * Runs `step` after the current request has been answered (on the next turn of the event
+     * loop), tracked like the after-commit steps so that shutdown and `settle` wait for it. For
+     * work whose duration must not show in the answer (the lost-ticket lookup).
+     */
+    afterAnswer(label: string, step: () => Promise<unknown>): void {
+      const running = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(step)
+        .catch((error) => strapi.log.error(`[booking] ${label}: ${error instanceof Error ? error.message : error}`))
+        .finally(() => settling.delete(running));
+      settling.add(running);
+    },
+
     /** Waits for the after-commit steps under way (shutdown, tests). */
     async settle(): Promise<void> {
       while (settling.size > 0) await Promise.allSettled([...settling]);

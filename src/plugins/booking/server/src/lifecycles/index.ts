@@ -4,6 +4,7 @@ import { ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { CAPACITY_FIELDS } from '../services/performances';
 import { ForbiddenTransitionError } from '../data/reservations';
 import { canTransition } from '../rules';
+import { withEmailKeys } from '../utils/email-keys';
 import { getService } from '../utils/get-service';
 import { refuseLockedRelationChanges } from '../utils/relations';
 import { oneLanguage } from '../utils/editor-language';
@@ -106,6 +107,23 @@ export const registerLifecycles = (strapi: Core.Strapi) => {
     },
     async beforeDeleteMany(event: Event) {
       await performances().checkPerformancesDelete(event.params.where ?? {});
+    },
+  });
+
+  // One normalised form of each address, stored beside it whoever writes it (validation/email.ts).
+  strapi.db.lifecycles.subscribe({
+    models: [UID.reservation, UID.waitlistEntry],
+    beforeCreate(event: Event) {
+      if (event.params.data) withEmailKeys(event.params.data);
+    },
+    beforeCreateMany(event: { params: { data?: Array<Record<string, unknown>> } }) {
+      for (const data of event.params.data ?? []) withEmailKeys(data);
+    },
+    beforeUpdate(event: Event) {
+      if (event.params.data) withEmailKeys(event.params.data);
+    },
+    beforeUpdateMany(event: Event) {
+      if (event.params.data) withEmailKeys(event.params.data);
     },
   });
 

@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID, WEBHOOK_EVENT_TYPES } from '../constants';
+import { urlRefusedAtSave } from '../services/webhook-address';
 import { newWebhookSecret, webhookSecretKey } from '../services/webhooks';
+import { getConfig } from '../utils/get-service';
 import { oneLanguage } from '../utils/editor-language';
 
 interface Event {
@@ -28,11 +30,13 @@ const isHttpUrl = (value: string) => {
 };
 
 /**
- * Checks and completes a webhook's fields as written: the URL http(s) only, the events a list of
- * known event types (empty: all), the secret a `whsec_` key of at least 24 bytes, made when left
- * empty. `creating` fills what a new webhook must have.
+ * Checks and completes a webhook's fields as written: the URL http(s) only and, unless
+ * BOOKING_WEBHOOK_ALLOW_PRIVATE, on a public address (as written and as its name resolves now;
+ * delivery checks again), the events a list of known event types (empty: all), the secret a
+ * `whsec_` key of at least 24 bytes, made when left empty. `creating` fills what a new webhook
+ * must have.
  */
-const checkWebhookData = (strapi: Core.Strapi, data: Record<string, unknown>, creating: boolean) => {
+const checkWebhookData = async (strapi: Core.Strapi, data: Record<string, unknown>, creating: boolean) => {
   if (creating || 'url' in data) {
     const url = typeof data.url === 'string' ? data.url.trim() : '';
     if (!isHttpUrl(url)) {
@@ -40,6 +44,14 @@ const checkWebhookData = (strapi: Core.Strapi, data: Record<string, unknown>, cr
         strapi,
         'url',
         "L'indirizzo deve essere un URL http:// o https:// completo. / The URL must be a full http:// or https:// URL."
+      );
+    }
+    if (!getConfig(strapi).webhookAllowPrivate && (await urlRefusedAtSave(new URL(url)))) {
+      refuse(
+        strapi,
+        'url',
+        "L'indirizzo porta a una rete locale o privata (loopback, link-local, privata, CGNAT, multicast): i webhook vanno solo a indirizzi pubblici. / " +
+          'The URL leads to a local or private network (loopback, link-local, private, CGNAT, multicast): webhooks go to public addresses only.'
       );
     }
     data.url = url;
@@ -79,18 +91,18 @@ const checkWebhookData = (strapi: Core.Strapi, data: Record<string, unknown>, cr
 export const registerWebhookLifecycles = (strapi: Core.Strapi) => {
   strapi.db.lifecycles.subscribe({
     models: [UID.webhook],
-    beforeCreate(event: Event) {
+    async beforeCreate(event: Event) {
       event.params.data = event.params.data ?? {};
-      checkWebhookData(strapi, event.params.data, true);
+      await checkWebhookData(strapi, event.params.data, true);
     },
-    beforeCreateMany(event: { params: { data?: Array<Record<string, unknown>> } }) {
-      for (const data of event.params.data ?? []) checkWebhookData(strapi, data, true);
+    async beforeCreateMany(event: { params: { data?: Array<Record<string, unknown>> } }) {
+      for (const data of event.params.data ?? []) await checkWebhookData(strapi, data, true);
     },
-    beforeUpdate(event: Event) {
-      checkWebhookData(strapi, event.params.data ?? {}, false);
+    async beforeUpdate(event: Event) {
+      await checkWebhookData(strapi, event.params.data ?? {}, false);
     },
-    beforeUpdateMany(event: Event) {
-      checkWebhookData(strapi, event.params.data ?? {}, false);
+    async beforeUpdateMany(event: Event) {
+      await checkWebhookData(strapi, event.params.data ?? {}, false);
     },
   });
 };

@@ -15,6 +15,16 @@ export interface CalendarFacts {
 }
 
 /**
+ * A text as RFC 5545 (3.3.11) lets it into a TEXT value: every line break, a lone carriage
+ * return included, becomes one line feed (which `ics` writes as the escape `\n`), and the other
+ * control characters, which TEXT does not allow, are dropped (tab stays). `ics` escapes only
+ * `\r?\n`: a lone CR in a show title reached the file raw and ended the line for some readers.
+ */
+export const calendarText = (value: string): string =>
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+
+/**
  * The ticket's calendar file (RFC 5545, one VEVENT), written by the `ics` package: start, end
  * (start + the show's duration), title, place, and a UID stable for the reservation so that a
  * calendar updates one event when the ticket comes again (resend, reminder). Nothing personal:
@@ -27,8 +37,8 @@ export const ticketCalendar = (facts: CalendarFacts): string => {
     productId: 'azionelab/booking',
     method: 'PUBLISH',
     uid: `${facts.reference}@booking.azionelab`,
-    title: facts.showTitle,
-    location: [facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(', '),
+    title: calendarText(facts.showTitle),
+    location: calendarText([facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(', ')),
     start,
     startInputType: 'utc',
     startOutputType: 'utc',

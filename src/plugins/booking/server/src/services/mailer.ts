@@ -30,6 +30,17 @@ const describe = (error: unknown) =>
     .slice(0, 500);
 
 /**
+ * Whether the SMTP server refused this very mail for good: a 5xx reply to its envelope (MAIL
+ * FROM, RCPT TO: no such mailbox) or to its content (DATA). Retrying it would be refused again,
+ * every 30 minutes for weeks. A 5xx at login (EAUTH) or at the greeting is the server's set-up,
+ * not the mail's fault: those, and every 4xx or network failure, are retried as before.
+ */
+export const isPermanentRefusal = (error: unknown): boolean => {
+  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
+  return (code === 'EENVELOPE' || code === 'EMESSAGE') && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+};
+
+/**
  * E-mail to visitors through Strapi's e-mail plugin, with an outbox: the message is recorded in
  * the same transaction as the booking change, sent after the commit, and retried with back-off
  * by a scheduled job until the SMTP server takes it. The outbox stores no raw token (only
@@ -197,6 +208,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       } catch (error) {
         const attempts = message.attempts + 1;
+        if (isPermanentRefusal(error)) {
+          // Failed for good: shown so in the Content Manager's outbox, never tried again.
+          await settle({ delivery_status: 'failed', attempts, lease_until: null, next_attempt_at: null, last_error: describe(error) });
+          strapi.log.warn(`[booking] e-mail ${messageId} (${message.kind}) refused for good, attempt ${attempts}: ${describe(error)}`);
+          return 'failed';
+        }
         await settle({
           delivery_status: 'retrying',
           attempts,

@@ -5,6 +5,8 @@ import { ERASED, ERROR_CODES, type ReservationStatus } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
 import { bookingTables } from '../data/strapi-internals';
 import { dataOf } from '../data';
+import { withEmailKeys } from '../utils/email-keys';
+import { emailKey } from '../validation/email';
 
 /** Reservations erased per statement: short transactions that never keep other writers waiting. */
 export const ERASE_BATCH = 500;
@@ -69,7 +71,14 @@ export interface VisitorExport {
 export interface ErasureCounts {
   reservations: number;
   waitlist_entries: number;
+  /** Whether anything was stored under the address; when not, `message` says so. */
+  found: boolean;
+  message?: string;
 }
+
+/** What an erasure that matched nothing answers (a typo must not pass for an erasure). */
+export const NOTHING_TO_ERASE =
+  'Nessun dato registrato per questo indirizzo: non è stato cancellato nulla. / No data is stored for this address: nothing was erased.';
 
 /**
  * Visitors' personal data: how long it stays, what one address can ask for, and how it goes.
@@ -114,7 +123,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         // The label the Content Manager lists a reservation by ('REF · Name') names the holder too.
         .update({
           name: ERASED.name,
-          email: ERASED.email,
+          ...withEmailKeys({ email: ERASED.email }),
           phone: null,
           notes: null,
           label: trx.raw('?? || ?', ['reference', ` · ${ERASED.name}`]),
@@ -145,18 +154,18 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  /** Reservations whose e-mail is this address, compared without regard to case. */
+  /** Reservations whose e-mail is this address, compared by its one normalised form (`email_key`). */
   const ofAddress = (email: string) => {
     const t = bookingTables(strapi);
     const rl = t.reservationPerformance;
     return knex()({ r: t.reservations })
       .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
       .leftJoin({ p: t.performances }, 'p.id', `rl.${rl.performance}`)
-      .whereRaw('lower(r.email) = ?', [email.toLowerCase()]);
+      .where('r.email_key', emailKey(email));
   };
 
   const assertAddress = (email: string) => {
-    if (email.toLowerCase() === ERASED.email) {
+    if (emailKey(email) === emailKey(ERASED.email)) {
       throw new errors.ValidationError('Invalid input', {
         code: ERROR_CODES.validation,
         errors: [{ path: ['email'], message: 'is the placeholder of erased data', name: 'ValidationError' }],
@@ -212,7 +221,11 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
      * where retention never finds them. Their personal data goes now, in the delete's
      * transaction; their links stop working, the mails still owed are dropped.
      */
-    async eraseForPerformance(trx: Knex.Transaction, performanceId: number, now = new Date()): Promise<ErasureCounts> {
+    async eraseForPerformance(
+      trx: Knex.Transaction,
+      performanceId: number,
+      now = new Date()
+    ): Promise<Pick<ErasureCounts, 'reservations' | 'waitlist_entries'>> {
       const data = dataOf(strapi);
       const reservations = await data.reservations.idsOfPerformance(trx, performanceId);
       for (let start = 0; start < reservations.length; start += ERASE_BATCH) {
@@ -361,7 +374,8 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       // above, cancelled and erased with them) and lose their personal data.
       const entries = (await dataOf(strapi).waitlistEntries.ofAddress(knex(), email)).map((entry) => entry.id);
       await strapi.db.transaction(({ trx }) => dataOf(strapi).waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now));
-      return { reservations: rows.length, waitlist_entries: entries.length };
+      const found = rows.length + entries.length > 0;
+      return { reservations: rows.length, waitlist_entries: entries.length, found, ...(found ? {} : { message: NOTHING_TO_ERASE }) };
     },
   };
 };

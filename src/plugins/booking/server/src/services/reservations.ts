@@ -15,6 +15,7 @@ import {
   unconfirmedCountSince,
 } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { emailKey, emailLimitKey } from '../validation/email';
 
 export type { ReservationRow } from '../data/reservations';
 
@@ -198,7 +199,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = getConfig(strapi);
       const limit = config.pendingPerEmail;
       if (limit <= 0) return true;
-      const address = email.trim().toLowerCase();
+      // `name+tag@` counts as `name@`, whatever the case it was typed in (validation/email.ts).
+      const address = emailLimitKey(email);
       const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
       await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
       const pending = await data().reservations.pendingForAddress(trx, address, now, since);
@@ -469,14 +471,15 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async resendTickets(email: string, now = new Date()): Promise<number> {
       const limit = getConfig(strapi).resendPerHour;
       if (limit <= 0) return 0;
-      const address = email.trim().toLowerCase();
+      // The limit counts `name+tag@` as `name@`; the tickets are the address's own (validation/email.ts).
+      const limitKey = emailLimitKey(email);
       return strapi.db.transaction(async ({ trx }) => {
         // Two requests for one address at once queue here, so each counts the other's mails.
-        await data().dialect.lockNameForTransaction(trx, `booking:resend:${address}`);
-        const sent = await data().outbox.countForAddress(trx, 'resend', address, new Date(now.getTime() - 3600_000));
+        await data().dialect.lockNameForTransaction(trx, `booking:resend:${limitKey}`);
+        const sent = await data().outbox.countForAddress(trx, 'resend', limitKey, new Date(now.getTime() - 3600_000));
         if (sent >= limit) return 0;
         const rows = (await strapi.db.query(UID.reservation).findMany({
-          where: { email: { $eqi: address }, reservation_status: 'confirmed', performance: { starts_at: { $gt: now } } },
+          where: { email_key: emailKey(email), reservation_status: 'confirmed', performance: { starts_at: { $gt: now } } },
           select: ['id'],
           orderBy: { id: 'asc' },
           limit: limit - sent,

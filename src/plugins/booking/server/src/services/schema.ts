@@ -2,13 +2,12 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { dialectOf } from '../data/dialect';
 import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
+import { emailKeys } from '../utils/email-keys';
 
 export interface IndexSpec {
   name: string;
   table: string;
   columns: string[];
-  /** Index `lower(column)` rather than the column (a comparison without regard to case). */
-  lowerCase?: boolean;
   unique?: boolean;
   /** A partial index's predicate, in SQL both PostgreSQL and SQLite read. */
   where?: string;
@@ -81,17 +80,27 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'the expiry job finds lapsed pending reservations without a scan',
       },
       {
-        name: 'booking_reservations_email_lower',
+        name: 'booking_reservations_email_key',
         table: t.reservations,
-        columns: ['email'],
-        lowerCase: true,
-        why: "a booking counts its address's pending reservations (BOOKING_PENDING_PER_EMAIL), a lost ticket finds them, without a scan",
+        columns: ['email_key'],
+        why: 'a lost ticket, an export or an erasure finds the reservations of an address without a scan',
       },
       {
-        name: 'booking_waitlist_entries_email_lower',
+        name: 'booking_reservations_email_limit_key',
+        table: t.reservations,
+        columns: ['email_limit_key'],
+        why: "a booking counts its address's pending reservations (BOOKING_PENDING_PER_EMAIL) without a scan",
+      },
+      {
+        name: 'booking_waitlist_entries_email_key',
         table: t.waitlistEntries,
-        columns: ['email'],
-        lowerCase: true,
+        columns: ['email_key'],
+        why: 'a join, an export or an erasure finds the waiting entries of an address without a scan',
+      },
+      {
+        name: 'booking_waitlist_entries_email_limit_key',
+        table: t.waitlistEntries,
+        columns: ['email_limit_key'],
         why: 'a booking or a join counts the waiting entries of its address without a scan',
       },
       {
@@ -168,10 +177,38 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
     );
   },
 
+  /**
+   * Fills `email_key` and `email_limit_key` (validation/email.ts) of rows written before those
+   * columns existed, in batches; a row that has them is never read again, so every boot after
+   * the first finds nothing to do. Computed in JavaScript, never by SQL lower() (issue 18, low 3).
+   */
+  async backfillEmailKeys(knex: Knex = strapi.db.connection): Promise<number> {
+    const t = bookingTables(strapi);
+    let filled = 0;
+    for (const table of [t.reservations, t.waitlistEntries]) {
+      for (;;) {
+        const rows: Array<{ id: number; email: string }> = await knex(table)
+          .whereNull('email_key')
+          .whereNotNull('email')
+          .orderBy('id')
+          .limit(500)
+          .select('id', 'email');
+        if (rows.length === 0) break;
+        for (const row of rows) await knex(table).where('id', row.id).update(emailKeys(row.email));
+        filled += rows.length;
+      }
+    }
+    return filled;
+  },
+
   /** Creates every missing index; safe to run on each boot and from several instances. */
   async ensureIndexes(knex: Knex = strapi.db.connection): Promise<void> {
+    // Replaced by the indexes on the stored normalised address (email_key, email_limit_key).
+    for (const retired of ['booking_reservations_email_lower', 'booking_waitlist_entries_email_lower']) {
+      await knex.raw('DROP INDEX IF EXISTS ??', [retired]);
+    }
     for (const index of this.indexes()) {
-      const columns = index.columns.map(() => (index.lowerCase ? 'lower(??)' : '??')).join(', ');
+      const columns = index.columns.map(() => '??').join(', ');
       const sql =
         `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` + (index.where ? ` WHERE ${index.where}` : '');
       await knex.raw(sql, [index.name, index.table, ...index.columns]);

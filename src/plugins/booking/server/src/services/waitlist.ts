@@ -16,6 +16,7 @@ import {
   unconfirmedCountSince,
 } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { emailKey } from '../validation/email';
 import { newReference, type NewReservation, type PerformanceRow } from './reservations';
 
 export type JoinResult =
@@ -87,15 +88,14 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
     async join(input: NewReservation, now = new Date()): Promise<JoinResult> {
       const performance = await getService(strapi, 'reservations').publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
-      const address = input.email.trim().toLowerCase();
       const config = getConfig(strapi);
       return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
         // Pending reservations and unconfirmed joins count together (BOOKING_PENDING_PER_EMAIL).
-        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, address, now))) {
+        if (!(await getService(strapi, 'reservations').addressHasRoom(trx, input.email, now))) {
           return { ok: false, code: ERROR_CODES.rateLimited };
         }
         const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
-        if (await data().waitlistEntries.addressWaits(trx, performance.id, address, since, now)) {
+        if (await data().waitlistEntries.addressWaits(trx, performance.id, emailKey(input.email), since, now)) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
         }
         await data().performances.lock(trx, performance.id);

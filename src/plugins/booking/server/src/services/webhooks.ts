@@ -1,8 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import type { DeliveryToSend } from '../data/webhook-deliveries';
-import { getService } from '../utils/get-service';
+import { getConfig, getService } from '../utils/get-service';
+import { ipLiteralRefused, PrivateAddressError, publicOnlyLookup } from './webhook-address';
 
 /** A receiver that has not answered in this long has not answered: the delivery is retried. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -53,13 +56,19 @@ export const webhookBody = (delivery: Pick<DeliveryToSend, 'eventType' | 'occurr
     },
   });
 
+/** What a delivery refused to a non-public address records (for administrators, both languages). */
+export const PRIVATE_ADDRESS_NOTE =
+  'indirizzo locale o privato rifiutato, nessuna richiesta inviata / local or private address refused, no request sent';
+
 /** Error text for operators: the failure's kind, never the URL (it may hold a token) or the secret. */
 const describe = (error: unknown): string => {
+  if (error instanceof PrivateAddressError) return PRIVATE_ADDRESS_NOTE;
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`;
   }
+  const own = error instanceof Error ? (error as Error & { code?: string }).code : undefined;
   const cause = error instanceof Error ? (error as Error & { cause?: { code?: string } }).cause : undefined;
-  const text = cause?.code ?? (error instanceof Error ? error.message : String(error));
+  const text = own ?? cause?.code ?? (error instanceof Error ? error.message : String(error));
   return String(text)
     .replace(/https?:\/\/\S+/g, '<url>')
     .slice(0, 500);
@@ -80,27 +89,48 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
   const inFlight = new Set<Promise<unknown>>();
   const deliveries = () => dataOf(strapi).webhookDeliveries;
 
-  const post = async (delivery: DeliveryToSend & { webhook: NonNullable<DeliveryToSend['webhook']> }, now: Date) => {
-    const body = webhookBody(delivery);
-    const timestamp = Math.floor(now.getTime() / 1000);
-    const response = await fetch(delivery.webhook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'AzioneLab-Booking-Webhooks/1',
-        'webhook-id': delivery.messageId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signWebhook(delivery.webhook.secret, delivery.messageId, timestamp, body),
-      },
-      body,
-      // A redirect is not an answer: it is retried, never followed to an address nobody entered.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  /**
+   * One POST with node:http(s), not fetch: the request's `lookup` checks the addresses the socket
+   * is about to connect to (services/webhook-address.ts), so a name cannot resolve to a public
+   * address at save and to the theatre's network at delivery (`localhost` included: it is
+   * resolved and refused like any name). An IP literal is checked here, since no lookup happens
+   * for one. Redirects are not followed (a 3xx is retried).
+   */
+  const post = (delivery: DeliveryToSend & { webhook: NonNullable<DeliveryToSend['webhook']> }, now: Date) =>
+    new Promise<number>((resolve, reject) => {
+      const body = webhookBody(delivery);
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const url = new URL(delivery.webhook.url);
+      const guarded = !getConfig(strapi).webhookAllowPrivate;
+      if (guarded && ipLiteralRefused(url)) return reject(new PrivateAddressError());
+      const client = url.protocol === 'https:' ? https : http;
+      const req = client.request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'AzioneLab-Booking-Webhooks/1',
+            'webhook-id': delivery.messageId,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signWebhook(delivery.webhook.secret, delivery.messageId, timestamp, body),
+          },
+          ...(guarded ? { lookup: publicOnlyLookup as never } : {}),
+          // A fresh connection each time, so every delivery's address goes through the lookup
+          // (a kept-alive socket would skip it).
+          agent: false,
+          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        },
+        (response) => {
+          // The answer's body is not read, only released.
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    // The answer's body is not read, only released.
-    await response.body?.cancel().catch(() => undefined);
-    return response.status;
-  };
 
   return {
     /**
@@ -123,11 +153,14 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const attempts = delivery.attempts + 1;
       let status: number | null = null;
       let failure: string;
+      let refused = false;
       try {
         status = await post({ ...delivery, webhook }, now);
         failure = `HTTP ${status}`;
       } catch (error) {
         failure = describe(error);
+        // Not requested, and not retried: the URL leads to a network webhooks may not reach.
+        refused = error instanceof PrivateAddressError;
       }
       if (status !== null && status >= 200 && status < 300) {
         await settle({
@@ -143,7 +176,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const giveUpAt = delivery.createdAt.getTime() + WEBHOOK_RETRY_WINDOW_MS;
       const nextTry = Math.min(now.getTime() + webhookRetryDelayMs(attempts), giveUpAt);
-      const outcome: Outcome = now.getTime() >= giveUpAt ? 'failed' : 'retrying';
+      const outcome: Outcome = refused || now.getTime() >= giveUpAt ? 'failed' : 'retrying';
       await settle({
         delivery_status: outcome,
         attempts,

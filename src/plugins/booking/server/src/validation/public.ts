@@ -1,6 +1,7 @@
 import { yup } from '@strapi/utils';
 import { ACCESS_NEEDS, LANGUAGES, type AccessNeed, type Language } from '../constants';
 import { isEmail, MAX_EMAIL_LENGTH } from './email';
+import { hasInvisible } from './invisible';
 
 /** No control characters: a name or a note never carries line breaks into a mail header or a log. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
@@ -8,12 +9,6 @@ export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 /** Names: no C0 or C1 control character (line breaks, escapes), one line of text. */
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const NAME_NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
-/**
- * Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) turn a name around on
- * the door list and in the admin panel ("Maria" shown, something else stored); zero-width
- * characters (U+200B-U+200D, U+2060, U+FEFF) make two names that look the same differ.
- */
-const NAME_NO_INVISIBLE = /^[^\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]*$/;
 
 const text = (max: number) => yup.string().max(max, `must be at most ${max} characters`);
 
@@ -21,7 +16,7 @@ const text = (max: number) => yup.string().max(max, `must be at most ${max} char
 const nameProblem = (value: unknown): string | null => {
   if (typeof value !== 'string') return null; // the type check says it
   if (!NAME_NO_CONTROL.test(value)) return 'must be one line of text without control characters';
-  if (!NAME_NO_INVISIBLE.test(value)) return 'must not contain invisible or direction-changing characters';
+  if (hasInvisible(value)) return 'must not contain invisible or direction-changing characters';
   if (value.includes('@')) return "must not contain '@'";
   return null;
 };

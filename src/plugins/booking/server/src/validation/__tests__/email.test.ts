@@ -1,4 +1,4 @@
-import { isEmail } from '../email';
+import { emailKey, emailLimitKey, isEmail } from '../email';
 
 test('accepts the addresses visitors type', () => {
   for (const address of [
@@ -50,4 +50,28 @@ test('answers at once on the strings that make yup 0.32 backtrack for minutes', 
   ]) {
     expect(isEmail(value)).toBe(false);
   }
+});
+
+describe('the one normalised form of an address', () => {
+  test('İlknur typed in any case is one address; JavaScript decides it, not the database', () => {
+    const key = emailKey('İlknur@x.example');
+    expect(emailKey('İLKNUR@X.EXAMPLE')).toBe(key);
+    expect(emailKey('  i̇lknur@X.Example ')).toBe(key);
+    // The decomposed spelling (I + combining dot above) is the same address after NFC.
+    expect(emailKey('I\u0307lknur@x.example')).toBe(key);
+    expect(emailKey('Mario.Rossi@Example.IT')).toBe('mario.rossi@example.it');
+  });
+
+  test('a domain in Unicode and its ASCII (IDNA) spelling are one', () => {
+    expect(emailKey('Maria@Città.it')).toBe(emailKey('maria@xn--citt-3na.it'));
+  });
+
+  test('the limit key counts name+tag@ as name@; the address key keeps them apart', () => {
+    expect(emailLimitKey('Anna+Teatro@Mail.Example')).toBe('anna@mail.example');
+    expect(emailLimitKey('anna+1+2@mail.example')).toBe('anna@mail.example');
+    expect(emailLimitKey('anna@mail.example')).toBe('anna@mail.example');
+    expect(emailKey('anna+teatro@mail.example')).not.toBe(emailKey('anna@mail.example'));
+    // A local part that starts with '+' has no name before its tag: kept whole.
+    expect(emailLimitKey('+33@mail.example')).toBe('+33@mail.example');
+  });
 });

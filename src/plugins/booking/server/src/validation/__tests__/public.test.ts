@@ -48,10 +48,33 @@ describe('the names rule', () => {
     ['a zero-width non-joiner', 'Maria\u200c'],
     ['a word joiner', 'Maria\u2060Rossi'],
     ['a byte order mark', '\ufeffMaria'],
+    ['a left-to-right mark', 'Maria\u200eRossi'],
+    ['a right-to-left mark', '\u200fMaria'],
+    ['an Arabic letter mark', 'Maria\u061c'],
+    ['a line separator', 'Maria\u2028Rossi'],
+    ['a paragraph separator', 'Maria\u2029'],
+    ['the Hangul filler alone', '\u3164'],
+    ['the Hangul filler', 'Maria\u3164Rossi'],
+    ['the halfwidth Hangul filler', '\uffa0'],
+    ['the Hangul choseong filler', '\u115f'],
+    ['the Braille blank', '\u2800'],
+    ['a soft hyphen', 'Ma\u00adria'],
+    ['a Mongolian vowel separator', 'Maria\u180e'],
+    ['a tag character', 'Maria\u{e0041}'],
     ['an @', 'maria@example.test'],
     ['a lone @', '@'],
   ])('refuses a name with %s, naming `name`', (_label, name) => {
     expect(refusedFields({ ...good, name })).toEqual(['name']);
+  });
+
+  test.each([
+    ['a right-to-left override', 'maria\u202e@example.test'],
+    ['a zero-width space', 'ma\u200bria@example.test'],
+    ['a left-to-right mark in the domain', 'maria@exam\u200eple.test'],
+    ['a line separator', 'maria\u2028@example.test'],
+    ['the Hangul filler', '\u3164@example.test'],
+  ])('refuses an address with %s, naming `email`', (_label, email) => {
+    expect(refusedFields({ ...good, email })).toEqual(['email']);
   });
 
   test('a name that is not a string is refused, naming `name`', () => {
