@@ -355,9 +355,12 @@ describe('roles and demo data', () => {
 
   test('seeding the demo season twice creates nothing the second time', async () => {
     const demo = service(app.strapi, 'demo-data');
+    // Italian rows (the shows and venues) and their English versions (Strapi i18n's `en` rows).
     const count = async () => ({
-      shows: await app.strapi.db.query('plugin::booking.show').count(),
-      venues: await app.strapi.db.query('plugin::booking.venue').count(),
+      shows: await app.strapi.db.query('plugin::booking.show').count({ where: { locale: 'it' } }),
+      venues: await app.strapi.db.query('plugin::booking.venue').count({ where: { locale: 'it' } }),
+      englishShows: await app.strapi.db.query('plugin::booking.show').count({ where: { locale: 'en' } }),
+      englishVenues: await app.strapi.db.query('plugin::booking.venue').count({ where: { locale: 'en' } }),
       performances: await app.strapi.db.query(PERFORMANCE).count(),
     });
     const before = await count();
@@ -365,17 +368,20 @@ describe('roles and demo data', () => {
     const afterFirst = await count();
     expect(afterFirst.shows - before.shows).toBe(4);
     expect(afterFirst.venues - before.venues).toBe(3);
+    // The three published shows and the two venues whose city has an English name.
+    expect(afterFirst.englishShows - before.englishShows).toBe(3);
+    expect(afterFirst.englishVenues - before.englishVenues).toBe(2);
     // The demo season's eleven performances and two box-office parties (demo-data.ts), and seed()
     // counts every row it made.
     expect(afterFirst.performances - before.performances).toBe(11);
-    expect(created).toBe(4 + 3 + 11 + 2);
+    expect(created).toBe(4 + 3 + 11 + 2 + 3 + 2);
 
     expect(await demo.seed()).toBe(0);
     expect(await count()).toEqual(afterFirst);
 
     const unpublished = await app.strapi.db
       .query('plugin::booking.show')
-      .count({ where: { slug: 'studio-su-medea', is_published: false } });
+      .count({ where: { slug: 'studio-su-medea', is_published: false, locale: 'it' } });
     expect(unpublished).toBe(1);
     const past = await app.strapi.db.query(PERFORMANCE).count({
       where: { starts_at: { $lt: new Date() }, show: { slug: 'il-giardino-dei-ciliegi' } },

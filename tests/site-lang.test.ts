@@ -35,3 +35,30 @@ test('every text exists in both languages', () => {
   expect(Object.keys(core.TEXTS).sort()).toEqual(['en', 'it']);
   expect(Object.keys(core.TEXTS.en).sort()).toEqual(Object.keys(core.TEXTS.it).sort());
 });
+
+test("the pages ask the API for the show and venue texts in the page's language", async () => {
+  const asked: string[] = [];
+  const realFetch = global.fetch;
+  global.fetch = (async (url: string) => {
+    asked.push(url);
+    return { ok: true, json: async () => ({ data: null }) };
+  }) as unknown as typeof fetch;
+  try {
+    const api = (lang: string) =>
+      (
+        core as unknown as { bookingApi: (base: string, t: unknown, lang: string) => Record<string, (arg?: string) => Promise<unknown>> }
+      ).bookingApi('/api/booking', core.TEXTS[lang], lang);
+    await api('en').shows();
+    await api('en').show('la-locandiera');
+    await api('en').performance('abc123');
+    await api('it').show('la-locandiera');
+    expect(asked).toEqual([
+      '/api/booking/shows?pageSize=100&lang=en',
+      '/api/booking/shows/la-locandiera?lang=en',
+      '/api/booking/performances/abc123?lang=en',
+      '/api/booking/shows/la-locandiera',
+    ]);
+  } finally {
+    global.fetch = realFetch;
+  }
+});

@@ -195,8 +195,22 @@ test('webhooks on SQLite: the INSERT ... SELECT filters by the events list, and 
 
 test('the demo season seeds on SQLite with its sold-out performance; a link is previewed and a party reduced there', async () => {
   const demo = service(strapi, 'demo-data');
-  expect(await demo.seed()).toBe(4 + 3 + 11 + 2);
+  // Shows, venues, performances, box-office parties, then the English copies of 3 shows and 2 venues.
+  expect(await demo.seed()).toBe(4 + 3 + 11 + 2 + 3 + 2);
   const show = await service(strapi, 'catalogue').showBySlug('la-locandiera');
+  const english = await service(strapi, 'catalogue').showBySlug('la-locandiera', new Date(), 'en');
+  expect([show.title, english.title]).toEqual(['La locandiera', 'The Mistress of the Inn']);
+  expect(english.description_html).toContain('<strong>2 hours</strong>');
+  expect(english.performances.map((p) => p.venue?.city)).toEqual(['Bologna', 'Rome', 'Bologna']);
+  // In the order of the Italian titles (Il giardino, La locandiera, Sei personaggi), each show once
+  // (the other tests' shows have no English version).
+  const demoSlugs = ['il-giardino-dei-ciliegi', 'la-locandiera', 'sei-personaggi-in-cerca-d-autore'];
+  const listed = (await service(strapi, 'catalogue').listShows(1, 100, new Date(), 'en')).data;
+  expect(listed.filter((s) => demoSlugs.includes(s.slug)).map((s) => s.title)).toEqual([
+    'The Cherry Orchard',
+    'The Mistress of the Inn',
+    'Six Characters in Search of an Author',
+  ]);
   const soldOut = show.performances.filter((p) => p.waitlist_open);
   expect(soldOut.map((p) => p.available_seats)).toEqual([0]);
   expect(show.description_html).toContain('<strong>2 ore</strong>');

@@ -68,6 +68,34 @@ describe('Editor and Author', () => {
   });
 });
 
+describe('Editor on a new database: shows and venues in both languages', () => {
+  test('the Editor writes the Italian and the English version of a show and a venue in the Content Manager', async () => {
+    const fixture = await createPerformance(app.strapi);
+    const { token } = await createAdmin(app.strapi, { roleCode: 'strapi-editor' });
+    for (const [uid, slug, texts] of [
+      ['plugin::booking.show', fixture.showSlug, { title: 'Prova generale', summary: 'In italiano' }],
+      ['plugin::booking.venue', fixture.venueSlug, { name: 'Teatro Nuovo', city: 'Bologna' }],
+    ] as const) {
+      const { documentId } = (await app.strapi.db.query(uid).findOne({ where: { slug, locale: 'it' }, select: ['documentId'] })) as {
+        documentId: string;
+      };
+      const url = (locale: string) => `/content-manager/collection-types/${uid}/${documentId}?locale=${locale}`;
+      const italian = await http().put(url('it')).set('Authorization', `Bearer ${token}`).send(texts);
+      expect([uid, italian.status]).toEqual([uid, 200]);
+      const english = await http()
+        .put(url('en'))
+        .set('Authorization', `Bearer ${token}`)
+        .send({ ...('title' in texts ? { title: 'Dress rehearsal' } : { name: 'New Theatre' }), slug });
+      expect([uid, english.status, english.body.data?.locale]).toEqual([uid, 200, 'en']);
+      const read = await http().get(url('en')).set('Authorization', `Bearer ${token}`);
+      expect([uid, read.status]).toEqual([uid, 200]);
+    }
+    const show = await http().get(`/api/booking/shows/${fixture.showSlug}?lang=en`);
+    expect(show.body.data).toMatchObject({ title: 'Dress rehearsal', summary: 'In italiano' });
+    expect(show.body.data.performances[0].venue).toMatchObject({ name: 'New Theatre', city: 'Bologna' });
+  });
+});
+
 describe('Box office', () => {
   test('reads reservations, statistics and the door; nothing else of the visitors, nothing of the shows', async () => {
     const role = (await app.strapi.db.query('admin::role').findOne({ where: { code: 'booking-box-office' } })) as { name: string } | null;

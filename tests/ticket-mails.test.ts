@@ -273,3 +273,29 @@ describe('the reminder', () => {
     expect(runs.reduce((a: number, b: number) => a + b, 0)).toBe(1);
   });
 });
+
+describe('the English texts of the show in English mails', () => {
+  test("an English visitor's ticket names the show and venue in English where they exist; an Italian visitor's in Italian", async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    for (const [uid, slug, texts] of [
+      ['plugin::booking.show', perf.showSlug, { title: 'The Seagull' }],
+      ['plugin::booking.venue', perf.venueSlug, { name: 'Studio Theatre' }],
+    ] as const) {
+      const base = (await app.strapi.db.query(uid).findOne({ where: { slug, locale: 'it' } })) as Record<string, unknown>;
+      // Through the Document Service, as the Content Manager adds a locale.
+      await app.strapi.documents(uid).update({ documentId: String(base.documentId), locale: 'en', data: { ...texts, slug } as never });
+    }
+    const en = newEmail('en');
+    const it = newEmail('it');
+    await book(perf.documentId, en, 1, 'en');
+    await book(perf.documentId, it, 1, 'it');
+    await settle();
+    const enTicket = smtp.to(en).find((m) => (m.subject ?? '').startsWith('Your ticket'))!;
+    expect(`${enTicket.subject} ${enTicket.text}`).toContain('The Seagull');
+    expect(enTicket.text).toContain('Studio Theatre');
+    expect(calendarOf(enTicket).event.summary).toContain('The Seagull');
+    const itTicket = smtp.to(it).find((m) => (m.subject ?? '').startsWith('Il tuo biglietto'))!;
+    expect(`${itTicket.subject} ${itTicket.text}`).toMatch(/Spettacolo /);
+    expect(`${itTicket.subject} ${itTicket.text}`).not.toContain('The Seagull');
+  });
+});

@@ -222,11 +222,14 @@ export function serverFields(t, error) {
  * The public booking API at `base` (e.g. '/api/booking' or 'https://app.example/api/booking').
  * Each call resolves to the answer's JSON or rejects with its `error` (Strapi's envelope); a
  * failed connection (or an answer the browser refused: CORS) rejects with
- * `{ message: t.network, unreachable: true }`.
+ * `{ message: t.network, unreachable: true }`. With `lang` 'en' every call asks for the English
+ * texts of shows and venues (`?lang=en`: the Italian where there is no English one).
  */
-export function bookingApi(base, t) {
+export function bookingApi(base, t, lang) {
   function call(method, path, body) {
-    return fetch(base + path, {
+    var url = base + path;
+    if (lang === 'en') url += (path.indexOf('?') === -1 ? '?' : '&') + 'lang=en';
+    return fetch(url, {
       method: method,
       headers: body ? { 'Content-Type': 'application/json', Accept: 'application/json' } : { Accept: 'application/json' },
       body: body ? JSON.stringify(body) : undefined

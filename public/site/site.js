@@ -16,7 +16,7 @@ var lang = core.chooseLanguage(location.search, localStorage.getItem('booking-la
 localStorage.setItem('booking-lang', lang);
 document.documentElement.lang = lang;
 var t = core.TEXTS[lang];
-var api = core.bookingApi((script && script.getAttribute('data-api')) || '/api/booking', t);
+var api = core.bookingApi((script && script.getAttribute('data-api')) || '/api/booking', t, lang);
 var app = document.getElementById('app');
 /** Whom the seats select names for larger groups (the site's box office), from data-group-contact. */
 var groupContact = (script && script.getAttribute('data-group-contact')) || '';

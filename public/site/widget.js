@@ -58,7 +58,7 @@ class AzioneLabBooking extends HTMLElement {
     var lang = core.pickLanguage(this.getAttribute('lang'));
     var t = (this.t = core.TEXTS[lang]);
     this.lang_ = lang;
-    this.api = core.bookingApi(this.getAttribute('api') || DEFAULT_API, t);
+    this.api = core.bookingApi(this.getAttribute('api') || DEFAULT_API, t, lang);
     this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.body = el('div', { lang: lang });
     this.shadowRoot.replaceChildren(el('style', { text: STYLE }), this.body, this.status);

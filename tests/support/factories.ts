@@ -35,10 +35,17 @@ export const createPerformance = async (
 ): Promise<PerformanceFixture> => {
   const key = next();
   const venue = (await strapi.db.query('plugin::booking.venue').create({
-    data: { name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna', notes: 'chiavi in portineria' },
+    data: {
+      name: `Teatro ${key}`,
+      slug: `teatro-${key}`,
+      address: 'Via Roma 1',
+      city: 'Bologna',
+      notes: 'chiavi in portineria',
+      locale: 'it',
+    },
   })) as { id: number; slug: string };
   const show = (await strapi.db.query('plugin::booking.show').create({
-    data: { title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Una prova', is_published },
+    data: { title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Una prova', is_published, locale: 'it' },
   })) as { id: number; slug: string; title: string };
   const performance = (await strapi.db.query('plugin::booking.performance').create({
     data: {

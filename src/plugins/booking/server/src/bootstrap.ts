@@ -6,12 +6,15 @@ import { registerLabelLifecycles } from './lifecycles/labels';
 import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { registerWaitlistLifecycles } from './lifecycles/waitlist';
 import { getConfig, getService } from './utils/get-service';
+import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
 const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLifecycles(strapi);
+  // Before the labels: a performance is relinked to the Italian rows before its label is made.
+  registerLocaleLifecycles(strapi);
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
   registerWaitlistLifecycles(strapi);
@@ -22,9 +25,11 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await getService(strapi, 'schema').backfillEmailKeys(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
+    await setUpLocales(strapi);
     await getService(strapi, 'roles').ensureDoorStaffRole();
     await getService(strapi, 'roles').ensureBoxOfficeRole();
     await getService(strapi, 'roles').restrictEditorialRoles();
+    await getService(strapi, 'roles').grantEditorialLocalesOnce();
     await getService(strapi, 'roles').grantPublicRoutesOnce();
 
     const demo = getService(strapi, 'demo-data');

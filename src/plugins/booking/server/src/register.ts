@@ -5,6 +5,7 @@ import { hardenAdminLogin } from './auth/admin-login';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerEditorPermissions } from './auth/editor-permissions';
 import { limitPublicBodies } from './middlewares/public-body';
+import { registerLocaleSetup } from './utils/locales';
 import { guardRelationPickers } from './middlewares/relation-pickers';
 import { guardContentManagerReach } from './middlewares/content-manager-reach';
 import { registerOperationsRoutes } from './routes/operations';
@@ -15,6 +16,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerDocumentRules(strapi);
   registerEditorPermissions(strapi);
   limitPublicBodies(strapi);
+  registerLocaleSetup(strapi);
   await hardenAdminLogin(strapi);
   guardRelationPickers(strapi);
   guardContentManagerReach(strapi);

@@ -2,15 +2,16 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
+import { textLanguage } from '../utils/locales';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
 
 const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
-  /** GET /api/booking/performances/:documentId */
+  /** GET /api/booking/performances/:documentId?lang= */
   async findOne(ctx: Ctx) {
     ctx.body = {
-      data: await getService(strapi, 'catalogue').cachedPerformance(String(ctx.params.documentId)),
+      data: await getService(strapi, 'catalogue').cachedPerformance(String(ctx.params.documentId), textLanguage(ctx.query.lang)),
     };
   },
 

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ERROR_CODES, type ErrorCode } from '../constants';
 import { getConfig, getService } from '../utils/get-service';
+import { textLanguage, type TextLanguage } from '../utils/locales';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
 import { confirmInput, reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
 import { errors } from '@strapi/utils';
@@ -49,7 +50,9 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
     status: reservation.reservation_status,
     party_size: reservation.party_size,
   });
-  const publicPerformance = (documentId: string) => getService(strapi, 'catalogue').performanceByDocumentId(documentId);
+  /** The performance as the public routes show it, in the visitor's language (`?lang=`, else the booking's). */
+  const publicPerformance = (documentId: string, lang: TextLanguage) =>
+    getService(strapi, 'catalogue').performanceByDocumentId(documentId, new Date(), lang);
   const iso = (value: string | Date | null) => (value ? new Date(value).toISOString() : null);
 
   return {
@@ -66,7 +69,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await publicPerformance(result.performance.documentId),
+          performance: await publicPerformance(result.performance.documentId, textLanguage(ctx.query.lang ?? input.locale)),
           confirm_by: iso(result.reservation.confirm_by),
         },
       };
@@ -88,7 +91,12 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await getService(strapi, 'catalogue').performanceWithSeats(result.performance.documentId, result.availableSeats),
+          performance: await getService(strapi, 'catalogue').performanceWithSeats(
+            result.performance.documentId,
+            result.availableSeats,
+            new Date(),
+            textLanguage(ctx.query.lang)
+          ),
           confirmed_at: iso(result.reservation.confirmed_at),
         },
       };
@@ -104,7 +112,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!result.ok) return answerFailure(ctx, result);
       // A show taken off the public site since the booking: the reservation is still the visitor's.
       const performance = await getService(strapi, 'catalogue')
-        .cachedPerformance(result.performance.documentId)
+        .cachedPerformance(result.performance.documentId, textLanguage(ctx.query.lang))
         .catch((error: unknown) => {
           if (error instanceof errors.NotFoundError) return null;
           throw error;
@@ -149,7 +157,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await publicPerformance(result.performance.documentId),
+          performance: await publicPerformance(result.performance.documentId, textLanguage(ctx.query.lang)),
         },
       };
     },

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { getConfig, getService } from '../utils/get-service';
+import { textLanguage } from '../utils/locales';
 import { parseDataEnvelope, parseOrThrow } from '../validation/parse';
 import { reservationInput, tokenInput } from '../validation/public';
 import type { BookingContext } from './context';
@@ -23,7 +24,11 @@ const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
         reference: result.entry.reference,
         status: result.entry.waitlist_status,
         party_size: result.entry.party_size,
-        performance: await getService(strapi, 'catalogue').performanceByDocumentId(result.performance.documentId),
+        performance: await getService(strapi, 'catalogue').performanceByDocumentId(
+          result.performance.documentId,
+          new Date(),
+          textLanguage(ctx.query.lang ?? input.locale)
+        ),
         // Until when the e-mailed link confirms the join (then it lapses).
         confirm_by: result.entry.confirm_by,
       },
@@ -35,7 +40,11 @@ const waitlistController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const { token } = parseOrThrow(tokenInput, ctx.request.body);
     const result = await getService(strapi, 'waitlist').confirm(token);
     if (!result.ok) return answerFailure(ctx, result);
-    const performance = await getService(strapi, 'catalogue').performanceByDocumentId(result.performanceDocumentId);
+    const performance = await getService(strapi, 'catalogue').performanceByDocumentId(
+      result.performanceDocumentId,
+      new Date(),
+      textLanguage(ctx.query.lang)
+    );
     ctx.body = {
       data: {
         reference: result.entry.reference,

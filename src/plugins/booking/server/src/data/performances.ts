@@ -72,26 +72,36 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
       };
     },
 
-    /** What the door and the ticket mail say of a performance (start, show, venue), or null. */
-    async facts(knex: Knex, performanceId: number): Promise<PerformanceFacts | null> {
+    /**
+     * What the door and the ticket mail say of a performance (start, show, venue), or null. A
+     * performance links to the Italian row of its show and venue; with `lang` 'en' each text of
+     * their English copy (same document, locale 'en') that is not empty replaces the Italian.
+     */
+    async facts(knex: Knex, performanceId: number, lang: 'it' | 'en' = 'it'): Promise<PerformanceFacts | null> {
       const tables = t();
-      const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
+      const english = lang === 'en';
+      /** The English copy of a row `base` of `table`: at most one row (one per document and locale). */
+      const copyOf = (base: string, alias: string) => (join: Knex.JoinClause) =>
+        join.on(`${alias}.document_id`, `${base}.document_id`).andOn(`${alias}.locale`, knex.raw('?', ['en']));
+      const text = (base: string, alias: string, column: string) =>
+        english ? knex.raw(`coalesce(nullif(??, ''), ??)`, [`${alias}.${column}`, `${base}.${column}`]) : `${base}.${column}`;
+      let query = knex({ p: tables.performances })
         .leftJoin({ ps: tables.performanceShow.table }, `ps.${tables.performanceShow.performance}`, 'p.id')
         .leftJoin({ s: tables.shows }, 's.id', `ps.${tables.performanceShow.show}`)
         .leftJoin({ pv: tables.performanceVenue.table }, `pv.${tables.performanceVenue.from}`, 'p.id')
-        .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`)
-        .where('p.id', performanceId)
-        .first({
-          id: 'p.id',
-          documentId: 'p.document_id',
-          startsAt: 'p.starts_at',
-          showTitle: 's.title',
-          showSlug: 's.slug',
-          showDuration: 's.duration_minutes',
-          venueName: 'v.name',
-          venueAddress: 'v.address',
-          venueCity: 'v.city',
-        });
+        .leftJoin({ v: tables.venues }, 'v.id', `pv.${tables.performanceVenue.to}`);
+      if (english) query = query.leftJoin({ se: tables.shows }, copyOf('s', 'se')).leftJoin({ ve: tables.venues }, copyOf('v', 've'));
+      const row: Record<string, unknown> | undefined = await query.where('p.id', performanceId).first({
+        id: 'p.id',
+        documentId: 'p.document_id',
+        startsAt: 'p.starts_at',
+        showTitle: text('s', 'se', 'title'),
+        showSlug: 's.slug',
+        showDuration: 's.duration_minutes',
+        venueName: text('v', 've', 'name'),
+        venueAddress: text('v', 've', 'address'),
+        venueCity: text('v', 've', 'city'),
+      });
       if (!row) return null;
       return {
         id: Number(row.id),

@@ -105,6 +105,13 @@ const schemas = (maxPartySize: number): Record<string, JsonSchema> => {
 const reference = { type: 'string' };
 const partySize = { type: 'integer', minimum: 1 };
 
+const LANG = {
+  name: 'lang',
+  in: 'query',
+  schema: { type: 'string', enum: ['it', 'en'] },
+  description: '`en`: the English texts of shows and venues where they exist, the Italian otherwise; `it` (the default): the Italian.',
+} as const;
+
 const operations = (): Record<string, Operation> => ({
   'show.find': {
     summary: 'Published shows',
@@ -116,6 +123,7 @@ const operations = (): Record<string, Operation> => ({
         schema: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
         description: '1 to 100; 25 when absent.',
       },
+      { ...LANG, description: `${LANG.description} Any other value: 400 \`invalid_query\`.` },
     ],
     success: {
       status: 200,
@@ -126,19 +134,19 @@ const operations = (): Record<string, Operation> => ({
   },
   'show.findOne': {
     summary: 'A show with its upcoming performances',
-    parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+    parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }, LANG],
     success: { status: 200, description: 'The show.', schema: dataOf(ref('Show')) },
     failures: { 404: [ERROR_CODES.showNotFound] },
   },
   'performance.findOne': {
     summary: 'One performance with its show and seats',
-    parameters: [{ name: 'documentId', in: 'path', required: true, schema: { type: 'string' } }],
+    parameters: [{ name: 'documentId', in: 'path', required: true, schema: { type: 'string' } }, LANG],
     success: { status: 200, description: 'The performance.', schema: dataOf(ref('PerformanceWithShow')) },
     failures: { 404: [ERROR_CODES.performanceNotFound] },
   },
   'venue.findOne': {
     summary: 'A venue',
-    parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+    parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }, LANG],
     success: { status: 200, description: 'The venue.', schema: dataOf(ref('Venue')) },
     failures: { 404: [ERROR_CODES.venueNotFound] },
   },

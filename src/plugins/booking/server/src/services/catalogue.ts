@@ -9,6 +9,7 @@ import { seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
+import { baseLocale, type TextLanguage } from '../utils/locales';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -61,7 +62,24 @@ const poster = (media: MediaRow | null) =>
   media ? { url: media.url, alternativeText: media.alternativeText, width: media.width, height: media.height } : null;
 
 const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled'] as const;
-const VENUE_POPULATE = { select: ['name', 'slug', 'address', 'city'] } as const;
+const VENUE_POPULATE = { select: ['documentId', 'name', 'slug', 'address', 'city'] } as const;
+
+/** The texts an English copy may give; any other field is the Italian row's. */
+const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
+const VENUE_TEXTS = ['name', 'address', 'city'] as const;
+type Texts = Map<string, Record<string, unknown>>;
+
+/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
+const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
+  const english = documentId ? texts.get(documentId) : undefined;
+  if (!english) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const field of fields) {
+    const value = english[field];
+    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
+  }
+  return out as T;
+};
 
 /**
  * What visitors may see: published shows, their performances that have not started, seats left.
@@ -91,6 +109,33 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const waitlistOpen = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
     isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
 
+  /**
+   * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
+   * for Italian. One query however many rows.
+   */
+  const englishTexts = async (
+    uid: typeof UID.show | typeof UID.venue,
+    documentIds: Array<string | undefined>,
+    lang: TextLanguage
+  ): Promise<Texts> => {
+    const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
+    if (lang !== 'en' || ids.length === 0) return new Map();
+    const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
+    const rows = (await strapi.db.query(uid).findMany({
+      where: { documentId: { $in: ids }, locale: 'en' },
+      select: ['documentId', ...fields],
+    })) as Array<Record<string, unknown> & { documentId: string }>;
+    return new Map(rows.map((row) => [row.documentId, row]));
+  };
+  const venueTexts = (rows: PerformanceRow[], lang: TextLanguage) =>
+    englishTexts(
+      UID.venue,
+      rows.map((row) => (row.venue as { documentId?: string } | null)?.documentId),
+      lang
+    );
+  const inLanguage = (row: PerformanceRow, venues: Texts): PerformanceRow =>
+    row.venue ? { ...row, venue: translated(row.venue, venues, (row.venue as { documentId?: string }).documentId, VENUE_TEXTS) } : row;
+
   const toPublicPerformance = (row: PerformanceRow, seats: SeatCounts | undefined, now: Date): PublicPerformance => {
     const available = seats?.availableSeats ?? 0;
     return {
@@ -106,8 +151,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** Published shows, a page at a time, each with the start of its next performance. */
-    async listShows(page: number, pageSize: number, now = new Date()) {
-      const where = { is_published: true };
+    async listShows(page: number, pageSize: number, now = new Date(), lang: TextLanguage = 'it') {
+      // The Italian rows: every show once, whatever copies it has.
+      const where = { is_published: true, ...baseLocale };
       const [rows, total] = await Promise.all([
         strapi.db.query(UID.show).findMany({
           where,
@@ -127,35 +173,45 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       })) as Array<{ starts_at: string; show: { id: number } | null }>;
       const next = new Map<number, string>();
       for (const p of upcoming) if (p.show && !next.has(p.show.id)) next.set(p.show.id, iso(p.starts_at));
+      const english = await englishTexts(
+        UID.show,
+        rows.map((row) => row.documentId),
+        lang
+      );
 
       return {
-        data: rows.map((row) => ({
-          documentId: row.documentId,
-          title: row.title,
-          slug: row.slug,
-          summary: row.summary,
-          poster_image: poster(row.poster_image),
-          next_performance_at: next.get(row.id) ?? null,
-        })),
+        data: rows
+          .map((base) => translated(base, english, base.documentId, SHOW_TEXTS))
+          .map((row) => ({
+            documentId: row.documentId,
+            title: row.title,
+            slug: row.slug,
+            summary: row.summary,
+            poster_image: poster(row.poster_image),
+            next_performance_at: next.get(row.id) ?? null,
+          })),
         pagination: { page, pageSize, pageCount: Math.ceil(total / pageSize), total },
       };
     },
 
     /** A published show with its performances that have not started, soonest first. */
-    async showBySlug(slug: string, now = new Date()) {
+    async showBySlug(slug: string, now = new Date(), lang: TextLanguage = 'it') {
       if (!SLUG.test(slug)) throw new errors.NotFoundError('Show not found', { code: ERROR_CODES.showNotFound });
-      const row = (await strapi.db.query(UID.show).findOne({
-        where: { slug, is_published: true },
+      const base = (await strapi.db.query(UID.show).findOne({
+        where: { slug, is_published: true, ...baseLocale },
         select: ['id', 'documentId', 'title', 'slug', 'summary', 'description'],
         populate: { poster_image: true },
       })) as ShowRow | null;
-      if (!row) throw new errors.NotFoundError('Show not found', { code: ERROR_CODES.showNotFound });
-      const performances = (await strapi.db.query(UID.performance).findMany({
+      if (!base) throw new errors.NotFoundError('Show not found', { code: ERROR_CODES.showNotFound });
+      const row = translated(base, await englishTexts(UID.show, [base.documentId], lang), base.documentId, SHOW_TEXTS);
+      const found = (await strapi.db.query(UID.performance).findMany({
         where: { show: { id: row.id }, starts_at: { $gt: now } },
         select: [...PERFORMANCE_FIELDS],
         populate: { venue: VENUE_POPULATE },
         orderBy: { starts_at: 'asc' },
       })) as PerformanceRow[];
+      const venues = await venueTexts(found, lang);
+      const performances = found.map((p) => inLanguage(p, venues));
       const seats = await availability().forPerformances(performances.map((p) => p.id));
       return withSeatIds(
         {
@@ -174,66 +230,73 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** One performance of a published show, with its show and seats left. */
-    async performanceByDocumentId(documentId: string, now = new Date()): Promise<PublicPerformance> {
+    async performanceByDocumentId(documentId: string, now = new Date(), lang: TextLanguage = 'it'): Promise<PublicPerformance> {
       if (!DOCUMENT_ID.test(documentId)) {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
-      const row = (await strapi.db.query(UID.performance).findOne({
+      const found = (await strapi.db.query(UID.performance).findOne({
         where: { documentId },
         select: [...PERFORMANCE_FIELDS],
-        populate: { venue: VENUE_POPULATE, show: { select: ['title', 'slug', 'is_published'] } },
+        populate: { venue: VENUE_POPULATE, show: { select: ['documentId', 'title', 'slug', 'is_published'] } },
       })) as PerformanceRow | null;
-      if (!row || !row.show?.is_published) {
+      if (!found || !found.show?.is_published) {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
+      const showId = (found.show as { documentId?: string }).documentId;
+      const [venues, shows] = await Promise.all([venueTexts([found], lang), englishTexts(UID.show, [showId], lang)]);
+      const row = inLanguage(found, venues);
+      const show = translated(found.show, shows, showId, SHOW_TEXTS);
       const seats = await availability().forPerformance(row.id);
-      return withSeatIds({ ...toPublicPerformance(row, seats ?? undefined, now), show: { title: row.show.title, slug: row.show.slug } }, [
-        row.id,
-      ]);
+      return withSeatIds({ ...toPublicPerformance(row, seats ?? undefined, now), show: { title: show.title, slug: show.slug } }, [row.id]);
     },
 
     /** The public fields of a venue. */
-    async venueBySlug(slug: string): Promise<PublicVenue> {
+    async venueBySlug(slug: string, lang: TextLanguage = 'it'): Promise<PublicVenue> {
       if (!SLUG.test(slug)) throw new errors.NotFoundError('Venue not found', { code: ERROR_CODES.venueNotFound });
-      const row = (await strapi.db.query(UID.venue).findOne({
-        where: { slug },
-        select: ['name', 'slug', 'address', 'city'],
-      })) as PublicVenue | null;
-      if (!row) throw new errors.NotFoundError('Venue not found', { code: ERROR_CODES.venueNotFound });
+      const base = (await strapi.db.query(UID.venue).findOne({
+        where: { slug, ...baseLocale },
+        select: ['documentId', 'name', 'slug', 'address', 'city'],
+      })) as (PublicVenue & { documentId: string }) | null;
+      if (!base) throw new errors.NotFoundError('Venue not found', { code: ERROR_CODES.venueNotFound });
+      const row = translated(base, await englishTexts(UID.venue, [base.documentId], lang), base.documentId, VENUE_TEXTS);
       return { name: row.name, slug: row.slug, address: row.address, city: row.city };
     },
 
     toPublicPerformance,
 
     /** The same reads, answered from the short public cache. */
-    cachedListShows(page: number, pageSize: number) {
-      return cached(`shows:${page}:${pageSize}`, () => this.listShows(page, pageSize));
+    cachedListShows(page: number, pageSize: number, lang: TextLanguage = 'it') {
+      return cached(`shows:${lang}:${page}:${pageSize}`, () => this.listShows(page, pageSize, new Date(), lang));
     },
-    cachedShowBySlug(slug: string) {
-      return cached(`show:${slug}`, () => this.showBySlug(slug), seatTags);
+    cachedShowBySlug(slug: string, lang: TextLanguage = 'it') {
+      return cached(`show:${lang}:${slug}`, () => this.showBySlug(slug, new Date(), lang), seatTags);
     },
-    cachedPerformance(documentId: string) {
-      return cached(`performance:${documentId}`, () => this.performanceByDocumentId(documentId), seatTags);
+    cachedPerformance(documentId: string, lang: TextLanguage = 'it') {
+      return cached(`performance:${lang}:${documentId}`, () => this.performanceByDocumentId(documentId, new Date(), lang), seatTags);
     },
     /**
      * What the door and the ticket mail say of a performance (start, show, venue), from the short
      * cache: they ask for the same one or two performances over and over, and planning this
      * five-table join costs PostgreSQL more than running it. Null when there is no such row.
      */
-    performanceFacts(performanceId: number): Promise<PerformanceFacts | null> {
-      return cached(`facts:${performanceId}`, () => dataOf(strapi).performances.facts(strapi.db.connection, performanceId));
+    performanceFacts(performanceId: number, lang: TextLanguage = 'it'): Promise<PerformanceFacts | null> {
+      return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(strapi.db.connection, performanceId, lang));
     },
 
     /**
      * A performance as the public reads show it (from the short cache), with the seats left
      * that the caller has just counted: the answer to a confirmation, which knows them exactly.
      */
-    async performanceWithSeats(documentId: string, availableSeats: number, now = new Date()): Promise<PublicPerformance> {
+    async performanceWithSeats(
+      documentId: string,
+      availableSeats: number,
+      now = new Date(),
+      lang: TextLanguage = 'it'
+    ): Promise<PublicPerformance> {
       // Its own key, not tagged with the seats: a confirmation storm would otherwise empty it at
       // every confirmation, and the seats it holds are replaced here anyway.
-      const performance = await cached(`performance-info:${documentId}`, () => this.performanceByDocumentId(documentId)).catch(() =>
-        this.performanceByDocumentId(documentId)
-      );
+      const load = () => this.performanceByDocumentId(documentId, new Date(), lang);
+      const performance = await cached(`performance-info:${lang}:${documentId}`, load).catch(load);
       return {
         ...performance,
         available_seats: availableSeats,
@@ -241,8 +304,8 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         waitlist_open: waitlistOpen(performance, availableSeats, now),
       };
     },
-    cachedVenue(slug: string) {
-      return cached(`venue:${slug}`, () => this.venueBySlug(slug));
+    cachedVenue(slug: string, lang: TextLanguage = 'it') {
+      return cached(`venue:${lang}:${slug}`, () => this.venueBySlug(slug, lang));
     },
   };
 };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID, UID } from '../constants';
 import { checkInTiming } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { BASE_LOCALE, baseLocale } from '../utils/locales';
 
 /** Where the development app remembers which performance is "this evening's". */
 const TONIGHT_KEY = 'demo-tonight-performance';
@@ -14,6 +15,7 @@ const VENUES = [
     name: 'Teatro Studio',
     address: 'Via del Pratello 53',
     city: 'Bologna',
+    english: null,
     notes: 'Ingresso artisti dal cortile. Chiavi in portineria.',
   },
   {
@@ -21,6 +23,7 @@ const VENUES = [
     name: 'Sala Fontana',
     address: 'Via Boltraffio 21',
     city: 'Milano',
+    english: { city: 'Milan' },
     notes: 'Montaggio dalle 14. Parcheggio per il furgone in via Thaon di Revel.',
   },
   {
@@ -28,6 +31,7 @@ const VENUES = [
     name: 'Spazio Rossellini',
     address: 'Via della Vasca Navale 58',
     city: 'Roma',
+    english: { city: 'Rome' },
     notes: null,
   },
 ] as const;
@@ -39,6 +43,8 @@ interface DemoShow {
   title: string;
   summary: string;
   description: string;
+  /** The English copy's texts (Strapi i18n, locale `en`). */
+  english: { title: string; summary: string; description: string } | null;
   is_published: boolean;
   performances: Array<{
     venue: VenueSlug;
@@ -63,6 +69,14 @@ const SHOWS: DemoShow[] = [
       'La compagnia AzioneLab rilegge l’ultima commedia di Čechov con **otto attori e un pianoforte**.\n\n' +
       '- Durata: 1 ora e 50 minuti, senza intervallo\n- Adatto a tutti, dai 12 anni\n\n' +
       'Il testo è nella traduzione di [Angelo Maria Ripellino](https://it.wikipedia.org/wiki/Angelo_Maria_Ripellino).',
+    english: {
+      title: 'The Cherry Orchard',
+      summary: 'Chekhov in a house being emptied: a family, an orchard, the last summer.',
+      description:
+        'AzioneLab reads Chekhov’s last comedy anew with **eight actors and a piano**.\n\n' +
+        '- Running time: 1 hour 50 minutes, no interval\n- For everyone aged 12 and over\n\n' +
+        'Performed in Italian, in the translation by [Angelo Maria Ripellino](https://en.wikipedia.org/wiki/Angelo_Maria_Ripellino).',
+    },
     is_published: true,
     performances: [
       { venue: 'teatro-studio-bologna', inDays: -3, hour: 21, room_capacity: 80 },
@@ -76,6 +90,11 @@ const SHOWS: DemoShow[] = [
     title: 'Sei personaggi in cerca d’autore',
     summary: 'Pirandello in prova: sei figure irrompono e pretendono il loro dramma.',
     description: 'Uno spettacolo sul teatro che si guarda allo specchio. Adatto dai 14 anni. Durata 1 ora e 40 minuti.',
+    english: {
+      title: 'Six Characters in Search of an Author',
+      summary: 'Pirandello in rehearsal: six figures burst in and demand their drama.',
+      description: 'A play about theatre looking at itself in the mirror. For ages 14 and over. Running time 1 hour 40 minutes.',
+    },
     is_published: true,
     performances: [
       { venue: 'sala-fontana-milano', inDays: 8, hour: 20, room_capacity: 120, manually_occupied_seats: 20 },
@@ -88,6 +107,11 @@ const SHOWS: DemoShow[] = [
     title: 'La locandiera',
     summary: 'Goldoni, una locanda fiorentina e una padrona che non si lascia comprare.',
     description: 'Commedia in tre atti, con *musiche dal vivo*.\n\nDurata **2 ore** con intervallo.',
+    english: {
+      title: 'The Mistress of the Inn',
+      summary: 'Goldoni, an inn in Florence and a landlady who cannot be bought.',
+      description: 'A comedy in three acts, with *live music*.\n\nRunning time **2 hours** with an interval.',
+    },
     is_published: true,
     performances: [
       // Sold out at once, so the waiting list can be tried: join it, then cancel one of these two
@@ -111,6 +135,7 @@ const SHOWS: DemoShow[] = [
     title: 'Studio su Medea',
     summary: 'Lavoro in corso: prova aperta per pochi spettatori.',
     description: 'Una prova aperta del nuovo lavoro della compagnia. Non ancora in cartellone.',
+    english: null,
     is_published: false,
     performances: [{ venue: 'teatro-studio-bologna', inDays: 33, hour: 19, room_capacity: 25 }],
   },
@@ -133,22 +158,38 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
     let created = 0;
     const venueIds = new Map<string, number>();
     for (const venue of VENUES) {
-      const existing = (await strapi.db.query(UID.venue).findOne({ where: { slug: venue.slug } })) as {
+      const existing = (await strapi.db.query(UID.venue).findOne({ where: { slug: venue.slug, ...baseLocale } })) as {
         id: number;
       } | null;
       if (existing) {
         venueIds.set(venue.slug, existing.id);
         continue;
       }
-      const row = (await strapi.db.query(UID.venue).create({ data: { ...venue } })) as { id: number };
+      const { english, ...fields } = venue;
+      const row = (await strapi.db.query(UID.venue).create({ data: { ...fields, locale: BASE_LOCALE } })) as {
+        id: number;
+        documentId: string;
+      };
       venueIds.set(venue.slug, row.id);
       created += 1;
+      // The English copy: same document, its own row (the Content Manager's "English (en)").
+      if (english) {
+        await strapi.db.query(UID.venue).create({ data: { ...fields, ...english, documentId: row.documentId, locale: 'en' } });
+        created += 1;
+      }
     }
     for (const show of SHOWS) {
-      if (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug } })) continue;
-      const { performances, ...fields } = show;
-      const row = (await strapi.db.query(UID.show).create({ data: fields })) as { id: number };
+      if (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug, ...baseLocale } })) continue;
+      const { performances, english, ...fields } = show;
+      const row = (await strapi.db.query(UID.show).create({ data: { ...fields, locale: BASE_LOCALE } })) as {
+        id: number;
+        documentId: string;
+      };
       created += 1;
+      if (english) {
+        await strapi.db.query(UID.show).create({ data: { ...fields, ...english, documentId: row.documentId, locale: 'en' } });
+        created += 1;
+      }
       for (const p of performances) {
         const performance = (await strapi.db.query(UID.performance).create({
           data: {
@@ -181,8 +222,12 @@ const createDemoDataService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async ensureTonight(now = new Date()): Promise<string | null> {
     const show = SHOWS[0];
-    const showRow = (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug }, select: ['id'] })) as { id: number } | null;
-    const venueRow = (await strapi.db.query(UID.venue).findOne({ where: { slug: show.performances[0].venue }, select: ['id'] })) as {
+    const showRow = (await strapi.db.query(UID.show).findOne({ where: { slug: show.slug, ...baseLocale }, select: ['id'] })) as {
+      id: number;
+    } | null;
+    const venueRow = (await strapi.db
+      .query(UID.venue)
+      .findOne({ where: { slug: show.performances[0].venue, ...baseLocale }, select: ['id'] })) as {
       id: number;
     } | null;
     if (!showRow || !venueRow) return null;

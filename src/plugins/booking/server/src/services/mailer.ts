@@ -60,7 +60,9 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (!loaded) return null;
     if (!loaded.reservation) return { message: loaded.message, reservation: null };
     const { performanceId } = loaded.reservation;
-    const performance = performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(performanceId);
+    // The show's and venue's English texts for an English visitor, where they exist.
+    const performance =
+      performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(performanceId, loaded.reservation.language);
     return { message: loaded.message, reservation: { ...loaded.reservation, performance } };
   };
 
@@ -114,7 +116,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (kind === 'waitlist_confirm') await entries.setConfirmHash(strapi.db.connection, entry.id, hashToken(token));
       else await entries.setLeaveHash(strapi.db.connection, entry.id, hashToken(token));
     }
-    const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId);
+    const performance = await getService(strapi, 'catalogue').performanceFacts(entry.performanceId, entry.language);
     const facts = factsOf({
       id: entry.id,
       reference: entry.reference,

@@ -4,6 +4,7 @@ import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
 import { seatsOffered } from '../rules';
+import { baseLocale } from '../utils/locales';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -65,8 +66,11 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const given = data.room_capacity;
     if (given !== undefined && given !== null && given !== '') return;
     const venue = venueOf(data.venue);
-    const row = venue
-      ? ((await strapi.db.query(UID.venue).findOne({ where: venue, select: ['default_capacity'] })) as {
+    // A documentId names both locale rows of the venue: the Italian one (`default_capacity` is
+    // not localized, the copies share it).
+    const where = venue && 'documentId' in venue ? { ...venue, ...baseLocale } : venue;
+    const row = where
+      ? ((await strapi.db.query(UID.venue).findOne({ where, select: ['default_capacity'] })) as {
           default_capacity: number | null;
         } | null)
       : null;

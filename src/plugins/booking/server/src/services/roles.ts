@@ -10,10 +10,12 @@ import {
   VISITOR_DATA_SUBJECTS,
 } from '../constants';
 import { adminContentTypes, adminRoles, type ContentManagerAction } from '../utils/strapi-adapter';
+import { LOCALIZED_TYPES, TEXT_LOCALES } from '../utils/locales';
 
 const STORE_KEY = 'public-permissions-granted';
 
 const CONTENT_MANAGER_READ = 'plugin::content-manager.explorer.read';
+const CONTENT_MANAGER_ACTIONS = 'plugin::content-manager.explorer.';
 
 /**
  * Who may do what, made at boot: the admin roles "Door staff" and "Box office", the Editor and
@@ -124,6 +126,42 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
         .query('admin::permission')
         .deleteMany({ where: { id: { $in: granted.map((permission) => permission.id) } } });
       return count;
+    },
+
+    /**
+     * Gives the Editor and Author roles both text languages (`it`, `en`) on shows and venues,
+     * once per role: Strapi limits a role's permissions on a type that becomes localized to the
+     * default locale alone (or to the locales of the day the role was made), which would leave
+     * editors without the English texts, or, on a database whose default was `en`, without the
+     * Italian shows. Marked in the plugin store: a locale an administrator takes away later stays
+     * away. Returns how many permissions changed.
+     */
+    async grantEditorialLocalesOnce(): Promise<number> {
+      await roles().createRolesIfNoneExist();
+      const store = strapi.store({ type: 'plugin', name: PLUGIN_ID });
+      const editorial = (await strapi.db
+        .query('admin::role')
+        .findMany({ where: { code: { $in: [...EDITORIAL_ROLE_CODES] } }, select: ['id'] })) as Array<{ id: number }>;
+      let changed = 0;
+      for (const role of editorial) {
+        const key = `locales-granted:${role.id}`;
+        if (await store.get({ key })) continue;
+        const permissions = (await strapi.db.query('admin::permission').findMany({
+          where: { role: { id: role.id }, subject: { $in: [...LOCALIZED_TYPES] }, action: { $startsWith: CONTENT_MANAGER_ACTIONS } },
+          select: ['id', 'properties'],
+        })) as Array<{ id: number; properties: Record<string, unknown> | null }>;
+        for (const permission of permissions) {
+          const held = Array.isArray(permission.properties?.locales) ? (permission.properties.locales as string[]) : [];
+          const locales = [...new Set([...held, ...TEXT_LOCALES.map((locale) => locale.code)])];
+          if (locales.length === held.length) continue;
+          await strapi.db
+            .query('admin::permission')
+            .update({ where: { id: permission.id }, data: { properties: { ...(permission.properties ?? {}), locales } } });
+          changed += 1;
+        }
+        await store.set({ key, value: true });
+      }
+      return changed;
     },
 
     /**

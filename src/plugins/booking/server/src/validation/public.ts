@@ -99,6 +99,7 @@ export const confirmInput = yup.object({
 export const showListQuery = yup.object({
   page: yup.string().matches(/^[1-9][0-9]{0,5}$/, 'must be a positive whole number'),
   pageSize: yup.string().matches(/^(100|[1-9][0-9]?)$/, 'must be a whole number from 1 to 100'),
+  lang: yup.string().oneOf(['it', 'en'], 'must be it or en'),
 });
 
 /** A smaller party: the cancellation token and the new size (smaller than now: the service checks). */

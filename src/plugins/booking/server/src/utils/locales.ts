@@ -1,0 +1,150 @@
+/**
+ * Show and venue texts in two languages through Strapi's i18n: `it` is the default locale (the
+ * row every performance links to, the one the plugin's reads start from), `en` an optional copy
+ * of the texts (title, summary, description; venue name, address, city) with the same
+ * documentId. Everything else of a show or venue (slug aside) is shared between the copies by
+ * i18n itself.
+ */
+import type { Core } from '@strapi/strapi';
+import { UID } from '../constants';
+import { bookingTables } from '../data/strapi-internals';
+
+export const BASE_LOCALE = 'it';
+export const TEXT_LOCALES = [
+  { code: 'it', name: 'Italian (it)' },
+  { code: 'en', name: 'English (en)' },
+] as const;
+export type TextLanguage = 'it' | 'en';
+
+/** The localized content types of the plugin. */
+export const LOCALIZED_TYPES = [UID.show, UID.venue] as const;
+
+/** The Query Engine filter of the base rows: an English copy is never listed or joined twice. */
+export const baseLocale = { locale: BASE_LOCALE } as const;
+
+/** `?lang=en` asks for English; anything else is Italian. */
+export const textLanguage = (lang: unknown): TextLanguage => (lang === 'en' ? 'en' : 'it');
+
+interface LocaleRow {
+  code: string;
+}
+
+/**
+ * Both locales exist and `it` is the default, before anything reads the default: Strapi's i18n
+ * starts a database with `en` as its only and default locale, and labels existing rows of a type
+ * that becomes localized with the default locale during the schema sync.
+ */
+export const ensureLocales = async (strapi: Core.Strapi): Promise<void> => {
+  const existing = (await strapi.db.query('plugin::i18n.locale').findMany({ select: ['code'] })) as LocaleRow[];
+  const codes = new Set(existing.map((row) => row.code));
+  for (const locale of TEXT_LOCALES) {
+    if (!codes.has(locale.code)) await strapi.db.query('plugin::i18n.locale').create({ data: { ...locale } });
+  }
+  const store = strapi.store({ type: 'plugin', name: 'i18n' });
+  if ((await store.get({ key: 'default_locale' })) !== BASE_LOCALE) await store.set({ key: 'default_locale', value: BASE_LOCALE });
+};
+
+/**
+ * Registered in register(): before the schema sync of a database made by an earlier version (its
+ * shows and venues not yet localized), `it` becomes the default, so that the sync labels those
+ * rows `it`; afterwards any row still without a locale (written before, or by a direct database
+ * write) is labelled `it` too. A new database has no rows yet: bootstrap makes the locales.
+ */
+export const registerLocaleSetup = (strapi: Core.Strapi) => {
+  strapi.hook('strapi::content-types.beforeSync').register(async ({ oldContentTypes }: { oldContentTypes?: unknown }) => {
+    if (!oldContentTypes) return;
+    const knex = strapi.db.connection;
+    const localeTable = strapi.db.metadata.get('plugin::i18n.locale').tableName;
+    const storeTable = strapi.db.metadata.get('strapi::core-store').tableName;
+    if (!(await knex.schema.hasTable(localeTable)) || !(await knex.schema.hasTable(storeTable))) return;
+    await ensureLocales(strapi);
+  });
+  strapi.hook('strapi::content-types.afterSync').register(async () => {
+    for (const uid of LOCALIZED_TYPES) {
+      await strapi.db.query(uid).updateMany({ where: { locale: { $null: true } }, data: { locale: BASE_LOCALE } });
+    }
+  });
+};
+
+/**
+ * Points every performance linked to an English copy of a show or venue at its Italian row
+ * instead (the same document). The Content Manager's relation picker of a performance offers
+ * both copies, and a show's English copy has a performances field of its own: a link to a copy
+ * would hide the performance from its show's public page and the plugin's joins. One UPDATE per
+ * link table, bound to the write's transaction; nothing to do is a cheap no-op.
+ */
+export const relinkToBaseRows = async (strapi: Core.Strapi): Promise<number> => {
+  const tables = bookingTables(strapi);
+  const links = [
+    {
+      table: tables.performanceShow.table,
+      from: tables.performanceShow.performance,
+      column: tables.performanceShow.show,
+      target: tables.shows,
+    },
+    { table: tables.performanceVenue.table, from: tables.performanceVenue.from, column: tables.performanceVenue.to, target: tables.venues },
+  ];
+  let moved = 0;
+  await strapi.db.transaction(async ({ trx }) => {
+    const knex = strapi.db.connection;
+    for (const link of links) {
+      // Each link to a copy, with the Italian row of the copy's document (none: left alone).
+      const stray: Array<{ id: number; performance: number; base: number }> = await knex({ l: link.table })
+        .transacting(trx)
+        .join({ c: link.target }, 'c.id', `l.${link.column}`)
+        .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', knex.raw('?', [BASE_LOCALE])))
+        .whereNot('c.locale', BASE_LOCALE)
+        .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' });
+      for (const row of stray) {
+        const held = await knex(link.table)
+          .transacting(trx)
+          .where({ [link.from]: row.performance, [link.column]: row.base })
+          .first('id');
+        // Already linked to the Italian row too: the link to the copy goes.
+        if (held) await knex(link.table).transacting(trx).where('id', row.id).delete();
+        else
+          await knex(link.table)
+            .transacting(trx)
+            .where('id', row.id)
+            .update({ [link.column]: row.base });
+        moved += 1;
+      }
+    }
+  });
+  return moved;
+};
+
+/** In bootstrap, with the other database lifecycles. */
+export const registerLocaleLifecycles = (strapi: Core.Strapi) => {
+  // Both sides of the relation: a performance written with a copy as its show or venue, or a
+  // copy written with performances.
+  const relink = async () => {
+    await relinkToBaseRows(strapi);
+  };
+  strapi.db.lifecycles.subscribe({ models: [UID.performance], afterCreate: relink, afterUpdate: relink });
+  strapi.db.lifecycles.subscribe({
+    models: [...LOCALIZED_TYPES],
+    async afterCreate(event: { params: { data?: Record<string, unknown> } }) {
+      if (event.params.data && 'performances' in event.params.data) await relink();
+    },
+    async afterUpdate(event: { params: { data?: Record<string, unknown> } }) {
+      if (event.params.data && 'performances' in event.params.data) await relink();
+    },
+  });
+
+  // Rows written straight through the Query Engine (the demo season, imports, tests) carry no
+  // locale: they are the Italian base rows. The Document Service always sets one.
+  strapi.db.lifecycles.subscribe({
+    models: [...LOCALIZED_TYPES],
+    beforeCreate(event: { params: { data?: Record<string, unknown> } }) {
+      const data = event.params.data;
+      if (data && (data.locale === undefined || data.locale === null)) data.locale = BASE_LOCALE;
+    },
+  });
+};
+
+/**
+ * In bootstrap: the locales and default of a new database. (Super Admin's permissions on both
+ * locales follow: the admin resets them after the plugins' bootstrap, with every locale.)
+ */
+export const setUpLocales = (strapi: Core.Strapi): Promise<void> => ensureLocales(strapi);
