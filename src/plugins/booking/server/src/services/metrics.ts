@@ -13,9 +13,6 @@ export const boundedResult = (value: unknown): string => (typeof value === 'stri
 const WEBHOOK_OUTCOMES = ['delivered', 'retrying', 'failed', 'dropped'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
-/** How long one scrape's backlog answer serves the gauges that read it (they are collected together). */
-const BACKLOG_REUSE_MS = 1000;
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
@@ -71,15 +68,16 @@ const createMetricsService = ({ strapi }: { strapi: Core.Strapi }) => {
     registers,
   });
 
-  let backlogAt = 0;
+  // The gauges of one scrape are collected together (prom-client starts every collect at once):
+  // they share the one read in flight; the next scrape reads afresh, however soon it comes.
   let backlogRead: Promise<Record<OutboxKind, Backlog> | null> | null = null;
   const backlog = () => {
-    if (!backlogRead || Date.now() - backlogAt > BACKLOG_REUSE_MS) {
-      backlogAt = Date.now();
-      backlogRead = getService(strapi, 'operations')
-        .backlog()
-        .catch(() => null);
-    }
+    backlogRead ??= getService(strapi, 'operations')
+      .backlog()
+      .catch(() => null)
+      .finally(() => {
+        backlogRead = null;
+      });
     return backlogRead;
   };
   const perKind = (name: string, help: string, field: keyof Backlog) =>
