@@ -127,7 +127,7 @@ maybe('HTTPS through Caddy in front of two instances', () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 100, startsInHours: 1 });
     performance = perf.documentId;
     for (const size of [2, 1, 1]) tickets.push((await confirmedReservation(app.strapi, perf.documentId, size)).checkInToken as string);
-    staff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo' });
+    staff = await createAdmin(app.strapi, { roleCode: 'booking-door-staff', firstname: 'Paolo', preferedLanguage: 'en' });
     await app.stop({ keepDatabase: true });
 
     const instanceEnv = {
