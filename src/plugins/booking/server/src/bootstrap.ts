@@ -5,6 +5,7 @@ import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
 import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { registerWaitlistLifecycles } from './lifecycles/waitlist';
+import { registerEveningChangeLifecycles } from './lifecycles/evening-changes';
 import { getConfig, getService } from './utils/get-service';
 import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
 
@@ -18,6 +19,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
   registerWaitlistLifecycles(strapi);
+  registerEveningChangeLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
@@ -28,6 +30,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await setUpLocales(strapi);
     await getService(strapi, 'roles').ensureDoorStaffRole();
     await getService(strapi, 'roles').ensureBoxOfficeRole();
+    await getService(strapi, 'roles').grantPerformanceCancelOnce();
     await getService(strapi, 'roles').restrictEditorialRoles();
     await getService(strapi, 'roles').grantEditorialLocalesOnce();
     await getService(strapi, 'roles').grantPublicRoutesOnce();

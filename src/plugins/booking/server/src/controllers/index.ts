@@ -3,6 +3,7 @@ import checkIn from './check-in';
 import doorList from './door-list';
 import openapi from './openapi';
 import performance from './performance';
+import performanceCancel from './performance-cancel';
 import reservation from './reservation';
 import show from './show';
 import venue from './venue';
@@ -15,6 +16,7 @@ export default {
   'door-list': doorList,
   openapi,
   performance,
+  'performance-cancel': performanceCancel,
   reservation,
   show,
   venue,

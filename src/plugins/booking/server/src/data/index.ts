@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
 import { createOutboxData } from './outbox';
+import { createPerformanceCancelData } from './performance-cancel';
 import { createPerformancesData } from './performances';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
@@ -21,6 +22,8 @@ const createData = (strapi: Core.Strapi) => ({
   checkIns: createCheckInsData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
+  /** Issue 22: a performance's cancel. */
+  performanceCancel: createPerformanceCancelData(strapi),
   reservations: createReservationsData(strapi),
   scans: createScansData(strapi),
   seats: createSeatsData(strapi),

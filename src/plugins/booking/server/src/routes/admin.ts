@@ -50,6 +50,19 @@ export default {
       handler: 'box-office.resendTicket',
       config: guard(PERMISSIONS.boxOffice),
     },
+    // Issue 22 item 1: cancel a performance; the dialog's count of who will be written to.
+    {
+      method: 'POST',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.cancel',
+      config: guard(PERMISSIONS.performanceCancel),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.preview',
+      config: guard(PERMISSIONS.performanceCancel),
+    },
     {
       method: 'GET',
       path: '/visitor-data',

@@ -2,12 +2,14 @@ import type { Core } from '@strapi/strapi';
 import type { MailKind } from '../constants';
 import { dataOf } from '../data';
 import type { MessageForMail } from '../data/outbox';
+import type { WaitlistEntryRow } from '../data/waitlist-entries';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
+import { renderCancelledByStaff, renderPerformanceCancelled } from '../mail/cancel-templates';
 import { hashToken, newRawToken } from '../data/tokens';
 import type { Language } from '../constants';
 import { checkInWindow, queuePosition } from '../rules';
@@ -107,9 +109,10 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const entries = dataOf(strapi).waitlistEntries;
     const entry = await entries.forMail(strapi.db.connection, entryId);
     if (!entry || entry.performanceId === null) return null;
-    const wanted = kind === 'waitlist_confirm' ? 'unconfirmed' : 'waiting';
+    const wanted = kind === 'waitlist_confirm' ? 'unconfirmed' : kind === 'performance_cancelled' ? 'expired' : 'waiting';
     if (entry.waitlist_status !== wanted) return null;
     if (kind === 'waitlist_confirm' && (!entry.confirm_by || new Date(entry.confirm_by).getTime() <= now.getTime())) return null;
+    if (kind === 'performance_cancelled') return cancelledToEntry(entry);
     let token = kind === 'waitlist_confirm' ? fresh.confirmation : fresh.leave;
     if (!token) {
       token = newRawToken();
@@ -138,6 +141,15 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     return { to: entry.email, mail: renderWaitlistJoined(entry.language, facts, link('waitlist/leave', token, entry.language), position) };
   };
 
+  /** Issue 22: a cancelled performance, to a waiting (or offered) party whose entry it ended. */
+  const cancelledToEntry = async (entry: WaitlistEntryRow & { performanceId: number | null }) => {
+    const performanceId = entry.performanceId as number;
+    const performance = await getService(strapi, 'catalogue').performanceFacts(performanceId, entry.language);
+    const facts = factsOf({ ...entry, reservation_status: 'cancelled', confirm_by: null, held_until: null, performanceId, performance });
+    const message = await dataOf(strapi).performances.cancellationMessage(strapi.db.connection, performanceId);
+    return { to: entry.email, mail: renderPerformanceCancelled(entry.language, facts, message, 'waiting') };
+  };
+
   /** The message to send, or null when the reservation no longer needs it. */
   const compose = async (kind: MailKind, reservation: ReservationForMail, fresh: FreshTokens) => {
     const config = getConfig(strapi);
@@ -155,6 +167,12 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
+    if (kind === 'cancelled_by_staff' || kind === 'performance_cancelled') {
+      if (reservation.reservation_status !== 'cancelled') return null;
+      if (kind === 'cancelled_by_staff') return renderCancelledByStaff(language, facts);
+      const message = await dataOf(strapi).performances.cancellationMessage(strapi.db.connection, reservation.performanceId ?? 0);
+      return renderPerformanceCancelled(language, facts, message, 'holder');
+    }
     if (kind === 'waitlist_joined' || kind === 'waitlist_confirm') return null; // about an entry: composeForEntry
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
@@ -189,7 +207,8 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
       let mail: Awaited<ReturnType<typeof compose>>;
       try {
-        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
+        const aboutEntry = message.kind === 'performance_cancelled' && !reservation;
+        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm' || aboutEntry) {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
           const composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
           mail = composed?.mail ?? null;

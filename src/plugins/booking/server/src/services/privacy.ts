@@ -354,12 +354,13 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         status: 'r.reservation_status',
         starts_at: 'p.starts_at',
       });
-      const reservations = getService(strapi, 'reservations');
+      // Cancelled on the visitor's own request: no notice races the erasure to their address.
+      const cancellations = getService(strapi, 'cancellations');
       for (const row of rows) {
         const upcoming = row.starts_at !== null && new Date(row.starts_at).getTime() > now.getTime();
         if (!upcoming || (row.status !== 'pending' && row.status !== 'confirmed')) continue;
         try {
-          await reservations.cancelByStaff(Number(row.id), now);
+          await cancellations.cancelByStaff(Number(row.id), now, { notify: false });
         } catch (error) {
           // Checked in before the start: the party is inside; its data goes all the same.
           const code = (error as { details?: { code?: string } }).details?.code;

@@ -94,7 +94,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const availableSeats = seats?.availableSeats ?? 0;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
-      return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
+      return strapi.db.transaction(async ({ trx, rollback }): Promise<CreateResult> => {
         if (!(await this.addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
         const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
@@ -111,6 +111,12 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           language: input.locale ?? DEFAULT_LANGUAGE,
           confirm_by: confirmBy,
         });
+        // The row's link to its performance waited for a cancel holding the performance lock:
+        // read now, a cancel that committed meanwhile is seen, and nothing is kept (issue 22).
+        if ((await data().performances.capacity(trx, performance.id))?.cancelled !== false) {
+          await rollback();
+          return { ok: false, code: ERROR_CODES.bookingClosed };
+        }
         const [confirmationToken] = await data().tokens.insert(
           trx,
           reservation.id,
@@ -203,6 +209,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (!issued.ok) {
           if (issued.reason === 'moved') return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+          if (issued.reason === 'closed') return refuse({ ok: false, code: ERROR_CODES.bookingClosed });
           return refuse(soldOut(issued.availableSeats));
         }
         // An accepted offer: its entry is booked.

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
 import { subscribeMail } from './mail';
 import { subscribeMetrics } from './metrics';
+import { subscribePerformanceCancelled } from './performance-cancelled';
 import { subscribePublicCache } from './public-cache';
 import { subscribeWebhooks } from './webhooks';
 import { subscribeWaitlist } from './waitlist';
@@ -13,4 +14,5 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeWebhooks(strapi, events);
   subscribeWaitlist(strapi, events);
   subscribeMetrics(strapi, events);
+  subscribePerformanceCancelled(strapi, events);
 };
