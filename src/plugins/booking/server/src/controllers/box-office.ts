@@ -20,9 +20,12 @@ const boxOfficeController = ({ strapi }: { strapi: Core.Strapi }) => ({
           available_seats: result.availableSeats,
         });
       }
-      return ctx.conflict('Prenotazioni chiuse: la replica è iniziata o annullata / Booking is closed: the performance has started or was cancelled', {
-        code: result.code,
-      });
+      return ctx.conflict(
+        'Prenotazioni chiuse: la replica è iniziata o annullata / Booking is closed: the performance has started or was cancelled',
+        {
+          code: result.code,
+        }
+      );
     }
     const body: CreateBoxOfficeBooking.Response = {
       data: {

@@ -37,11 +37,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * transaction that already holds the lock (services/seat-ledger.ts): capacities read again,
      * since the transaction may have changed them since (a Content Manager edit).
      */
-    async capacity(
-      knex: Knex,
-      performanceId: number,
-      { forUpdate = false }: { forUpdate?: boolean } = {}
-    ): Promise<Capacity | null> {
+    async capacity(knex: Knex, performanceId: number, { forUpdate = false }: { forUpdate?: boolean } = {}): Promise<Capacity | null> {
       const query = knex(t().performances)
         .where('id', performanceId)
         .first('room_capacity', 'additional_seats', 'manually_occupied_seats', 'cancelled_at');

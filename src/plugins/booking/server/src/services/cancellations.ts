@@ -68,7 +68,11 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     await data().reservations.transition(trx, { id: reservationId }, locked.reservation_status, 'cancelled', now, { cancelled_at: now });
     const freedSeats = verdict.frees ? locked.party_size : 0;
     await data().tokens.revokeAll(trx, reservationId, now);
-    await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by, ...(notify ? { notify } : {}) }, now);
+    await events().announce(
+      trx,
+      { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by, ...(notify ? { notify } : {}) },
+      now
+    );
     // Freed seats go to the waiting list in this transaction, before any public booking sees
     // them; a cancelled offer (staff) gives back the seats it held, and they go on the same way.
     if (locked.reservation_status === 'pending' && locked.held_until) {

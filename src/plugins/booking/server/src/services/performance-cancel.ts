@@ -50,7 +50,14 @@ const createPerformanceCancelService = ({ strapi }: { strapi: Core.Strapi }) => 
     if (capacity.cancelled) return { ok: false as const, code: ERROR_CODES.alreadyCancelled };
     if (hasStarted(state.starts_at, now)) return { ok: false as const, code: ERROR_CODES.tooLate };
     await data().performances.markCancelled(trx, performanceId, now, message);
-    const live = [...first, ...(await cancel.lockLiveReservations(trx, performanceId, first.map((r) => r.id)))];
+    const live = [
+      ...first,
+      ...(await cancel.lockLiveReservations(
+        trx,
+        performanceId,
+        first.map((r) => r.id)
+      )),
+    ];
     const entries = await cancel.lockOpenEntries(trx, performanceId);
 
     const ids = (status: 'pending' | 'confirmed') => live.filter((r) => r.status === status).map((r) => r.id);

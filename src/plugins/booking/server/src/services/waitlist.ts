@@ -157,7 +157,8 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         const closed = (await ledger().lock(trx, entry.performanceId))?.cancelled !== false;
         if (!verdict.ok || closed) {
-          if (verdict.ok === false && verdict.reason === 'token_used') return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
+          if (verdict.ok === false && verdict.reason === 'token_used')
+            return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
           if (entry.waitlist_status === 'unconfirmed') await data().waitlistEntries.move(trx, entry.id, 'unconfirmed', 'expired', now);
           return { ok: false, code: ERROR_CODES.tokenExpired };
         }

@@ -19,7 +19,13 @@ export const subscribePerformanceCancelled = (strapi: Core.Strapi, events: Booki
     const messages: number[] = [];
     const key = (who: string) => `performance_cancelled:${event.performanceId}:${who}`;
     for (const reservationId of event.holderReservationIds) {
-      const id = await data.performanceCancel.insertMailOnce(trx, 'performance_cancelled', { reservationId }, key(`r${reservationId}`), now);
+      const id = await data.performanceCancel.insertMailOnce(
+        trx,
+        'performance_cancelled',
+        { reservationId },
+        key(`r${reservationId}`),
+        now
+      );
       if (id !== null) messages.push(id);
     }
     for (const entryId of event.entryIds) {
