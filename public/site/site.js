@@ -84,7 +84,7 @@ var pages = {
       var rows = s.performances.map(function (p) {
         // A cancelled performance stays listed until its date, struck through: not sold out, cancelled.
         var cancelled = p.status === 'cancelled';
-        var state = cancelled ? el('span', { class: 'seats cancelled-note', text: t.cancelled })
+        var state = cancelled ? el('span', { class: 'seats cancelled-note', text: t.performanceCancelled })
           : p.bookable ? el('span', { class: 'seats', text: p.available_seats + ' ' + t.seatsLeft })
           : el('span', { class: 'seats', text: p.is_booking_enabled ? t.soldOut : t.closed });
         return el('article', { class: cancelled ? 'card cancelled' : 'card', 'data-status': p.status || 'scheduled' }, [

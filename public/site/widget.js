@@ -125,7 +125,7 @@ class AzioneLabBooking extends HTMLElement {
       if (i === first) radio.checked = true;
       var where = p.venue ? ' · ' + p.venue.name : '';
       var label = cancelled
-        ? el('label', { for: radio.id, class: 'cancelled' }, [el('s', { text: core.formatWhen(this.lang_, p.starts_at) + where }), document.createTextNode(' · ' + t.cancelled)])
+        ? el('label', { for: radio.id, class: 'cancelled' }, [el('s', { text: core.formatWhen(this.lang_, p.starts_at) + where }), document.createTextNode(' · ' + t.performanceCancelled)])
         : el('label', { for: radio.id, text: core.formatWhen(this.lang_, p.starts_at) + where + ' · ' + (p.bookable ? p.available_seats + ' ' + t.seatsLeft : t.waitlistOpen) });
       return el('div', { class: cancelled ? 'perf cancelled' : 'perf', 'data-status': p.status || 'scheduled' }, [radio, label]);
     }, this);

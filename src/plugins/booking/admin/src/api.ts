@@ -9,6 +9,8 @@ export const API = {
   confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,
   boxOffice: (documentId: string) => `/booking/performances/${documentId}/reservations`,
   resendTicket: (reservationDocumentId: string) => `/booking/reservations/${reservationDocumentId}/resend-ticket`,
+  /** Issue 22: cancel a performance (POST), and the dialog's count of who will be written to (GET). */
+  cancelPerformance: (documentId: string) => `/booking/performances/${documentId}/cancel`,
 };
 
 export const PERMISSIONS = {
@@ -16,4 +18,5 @@ export const PERMISSIONS = {
   stats: [{ action: 'plugin::booking.performance.stats', subject: null }],
   doorList: [{ action: 'plugin::booking.door-list.read', subject: null }],
   boxOffice: [{ action: 'plugin::booking.box-office.create', subject: null }],
+  performanceCancel: [{ action: 'plugin::booking.performance.cancel', subject: null }],
 };

@@ -25,9 +25,10 @@ const CANCEL_FIELDS = ['cancelled_at', 'cancellation_message'] as const;
 const same = (a: unknown, b: unknown) => {
   const empty = (v: unknown) => v === null || v === undefined || v === '';
   if (empty(a) || empty(b)) return empty(a) && empty(b);
-  const ta = Date.parse(String(a instanceof Date ? a.toISOString() : a));
-  const tb = Date.parse(String(b instanceof Date ? b.toISOString() : b));
-  return !Number.isNaN(ta) && !Number.isNaN(tb) ? ta === tb : String(a) === String(b);
+  const text = (v: unknown) =>
+    v instanceof Date ? v.toISOString() : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v);
+  const [ta, tb] = [Date.parse(text(a)), Date.parse(text(b))];
+  return !Number.isNaN(ta) && !Number.isNaN(tb) ? ta === tb : text(a) === text(b);
 };
 
 /** Whether a write sets `is_published` off. */
