@@ -86,11 +86,13 @@ export interface BookingState {
   is_published: boolean | number | null;
   /** Set when the performance was cancelled (issue 22): closed for good. */
   cancelled_at?: string | Date | null;
+  /** The public performance's `status` (issue 22), where `cancelled_at` is not at hand. */
+  status?: string;
 }
 
 /** Open for booking: booking on, its show published, not started, not cancelled. */
 export const isOpenForBooking = (p: BookingState, now: Date): boolean =>
-  Boolean(p.is_booking_enabled) && Boolean(p.is_published) && !p.cancelled_at && !hasStarted(p.starts_at, now);
+  Boolean(p.is_booking_enabled) && Boolean(p.is_published) && !p.cancelled_at && p.status !== 'cancelled' && !hasStarted(p.starts_at, now);
 
 /** The public `status` of a performance (issue 22). */
 export const performanceStatus = (p: { cancelled_at?: string | Date | null }): 'scheduled' | 'cancelled' =>

@@ -176,6 +176,17 @@ export const createPerformanceCancelData = (strapi: Core.Strapi) => {
       return (Array.isArray(result) ? result : result.rows).map((row) => Number(row.id));
     },
 
+    /**
+     * Whether a performance is cancelled (or gone), read under a key-share lock of its row: the
+     * lock a new reservation's link to it takes anyway, which waits for a cancel holding the
+     * performance and then sees what it committed. For a booking about to write its row.
+     */
+    async cancelledForNewRow(trx: Knex, performanceId: number): Promise<boolean> {
+      const row = (await trx(t().performances).where('id', performanceId).first('cancelled_at').forKeyShare()) as
+        { cancelled_at: unknown } | undefined;
+      return !row || (row.cancelled_at !== null && row.cancelled_at !== undefined);
+    },
+
     /** Who a cancel would write to now: confirmed holders and waiting (or offered) parties. */
     async recipientsOf(knex: Knex, performanceId: number): Promise<{ holders: number; waiting: number }> {
       const tables = t();

@@ -6,10 +6,11 @@ import { dataOf } from '../data';
 import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
-import { isBookable, isWaitlistOpen, performanceStatus } from '../rules';
+import { isBookable, isWaitlistOpen, performanceStatus, type BookingState } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
 import { baseLocale, type TextLanguage } from '../utils/locales';
+import { SHOW_TEXTS, translated, VENUE_TEXTS, type Texts } from '../utils/translated';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -25,8 +26,7 @@ export interface PublicPerformance {
   starts_at: string;
   venue: PublicVenue | null;
   is_booking_enabled: boolean;
-  /** `cancelled`: listed until its date, never bookable (issue 22). */
-  status: 'scheduled' | 'cancelled';
+  status: 'scheduled' | 'cancelled'; // cancelled: listed until its date, never bookable (issue 22)
   available_seats: number;
   bookable: boolean;
   /** Booking open and no seat left: the waiting list takes names. */
@@ -66,23 +66,6 @@ const poster = (media: MediaRow | null) =>
 const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled', 'cancelled_at'] as const;
 const VENUE_POPULATE = { select: ['documentId', 'name', 'slug', 'address', 'city'] } as const;
 
-/** The texts an English copy may give; any other field is the Italian row's. */
-const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
-const VENUE_TEXTS = ['name', 'address', 'city'] as const;
-type Texts = Map<string, Record<string, unknown>>;
-
-/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
-const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
-  const english = documentId ? texts.get(documentId) : undefined;
-  if (!english) return row;
-  const out = { ...row } as Record<string, unknown>;
-  for (const field of fields) {
-    const value = english[field];
-    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
-  }
-  return out as T;
-};
-
 /**
  * What visitors may see: published shows, their performances that have not started, seats left.
  * Every answer is built field by field from an allow-list, so nothing personal or internal (venue
@@ -105,13 +88,11 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const seatTags = (value: object) => (seatIds.get(value) ?? []).map(seatsTag);
 
   /** Whether a visitor may book now; the performances answered here are all of published shows. */
-  type Bookable = { is_booking_enabled: boolean; starts_at: string; cancelled_at?: string | null; status?: string };
-  const closedFor = (p: Bookable) => ({ ...p, cancelled_at: p.cancelled_at ?? (p.status === 'cancelled' ? p.starts_at : null) });
-  const bookable = (performance: Bookable, availableSeats: number, now: Date) =>
-    isBookable({ ...closedFor(performance), is_published: true }, availableSeats, now);
+  const bookable = (performance: Omit<BookingState, 'is_published'>, availableSeats: number, now: Date) =>
+    isBookable({ ...performance, is_published: true }, availableSeats, now);
 
-  const waitlistOpen = (performance: Bookable, availableSeats: number, now: Date) =>
-    isWaitlistOpen({ ...closedFor(performance), is_published: true }, availableSeats, now);
+  const waitlistOpen = (performance: Omit<BookingState, 'is_published'>, availableSeats: number, now: Date) =>
+    isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
 
   /**
    * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing

@@ -94,8 +94,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const availableSeats = seats?.availableSeats ?? 0;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
-      return strapi.db.transaction(async ({ trx, rollback }): Promise<CreateResult> => {
+      return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
         if (!(await this.addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
+        // Waits for a cancel holding the performance, and sees it (issue 22).
+        if (await data().performanceCancel.cancelledForNewRow(trx, performance.id)) return { ok: false, code: ERROR_CODES.bookingClosed };
         const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
         const reservation = await data().reservations.insert({
@@ -111,12 +113,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           language: input.locale ?? DEFAULT_LANGUAGE,
           confirm_by: confirmBy,
         });
-        // The row's link to its performance waited for a cancel holding the performance lock:
-        // read now, a cancel that committed meanwhile is seen, and nothing is kept (issue 22).
-        if ((await data().performances.capacity(trx, performance.id))?.cancelled !== false) {
-          await rollback();
-          return { ok: false, code: ERROR_CODES.bookingClosed };
-        }
         const [confirmationToken] = await data().tokens.insert(
           trx,
           reservation.id,
