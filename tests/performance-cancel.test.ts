@@ -166,6 +166,27 @@ describe('cancel a performance', () => {
     const again = await cancel(perf.documentId);
     expect(again.status).toBe(409);
     expect(again.body.error.details.code).toBe('already_cancelled');
+    // The mails' dedupe key: the same cancel announced again (a retry) owes nobody a second mail.
+    const outbox = () => app.strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'performance_cancelled' } });
+    const owed = await outbox();
+    const holderIds = (
+      (await app.strapi.db
+        .query('plugin::booking.reservation')
+        .findMany({ where: { performance: { id: perf.id } }, select: ['id'] })) as Array<{
+        id: number;
+      }>
+    ).map((r) => r.id);
+    const entryIds = [joined.entry.id];
+    await app.strapi.db.transaction(({ trx }) =>
+      service(app.strapi, 'events').announce(trx, {
+        type: 'performance.cancelled',
+        performanceId: perf.id,
+        reservationIds: [],
+        holderReservationIds: holderIds,
+        entryIds,
+      })
+    );
+    expect(await outbox()).toBe(owed);
     await service(app.strapi, 'mailer').deliverDue(new Date(Date.now() + 3600_000));
     await settle();
     expect([cancelMails(it), cancelMails(en), cancelMails(waiting)].map((m) => m.length)).toEqual([1, 1, 1]);
