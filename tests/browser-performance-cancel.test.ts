@@ -6,6 +6,7 @@
  * from docs/screenshots/).
  */
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type TestApp } from './support/app';
@@ -23,15 +24,28 @@ const PERFORMANCE = 'plugin::booking.performance';
   let smtp: SmtpSink;
   let browser: Browser;
   let baseUrl: string;
+  let siteUrl: string;
+  let site: Server;
   let page: Page;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    const port = await freePort();
+    const [port, sitePort] = [await freePort(), await freePort()];
     baseUrl = `http://localhost:${port}`;
+    siteUrl = `http://127.0.0.1:${sitePort}`;
+    // The company's site on another origin, holding the widget.
+    site = createServer((req, res) => {
+      const show = new URL(req.url ?? '/', siteUrl).searchParams.get('show') ?? '';
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Compagnia</title></head><body><main>
+<script type="module" src="${baseUrl}/site/widget.js"></script>
+<azionelab-booking show="${show}" lang="it"></azionelab-booking></main></body></html>`);
+    });
+    await new Promise<void>((resolve) => site.listen(sitePort, '127.0.0.1', resolve));
     app = await startApp({
       env: {
         PUBLIC_URL: baseUrl,
+        BOOKING_ALLOWED_ORIGINS: siteUrl,
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(smtp.port),
         BOOKING_RATE_LIMIT_PER_MINUTE: '0',
@@ -54,6 +68,7 @@ const PERFORMANCE = 'plugin::booking.performance';
     await browser?.close();
     await app?.stop();
     await smtp?.stop();
+    await new Promise((resolve) => site?.close(resolve));
   });
 
   test('an editor cancels with a message after seeing how many people will be written to; the site then shows it struck through', async () => {
@@ -107,5 +122,20 @@ const PERFORMANCE = 'plugin::booking.performance';
     expect(await card.locator('s').count()).toBe(1);
     expect(await card.getByRole('link', { name: 'Prenota' }).count()).toBe(0);
     await page.screenshot({ path: artifact('site-performance-cancelled.png') });
+
+    // The widget: the cancelled performance listed, struck through, not to be chosen; the other one chosen.
+    const show = await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } });
+    const venue = await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: perf.venueSlug } });
+    await app.strapi.db.query(PERFORMANCE).create({
+      data: { show: show.id, venue: venue.id, starts_at: new Date(Date.now() + 96 * 3600_000), room_capacity: 10 },
+    });
+    await page.goto(`${siteUrl}/?show=${perf.showSlug}`);
+    const cancelledChoice = page.locator('azionelab-booking .perf[data-status="cancelled"]');
+    await cancelledChoice.waitFor({ timeout: 15_000 });
+    await cancelledChoice.getByText('Annullata').waitFor();
+    expect(await cancelledChoice.locator('s').count()).toBe(1);
+    expect(await cancelledChoice.locator('input[type="radio"]').isDisabled()).toBe(true);
+    expect(await page.locator('azionelab-booking .perf[data-status="scheduled"] input[type="radio"]').isChecked()).toBe(true);
+    await page.screenshot({ path: artifact('widget-performance-cancelled.png') });
   });
 });
