@@ -76,7 +76,10 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * which sees every confirmation committed before the lock was granted.
      */
     async take(trx: Knex.Transaction, performanceId: number, seats: number) {
-      return data().seats.takeSeats(trx, performanceId, seats, await ledger.lockOffered(trx, performanceId));
+      const capacity = await ledger.lock(trx, performanceId);
+      // A cancelled performance takes no seat (issue 22), read with the lock: no extra statement.
+      if (!capacity || capacity.cancelled) return { taken: false, available: 0, closed: true };
+      return { ...(await data().seats.takeSeats(trx, performanceId, seats, Math.max(0, seatsOffered(capacity)))), closed: false };
     },
 
     /**
@@ -216,12 +219,13 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
       );
       // A cancelled performance takes no seat, read under its lock: a confirmation that queued
       // behind the cancel finds it closed and rolls back (issue 22).
-      if ((await ledger.lock(trx, performanceId))?.cancelled !== false) return { ok: false, reason: 'closed' };
       if (ticket.heldSeats !== undefined) {
+        if ((await ledger.lock(trx, performanceId))?.cancelled !== false) return { ok: false, reason: 'closed' };
         const availableSeats = await ledger.confirmHold(trx, performanceId, partySize, ticket.heldSeats, now);
         return { ok: true, checkInToken, cancellationToken, availableSeats };
       }
       const taken = await ledger.take(trx, performanceId, partySize);
+      if (taken.closed) return { ok: false, reason: 'closed' };
       if (!taken.taken) return { ok: false, reason: 'sold_out', availableSeats: taken.available };
       return { ok: true, checkInToken, cancellationToken, availableSeats: taken.available };
     },
