@@ -305,6 +305,21 @@ describe('every change a ticket holder must know of is told (item 4)', () => {
     await expect(
       app.strapi.db.query('plugin::booking.show').updateMany({ where: { id: { $in: [show.id] } }, data: { is_published: false } })
     ).rejects.toMatchObject(refused);
+    // The Content Manager: the editor's save answers 400 naming the performance, in their language;
+    // its bulk unpublish of a show (a type without drafts) changes nothing either.
+    const editor = await createAdmin(app.strapi, { roleCode: 'strapi-editor', preferedLanguage: 'en' });
+    const saved = await api()
+      .put(`/content-manager/collection-types/plugin::booking.show/${show.documentId}?locale=it`)
+      .set('Authorization', `Bearer ${editor.token}`)
+      .send({ is_published: false });
+    expect([saved.status, saved.body.error?.details?.code]).toEqual([400, 'capacity_below_confirmed']);
+    expect(saved.body.error.message).toContain(`This show has upcoming performances with confirmed seats: ${label} (2)`);
+    const bulk = await api()
+      .post('/content-manager/collection-types/plugin::booking.show/actions/bulkUnpublish')
+      .set('Authorization', `Bearer ${editor.token}`)
+      .send({ documentIds: [show.documentId] });
+    expect(bulk.status).toBe(400);
+    expect((await app.strapi.db.query('plugin::booking.show').findOne({ where: { id: show.id } })).is_published).toBe(true);
     expect((await api().get(`/api/booking/shows/${perf.showSlug}`)).status).toBe(200);
 
     // Once the performance is cancelled, the show may go.
