@@ -110,8 +110,15 @@ test('cancelled while visitors confirm, accept offers, join and book on two inst
 
   // The storm: the cancel on the second instance in the middle of the visitors' calls.
   const admin = await createAdmin(app.strapi);
-  type Call = { kind: string; path: string; body: Record<string, unknown>; who?: string };
-  const visitors: Call[] = [
+  type Call = { kind: string; path: string; body: Record<string, unknown>; who: string };
+  type Answer = Call & { status: number; code: string | undefined };
+  const send = (call: Call, url: string): Promise<Answer> =>
+    request(url)
+      .post(call.path)
+      .send(call.body)
+      .then((res) => ({ ...call, status: res.status, code: res.body?.error?.details?.code as string | undefined }));
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const confirmations: Call[] = [
     ...pendingTokens.map((token, i) => ({
       kind: 'confirm',
       path: '/api/booking/reservations/confirm',
@@ -124,39 +131,48 @@ test('cancelled while visitors confirm, accept offers, join and book on two inst
       body: { token },
       who: address('offered', i),
     })),
-    ...Array.from({ length: 6 }, (_, i) => ({
-      kind: 'join',
-      path: '/api/booking/waitlist',
-      body: { data: { performance: perf.documentId, name: 'Tar Divo', email: address('joiner', i), party_size: 6 } },
-    })),
-    ...Array.from({ length: 4 }, (_, i) => ({
-      kind: 'book',
-      path: '/api/booking/reservations',
-      body: { data: { performance: perf.documentId, name: 'Nuo Vo', email: address('booker', i), party_size: 1 } },
-    })),
   ];
-  const half = Math.floor(visitors.length / 2);
-  const fire = (call: Call, i: number) =>
-    request(servers[i % 2])
-      .post(call.path)
-      .send(call.body)
-      .then((res) => ({ ...call, status: res.status, code: res.body?.error?.details?.code as string | undefined }));
-  const [early, cancelled, late] = await Promise.all([
-    Promise.all(visitors.slice(0, half).map(fire)),
+  // Pending confirmations and offer acceptances alternate, one every 100 ms, the cancel sent after
+  // 250 ms; joins and bookings go every 40 ms until 300 ms after it answered. Round-robin
+  // over both instances: some land before the cancel, some queue behind its locks, some after it.
+  const order = [0, 5, 1, 6, 2, 7, 3, 4].map((i) => confirmations[i]);
+  let cancelAnswered = 0;
+  const cancelling = wait(250).then(() =>
     request(second.url)
       .post(`/booking/performances/${perf.documentId}/cancel`)
       .set('Authorization', `Bearer ${admin.token}`)
-      .send({ message: 'Allagamento in sala.' }),
-    Promise.all(visitors.slice(half).map((call, i) => fire(call, i + 1))),
-  ]);
-  const answers = [...early, ...late];
-  expect(cancelled.status).toBe(200);
-  // Every answer is one of the contract's.
-  for (const a of answers) {
-    if (a.kind === 'confirm' || a.kind === 'offer') expect([200, 409]).toContain(a.status);
-    if (a.kind === 'join' || a.kind === 'book') expect([201, 409]).toContain(a.status);
-    if (a.status === 409) expect(['booking_closed', 'token_used', 'sold_out']).toContain(a.code);
+      .send({ message: 'Allagamento in sala.' })
+      .then((res) => {
+        cancelAnswered = Date.now();
+        return res;
+      })
+  );
+  const confirming = Promise.all(order.map((call, i) => wait(i * 100).then(() => send(call, servers[i % 2]))));
+  const others: Array<Promise<Answer>> = [];
+  for (let i = 0; cancelAnswered === 0 || Date.now() < cancelAnswered + 300; i += 1) {
+    const who = address(i % 2 === 0 ? 'joiner' : 'booker', i);
+    const data = { performance: perf.documentId, name: 'Tar Divo', email: who, party_size: i % 2 === 0 ? 6 : 1 };
+    const call =
+      i % 2 === 0
+        ? { kind: 'join', path: '/api/booking/waitlist', body: { data }, who }
+        : { kind: 'book', path: '/api/booking/reservations', body: { data }, who };
+    others.push(send(call, servers[i % 2]));
+    await wait(40);
   }
+  const [cancelled, confirmed, rest] = await Promise.all([cancelling, confirming, Promise.all(others)]);
+  const answers = [...confirmed, ...rest];
+  expect(cancelled.status).toBe(200);
+  // Every answer is one of the contract's: before the cancel, done; after it, closed (a
+  // confirmation whose reservation the cancel ended finds its link used).
+  for (const a of answers) {
+    if (a.kind === 'confirm' || a.kind === 'offer') expect([200, 409, 410]).toContain(a.status);
+    if (a.kind === 'join' || a.kind === 'book') expect([201, 409]).toContain(a.status);
+    if (a.status === 409) expect(['booking_closed', 'sold_out']).toContain(a.code);
+    if (a.status === 410) expect(a.code).toBe('token_used');
+  }
+  // Calls landed on both sides of the cancel.
+  expect(answers.some((a) => a.status === 200 || a.status === 201)).toBe(true);
+  expect(answers.some((a) => a.code === 'booking_closed')).toBe(true);
   // After the answer, everything is closed on both instances.
   for (const url of servers) {
     const late = await request(url).post('/api/booking/reservations/confirm').send({ token: pendingTokens[0] });
@@ -197,8 +213,7 @@ test('cancelled while visitors confirm, accept offers, join and book on two inst
   const everyone = [
     ...Array.from({ length: 5 }, (_, i) => address('pending', i)),
     ...[60, 61, 62].map((i) => address('leaver', i)),
-    ...Array.from({ length: 6 }, (_, i) => address('joiner', i)),
-    ...Array.from({ length: 4 }, (_, i) => address('booker', i)),
+    ...rest.map((a) => a.who),
   ].filter((a) => !owed.has(a));
   for (const a of everyone) expect([a, cancelMails(a).length]).toEqual([a, 0]);
   const sent = smtp.messages.filter((m) => (m.subject ?? '').startsWith('Replica annullata'));

@@ -3,6 +3,14 @@
  * its live reservations and open waiting entries, locked and ended together, and the mails owed
  * for it recorded once each (the outbox's dedupe key). Row locks are taken in id order, so two
  * cancels, or a cancel and the expiry job, queue instead of deadlocking.
+ *
+ * What the cancel takes after it holds the performance row it never waits for (PostgreSQL's SKIP
+ * LOCKED; SQLite has one writer at a time): a confirmation holds its token and reservation rows
+ * while it waits for the performance, so waiting for them there would be a deadlock. What is
+ * skipped is closed all the same: a token whose reservation is cancelled opens nothing (every
+ * token's use reads its reservation's status), a join being confirmed finds the performance
+ * closed under its lock and lapses, a reservation written by a booking between the two scans and
+ * being confirmed finds it closed and stays pending until its link lapses.
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
@@ -31,6 +39,7 @@ export const OPEN_ENTRY_STATUSES: WaitlistStatus[] = ['unconfirmed', 'waiting', 
 
 export const createPerformanceCancelData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
+  const postgres = () => dialectOf(strapi).postgres;
   return {
     /**
      * The pending and confirmed reservations of a performance, locked (FOR UPDATE, in id order),
@@ -43,10 +52,10 @@ export const createPerformanceCancelData = (strapi: Core.Strapi) => {
         .whereIn('id', trx(rl.table).select(rl.reservation).where(rl.performance, performanceId))
         .whereIn('reservation_status', ['pending', 'confirmed']);
       if (known.length > 0) query = query.whereNotIn('id', known);
-      const rows: Array<{ id: number; reservation_status: string; party_size: number; held_until: unknown }> = await query
-        .orderBy('id', 'asc')
-        .select('id', 'reservation_status', 'party_size', 'held_until')
-        .forUpdate();
+      query = query.orderBy('id', 'asc').select('id', 'reservation_status', 'party_size', 'held_until').forUpdate();
+      // The second scan, under the performance lock: rows another transaction holds are skipped.
+      if (known.length > 0 && postgres()) query = query.skipLocked();
+      const rows: Array<{ id: number; reservation_status: string; party_size: number; held_until: unknown }> = await query;
       return rows.map((row) => ({
         id: Number(row.id),
         status: row.reservation_status as 'pending' | 'confirmed',
@@ -68,24 +77,29 @@ export const createPerformanceCancelData = (strapi: Core.Strapi) => {
       const moved = rows.map((row) => Number(typeof row === 'object' ? row.id : row));
       const tl = tables.tokenReservation;
       if (moved.length > 0) {
-        await trx(tables.tokens)
+        const open = trx(tables.tokens)
           .whereIn('id', trx(tl.table).select(tl.token).whereIn(tl.reservation, moved))
           .whereNull('used_at')
+          .select('id')
+          .forUpdate();
+        await trx(tables.tokens)
+          .whereIn('id', postgres() ? open.skipLocked() : open)
           .update({ used_at: now, updated_at: now });
       }
       return moved;
     },
 
-    /** The entries of a performance that have not ended, locked in id order. */
+    /** The entries of a performance that have not ended, locked in id order (those another transaction holds skipped). */
     async lockOpenEntries(trx: Knex, performanceId: number): Promise<OpenEntry[]> {
       const tables = t();
       const ep = tables.entryPerformance;
-      const rows: Array<{ id: number; waitlist_status: WaitlistStatus }> = await trx(tables.waitlistEntries)
+      const query = trx(tables.waitlistEntries)
         .whereIn('id', trx(ep.table).select(ep.from).where(ep.to, performanceId))
         .whereIn('waitlist_status', OPEN_ENTRY_STATUSES)
         .orderBy('id', 'asc')
         .select('id', 'waitlist_status')
         .forUpdate();
+      const rows: Array<{ id: number; waitlist_status: WaitlistStatus }> = await (postgres() ? query.skipLocked() : query);
       return rows.map((row) => ({ id: Number(row.id), status: row.waitlist_status }));
     },
 
