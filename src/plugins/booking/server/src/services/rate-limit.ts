@@ -46,7 +46,7 @@ export const clientKey = (ip: string): string => {
  * The key an admin login's e-mail address is counted under: a hash of it as typed, trimmed and
  * in lower case (as Strapi looks it up), so that the counters' table holds no staff address.
  */
-export const emailKey = (email: string): string => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+const loginEmailHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -123,7 +123,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     async consumeAdminLogin(email: string, ip: string): Promise<RateDecision> {
       const decisions = await Promise.all([
         consumeFrom(loginByAddress, clientKey(ip)),
-        email ? consumeFrom(loginByEmail, emailKey(email)) : Promise.resolve<RateDecision>({ allowed: true }),
+        email ? consumeFrom(loginByEmail, loginEmailHash(email)) : Promise.resolve<RateDecision>({ allowed: true }),
       ]);
       const waits = decisions.flatMap((d) => (d.allowed ? [] : [d.retryAfterSeconds]));
       return waits.length ? { allowed: false, retryAfterSeconds: Math.max(...waits) } : { allowed: true };
@@ -131,7 +131,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A login that succeeded: its attempt does not count, and the address typed starts afresh. */
     async forgiveAdminLogin(email: string, ip: string): Promise<void> {
-      await Promise.all([loginByAddress?.reward(clientKey(ip), 1), email ? loginByEmail?.delete(emailKey(email)) : undefined]);
+      await Promise.all([loginByAddress?.reward(clientKey(ip), 1), email ? loginByEmail?.delete(loginEmailHash(email)) : undefined]);
     },
 
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
