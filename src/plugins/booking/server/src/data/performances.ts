@@ -124,6 +124,12 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
       };
     },
 
+    /** Ids of the performances that started at or before `cutoff`, in order. */
+    async startedBy(knex: Knex, cutoff: Date): Promise<number[]> {
+      const rows: Array<{ id: number }> = await knex(t().performances).where('starts_at', '<=', cutoff).orderBy('id').select('id');
+      return rows.map((row) => Number(row.id));
+    },
+
     /** The internal id of a performance by its documentId, or null. */
     async idOf(knex: Knex, documentId: string): Promise<number | null> {
       const row: { id: number } | undefined = await knex(t().performances).where('document_id', documentId).first('id');
