@@ -21,6 +21,12 @@ export interface IndexSpec {
 }
 
 export const createSchemaData = (strapi: Core.Strapi) => ({
+  /** Whether every one of these tables exists. */
+  async hasTables(knex: Knex, names: string[]): Promise<boolean> {
+    for (const name of names) if (!(await knex.schema.hasTable(name))) return false;
+    return true;
+  },
+
   /** Drops these indexes where they exist. */
   async dropIndexes(knex: Knex, names: string[]): Promise<void> {
     for (const name of names) await knex.raw('DROP INDEX IF EXISTS ??', [name]);
