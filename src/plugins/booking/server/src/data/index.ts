@@ -10,6 +10,7 @@ import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
 import { createOutboxData } from './outbox';
 import { createPerformancesData } from './performances';
+import { createRateLimitsData } from './rate-limits';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
 import { createSchemaData } from './schema';
@@ -24,6 +25,7 @@ const createData = (strapi: Core.Strapi) => ({
   checkIns: createCheckInsData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
+  rateLimits: createRateLimitsData(),
   reservations: createReservationsData(strapi),
   scans: createScansData(strapi),
   schema: createSchemaData(strapi),
