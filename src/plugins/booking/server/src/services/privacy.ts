@@ -189,12 +189,12 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
     async eraseVisitor(email: string, now = new Date()): Promise<ErasureCounts> {
       assertAddress(email);
       const rows = await data().reservations.ofAddress(strapi.db.connection, email);
-      const reservations = getService(strapi, 'reservations');
+      const cancellations = getService(strapi, 'cancellations');
       for (const row of rows) {
         const upcoming = row.starts_at !== null && new Date(row.starts_at).getTime() > now.getTime();
         if (!upcoming || (row.status !== 'pending' && row.status !== 'confirmed')) continue;
         try {
-          await reservations.cancelByStaff(Number(row.id), now);
+          await cancellations.cancelByStaff(Number(row.id), now);
         } catch (error) {
           // Checked in before the start: the party is inside; its data goes all the same.
           const code = (error as { details?: { code?: string } }).details?.code;
