@@ -1,7 +1,7 @@
 /**
- * Two rules of the server's layers (CONTRIBUTING.md, "Where things live"), checked on the source:
- * raw SQL only in `server/src/data/` (one module per table), and seats change only in
- * `services/seat-ledger.ts`. The first is also a lint rule (eslint.config.mjs,
+ * Rules of the server's layers (CONTRIBUTING.md, "Where things live"), checked on the source:
+ * raw SQL only in `server/src/data/` (one module per table), seats change only in
+ * `services/seat-ledger.ts`, no service file over 300 lines. The first is also a lint rule (eslint.config.mjs,
  * no-restricted-syntax); the last test proves that rule catches each form it names, so a change
  * of the config cannot quietly switch it off.
  */
@@ -57,6 +57,14 @@ test('seats change only in services/seat-ledger.ts: no other caller of the perfo
   // The ledger itself does call them (so the pattern is the one it uses).
   expect(offenders(files, seatWrites).filter((line) => line.startsWith('services/seat-ledger.ts:')).length).toBeGreaterThanOrEqual(5);
   expect(offenders(files, seatWrites).filter((line) => !line.startsWith('services/seat-ledger.ts:'))).toEqual([]);
+});
+
+test('no service file is over 300 lines (split by job instead)', () => {
+  const long = serverFiles()
+    .filter(([path]) => path.startsWith('services/'))
+    .map(([path, text]) => [path, text.split('\n').length - (text.endsWith('\n') ? 1 : 0)] as const)
+    .filter(([, lines]) => lines > 300);
+  expect(long).toEqual([]);
 });
 
 test('the lint rule refuses each form of raw SQL in a service, and lets data/ hold it', async () => {

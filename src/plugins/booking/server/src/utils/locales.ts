@@ -25,6 +25,44 @@ export const baseLocale = { locale: BASE_LOCALE } as const;
 /** `?lang=en` asks for English; anything else is Italian. */
 export const textLanguage = (lang: unknown): TextLanguage => (lang === 'en' ? 'en' : 'it');
 
+/** The texts an English copy may give; any other field is the Italian row's. */
+export const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
+export const VENUE_TEXTS = ['name', 'address', 'city'] as const;
+/** English texts by documentId. */
+export type Texts = Map<string, Record<string, unknown>>;
+
+/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
+export const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
+  const english = documentId ? texts.get(documentId) : undefined;
+  if (!english) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const field of fields) {
+    const value = english[field];
+    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
+  }
+  return out as T;
+};
+
+/**
+ * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
+ * for Italian. One query however many rows.
+ */
+export const readEnglishTexts = async (
+  strapi: Core.Strapi,
+  uid: typeof UID.show | typeof UID.venue,
+  documentIds: Array<string | undefined>,
+  lang: TextLanguage
+): Promise<Texts> => {
+  const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
+  if (lang !== 'en' || ids.length === 0) return new Map();
+  const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
+  const rows = (await strapi.db.query(uid).findMany({
+    where: { documentId: { $in: ids }, locale: 'en' },
+    select: ['documentId', ...fields],
+  })) as Array<Record<string, unknown> & { documentId: string }>;
+  return new Map(rows.map((row) => [row.documentId, row]));
+};
+
 interface LocaleRow {
   code: string;
 }
