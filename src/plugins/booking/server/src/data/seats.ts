@@ -79,8 +79,8 @@ export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row
 /**
  * The availability formula of the domain model, computed by the database in one query for any
  * number of performances. Confirmed seats are kept per performance in a counter row
- * (`booking_performance_seats`), changed only by the reservations service in the same
- * transaction that holds the performance row lock and moves a reservation in or out of
+ * (`booking_performance_seats`), changed only by the seat ledger (services/seat-ledger.ts) in
+ * the same transaction that holds the performance row lock and moves a reservation in or out of
  * `confirmed`: so reading seats costs the same with 100 or 100,000 reservations. `recount`
  * proves the counter against the reservations themselves.
  */
