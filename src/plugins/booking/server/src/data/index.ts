@@ -5,12 +5,15 @@
  * and SQLite is in dialect.ts.
  */
 import type { Core } from '@strapi/strapi';
+import { createChangeNoticesData } from './change-notices';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
 import { createOutboxData } from './outbox';
 import { createPerformancesData } from './performances';
+import { createRateLimitsData } from './rate-limits';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
+import { createSchemaData } from './schema';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
 import { createWebhookDeliveriesData } from './webhook-deliveries';
@@ -18,11 +21,14 @@ import { createWaitlistEntriesData } from './waitlist-entries';
 
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
+  changeNotices: createChangeNoticesData(strapi),
   checkIns: createCheckInsData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
+  rateLimits: createRateLimitsData(),
   reservations: createReservationsData(strapi),
   scans: createScansData(strapi),
+  schema: createSchemaData(strapi),
   seats: createSeatsData(strapi),
   tokens: createTokensData(strapi),
   webhookDeliveries: createWebhookDeliveriesData(strapi),

@@ -29,6 +29,18 @@ export interface MessageForMail {
   } | null;
 }
 
+/** A mail sent (or owed) for a reservation, as a visitor's export shows it. */
+export interface VisitorEmail {
+  reservation: string;
+  kind: string;
+  delivery_status: string;
+  attempts: number;
+  created_at: string | null;
+  sent_at: string | null;
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string | Date).toISOString() : null);
+
 export const createOutboxData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   /** A message the retry job may take: queued or retrying, its time come, no live lease. */
@@ -138,6 +150,53 @@ export const createOutboxData = (strapi: Core.Strapi) => {
       await knex(t().outbox)
         .where('id', message.id)
         .update({ ...data, label: outboxLabel(message.kind, reference, data.delivery_status), updated_at: new Date() });
+    },
+
+    /**
+     * The mails of these reservations lose what may name their holder: the ones still owed are
+     * dropped (they would go to the erased placeholder: no longer anyone's to receive), and an
+     * error text, which may quote the address, becomes `note`.
+     */
+    async dropForReservations(knex: Knex, reservationIds: number[], note: string, now: Date): Promise<void> {
+      const tables = t();
+      const ol = tables.outboxReservation;
+      const messages = knex(ol.table).select(ol.message).whereIn(ol.reservation, reservationIds);
+      await knex(tables.outbox)
+        .whereIn('id', messages)
+        .whereIn('delivery_status', ['queued', 'retrying'])
+        .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
+      await knex(tables.outbox)
+        .whereIn('id', knex(ol.table).select(ol.message).whereIn(ol.reservation, reservationIds))
+        .whereNotNull('last_error')
+        .whereNot('last_error', note)
+        .update({ last_error: null, updated_at: now });
+    },
+
+    /** The mails of these reservations (by id, in `references`), oldest first, as a visitor's export shows them. */
+    async ofReservations(knex: Knex, references: Map<number, string>): Promise<VisitorEmail[]> {
+      if (references.size === 0) return [];
+      const tables = t();
+      const ol = tables.outboxReservation;
+      const mails: Array<Record<string, unknown>> = await knex({ o: tables.outbox })
+        .join({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
+        .whereIn(`ol.${ol.reservation}`, [...references.keys()])
+        .orderBy('o.id')
+        .select({
+          reservation: `ol.${ol.reservation}`,
+          kind: 'o.kind',
+          delivery_status: 'o.delivery_status',
+          attempts: 'o.attempts',
+          created_at: 'o.created_at',
+          sent_at: 'o.sent_at',
+        });
+      return mails.map((mail) => ({
+        reservation: references.get(Number(mail.reservation)) ?? '',
+        kind: String(mail.kind),
+        delivery_status: String(mail.delivery_status),
+        attempts: Number(mail.attempts ?? 0),
+        created_at: iso(mail.created_at),
+        sent_at: iso(mail.sent_at),
+      }));
     },
 
     /** Ids of the messages whose time has come, oldest first. */

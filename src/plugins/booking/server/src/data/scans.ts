@@ -48,6 +48,19 @@ export const createScansData = (strapi: Core.Strapi) => {
       );
     },
 
+    /**
+     * Forgets the stored answers of these reservations' scans: a scan keeps the door's answer for
+     * idempotent retries, and its ticket names the holder.
+     */
+    async forgetAnswers(knex: Knex, reservationIds: number[], now: Date): Promise<void> {
+      const tables = t();
+      const sr = tables.scanReservation;
+      await knex(tables.scans)
+        .whereIn('id', knex(sr.table).select(sr.from).whereIn(sr.to, reservationIds))
+        .whereNotNull('response')
+        .update({ response: null, updated_at: now });
+    },
+
     /** The answer a scan with this idempotency key got, or null. */
     async answerOf<T>(knex: Knex, idempotencyKey: string): Promise<T | null> {
       const row: { response: unknown } | undefined = await knex(t().scans).where('idempotency_key', idempotencyKey).first('response');

@@ -5,6 +5,8 @@ import { isIPv6 } from 'node:net';
 import { ADMIN_LOGIN_LIMITS } from '../constants';
 import { getConfig } from '../utils/get-service';
 import { dialectOf } from '../data/dialect';
+import { dataOf } from '../data';
+import { RATE_LIMITS_TABLE } from '../data/rate-limits';
 
 /**
  * An address as a proxy may write it into X-Forwarded-For with the client's source port
@@ -72,7 +74,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
           ...options,
           storeClient: strapi.db.connection,
           storeType: 'knex',
-          tableName: 'booking_rate_limits',
+          tableName: RATE_LIMITS_TABLE,
           // Its own hourly clean-up timer would keep the process (and jest) alive: the
           // plugin's scheduled job clears old rows instead.
           clearExpiredByTimeout: false,
@@ -137,10 +139,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
       if (!dialectOf(strapi).sharedAcrossInstances) return;
-      await strapi.db
-        .connection('booking_rate_limits')
-        .where('expire', '<', Date.now() - 3600_000)
-        .delete(); // ms since the epoch, as rate-limiter-flexible writes it
+      await dataOf(strapi).rateLimits.clearExpired(strapi.db.connection, Date.now() - 3600_000);
     },
   };
 };
