@@ -14,7 +14,15 @@ export const OfflineConflicts = ({ conflicts }: { conflicts: OfflineConflict[] |
   if (!conflicts || conflicts.length === 0) return null;
   const time = (iso: string | null) => (iso ? formatTime(iso, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '–');
   return (
-    <Box background="danger100" borderColor="danger600" padding={3} hasRadius data-testid="offline-conflicts">
+    <Box
+      background="danger100"
+      borderColor="danger600"
+      borderStyle="solid"
+      borderWidth="1px"
+      padding={3}
+      hasRadius
+      data-testid="offline-conflicts"
+    >
       <Typography variant="delta" tag="h2" textColor="danger700">
         {t('overview.conflicts', 'Let in twice (offline scans): {count}', { count: conflicts.length })}
       </Typography>
