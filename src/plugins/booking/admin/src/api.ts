@@ -4,6 +4,7 @@ export const API = {
   doorPerformances: '/booking/door/performances',
   stats: (documentId: string) => `/booking/performances/${documentId}/stats`,
   scans: (documentId: string) => `/booking/performances/${documentId}/scans`,
+  offlineConflicts: (documentId: string) => `/booking/performances/${documentId}/offline-conflicts`,
   doorList: (documentId: string, format?: 'csv' | 'xlsx') =>
     `/booking/performances/${documentId}/door-list${format ? `?format=${format}` : ''}`,
   confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,

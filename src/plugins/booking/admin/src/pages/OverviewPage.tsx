@@ -8,6 +8,8 @@ import { useT } from '../utils';
 import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
+import { OfflineConflicts } from '../components/OfflineConflicts';
+import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
 /**
@@ -35,6 +37,7 @@ export const OverviewPage = () => {
   const [stats, setStats] = React.useState<OverviewStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
   const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
+  const [conflicts, setConflicts] = React.useState<OfflineConflict[] | null>(null);
   const { allowedActions } = useRBAC(OFFERS);
   const mayReadDoorList = allowedActions.canRead === true;
   const mayBook = allowedActions.canCreate === true;
@@ -50,6 +53,9 @@ export const OverviewPage = () => {
         .catch(() => undefined);
       get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))
         .then(({ data }) => setDays(data.data))
+        .catch(() => undefined);
+      get<{ data: OfflineConflict[] }>(API.offlineConflicts(performance))
+        .then(({ data }) => setConflicts(data.data))
         .catch(() => undefined);
     };
     load();
@@ -126,6 +132,7 @@ export const OverviewPage = () => {
               )}
             </Flex>
           )}
+          <OfflineConflicts conflicts={conflicts} />
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>

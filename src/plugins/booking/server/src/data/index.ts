@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import { createChangeNoticesData } from './change-notices';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
+import { createDoorSnapshotData } from './door-snapshot';
 import { createOutboxData } from './outbox';
 import { createPerformancesData } from './performances';
 import { createRateLimitsData } from './rate-limits';
@@ -23,6 +24,7 @@ const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
   changeNotices: createChangeNoticesData(strapi),
   checkIns: createCheckInsData(strapi),
+  doorSnapshot: createDoorSnapshotData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
   rateLimits: createRateLimitsData(),

@@ -24,6 +24,18 @@ export default {
       config: guard(PERMISSIONS.checkIn, ['plugin::booking.scan-rate']),
     },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/door-snapshot',
+      handler: 'check-in.doorSnapshot',
+      config: guard(PERMISSIONS.checkIn),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/offline-conflicts',
+      handler: 'performance.offlineConflicts',
+      config: guard(PERMISSIONS.stats),
+    },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
     {

@@ -84,6 +84,8 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       await data().outbox.dropForReservations(trx, ids, ERASED_MAIL_NOTE, now);
       // A scan keeps the door's answer for idempotent retries; its ticket names the holder.
       await data().scans.forgetAnswers(trx, ids, now);
+      // The offline door's sealed records name the holder too.
+      await data().tokens.forgetDoorRecords(trx, ids, now);
     });
   };
 
