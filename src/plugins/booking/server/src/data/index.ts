@@ -8,9 +8,11 @@ import type { Core } from '@strapi/strapi';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
 import { createOutboxData } from './outbox';
+import { createPerformanceMessagesData } from './performance-messages';
 import { createPerformancesData } from './performances';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
+import { createScheduleChangesData } from './schedule-changes';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
 import { createWebhookDeliveriesData } from './webhook-deliveries';
@@ -27,6 +29,9 @@ const createData = (strapi: Core.Strapi) => ({
   tokens: createTokensData(strapi),
   webhookDeliveries: createWebhookDeliveriesData(strapi),
   waitlistEntries: createWaitlistEntriesData(strapi),
+  // When the evening changes (issue 22).
+  scheduleChanges: createScheduleChangesData(strapi),
+  performanceMessages: createPerformanceMessagesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -14,7 +14,7 @@ export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'faile
 
 /** A message with the reservation it is about, as the mail is composed from it. */
 export interface MessageForMail {
-  message: { id: number; kind: MailKind; attempts: number };
+  message: { id: number; kind: MailKind; attempts: number; performanceMessage?: number | null };
   reservation: {
     id: number;
     reference: string;
@@ -27,6 +27,11 @@ export interface MessageForMail {
     held_until: string | null;
     performanceId: number | null;
   } | null;
+}
+
+/** Columns some kinds add: the staff message a `message` mail carries (issue 22). */
+export interface OutboxExtra {
+  performance_message?: number;
 }
 
 export const createOutboxData = (strapi: Core.Strapi) => {
@@ -57,7 +62,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed for a reservation; returns its id. */
-    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date): Promise<number> {
+    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -68,6 +73,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -79,7 +85,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed about a waiting-list entry; returns its id. */
-    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date): Promise<number> {
+    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -90,6 +96,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -162,6 +169,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .first({
           kind: 'o.kind',
           attempts: 'o.attempts',
+          performanceMessage: 'o.performance_message',
           id: 'r.id',
           reference: 'r.reference',
           status: 'r.reservation_status',
@@ -174,7 +182,12 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           performanceId: `rl.${rl.performance}`,
         });
       if (!row) return null;
-      const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
+      const message = {
+        id: messageId,
+        kind: row.kind as MailKind,
+        attempts: Number(row.attempts ?? 0),
+        performanceMessage: row.performanceMessage === null || row.performanceMessage === undefined ? null : Number(row.performanceMessage),
+      };
       if (row.id === null || row.id === undefined) return { message, reservation: null };
       return {
         message,
