@@ -16,6 +16,7 @@ const WORDS = {
     cancel: 'Non puoi più venire? Da questo link annulli la prenotazione o riduci i posti, così li liberi per altri:',
     cancelButton: 'Annulla o riduci i posti',
     messageFootReservation: (reference: string) => `La tua prenotazione ${reference}. Non puoi più venire? Annullala o riduci i posti qui:`,
+    leaveButton: 'Esci dalla lista d’attesa',
     messageFootEntry: (reference: string) => `Sei in lista d’attesa (${reference}). Non ti interessa più? Esci dalla lista qui:`,
     signature: 'AzioneLab',
   },
@@ -28,6 +29,7 @@ const WORDS = {
     cancel: 'Can no longer come? This link cancels the booking or reduces the seats, so others can have them:',
     cancelButton: 'Cancel or reduce the seats',
     messageFootReservation: (reference: string) => `Your booking ${reference}. Can no longer come? Cancel it or reduce the seats here:`,
+    leaveButton: 'Leave the waiting list',
     messageFootEntry: (reference: string) => `You are on the waiting list (${reference}). No longer interested? Leave the list here:`,
     signature: 'AzioneLab',
   },
@@ -50,15 +52,18 @@ export const renderMoved = (language: Language, facts: TicketFacts, cancelLink: 
 };
 
 /**
- * A staff message to the audience, in plain text only: the subject on one line, the body as
- * typed (line breaks kept, other control characters dropped), then the visitor's own link (the
- * cancellation link of a booking, the leave link of a waiting entry) in their language.
+ * A staff message to the audience: staff write plain text, and it stays text. The subject on one
+ * line, the body as typed (line breaks kept, other control characters dropped), then the
+ * visitor's own link (the cancellation link of a booking, the leave link of a waiting entry) in
+ * their language. The HTML part (mail programs show it first; the SMTP provider would otherwise
+ * copy the raw text into it) is the same text escaped, its line breaks kept: nothing typed
+ * becomes markup.
  */
 export const renderAudienceMessage = (
   language: Language,
   message: { subject: string; body: string },
   foot: { kind: 'reservation' | 'entry'; reference: string; link: string }
-): { subject: string; text: string } => {
+): RenderedMail => {
   const w = WORDS[language];
   const body = message.body
     .replace(/\r\n?/g, '\n')
@@ -69,5 +74,10 @@ export const renderAudienceMessage = (
   return {
     subject: oneLine(message.subject),
     text: `${body}\n\n-- \n${footLine}\n${foot.link}\n\n${w.signature}\n`,
+    html: layout(
+      language,
+      `<div style="white-space:pre-wrap">${escapeHtml(body)}</div><hr style="border:0;border-top:1px solid #ddd;margin:24px 0">` +
+        `<p style="color:#555">${escapeHtml(footLine)}</p>${button(foot.link, foot.kind === 'reservation' ? w.cancelButton : w.leaveButton)}<p>${w.signature}</p>`
+    ),
   };
 };
