@@ -200,16 +200,39 @@ describe('a booked performance moves', () => {
     expect(await runNoticesIn(5)).toBe(0);
     for (const holder of holders) expect(movedMailsTo(holder.email)).toHaveLength(0);
 
-    // Moved for good, this time through updateMany: the same notice.
+    // The reminder of the first date goes (a day before it).
+    const reminders = service(app.strapi, 'reminders');
+    expect(await reminders.queueDue(new Date(original.getTime() - 23 * 3600_000))).toBe(3);
+    await settle();
+    const isReminder = (m: ParsedMail) => /Promemoria/.test(m.subject ?? '');
+    for (const holder of holders) expect(smtp.to(holder.email).filter(isReminder)).toHaveLength(1);
+
+    // Moved for good, this time through updateMany: the same notice, claimed once by three
+    // instances' jobs running at the same moment.
     const later = new Date(original.getTime() + 7 * 24 * 3600_000);
     await query.updateMany({ where: { id: perf.id }, data: { starts_at: later } });
-    expect(await runNoticesIn(5)).toBe(1);
+    const at = new Date(Date.now() + 5 * 60_000);
+    const jobs = service(app.strapi, 'schedule-changes');
+    const told = await Promise.all([jobs.sendDue(at), jobs.sendDue(at), jobs.sendDue(at)]);
+    await settle();
+    expect(told.reduce((a, b) => a + b, 0)).toBe(1);
     for (const holder of holders) {
       const mails = movedMailsTo(holder.email);
       expect(mails).toHaveLength(1);
       const { event, sequence } = calendarOf(mails[0]);
       expect(event.uid).toBe(holder.uid);
       expect(sequence).toBe(1);
+      expect(event.startDate.toJSDate().getTime()).toBe(Math.floor(later.getTime() / 1000) * 1000);
+    }
+    // The reminder goes by the new time: again, a day before it, with the moved calendar file.
+    expect(await reminders.queueDue(new Date(original.getTime() - 22 * 3600_000))).toBe(0);
+    expect(await reminders.queueDue(new Date(later.getTime() - 23 * 3600_000))).toBe(3);
+    await settle();
+    for (const holder of holders) {
+      const sent = smtp.to(holder.email).filter(isReminder);
+      expect(sent).toHaveLength(2);
+      const { event, sequence } = calendarOf(sent[1]);
+      expect([event.uid, sequence]).toEqual([holder.uid, 1]);
       expect(event.startDate.toJSDate().getTime()).toBe(Math.floor(later.getTime() / 1000) * 1000);
     }
   });
