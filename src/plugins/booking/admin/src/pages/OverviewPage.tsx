@@ -9,6 +9,7 @@ import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../..
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
+import { AudienceMessages } from '../components/AudienceMessages';
 
 /**
  * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
@@ -146,6 +147,8 @@ export const OverviewPage = () => {
             </Typography>
             {days && <ConfirmationsChart days={days} capacity={stats ? seatsOffered(stats) : null} />}
           </Box>
+          {/* Writing to the audience (issue 22): shown to who may (plugin::booking.performance.message). */}
+          {performance && <AudienceMessages key={performance} performance={performance} />}
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}
           </Typography>
