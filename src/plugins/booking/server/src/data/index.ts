@@ -10,11 +10,13 @@ import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
 import { createDoorSnapshotData } from './door-snapshot';
 import { createOutboxData } from './outbox';
+import { createPerformanceMessagesData } from './performance-messages';
 import { createPerformancesData } from './performances';
 import { createRateLimitsData } from './rate-limits';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
 import { createSchemaData } from './schema';
+import { createScheduleChangesData } from './schedule-changes';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
 import { createWebhookDeliveriesData } from './webhook-deliveries';
@@ -35,6 +37,9 @@ const createData = (strapi: Core.Strapi) => ({
   tokens: createTokensData(strapi),
   webhookDeliveries: createWebhookDeliveriesData(strapi),
   waitlistEntries: createWaitlistEntriesData(strapi),
+  // When the evening changes (issue 22).
+  scheduleChanges: createScheduleChangesData(strapi),
+  performanceMessages: createPerformanceMessagesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -14,7 +14,7 @@ export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'faile
 
 /** A message with the reservation it is about, as the mail is composed from it. */
 export interface MessageForMail {
-  message: { id: number; kind: MailKind; attempts: number };
+  message: { id: number; kind: MailKind; attempts: number; performanceMessage?: number | null };
   reservation: {
     id: number;
     reference: string;
@@ -40,6 +40,11 @@ export interface VisitorEmail {
 }
 
 const iso = (value: unknown) => (value ? new Date(value as string | Date).toISOString() : null);
+
+/** Columns some kinds add: the staff message a `message` mail carries (issue 22). */
+export interface OutboxExtra {
+  performance_message?: number;
+}
 
 export const createOutboxData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
@@ -69,7 +74,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed for a reservation; returns its id. */
-    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date): Promise<number> {
+    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -80,6 +85,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -91,7 +97,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed about a waiting-list entry; returns its id. */
-    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date): Promise<number> {
+    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -102,6 +108,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -221,6 +228,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .first({
           kind: 'o.kind',
           attempts: 'o.attempts',
+          performanceMessage: 'o.performance_message',
           id: 'r.id',
           reference: 'r.reference',
           status: 'r.reservation_status',
@@ -233,7 +241,12 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           performanceId: `rl.${rl.performance}`,
         });
       if (!row) return null;
-      const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
+      const message = {
+        id: messageId,
+        kind: row.kind as MailKind,
+        attempts: Number(row.attempts ?? 0),
+        performanceMessage: row.performanceMessage === null || row.performanceMessage === undefined ? null : Number(row.performanceMessage),
+      };
       if (row.id === null || row.id === undefined) return { message, reservation: null };
       return {
         message,
