@@ -86,6 +86,9 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
+    // The offline door: its snapshot (check-in.create) and the conflicts the overview lists (stats).
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-snapshot`, expect: adminOnly([200], [403]) },
+    { method: 'get', path: `/booking/performances/${perf.documentId}/offline-conflicts`, expect: adminOnly([200], [403]) },
     // The door list: Door staff and above (plugin::booking.door-list.read), CSV and XLSX alike.
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list?format=csv`, expect: adminOnly([200], [403]) },
@@ -113,6 +116,19 @@ test('each route answers each caller as it must', async () => {
       method: 'post',
       path: '/booking/visitor-data/erase',
       body: { email: 'nobody@example.test' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
+    },
+    // Writing to a performance's audience (issue 22): Super Admin and Box office
+    // (plugin::booking.performance.message); a bad body is 400 for who may write.
+    {
+      method: 'post',
+      path: `/booking/performances/${perf.documentId}/messages`,
+      body: { subject: '' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [400] },
+    },
+    {
+      method: 'get',
+      path: `/booking/performances/${perf.documentId}/messages`,
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
     },
   ];

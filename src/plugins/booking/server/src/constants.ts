@@ -146,6 +146,13 @@ export const ACTIONS = [
     uid: 'visitor-data.manage',
     pluginName: PLUGIN_ID,
   },
+  // When the evening changes (issue 22): writing to a performance's audience.
+  {
+    section: 'plugins',
+    displayName: "Write to a performance's audience",
+    uid: 'performance.message',
+    pluginName: PLUGIN_ID,
+  },
   // Issue 22 item 1: cancel a performance and tell everyone.
   {
     section: 'plugins',
@@ -162,6 +169,8 @@ export const PERMISSIONS = {
   boxOffice: 'plugin::booking.box-office.create',
   /** Held by Super Admin only (Strapi gives it every action); no role the plugin makes has it. */
   visitorData: 'plugin::booking.visitor-data.manage',
+  /** Writing to a performance's audience, and reading what was written (Super Admin, Box office). */
+  message: 'plugin::booking.performance.message',
   /** Super Admin and Editor by default (roles.ts `grantPerformanceCancelOnce`). */
   performanceCancel: 'plugin::booking.performance.cancel',
 } as const;
@@ -240,6 +249,10 @@ export const MAIL_KINDS = [
   'offer',
   'reduced',
   'waitlist_confirm',
+  // When the evening changes (issue 22): the performance moved (new date or place, the calendar
+  // file updated), and a message staff wrote to the performance's audience.
+  'moved',
+  'message',
   // Issue 22 items 1 and 4: a cancelled performance (to a holder or a waiting party), a
   // reservation cancelled by staff.
   'performance_cancelled',
@@ -255,6 +268,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'reservation.expired',
   'check-in.created',
   'waitlist.offered',
+  // When the evening changes (issue 22): the performance's date or venue changed.
+  'performance.rescheduled',
   // Issue 22 item 1.
   'performance.cancelled',
 ] as const;

@@ -8,7 +8,10 @@ import { useT } from '../utils';
 import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
+import { OfflineConflicts } from '../components/OfflineConflicts';
+import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
+import { AudienceMessages } from '../components/AudienceMessages';
 
 /**
  * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
@@ -35,6 +38,7 @@ export const OverviewPage = () => {
   const [stats, setStats] = React.useState<OverviewStats | null>(null);
   const [scans, setScans] = React.useState<ScanRecord[]>([]);
   const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
+  const [conflicts, setConflicts] = React.useState<OfflineConflict[] | null>(null);
   const { allowedActions } = useRBAC(OFFERS);
   const mayReadDoorList = allowedActions.canRead === true;
   const mayBook = allowedActions.canCreate === true;
@@ -50,6 +54,9 @@ export const OverviewPage = () => {
         .catch(() => undefined);
       get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))
         .then(({ data }) => setDays(data.data))
+        .catch(() => undefined);
+      get<{ data: OfflineConflict[] }>(API.offlineConflicts(performance))
+        .then(({ data }) => setConflicts(data.data))
         .catch(() => undefined);
     };
     load();
@@ -126,6 +133,7 @@ export const OverviewPage = () => {
               )}
             </Flex>
           )}
+          <OfflineConflicts conflicts={conflicts} />
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>
@@ -146,6 +154,8 @@ export const OverviewPage = () => {
             </Typography>
             {days && <ConfirmationsChart days={days} capacity={stats ? seatsOffered(stats) : null} />}
           </Box>
+          {/* Writing to the audience (issue 22): shown to who may (plugin::booking.performance.message). */}
+          {performance && <AudienceMessages key={performance} performance={performance} />}
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}
           </Typography>

@@ -1,6 +1,7 @@
 import boxOffice from './box-office';
 import checkIn from './check-in';
 import doorList from './door-list';
+import messages from './messages';
 import openapi from './openapi';
 import performance from './performance';
 import performanceCancel from './performance-cancel';
@@ -14,6 +15,8 @@ export default {
   'box-office': boxOffice,
   'check-in': checkIn,
   'door-list': doorList,
+  // When the evening changes (issue 22).
+  messages,
   openapi,
   performance,
   'performance-cancel': performanceCancel,

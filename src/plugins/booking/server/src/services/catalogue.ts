@@ -9,8 +9,7 @@ import { seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen, performanceStatus, type BookingState } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
-import { baseLocale, type TextLanguage } from '../utils/locales';
-import { SHOW_TEXTS, translated, VENUE_TEXTS, type Texts } from '../utils/translated';
+import { baseLocale, readEnglishTexts, SHOW_TEXTS, translated, VENUE_TEXTS, type Texts, type TextLanguage } from '../utils/locales';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -94,24 +93,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const waitlistOpen = (performance: Omit<BookingState, 'is_published'>, availableSeats: number, now: Date) =>
     isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
 
-  /**
-   * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
-   * for Italian. One query however many rows.
-   */
-  const englishTexts = async (
-    uid: typeof UID.show | typeof UID.venue,
-    documentIds: Array<string | undefined>,
-    lang: TextLanguage
-  ): Promise<Texts> => {
-    const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
-    if (lang !== 'en' || ids.length === 0) return new Map();
-    const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
-    const rows = (await strapi.db.query(uid).findMany({
-      where: { documentId: { $in: ids }, locale: 'en' },
-      select: ['documentId', ...fields],
-    })) as Array<Record<string, unknown> & { documentId: string }>;
-    return new Map(rows.map((row) => [row.documentId, row]));
-  };
+  /** The English copies' texts of these shows or venues (utils/locales.ts). */
+  const englishTexts = (uid: typeof UID.show | typeof UID.venue, documentIds: Array<string | undefined>, lang: TextLanguage) =>
+    readEnglishTexts(strapi, uid, documentIds, lang);
   const venueTexts = (rows: PerformanceRow[], lang: TextLanguage) =>
     englishTexts(
       UID.venue,

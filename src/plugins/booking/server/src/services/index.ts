@@ -8,6 +8,7 @@ import demoData from './demo-data';
 import door from './door';
 import doorList from './door-list';
 import doorReports from './door-reports';
+import doorSnapshot from './door-snapshot';
 import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
@@ -23,6 +24,8 @@ import rateLimit from './rate-limit';
 import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
+import scheduleChanges from './schedule-changes';
+import audienceMessages from './audience-messages';
 import seatLedger from './seat-ledger';
 import roles from './roles';
 import tokens from './tokens';
@@ -40,6 +43,7 @@ export default {
   door,
   'door-list': doorList,
   'door-reports': doorReports,
+  'door-snapshot': doorSnapshot,
   events,
   'editor-views': editorViews,
   labels,
@@ -55,6 +59,9 @@ export default {
   reminders,
   reservations,
   schema,
+  // When the evening changes (issue 22).
+  'schedule-changes': scheduleChanges,
+  'audience-messages': audienceMessages,
   'seat-ledger': seatLedger,
   roles,
   tokens,

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
+import { subscribeEveningChanges } from './evening-changes';
 import { subscribeMail } from './mail';
 import { subscribeMetrics } from './metrics';
 import { subscribePerformanceCancelled } from './performance-cancelled';
@@ -14,5 +15,6 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeWebhooks(strapi, events);
   subscribeWaitlist(strapi, events);
   subscribeMetrics(strapi, events);
+  subscribeEveningChanges(strapi, events);
   subscribePerformanceCancelled(strapi, events);
 };
