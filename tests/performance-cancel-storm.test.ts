@@ -94,7 +94,7 @@ test('cancelled while visitors confirm, accept offers, join and book on two inst
   for (let i = 0; i < 3; i += 1) await join(address('offered', i), 1);
   for (let i = 0; i < 4; i += 1) await join(address('waiting', i), 6);
   // The 3 seats given back are offered to the parties of 1; 5 more seats, which no waiting party fits, for the pending ones.
-  for (const token of giveBack) expect((await reservations.cancelReservation(token)).ok).toBe(true);
+  for (const token of giveBack) expect((await service('cancellations').cancelReservation(token)).ok).toBe(true);
   await app.strapi.db.query('plugin::booking.performance').update({ where: { id: perf.id }, data: { room_capacity: 68 } });
   const before = await entriesOf(perf.id);
   expect(before.filter((e) => e.waitlist_status === 'offered')).toHaveLength(3);
