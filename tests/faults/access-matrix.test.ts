@@ -177,7 +177,16 @@ test('each route answers each caller as it must', async () => {
 });
 
 test('public answers hold exactly the keys of the contract', async () => {
-  const performanceKeys = ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue', 'waitlist_open'];
+  const performanceKeys = [
+    'available_seats',
+    'bookable',
+    'documentId',
+    'is_booking_enabled',
+    'starts_at',
+    'status',
+    'venue',
+    'waitlist_open',
+  ];
   const venueKeys = ['address', 'city', 'name', 'slug'];
   const list = await http().get('/api/booking/shows');
   for (const show of list.body.data) {

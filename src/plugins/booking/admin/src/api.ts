@@ -12,6 +12,8 @@ export const API = {
   resendTicket: (reservationDocumentId: string) => `/booking/reservations/${reservationDocumentId}/resend-ticket`,
   /** Writing to a performance's audience, and what was written (issue 22). */
   messages: (documentId: string) => `/booking/performances/${documentId}/messages`,
+  /** Issue 22: cancel a performance (POST), and the dialog's count of who will be written to (GET). */
+  cancelPerformance: (documentId: string) => `/booking/performances/${documentId}/cancel`,
 };
 
 export const PERMISSIONS = {
@@ -20,4 +22,5 @@ export const PERMISSIONS = {
   doorList: [{ action: 'plugin::booking.door-list.read', subject: null }],
   boxOffice: [{ action: 'plugin::booking.box-office.create', subject: null }],
   message: [{ action: 'plugin::booking.performance.message', subject: null }],
+  performanceCancel: [{ action: 'plugin::booking.performance.cancel', subject: null }],
 };

@@ -7,6 +7,7 @@ import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { registerWaitlistLifecycles } from './lifecycles/waitlist';
 import { registerScheduleChangeLifecycles } from './lifecycles/schedule-changes';
 import { dataOf } from './data';
+import { registerEveningChangeLifecycles } from './lifecycles/evening-changes';
 import { getConfig, getService } from './utils/get-service';
 import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
 
@@ -22,6 +23,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerWaitlistLifecycles(strapi);
   // When the evening changes (issue 22): after the locale relinks, so a venue reads as its document.
   registerScheduleChangeLifecycles(strapi);
+  registerEveningChangeLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
@@ -35,6 +37,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     await setUpLocales(strapi);
     await getService(strapi, 'roles').ensureDoorStaffRole();
     await getService(strapi, 'roles').ensureBoxOfficeRole();
+    await getService(strapi, 'roles').grantPerformanceCancelOnce();
     await getService(strapi, 'roles').restrictEditorialRoles();
     await getService(strapi, 'roles').grantEditorialLocalesOnce();
     await getService(strapi, 'roles').grantPublicRoutesOnce();

@@ -92,6 +92,7 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
       ['show', 'venue'],
       ['starts_at', 'is_booking_enabled'],
       ['room_capacity', 'additional_seats', 'manually_occupied_seats'],
+      ['cancelled_at', 'cancellation_message'],
     ],
     fields: {
       label: hidden('Performance'),
@@ -105,6 +106,8 @@ export const EDITOR_VIEWS: Record<string, TypeView> = {
         description: 'Seats kept back by hand (guests, the press, the technical booth): not bookable.',
       },
       is_booking_enabled: { label: 'Booking open', description: 'Off: visitors cannot book this performance.' },
+      cancelled_at: readOnly('Cancelled at', { description: 'Set by the "Cancel performance" action; empty while it is scheduled.' }),
+      cancellation_message: readOnly('Cancellation message', { description: 'The words sent with the cancellation e-mails.' }),
     },
   },
   [UID.reservation]: {

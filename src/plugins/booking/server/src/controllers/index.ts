@@ -4,6 +4,7 @@ import doorList from './door-list';
 import messages from './messages';
 import openapi from './openapi';
 import performance from './performance';
+import performanceCancel from './performance-cancel';
 import reservation from './reservation';
 import show from './show';
 import venue from './venue';
@@ -18,6 +19,7 @@ export default {
   messages,
   openapi,
   performance,
+  'performance-cancel': performanceCancel,
   reservation,
   show,
   venue,

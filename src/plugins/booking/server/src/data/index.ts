@@ -11,6 +11,7 @@ import { dialectOf } from './dialect';
 import { createDoorSnapshotData } from './door-snapshot';
 import { createOutboxData } from './outbox';
 import { createPerformanceMessagesData } from './performance-messages';
+import { createPerformanceCancelData } from './performance-cancel';
 import { createPerformancesData } from './performances';
 import { createRateLimitsData } from './rate-limits';
 import { createReservationsData } from './reservations';
@@ -29,6 +30,8 @@ const createData = (strapi: Core.Strapi) => ({
   doorSnapshot: createDoorSnapshotData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
+  /** Issue 22: a performance's cancel. */
+  performanceCancel: createPerformanceCancelData(strapi),
   rateLimits: createRateLimitsData(),
   reservations: createReservationsData(strapi),
   scans: createScansData(strapi),

@@ -17,6 +17,9 @@ export interface PerformanceFacts {
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
+/** A performance's capacities, and whether it was cancelled (closed for good: issue 22). */
+export type Capacity = Omit<SeatFigures, 'confirmed_seats'> & { cancelled: boolean };
+
 export const createPerformancesData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   return {
@@ -25,7 +28,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * cancellation and capacity edit of this performance queues here, on any number of
      * instances. (SQLite has one connection: already serial.)
      */
-    async lock(knex: Knex, performanceId: number): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
+    async lock(knex: Knex, performanceId: number): Promise<Capacity | null> {
       return this.capacity(knex, performanceId, { forUpdate: true });
     },
 
@@ -34,18 +37,17 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * transaction that already holds the lock (services/seat-ledger.ts): capacities read again,
      * since the transaction may have changed them since (a Content Manager edit).
      */
-    async capacity(
-      knex: Knex,
-      performanceId: number,
-      { forUpdate = false }: { forUpdate?: boolean } = {}
-    ): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
-      const query = knex(t().performances).where('id', performanceId).first('room_capacity', 'additional_seats', 'manually_occupied_seats');
+    async capacity(knex: Knex, performanceId: number, { forUpdate = false }: { forUpdate?: boolean } = {}): Promise<Capacity | null> {
+      const query = knex(t().performances)
+        .where('id', performanceId)
+        .first('room_capacity', 'additional_seats', 'manually_occupied_seats', 'cancelled_at');
       const row = (await (forUpdate ? query.forUpdate() : query)) as Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         room_capacity: Number(row.room_capacity),
         additional_seats: Number(row.additional_seats),
         manually_occupied_seats: Number(row.manually_occupied_seats),
+        cancelled: row.cancelled_at !== null && row.cancelled_at !== undefined,
       };
     },
 
@@ -53,7 +55,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
     async bookingState(
       knex: Knex,
       performanceId: number
-    ): Promise<{ documentId: string; starts_at: Date; is_booking_enabled: boolean; is_published: boolean; seats: SeatCounts } | null> {
+    ): Promise<{
+      documentId: string;
+      starts_at: Date;
+      is_booking_enabled: boolean;
+      is_published: boolean;
+      cancelled_at: Date | null;
+      seats: SeatCounts;
+    } | null> {
       const tables = t();
       const ps = tables.performanceShow;
       const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
@@ -61,13 +70,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         .leftJoin({ show: tables.shows }, 'show.id', `performance_show.${ps.show}`)
         .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
         .where('p.id', performanceId)
-        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex));
+        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'p.cancelled_at', 'show.is_published', ...seatColumns(knex));
       if (!row) return null;
       return {
         documentId: String(row.document_id),
         starts_at: new Date(row.starts_at as string),
         is_booking_enabled: Boolean(row.is_booking_enabled),
         is_published: Boolean(row.is_published),
+        cancelled_at: row.cancelled_at ? new Date(row.cancelled_at as string) : null,
         seats: countsOf(row),
       };
     },
@@ -174,6 +184,26 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         }
       }
       return moved;
+    },
+
+    /**
+     * Issue 22: closes a performance for good (`cancelled_at`, the editor's message), under the
+     * row lock the caller holds (the seat ledger's). True when this call closed it.
+     */
+    async markCancelled(trx: Knex, performanceId: number, now: Date, message: string | null): Promise<boolean> {
+      const changed = await trx(t().performances)
+        .where('id', performanceId)
+        .whereNull('cancelled_at')
+        .update({ cancelled_at: now, cancellation_message: message, updated_at: now });
+      return Number(changed) === 1;
+    },
+
+    /** Issue 22: the editor's message of a cancelled performance, for its mails (null when none). */
+    async cancellationMessage(knex: Knex, performanceId: number): Promise<string | null> {
+      const row: { message: string | null } | undefined = await knex(t().performances)
+        .where('id', performanceId)
+        .first({ message: 'cancellation_message' });
+      return row?.message ?? null;
     },
 
     /** The internal id of a performance by its documentId, or null. */

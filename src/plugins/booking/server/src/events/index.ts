@@ -32,7 +32,15 @@ export type DomainEvent =
       /** false: no ticket e-mail (a box-office booking without an address, or not wanted). */
       sendTicket?: boolean;
     }
-  | { type: 'reservation.cancelled'; reservationId: number; performanceId: number; freedSeats: number; by: 'visitor' | 'staff' }
+  | {
+      type: 'reservation.cancelled';
+      reservationId: number;
+      performanceId: number;
+      freedSeats: number;
+      by: 'visitor' | 'staff';
+      /** Staff's cancel of a ticket: its holder is told (issue 22 item 4); never for an erasure. */
+      notify?: boolean;
+    }
   | { type: 'reservation.expired'; reservationIds: number[] }
   | { type: 'reservation.reduced'; reservationId: number; performanceId: number; freedSeats: number; partySize: number }
   | { type: 'check-in.created'; reservationId: number; performanceId: number | null }
@@ -57,7 +65,18 @@ export type DomainEvent =
       webhook: { documentId: string; starts_at: string; venue: Record<string, unknown> | null };
     }
   /** Staff wrote to a performance's audience: one mail per reservation and entry. */
-  | { type: 'performance.messaged'; messageId: number; performanceId: number; reservationIds: number[]; entryIds: number[] };
+  | { type: 'performance.messaged'; messageId: number; performanceId: number; reservationIds: number[]; entryIds: number[] }
+  /**
+   * Issue 22: a performance cancelled, with what the cancel ended: every reservation cancelled,
+   * the confirmed ones' holders and the waiting (or offered) entries, each owed one mail.
+   */
+  | {
+      type: 'performance.cancelled';
+      performanceId: number;
+      reservationIds: number[];
+      holderReservationIds: number[];
+      entryIds: number[];
+    };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -75,6 +75,19 @@ export default {
       handler: 'messages.find',
       config: guard(PERMISSIONS.message),
     },
+    // Issue 22 item 1: cancel a performance; the dialog's count of who will be written to.
+    {
+      method: 'POST',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.cancel',
+      config: guard(PERMISSIONS.performanceCancel),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.preview',
+      config: guard(PERMISSIONS.performanceCancel),
+    },
     {
       method: 'GET',
       path: '/visitor-data',

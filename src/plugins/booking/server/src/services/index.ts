@@ -16,6 +16,7 @@ import mailer from './mailer';
 import metrics from './metrics';
 import openapi from './openapi';
 import operations from './operations';
+import performanceCancel from './performance-cancel';
 import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
@@ -50,6 +51,7 @@ export default {
   metrics,
   openapi,
   operations,
+  'performance-cancel': performanceCancel,
   performances,
   privacy,
   'public-cache': publicCache,

@@ -7,6 +7,7 @@ import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
 import { composeEvening, EVENING_KINDS, type EveningTools } from '../mail/compose-evening';
+import { CANCEL_KINDS, composeCancel } from '../mail/compose-cancel';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
@@ -158,6 +159,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
     if (kind === 'waitlist_joined' || kind === 'waitlist_confirm' || kind === 'moved' || kind === 'message') return null; // elsewhere
+    if (kind === 'performance_cancelled' || kind === 'cancelled_by_staff') return null; // compose-cancel.ts
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
     // A lost ticket or a reminder after the start is no longer any use.
@@ -210,6 +212,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         let composed: { to: string; mail: object } | null;
         if (EVENING_KINDS.has(message.kind)) composed = await composeEvening(strapi, eveningTools, message, reservation, now);
+        else if (CANCEL_KINDS.has(message.kind)) composed = await composeCancel(strapi, eveningTools, message, reservation);
         else if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
           composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);

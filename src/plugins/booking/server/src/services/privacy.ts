@@ -191,12 +191,13 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
     async eraseVisitor(email: string, now = new Date()): Promise<ErasureCounts> {
       assertAddress(email);
       const rows = await data().reservations.ofAddress(strapi.db.connection, email);
+      // Cancelled on the visitor's own request: no notice races the erasure to their address.
       const cancellations = getService(strapi, 'cancellations');
       for (const row of rows) {
         const upcoming = row.starts_at !== null && new Date(row.starts_at).getTime() > now.getTime();
         if (!upcoming || (row.status !== 'pending' && row.status !== 'confirmed')) continue;
         try {
-          await cancellations.cancelByStaff(Number(row.id), now);
+          await cancellations.cancelByStaff(Number(row.id), now, { notify: false });
         } catch (error) {
           // Checked in before the start: the party is inside; its data goes all the same.
           const code = (error as { details?: { code?: string } }).details?.code;

@@ -82,6 +82,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
         if (!(await admission().addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
+        // Waits for a cancel holding the performance, and sees it (issue 22).
+        if (await data().performanceCancel.cancelledForNewRow(trx, performance.id)) return { ok: false, code: ERROR_CODES.bookingClosed };
         const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
         const reservation = await data().reservations.insert({
@@ -189,6 +191,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (!issued.ok) {
           if (issued.reason === 'moved') return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+          if (issued.reason === 'closed') return refuse({ ok: false, code: ERROR_CODES.bookingClosed });
           return refuse(soldOut(issued.availableSeats));
         }
         // An accepted offer: its entry is booked.

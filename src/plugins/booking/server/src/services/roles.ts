@@ -199,6 +199,16 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       ]);
       return role.id;
     },
+
+    /**
+     * Issue 22: the Editor role may cancel a performance (Super Admin holds every action). Added
+     * once: an administrator who takes it away keeps it taken away.
+     */
+    async grantPerformanceCancelOnce(): Promise<void> {
+      await roles().createRolesIfNoneExist();
+      const editor = await roles().findOne({ code: 'strapi-editor' });
+      if (editor) await addPermissionOnce(editor.id, PERMISSIONS.performanceCancel);
+    },
   };
 };
 

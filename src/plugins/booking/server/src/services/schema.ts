@@ -129,6 +129,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'the readiness probe and the metrics count the mails still owed, and their age, from this small index alone',
       },
       {
+        name: 'booking_outbox_messages_dedupe_key',
+        table: t.outbox,
+        columns: ['dedupe_key'],
+        unique: true,
+        why: 'a mail owed once (a cancelled performance: one per person) is recorded once, however often its change is tried',
+      },
+      {
         name: 'booking_webhook_deliveries_owed',
         table: t.webhookDeliveries,
         columns: ['created_at'],

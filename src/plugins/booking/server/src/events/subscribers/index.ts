@@ -3,6 +3,7 @@ import type { BookingEvents } from '..';
 import { subscribeEveningChanges } from './evening-changes';
 import { subscribeMail } from './mail';
 import { subscribeMetrics } from './metrics';
+import { subscribePerformanceCancelled } from './performance-cancelled';
 import { subscribePublicCache } from './public-cache';
 import { subscribeWebhooks } from './webhooks';
 import { subscribeWaitlist } from './waitlist';
@@ -15,4 +16,5 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeWaitlist(strapi, events);
   subscribeMetrics(strapi, events);
   subscribeEveningChanges(strapi, events);
+  subscribePerformanceCancelled(strapi, events);
 };
