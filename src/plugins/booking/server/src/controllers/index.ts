@@ -1,5 +1,6 @@
 import boxOffice from './box-office';
 import checkIn from './check-in';
+import doorApp from './door-app';
 import doorList from './door-list';
 import openapi from './openapi';
 import performance from './performance';
@@ -12,6 +13,7 @@ import waitlist from './waitlist';
 export default {
   'box-office': boxOffice,
   'check-in': checkIn,
+  'door-app': doorApp,
   'door-list': doorList,
   openapi,
   performance,
