@@ -74,6 +74,7 @@ describe('result codes', () => {
       held_seats: 0,
       waiting_entries: 0,
       waiting_seats: 0,
+      offline_conflicts: 0,
     });
   });
 

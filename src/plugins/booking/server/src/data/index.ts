@@ -7,6 +7,7 @@
 import type { Core } from '@strapi/strapi';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
+import { createDoorSnapshotData } from './door-snapshot';
 import { createOutboxData } from './outbox';
 import { createPerformancesData } from './performances';
 import { createReservationsData } from './reservations';
@@ -19,6 +20,7 @@ import { createWaitlistEntriesData } from './waitlist-entries';
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
   checkIns: createCheckInsData(strapi),
+  doorSnapshot: createDoorSnapshotData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
   reservations: createReservationsData(strapi),

@@ -26,6 +26,18 @@ export default {
     // The scanner's service worker: public, as a browser fetches a worker without the admin's token.
     { method: 'GET', path: '/door/service-worker.js', handler: 'door-app.serviceWorker', config: { auth: false } },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/door-snapshot',
+      handler: 'check-in.doorSnapshot',
+      config: guard(PERMISSIONS.checkIn),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/offline-conflicts',
+      handler: 'performance.offlineConflicts',
+      config: guard(PERMISSIONS.stats),
+    },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
     {

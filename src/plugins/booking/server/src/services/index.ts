@@ -8,6 +8,7 @@ import demoData from './demo-data';
 import door from './door';
 import doorList from './door-list';
 import doorReports from './door-reports';
+import doorSnapshot from './door-snapshot';
 import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
@@ -39,6 +40,7 @@ export default {
   door,
   'door-list': doorList,
   'door-reports': doorReports,
+  'door-snapshot': doorSnapshot,
   events,
   'editor-views': editorViews,
   labels,

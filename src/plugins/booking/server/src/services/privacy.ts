@@ -145,6 +145,8 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
         .whereIn('id', trx(sr.table).select(sr.from).whereIn(sr.to, ids))
         .whereNotNull('response')
         .update({ response: null, updated_at: now });
+      // The offline door's sealed records name the holder too.
+      await dataOf(strapi).tokens.forgetDoorRecords(trx, ids, now);
     });
   };
 
