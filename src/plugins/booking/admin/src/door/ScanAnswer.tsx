@@ -16,7 +16,18 @@ const COLOURS = {
  * which booking, access needs as a sign, and whether the phone judged it alone (no network).
  * After a good scan a countdown says when the page is back to scanning; a tap goes back at once.
  */
-export const ScanAnswer = ({ answer, secondsLeft, onDismiss }: { answer: DoorAnswer; secondsLeft: number; onDismiss: () => void }) => {
+export const ScanAnswer = ({
+  answer,
+  count,
+  secondsLeft,
+  onDismiss,
+}: {
+  answer: DoorAnswer;
+  /** Which answer of the page this is (1, 2, ...). */
+  count: number;
+  secondsLeft: number;
+  onDismiss: () => void;
+}) => {
   const { formatTime } = useIntl();
   const t = useT();
   const resultText = useResultText();
@@ -32,6 +43,7 @@ export const ScanAnswer = ({ answer, secondsLeft, onDismiss }: { answer: DoorAns
       data-testid="scan-answer"
       data-result={answer.result}
       data-offline={answer.offline ? 'true' : 'false'}
+      data-count={count}
       onClick={onDismiss}
       style={{ ...COLOURS[toneOf(answer.result)], minHeight: 180, cursor: 'pointer' }}
     >

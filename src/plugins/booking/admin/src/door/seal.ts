@@ -3,10 +3,11 @@
  * is the SHA-256 of its raw token, and its sealed record opens only with that token
  * (HKDF-SHA256, salt empty, info "azionelab-door-v1", then AES-256-GCM), as API.md fixes it.
  */
+import { DOOR_SEAL_INFO, DOOR_SEAL_IV_BYTES } from '../../../shared/door-snapshot';
 import type { SealedRecord } from './types';
 
-const INFO = new TextEncoder().encode('azionelab-door-v1');
-const IV_BYTES = 12;
+const INFO = new TextEncoder().encode(DOOR_SEAL_INFO);
+const IV_BYTES = DOOR_SEAL_IV_BYTES;
 
 const hex = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 

@@ -1,30 +1,14 @@
 /**
- * The door snapshot as API.md ("Season three", "The door when the network drops") fixes it: what
- * a scanner needs to judge a performance's tickets without the server, nothing personal in clear.
+ * The door snapshot as API.md ("Season three", "The door when the network drops") fixes it
+ * (shared/door-snapshot.ts), and what the device keeps of it.
  */
-import type { AccessNeed, CheckInResult } from '../../../shared/contracts';
+import type { CheckInResult } from '../../../shared/contracts';
+import type { DoorRecord, DoorSnapshot, DoorSnapshotTicket } from '../../../shared/door-snapshot';
 
-export interface SnapshotTicket {
-  /** Lowercase hex SHA-256 of the raw check-in token (UTF-8). */
-  id: string;
-  party_size: number;
-  status: 'confirmed' | 'revoked';
-  checked_in_at: string | null;
-  /** base64url(IV(12) || AES-256-GCM ciphertext+tag) of `{ reference, holder, access_needs }`. */
-  sealed: string;
-}
-
-export interface SnapshotPerformance {
-  documentId: string;
-  starts_at: string;
-  show_title: string;
-  venue_name: string;
-  check_in_opens_at: string;
-  check_in_closes_at: string;
-}
-
+export type SnapshotTicket = DoorSnapshotTicket;
+export type SnapshotPerformance = DoorSnapshot['performance'];
 export interface DoorSnapshotResponse {
-  data: { performance: SnapshotPerformance; cursor: string; tickets: SnapshotTicket[] };
+  data: DoorSnapshot;
 }
 
 /** A snapshot as the device keeps it: the tickets by id, merged from every incremental answer. */
@@ -37,11 +21,7 @@ export interface StoredSnapshot {
 }
 
 /** What a sealed record holds, once opened with the ticket's own token. */
-export interface SealedRecord {
-  reference: string;
-  holder: string;
-  access_needs: AccessNeed[];
-}
+export type SealedRecord = DoorRecord;
 
 /** A scan the device admitted on its own judgment, waiting to be sent. */
 export interface QueuedScan {

@@ -92,7 +92,7 @@ const judgeHere = async (text: string, performance: string, source: 'qr_scan' | 
   if (judgement.result === 'ok' && token !== null && id !== null) {
     await doorStore.enqueue({ idempotency_key: newKey(), token, performance, source, scanned_at: now.toISOString(), ticket_id: id });
   }
-  const record = judgement.entry && token !== null ? await openSealed(token, judgement.entry.sealed) : null;
+  const record = judgement.entry?.sealed && token !== null ? await openSealed(token, judgement.entry.sealed) : null;
   return {
     result: judgement.result,
     offline: true,
@@ -111,6 +111,8 @@ export const useScan = (performance: string, onQueued: () => void) => {
   const { post } = useFetchClient();
   const client = useQueryClient();
   const [answer, setAnswer] = React.useState<DoorAnswer | null>(null);
+  /** How many answers this page has shown: each answer is told from the one before. */
+  const [count, setCount] = React.useState(0);
   const [shownAt, setShownAt] = React.useState(0);
   const [now, setNow] = React.useState(0);
   const lastSeen = React.useRef<{ text: string; at: number } | null>(null);
@@ -118,6 +120,7 @@ export const useScan = (performance: string, onQueued: () => void) => {
   const show = React.useCallback(
     (next: DoorAnswer) => {
       setAnswer(next);
+      setCount((n) => n + 1);
       setShownAt(Date.now());
       setNow(Date.now());
       signal(toneOf(next.result));
@@ -139,11 +142,12 @@ export const useScan = (performance: string, onQueued: () => void) => {
   }, [answer, shownAt]);
 
   const submit = React.useCallback(
-    async (text: string, source: 'qr_scan' | 'manual') => {
+    /** `camera`: a sighting of the camera, which sees a held ticket many times (a reader or a typed code is meant each time). */
+    async (text: string, source: 'qr_scan' | 'manual', camera = false) => {
       const at = Date.now();
-      if (source === 'qr_scan') {
+      if (camera) {
         const repeat = lastSeen.current?.text === text && at - lastSeen.current.at < REPEAT_MS;
-        // Camera sightings only: a typed code neither starts nor breaks the held ticket's window.
+        // Camera sightings only: a typed or read code neither starts nor breaks the held ticket's window.
         lastSeen.current = { text, at };
         if (repeat) return;
       }
@@ -177,5 +181,5 @@ export const useScan = (performance: string, onQueued: () => void) => {
   );
 
   const secondsLeft = answer ? Math.max(0, Math.ceil((SHOW_ANSWER_MS - (now - shownAt)) / 1000)) : 0;
-  return { answer, submit, dismiss, secondsLeft };
+  return { answer, count, submit, dismiss, secondsLeft };
 };

@@ -35,7 +35,7 @@ export const ScannerPage = () => {
   const online = useOnline();
   const snapshot = useDoorSnapshots(performance, performances ?? undefined);
   const queue = useDoorQueue();
-  const { answer, submit, dismiss, secondsLeft } = useScan(performance, queue.changed);
+  const { answer, count, submit, dismiss, secondsLeft } = useScan(performance, queue.changed);
   const stats = useQuery(
     ['booking', 'stats', performance],
     async () => (await get<{ data: PerformanceStats }>(API.stats(performance))).data.data,
@@ -48,7 +48,7 @@ export const ScannerPage = () => {
 
   // A hand-held reader types the code and Enter: no tap needed.
   useReader((code) => void submit(code, 'qr_scan'));
-  const onScan = React.useCallback((text: string) => void submit(text, 'qr_scan'), [submit]);
+  const onScan = React.useCallback((text: string) => void submit(text, 'qr_scan', true), [submit]);
   const onProblem = React.useCallback((problem: CameraProblem) => setCamera(problem), []);
 
   if (loadError) return <Page.Error />;
@@ -116,7 +116,7 @@ export const ScannerPage = () => {
           )}
 
           {answer ? (
-            <ScanAnswer answer={answer} secondsLeft={secondsLeft} onDismiss={dismiss} />
+            <ScanAnswer answer={answer} count={count} secondsLeft={secondsLeft} onDismiss={dismiss} />
           ) : (
             <QrScanner onScan={onScan} onProblem={onProblem} />
           )}

@@ -6,6 +6,7 @@
  */
 import { createCipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { extractToken as serverExtractToken } from '../../../../server/src/services/tokens';
+import { sealDoorRecord } from '../../../../server/src/utils/door-seal';
 import { judge, mergeSnapshot } from '../judge';
 import { openSealed, ticketId } from '../seal';
 import { extractToken } from '../token';
@@ -29,6 +30,12 @@ test('a sealed record opens with its own token and with no other; a damaged one 
   const damaged = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`;
   await expect(openSealed(token, damaged)).resolves.toBeNull();
   await expect(openSealed(token, 'not base64url!')).resolves.toBeNull();
+  // And what the server itself seals at issue.
+  await expect(openSealed(token, sealDoorRecord(token, { reference: 'ZZ99', holder: 'Anna R.', access_needs: [] }))).resolves.toEqual({
+    reference: 'ZZ99',
+    holder: 'Anna R.',
+    access_needs: [],
+  });
 });
 
 test("a ticket's id is the lowercase hex SHA-256 of its token", async () => {
