@@ -148,7 +148,7 @@ maybe('the scanner with no network', () => {
   });
 
   test('offline: the page loads again, judges every kind of ticket, and keeps the admissions through a closed tab', async () => {
-    // Nothing reaches the server while the phone is offline: not the page, not its worker.
+    // Nothing reaches the server while the phone is offline: not the page, not its worker's fetches.
     const reached: string[] = [];
     const count = (request: { url?: string }) => reached.push(request.url ?? '');
     app.strapi.server.httpServer.on('request', count);
@@ -199,7 +199,8 @@ maybe('the scanner with no network', () => {
     await readerScan(tickets[7].token);
     await expectAnswer('already_checked_in', true);
     app.strapi.server.httpServer.off('request', count);
-    expect(reached).toEqual([]);
+    // (Chromium's own check for a newer worker script is the browser's, outside the emulated network.)
+    expect(reached.filter((url) => url !== '/booking/door/service-worker.js')).toEqual([]);
   });
 
   test('the network back: the 20 reach the server, each exactly once, in the order they were let in', async () => {
