@@ -86,6 +86,9 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
+    // The offline door: its snapshot (check-in.create) and the conflicts the overview lists (stats).
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-snapshot`, expect: adminOnly([200], [403]) },
+    { method: 'get', path: `/booking/performances/${perf.documentId}/offline-conflicts`, expect: adminOnly([200], [403]) },
     // The door list: Door staff and above (plugin::booking.door-list.read), CSV and XLSX alike.
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list?format=csv`, expect: adminOnly([200], [403]) },

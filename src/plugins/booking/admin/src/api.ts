@@ -6,6 +6,7 @@ export const API = {
     `/booking/performances/${documentId}/door-snapshot${since ? `?since=${encodeURIComponent(since)}` : ''}`,
   stats: (documentId: string) => `/booking/performances/${documentId}/stats`,
   scans: (documentId: string) => `/booking/performances/${documentId}/scans`,
+  offlineConflicts: (documentId: string) => `/booking/performances/${documentId}/offline-conflicts`,
   doorList: (documentId: string, format?: 'csv' | 'xlsx') =>
     `/booking/performances/${documentId}/door-list${format ? `?format=${format}` : ''}`,
   confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,

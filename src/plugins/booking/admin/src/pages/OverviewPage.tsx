@@ -9,6 +9,8 @@ import { useResultText, useT, type MessageId } from '../utils';
 import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
+import { OfflineConflicts } from '../components/OfflineConflicts';
+import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
 
 /**
@@ -51,10 +53,16 @@ export const OverviewPage = () => {
     async () => (await get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))).data.data,
     live
   );
+  const conflictsQuery = useQuery(
+    ['booking', 'offline-conflicts', performance],
+    async () => (await get<{ data: OfflineConflict[] }>(API.offlineConflicts(performance))).data.data,
+    live
+  );
   const stats = statsQuery.data ?? null;
+  const conflicts = conflictsQuery.data ?? null;
   const scans = scansQuery.data ?? [];
   const days = daysQuery.data ?? null;
-  const loadError = [statsQuery, scansQuery, daysQuery].find((q) => q.isError)?.error as Error | undefined;
+  const loadError = [statsQuery, scansQuery, daysQuery, conflictsQuery].find((q) => q.isError)?.error as Error | undefined;
   const { allowedActions } = useRBAC(OFFERS);
   const mayReadDoorList = allowedActions.canRead === true;
   const mayBook = allowedActions.canCreate === true;
@@ -133,6 +141,7 @@ export const OverviewPage = () => {
               )}
             </Flex>
           )}
+          <OfflineConflicts conflicts={conflicts} />
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>
