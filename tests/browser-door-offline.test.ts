@@ -90,6 +90,11 @@ maybe('the scanner with no network', () => {
     if (text) await expect(element?.textContent()).resolves.toMatch(text);
   };
 
+  const feedback = () =>
+    page.evaluate(
+      () => (window as unknown as { __door: { vibrations: unknown[]; tones: Array<{ type: string; frequency: number }> } }).__door
+    );
+
   const checkInsOf = (reservationIds: number[]) =>
     app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: { $in: reservationIds } } } });
 
@@ -118,6 +123,25 @@ maybe('the scanner with no network', () => {
       `--use-file-for-fake-video-capture=${video}`,
     ]);
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+    // What the phone plays and buzzes, recorded: the tones (WebAudio oscillators) and the vibration patterns.
+    await context.addInitScript(() => {
+      const door = { vibrations: [] as unknown[], tones: [] as Array<{ type: string; frequency: number }> };
+      (window as unknown as { __door: typeof door }).__door = door;
+      navigator.vibrate = (pattern: VibratePattern) => {
+        door.vibrations.push(pattern);
+        return true;
+      };
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        const oscillator = create.call(this);
+        const start = oscillator.start.bind(oscillator);
+        oscillator.start = (when?: number) => {
+          door.tones.push({ type: oscillator.type, frequency: oscillator.frequency.value });
+          start(when);
+        };
+        return oscillator;
+      };
+    });
     page = await context.newPage();
   });
   afterAll(async () => {
@@ -132,8 +156,11 @@ maybe('the scanner with no network', () => {
     await page.locator('button[type="submit"]').click();
     await page.waitForURL(/\/admin(\/)?$/, { timeout: 60_000 });
     await page.goto(`${baseUrl}/admin/plugins/booking?performance=${tonight}`);
-    // The camera's made-up code, answered by the server.
+    // The camera's made-up code, answered by the server: a long low tone and five short buzzes.
     await expectAnswer('invalid', false);
+    const bad = await feedback();
+    expect(bad.vibrations.at(-1)).toEqual([60, 60, 60, 60, 60]);
+    expect(bad.tones.at(-1)).toEqual({ type: 'square', frequency: 220 });
     await page.getByTestId('snapshot-status').and(page.locator('[data-ready="true"]')).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('snapshot-status').textContent()).resolves.toMatch(/22 tickets/);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
@@ -141,6 +168,13 @@ maybe('the scanner with no network', () => {
     await answer().waitFor({ state: 'detached', timeout: 10_000 });
     await readerScan(readerTicket.token);
     await expectAnswer('ok', false, /2 people/);
+    // A good scan sounds and feels different: a rising double beep and one short buzz.
+    const good = await feedback();
+    expect(good.vibrations.at(-1)).toEqual([80]);
+    expect(good.tones.slice(-2)).toEqual([
+      { type: 'sine', frequency: 880 },
+      { type: 'sine', frequency: 1320 },
+    ]);
     await expect(page.getByTestId('next-scan-countdown').textContent()).resolves.toMatch(/Next scan in [1-4] s/);
     expect(await checkInsOf([readerTicket.reservationId])).toBe(1);
     // The page moves on by itself after a good scan.

@@ -13,8 +13,14 @@ const controlled = () =>
     ? Promise.resolve()
     : new Promise<void>((resolve) => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }));
 
-export const useServiceWorker = () => {
-  const [ready, setReady] = React.useState(false);
+/** 'ready': the page will load again with no network; 'unavailable': the browser refused the worker (said on the page). */
+export type OfflineLoading = 'pending' | 'ready' | 'unavailable';
+
+export const useServiceWorker = (): OfflineLoading => {
+  // Service workers need HTTPS (or localhost) and a browser that has them.
+  const [state, setState] = React.useState<OfflineLoading>(() =>
+    'serviceWorker' in navigator && window.isSecureContext ? 'pending' : 'unavailable'
+  );
   React.useEffect(() => {
     if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
     let cancelled = false;
@@ -31,11 +37,14 @@ export const useServiceWorker = () => {
       await controlled();
       const { get } = getFetchClient();
       await Promise.all(DOOR_BOOT_PATHS.map((path) => get(path).catch(() => undefined)));
-      if (!cancelled) setReady(true);
-    })().catch(() => undefined);
+      if (!cancelled) setState('ready');
+    })().catch((error: unknown) => {
+      console.warn('[booking] the scanner cannot be made to load offline:', error);
+      if (!cancelled) setState('unavailable');
+    });
     return () => {
       cancelled = true;
     };
   }, []);
-  return ready;
+  return state;
 };

@@ -31,7 +31,7 @@ export const ScannerPage = () => {
   const [camera, setCamera] = React.useState<CameraProblem | null>(null);
   const [manual, setManual] = React.useState('');
 
-  useServiceWorker();
+  const offlineLoading = useServiceWorker();
   const online = useOnline();
   const snapshot = useDoorSnapshots(performance, performances ?? undefined);
   const queue = useDoorQueue();
@@ -101,7 +101,7 @@ export const ScannerPage = () => {
           ) : (
             <PerformancePicker performances={performances} value={performance} unknown={unknown} onChange={setPerformance} />
           )}
-          {performance && <SnapshotStatus state={snapshot.data} error={snapshot.error} />}
+          {performance && <SnapshotStatus state={snapshot.data} error={snapshot.error} loading={offlineLoading} />}
 
           {stats.data && !offline && (
             <Box background="neutral0" padding={3} hasRadius shadow="tableShadow" data-testid="door-counts">
