@@ -30,6 +30,8 @@ maybe('the scanner page', () => {
   let otherEveningReference: string;
   let spareToken: string;
   let spareReservation: number;
+  let slowToken: string;
+  let slowReservation: number;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -43,6 +45,9 @@ maybe('the scanner page', () => {
     const spare = await confirmedReservation(app.strapi, perf.documentId, 2);
     spareToken = spare.checkInToken;
     spareReservation = spare.reservation.id;
+    const slow = await confirmedReservation(app.strapi, perf.documentId, 1);
+    slowToken = slow.checkInToken;
+    slowReservation = slow.reservation.id;
     // A party booked at the box office, holding only the reference printed in its mail; one with access needs.
     const boxOffice = app.strapi.plugin('booking').service('box-office');
     const printed = await boxOffice.book(perf.documentId, { name: 'Lucia Bianchi', party_size: 2, access_needs: ['wheelchair'] });
@@ -181,6 +186,21 @@ maybe('the scanner page', () => {
     expect(
       await app.strapi.db.query('plugin::booking.scan').count({ where: { offline: true, reservation: { id: spareReservation } } })
     ).toBe(1);
+  });
+
+  test('a server that does not answer within 6 s: the phone judges the ticket instead of leaving the door waiting', async () => {
+    // A network that is up but reaches nothing: the request hangs.
+    await page.route('**/booking/check-ins', () => undefined);
+    const sent = Date.now();
+    await page.getByLabel('Ticket code').fill(slowToken);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('scan-answer').and(page.locator('[data-result="ok"][data-offline="true"]')).waitFor({ timeout: 15_000 });
+    const waited = Date.now() - sent;
+    expect(waited).toBeGreaterThanOrEqual(5_500);
+    expect(waited).toBeLessThan(12_000);
+    await page.unroute('**/booking/check-ins');
+    await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: slowReservation } } })).toBe(1);
   });
 });
 

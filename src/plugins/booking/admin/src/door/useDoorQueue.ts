@@ -16,6 +16,17 @@ import { doorStore } from './store';
 const QUEUE_KEY = ['booking', 'door-queue'] as const;
 const SYNC_KEY = ['booking', 'door-queue-sync'] as const;
 const RETRY_MS = 4000;
+/** A send the server has not answered by then is tried again at the next round (same key: recorded once). */
+const SEND_TIMEOUT_MS = 10_000;
+
+/** The request, or a network-like failure when it hangs (a network that is up but reaches nothing). */
+const withTimeout = <T>(request: Promise<T>): Promise<T> => {
+  let timer: number | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = window.setTimeout(() => reject(new Error('no answer in time')), SEND_TIMEOUT_MS);
+  });
+  return Promise.race([request, hung]).finally(() => window.clearTimeout(timer));
+};
 
 export interface SyncReport {
   sent: number;
@@ -50,7 +61,7 @@ export const useDoorQueue = () => {
               offline: true,
             };
             try {
-              const { data } = await post<CreateCheckIn.Response>(API.checkIn, body);
+              const { data } = await withTimeout(post<CreateCheckIn.Response>(API.checkIn, body));
               if (data.data.result === 'already_checked_in') report.conflicts += 1;
             } catch (error) {
               const status = statusOf(error);

@@ -51,6 +51,16 @@ const REPEAT_MS = 8000;
 const REFERENCE = /^[A-Za-z0-9]{6,16}$/;
 /** How long an answer stays on screen before the page is back to scanning. */
 export const SHOW_ANSWER_MS = 3500;
+/**
+ * How long a scan waits for the server before the phone judges it (a network that is up but
+ * reaches nothing can hold a request for a minute). The scan keeps its idempotency key: if the
+ * request did land, the upload later gets the server's first answer back, not a conflict.
+ */
+const ANSWER_TIMEOUT_MS = 6000;
+
+class ServerTooSlow extends Error {
+  override name = 'ServerTooSlow';
+}
 
 const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -76,7 +86,7 @@ const fromServer = (data: CreateCheckIn.Response['data']): DoorAnswer => ({
 });
 
 /** The scan judged from the snapshots on this device; an admission is queued before it is shown. */
-const judgeHere = async (text: string, performance: string, source: 'qr_scan' | 'manual'): Promise<DoorAnswer> => {
+const judgeHere = async (text: string, performance: string, source: 'qr_scan' | 'manual', key: string): Promise<DoorAnswer> => {
   const snapshot = await doorStore.snapshot(performance);
   if (!snapshot) return { result: 'no_snapshot', offline: true };
   const token = extractToken(text);
@@ -90,7 +100,7 @@ const judgeHere = async (text: string, performance: string, source: 'qr_scan' | 
     now,
   });
   if (judgement.result === 'ok' && token !== null && id !== null) {
-    await doorStore.enqueue({ idempotency_key: newKey(), token, performance, source, scanned_at: now.toISOString(), ticket_id: id });
+    await doorStore.enqueue({ idempotency_key: key, token, performance, source, scanned_at: now.toISOString(), ticket_id: id });
   }
   const record = judgement.entry?.sealed && token !== null ? await openSealed(token, judgement.entry.sealed) : null;
   return {
@@ -159,21 +169,37 @@ export const useScan = (performance: string, onQueued: () => void) => {
       const offline = async () => {
         if (byReference) return show({ result: 'offline_reference', offline: true });
         if (!performance) return show({ result: 'no_snapshot', offline: true });
-        show(await judgeHere(text, performance, source));
-        onQueued();
+        try {
+          show(await judgeHere(text, performance, source, body.idempotency_key ?? newKey()));
+          onQueued();
+        } catch (error) {
+          // The device's storage failed (private mode, full): no judgment is possible here.
+          console.warn('[booking] the scan could not be judged on this device:', error);
+          show({ result: 'no_snapshot', offline: true });
+        }
       };
       // The browser knows it has no network: no request to wait for.
       if (!navigator.onLine) return offline();
       try {
-        const { data } = await post<CreateCheckIn.Response>(API.checkIn, body);
+        let timer: number | undefined;
+        const tooSlow = new Promise<never>((_, reject) => {
+          timer = window.setTimeout(() => reject(new ServerTooSlow()), ANSWER_TIMEOUT_MS);
+        });
+        const { data } = await Promise.race([post<CreateCheckIn.Response>(API.checkIn, body), tooSlow]).finally(() =>
+          window.clearTimeout(timer)
+        );
         // Remembered here too: a network drop right after cannot let the same ticket in again.
         const token = byReference ? null : extractToken(text);
-        if (token && performance && (data.data.result === 'ok' || data.data.result === 'already_checked_in')) {
-          await doorStore.markAdmitted(performance, await ticketId(token), data.data.checked_in_at ?? new Date().toISOString());
-        }
         show(fromServer(data.data));
+        if (token && performance && (data.data.result === 'ok' || data.data.result === 'already_checked_in')) {
+          const at = data.data.checked_in_at ?? new Date().toISOString();
+          // Apart from the answer: a device that cannot keep it (no WebCrypto over plain HTTP, no storage) still shows it.
+          void ticketId(token)
+            .then((id) => doorStore.markAdmitted(performance, id, at))
+            .catch((error: unknown) => console.warn('[booking] this admission could not be kept on the device:', error));
+        }
       } catch (error) {
-        if (isNetworkError(error)) return offline();
+        if (error instanceof ServerTooSlow || isNetworkError(error)) return offline();
         show({ result: requestProblem(error) ?? 'invalid', offline: false });
       }
     },
