@@ -82,6 +82,7 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         webhookAllowPrivate: env.bool('BOOKING_WEBHOOK_ALLOW_PRIVATE', false),
         // Unset or empty: GET /metrics is not served (404).
         metricsToken: env('BOOKING_METRICS_TOKEN', '') || null,
+        changeNoticeMinutes: env.float('BOOKING_CHANGE_NOTICE_MINUTES', 2),
       },
     },
   };

@@ -261,7 +261,7 @@ test('the demo season seeds on SQLite with its sold-out performance; a link is p
   expect(seen).toMatchObject({ ok: true, reservation: { reservation_status: 'pending', party_size: 3 } });
   const confirmed = await reservations.confirmReservation(pending.confirmationToken);
   if (!confirmed.ok) throw new Error(confirmed.code);
-  expect(await reservations.reduceReservation(confirmed.cancellationToken, 1)).toMatchObject({ ok: true });
+  expect(await service(strapi, 'cancellations').reduceReservation(confirmed.cancellationToken, 1)).toMatchObject({ ok: true });
   const mails = await strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'reduced' } });
   expect(mails).toBe(1);
 });

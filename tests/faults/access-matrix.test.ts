@@ -120,6 +120,19 @@ test('each route answers each caller as it must', async () => {
       body: { email: 'nobody@example.test' },
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
     },
+    // Writing to a performance's audience (issue 22): Super Admin and Box office
+    // (plugin::booking.performance.message); a bad body is 400 for who may write.
+    {
+      method: 'post',
+      path: `/booking/performances/${perf.documentId}/messages`,
+      body: { subject: '' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [400] },
+    },
+    {
+      method: 'get',
+      path: `/booking/performances/${perf.documentId}/messages`,
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
+    },
   ];
   for (const uid of [
     'reservation',

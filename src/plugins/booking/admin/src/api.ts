@@ -12,6 +12,8 @@ export const API = {
   confirmationsPerDay: (documentId: string) => `/booking/performances/${documentId}/confirmations-per-day`,
   boxOffice: (documentId: string) => `/booking/performances/${documentId}/reservations`,
   resendTicket: (reservationDocumentId: string) => `/booking/reservations/${reservationDocumentId}/resend-ticket`,
+  /** Writing to a performance's audience, and what was written (issue 22). */
+  messages: (documentId: string) => `/booking/performances/${documentId}/messages`,
 };
 
 export const PERMISSIONS = {
@@ -19,4 +21,5 @@ export const PERMISSIONS = {
   stats: [{ action: 'plugin::booking.performance.stats', subject: null }],
   doorList: [{ action: 'plugin::booking.door-list.read', subject: null }],
   boxOffice: [{ action: 'plugin::booking.box-office.create', subject: null }],
+  message: [{ action: 'plugin::booking.performance.message', subject: null }],
 };

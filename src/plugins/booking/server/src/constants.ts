@@ -144,6 +144,13 @@ export const ACTIONS = [
     uid: 'visitor-data.manage',
     pluginName: PLUGIN_ID,
   },
+  // When the evening changes (issue 22): writing to a performance's audience.
+  {
+    section: 'plugins',
+    displayName: "Write to a performance's audience",
+    uid: 'performance.message',
+    pluginName: PLUGIN_ID,
+  },
 ] as const;
 
 export const PERMISSIONS = {
@@ -153,6 +160,8 @@ export const PERMISSIONS = {
   boxOffice: 'plugin::booking.box-office.create',
   /** Held by Super Admin only (Strapi gives it every action); no role the plugin makes has it. */
   visitorData: 'plugin::booking.visitor-data.manage',
+  /** Writing to a performance's audience, and reading what was written (Super Admin, Box office). */
+  message: 'plugin::booking.performance.message',
 } as const;
 
 export const DOOR_STAFF_ROLE = {
@@ -229,6 +238,10 @@ export const MAIL_KINDS = [
   'offer',
   'reduced',
   'waitlist_confirm',
+  // When the evening changes (issue 22): the performance moved (new date or place, the calendar
+  // file updated), and a message staff wrote to the performance's audience.
+  'moved',
+  'message',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -240,6 +253,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'reservation.expired',
   'check-in.created',
   'waitlist.offered',
+  // When the evening changes (issue 22): the performance's date or venue changed.
+  'performance.rescheduled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -12,6 +12,7 @@ import { ConfirmationsChart } from '../components/ConfirmationsChart';
 import { OfflineConflicts } from '../components/OfflineConflicts';
 import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
+import { AudienceMessages } from '../components/AudienceMessages';
 
 /**
  * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
@@ -162,6 +163,8 @@ export const OverviewPage = () => {
             </Typography>
             {days && <ConfirmationsChart days={days} capacity={stats ? seatsOffered(stats) : null} />}
           </Box>
+          {/* Writing to the audience (issue 22): shown to who may (plugin::booking.performance.message). */}
+          {performance && <AudienceMessages key={performance} performance={performance} />}
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}
           </Typography>

@@ -56,6 +56,11 @@ export interface BookingConfig {
    * characters: it guards numbers an outsider should not watch.
    */
   metricsToken: string | null;
+  /**
+   * Minutes after the last change of a booked performance's date or venue when its holders are
+   * told (one mail with the final state; none when it was changed back). May be a fraction.
+   */
+  changeNoticeMinutes: number;
 }
 
 const defaults: BookingConfig = {
@@ -79,6 +84,7 @@ const defaults: BookingConfig = {
   resendPerHour: 3,
   webhookAllowPrivate: false,
   metricsToken: null,
+  changeNoticeMinutes: 2,
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
@@ -107,6 +113,11 @@ export default {
       if (!Number.isInteger(config[key]) || config[key] < 0) {
         throw new Error(`booking: ${key} must be a non-negative integer, got ${config[key]}`);
       }
+    }
+    if (typeof config.changeNoticeMinutes !== 'number' || !Number.isFinite(config.changeNoticeMinutes) || config.changeNoticeMinutes < 0) {
+      throw new Error(
+        `booking: changeNoticeMinutes (BOOKING_CHANGE_NOTICE_MINUTES) must be a number of minutes, 0 or more, got ${config.changeNoticeMinutes}`
+      );
     }
     if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || config.metricsToken.length < 16)) {
       throw new Error('booking: metricsToken (BOOKING_METRICS_TOKEN) must be at least 16 characters');

@@ -2,6 +2,7 @@ import boxOffice from './box-office';
 import checkIn from './check-in';
 import doorApp from './door-app';
 import doorList from './door-list';
+import messages from './messages';
 import openapi from './openapi';
 import performance from './performance';
 import reservation from './reservation';
@@ -15,6 +16,8 @@ export default {
   'check-in': checkIn,
   'door-app': doorApp,
   'door-list': doorList,
+  // When the evening changes (issue 22).
+  messages,
   openapi,
   performance,
   reservation,

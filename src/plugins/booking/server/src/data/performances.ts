@@ -124,6 +124,58 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
       };
     },
 
+    /** Ids of the performances that started at or before `cutoff`, in order. */
+    async startedBy(knex: Knex, cutoff: Date): Promise<number[]> {
+      const rows: Array<{ id: number }> = await knex(t().performances).where('starts_at', '<=', cutoff).orderBy('id').select('id');
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
+     * Points every performance linked to a copy of a show or venue in another locale than `base`
+     * at the `base` row of the same document instead (a link already held to that row: the link to
+     * the copy goes). One pass per link table, on the caller's transaction; returns how many links
+     * moved.
+     */
+    async relinkToBaseRows(trx: Knex, base: string): Promise<number> {
+      const tables = t();
+      const links = [
+        {
+          table: tables.performanceShow.table,
+          from: tables.performanceShow.performance,
+          column: tables.performanceShow.show,
+          target: tables.shows,
+        },
+        {
+          table: tables.performanceVenue.table,
+          from: tables.performanceVenue.from,
+          column: tables.performanceVenue.to,
+          target: tables.venues,
+        },
+      ];
+      let moved = 0;
+      for (const link of links) {
+        // Each link to a copy, with the base row of the copy's document (none: left alone).
+        const stray: Array<{ id: number; performance: number; base: number }> = await trx({ l: link.table })
+          .join({ c: link.target }, 'c.id', `l.${link.column}`)
+          .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', trx.raw('?', [base])))
+          .whereNot('c.locale', base)
+          .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' });
+        for (const row of stray) {
+          const held = await trx(link.table)
+            .where({ [link.from]: row.performance, [link.column]: row.base })
+            .first('id');
+          // Already linked to the base row too: the link to the copy goes.
+          if (held) await trx(link.table).where('id', row.id).delete();
+          else
+            await trx(link.table)
+              .where('id', row.id)
+              .update({ [link.column]: row.base });
+          moved += 1;
+        }
+      }
+      return moved;
+    },
+
     /** The internal id of a performance by its documentId, or null. */
     async idOf(knex: Knex, documentId: string): Promise<number | null> {
       const row: { id: number } | undefined = await knex(t().performances).where('document_id', documentId).first('id');

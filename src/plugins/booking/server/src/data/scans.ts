@@ -63,6 +63,19 @@ export const createScansData = (strapi: Core.Strapi) => {
     },
 
     /**
+     * Forgets the stored answers of these reservations' scans: a scan keeps the door's answer for
+     * idempotent retries, and its ticket names the holder.
+     */
+    async forgetAnswers(knex: Knex, reservationIds: number[], now: Date): Promise<void> {
+      const tables = t();
+      const sr = tables.scanReservation;
+      await knex(tables.scans)
+        .whereIn('id', knex(sr.table).select(sr.from).whereIn(sr.to, reservationIds))
+        .whereNotNull('response')
+        .update({ response: null, updated_at: now });
+    },
+
+    /**
      * The offline conflicts of a performance, latest first: each offline scan that admitted a
      * ticket the server had already checked in, with the check-in it met (time and staff, from
      * the check-in itself, so an erased scan answer does not lose them).

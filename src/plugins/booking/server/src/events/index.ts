@@ -47,7 +47,17 @@ export type DomainEvent =
   /** Seats held for an entry: a pending reservation with `held_until`, its confirmation link. */
   | { type: 'waitlist.offered'; entryId: number; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
   /** An offer ended unconfirmed (lapsed or cancelled): its held seats went back or on. */
-  | { type: 'waitlist.offer_ended'; entryId: number | null; reservationId: number; performanceId: number };
+  | { type: 'waitlist.offer_ended'; entryId: number | null; reservationId: number; performanceId: number }
+  // When the evening changes (issue 22).
+  /** A booked performance moved (date or venue), told once the notice delay passed: one mail per holder. */
+  | {
+      type: 'performance.rescheduled';
+      performanceId: number;
+      reservationIds: number[];
+      webhook: { documentId: string; starts_at: string; venue: Record<string, unknown> | null };
+    }
+  /** Staff wrote to a performance's audience: one mail per reservation and entry. */
+  | { type: 'performance.messaged'; messageId: number; performanceId: number; reservationIds: number[]; entryIds: number[] };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -64,6 +64,19 @@ export default {
       handler: 'box-office.resendTicket',
       config: guard(PERMISSIONS.boxOffice),
     },
+    // When the evening changes (issue 22): writing to a performance's audience, and what was written.
+    {
+      method: 'POST',
+      path: '/performances/:documentId/messages',
+      handler: 'messages.create',
+      config: guard(PERMISSIONS.message),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/messages',
+      handler: 'messages.find',
+      config: guard(PERMISSIONS.message),
+    },
     {
       method: 'GET',
       path: '/visitor-data',

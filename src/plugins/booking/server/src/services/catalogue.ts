@@ -9,7 +9,7 @@ import { seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
-import { baseLocale, type TextLanguage } from '../utils/locales';
+import { baseLocale, readEnglishTexts, SHOW_TEXTS, translated, VENUE_TEXTS, type Texts, type TextLanguage } from '../utils/locales';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -64,23 +64,6 @@ const poster = (media: MediaRow | null) =>
 const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled'] as const;
 const VENUE_POPULATE = { select: ['documentId', 'name', 'slug', 'address', 'city'] } as const;
 
-/** The texts an English copy may give; any other field is the Italian row's. */
-const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
-const VENUE_TEXTS = ['name', 'address', 'city'] as const;
-type Texts = Map<string, Record<string, unknown>>;
-
-/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
-const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
-  const english = documentId ? texts.get(documentId) : undefined;
-  if (!english) return row;
-  const out = { ...row } as Record<string, unknown>;
-  for (const field of fields) {
-    const value = english[field];
-    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
-  }
-  return out as T;
-};
-
 /**
  * What visitors may see: published shows, their performances that have not started, seats left.
  * Every answer is built field by field from an allow-list, so nothing personal or internal (venue
@@ -109,24 +92,9 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const waitlistOpen = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
     isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
 
-  /**
-   * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
-   * for Italian. One query however many rows.
-   */
-  const englishTexts = async (
-    uid: typeof UID.show | typeof UID.venue,
-    documentIds: Array<string | undefined>,
-    lang: TextLanguage
-  ): Promise<Texts> => {
-    const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
-    if (lang !== 'en' || ids.length === 0) return new Map();
-    const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
-    const rows = (await strapi.db.query(uid).findMany({
-      where: { documentId: { $in: ids }, locale: 'en' },
-      select: ['documentId', ...fields],
-    })) as Array<Record<string, unknown> & { documentId: string }>;
-    return new Map(rows.map((row) => [row.documentId, row]));
-  };
+  /** The English copies' texts of these shows or venues (utils/locales.ts). */
+  const englishTexts = (uid: typeof UID.show | typeof UID.venue, documentIds: Array<string | undefined>, lang: TextLanguage) =>
+    readEnglishTexts(strapi, uid, documentIds, lang);
   const venueTexts = (rows: PerformanceRow[], lang: TextLanguage) =>
     englishTexts(
       UID.venue,

@@ -23,6 +23,8 @@ import rateLimit from './rate-limit';
 import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
+import scheduleChanges from './schedule-changes';
+import audienceMessages from './audience-messages';
 import seatLedger from './seat-ledger';
 import roles from './roles';
 import tokens from './tokens';
@@ -55,6 +57,9 @@ export default {
   reminders,
   reservations,
   schema,
+  // When the evening changes (issue 22).
+  'schedule-changes': scheduleChanges,
+  'audience-messages': audienceMessages,
   'seat-ledger': seatLedger,
   roles,
   tokens,

@@ -6,6 +6,7 @@ import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
 import { ticketCalendar } from '../mail/calendar';
+import { composeEvening, EVENING_KINDS, type EveningTools } from '../mail/compose-evening';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
@@ -83,7 +84,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}${language === 'en' ? '&lang=en' : ''}`;
 
   /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
-  const calendarOf = (reservation: ReservationForMail) => ({
+  const calendarOf = (reservation: ReservationForMail, sequence = 0) => ({
     filename: calendarFileName(reservation.language, reservation.performance?.show?.slug),
     content: ticketCalendar({
       reference: reservation.reference,
@@ -93,6 +94,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       venueName: reservation.performance?.venue?.name ?? '',
       venueAddress: reservation.performance?.venue?.address ?? '',
       venueCity: reservation.performance?.venue?.city ?? '',
+      sequence,
     }),
     contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
   });
@@ -155,7 +157,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
-    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm') return null; // about an entry: composeForEntry
+    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm' || kind === 'moved' || kind === 'message') return null; // elsewhere
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
     // A lost ticket or a reminder after the start is no longer any use.
@@ -164,10 +166,27 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const cancellation = fresh.cancellation ?? (await issue('cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);
+    // A performance that moved: the ticket's calendar file is its latest version (issue 22).
+    const sequence =
+      reservation.performanceId === null
+        ? 0
+        : await dataOf(strapi).scheduleChanges.version(strapi.db.connection, reservation.performanceId);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [{ filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
+      attachments: [
+        { filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID },
+        calendarOf(reservation, sequence),
+      ],
     };
+  };
+
+  /** What the mails of issue 22 (a performance moved, a message to the audience) need of the mailer. */
+  const eveningTools: EveningTools = {
+    factsOf,
+    link,
+    calendarOf,
+    issueCancellation: async (reservationId, expiresAt) =>
+      (await getService(strapi, 'tokens').issue(strapi.db.connection, reservationId, [{ purpose: 'cancellation', expiresAt }]))[0],
   };
 
   return {
@@ -187,25 +206,23 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       // The label the Content Manager lists it by follows its state; the reference is known by now.
       const settle = (data: Parameters<typeof outbox.settle>[3]) =>
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
-      let mail: Awaited<ReturnType<typeof compose>>;
+      let mail: object | null;
       try {
-        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
+        let composed: { to: string; mail: object } | null;
+        if (EVENING_KINDS.has(message.kind)) composed = await composeEvening(strapi, eveningTools, message, reservation, now);
+        else if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
-          const composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
-          mail = composed?.mail ?? null;
-          if (composed)
-            await strapi
-              .plugin('email')
-              .service('email')
-              .send({ to: composed.to, ...composed.mail });
+          composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
         } else {
-          mail = reservation ? await compose(message.kind, reservation, fresh) : null;
-          if (mail && reservation)
-            await strapi
-              .plugin('email')
-              .service('email')
-              .send({ to: reservation.email, ...mail });
+          const ticket = reservation ? await compose(message.kind, reservation, fresh) : null;
+          composed = ticket && reservation ? { to: reservation.email, mail: ticket } : null;
         }
+        mail = composed?.mail ?? null;
+        if (composed)
+          await strapi
+            .plugin('email')
+            .service('email')
+            .send({ to: composed.to, ...composed.mail });
       } catch (error) {
         const attempts = message.attempts + 1;
         if (isPermanentRefusal(error)) {

@@ -175,6 +175,8 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (existing) {
         await addPermissionOnce(existing.id, PERMISSIONS.doorList);
         await addPermissionOnce(existing.id, PERMISSIONS.boxOffice);
+        // When the evening changes (issue 22): the box office writes to a performance's audience.
+        await addPermissionOnce(existing.id, PERMISSIONS.message);
         return existing.id;
       }
       const role = await roles().create({ ...BOX_OFFICE_ROLE });
@@ -192,6 +194,7 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
         { action: PERMISSIONS.stats, subject: null },
         { action: PERMISSIONS.doorList, subject: null },
         { action: PERMISSIONS.boxOffice, subject: null },
+        { action: PERMISSIONS.message, subject: null },
         ...readReservations,
       ]);
       return role.id;

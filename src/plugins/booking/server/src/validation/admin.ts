@@ -47,7 +47,7 @@ export const checkInInput = yup.object({
     )
     .when('offline', { is: true, then: (schema) => schema.required('is required with offline') }),
   /** A scan the device admitted with no network and uploads now (API.md, "The door when the network drops"). */
-  offline: yup.boolean().oneOf([true], 'must be true when given'),
+  offline: yup.boolean(),
 });
 
 /** `?since=` of the door snapshot: the cursor of an earlier answer. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
+import { subscribeEveningChanges } from './evening-changes';
 import { subscribeMail } from './mail';
 import { subscribeMetrics } from './metrics';
 import { subscribePublicCache } from './public-cache';
@@ -13,4 +14,5 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeWebhooks(strapi, events);
   subscribeWaitlist(strapi, events);
   subscribeMetrics(strapi, events);
+  subscribeEveningChanges(strapi, events);
 };
