@@ -111,7 +111,7 @@ maybe('the scanner with no network', () => {
     for (let n = 0; n < 20; n++) tickets.push(await book(tonight, n, n === 0 ? { access_needs: ['wheelchair'] } : {}));
     readerTicket = await book(tonight, 100);
     cancelled = await book(tonight, 101);
-    await app.strapi.plugin('booking').service('reservations').cancelByStaff(cancelled.reservationId);
+    await app.strapi.plugin('booking').service('cancellations').cancelByStaff(cancelled.reservationId);
     otherEvening = await book(tomorrow, 102);
 
     // The camera shows a made-up code the whole time: judged invalid online and offline alike.
