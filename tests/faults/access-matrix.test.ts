@@ -84,6 +84,8 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/api/booking/openapi.json', expect: visitors([200]) },
     { method: 'post', path: '/booking/check-ins', body: { token: 'x' }, expect: adminOnly([200], [403]) },
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
+    // The scanner's service worker: public on purpose (a browser fetches a worker without a token); code, no data.
+    { method: 'get', path: '/booking/door/service-worker.js', expect: everyone([200]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
     // The offline door: its snapshot (check-in.create) and the conflicts the overview lists (stats).

@@ -2,6 +2,8 @@
 export const API = {
   checkIn: '/booking/check-ins',
   doorPerformances: '/booking/door/performances',
+  doorSnapshot: (documentId: string, since?: string) =>
+    `/booking/performances/${documentId}/door-snapshot${since ? `?since=${encodeURIComponent(since)}` : ''}`,
   stats: (documentId: string) => `/booking/performances/${documentId}/stats`,
   scans: (documentId: string) => `/booking/performances/${documentId}/scans`,
   offlineConflicts: (documentId: string) => `/booking/performances/${documentId}/offline-conflicts`,

@@ -1,5 +1,6 @@
 import boxOffice from './box-office';
 import checkIn from './check-in';
+import doorApp from './door-app';
 import doorList from './door-list';
 import messages from './messages';
 import openapi from './openapi';
@@ -14,6 +15,7 @@ import waitlist from './waitlist';
 export default {
   'box-office': boxOffice,
   'check-in': checkIn,
+  'door-app': doorApp,
   'door-list': doorList,
   // When the evening changes (issue 22).
   messages,

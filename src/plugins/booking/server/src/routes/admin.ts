@@ -23,6 +23,8 @@ export default {
       handler: 'check-in.create',
       config: guard(PERMISSIONS.checkIn, ['plugin::booking.scan-rate']),
     },
+    // The scanner's service worker: public, as a browser fetches a worker without the admin's token.
+    { method: 'GET', path: '/door/service-worker.js', handler: 'door-app.serviceWorker', config: { auth: false } },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
     {
       method: 'GET',
