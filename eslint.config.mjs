@@ -38,7 +38,7 @@ export default defineConfig(
   },
   {
     // The demo booking pages and the widget: ES modules in the visitor's browser, no build.
-    files: ['public/**/*.js'],
+    files: ['public/**/*.js', 'src/plugins/*/pages/**/*.js'],
     languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {

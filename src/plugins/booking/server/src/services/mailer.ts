@@ -5,6 +5,7 @@ import type { MessageForMail } from '../data/outbox';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
+import { brand } from '../mail/brand';
 import { ticketCalendar } from '../mail/calendar';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
@@ -18,7 +19,13 @@ export type { FreshTokens } from '../events';
 type ReservationForMail = NonNullable<MessageForMail['reservation']> & { performance: PerformanceFacts | null };
 
 const LEASE_MS = 2 * 60_000;
-const QR_CID = 'ticket-qr@azionelab';
+const QR_CID = 'ticket-qr@booking';
+
+/** The brand's sender when set; otherwise the e-mail plugin's defaultFrom. */
+const sender = (): { from?: string } => {
+  const from = brand().sender;
+  return from ? { from } : {};
+};
 
 /** 30 s, 1 min, 2 min, ... up to 30 min between attempts: the mail is retried until it goes. */
 export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
@@ -197,14 +204,14 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
             await strapi
               .plugin('email')
               .service('email')
-              .send({ to: composed.to, ...composed.mail });
+              .send({ to: composed.to, ...sender(), ...composed.mail });
         } else {
           mail = reservation ? await compose(message.kind, reservation, fresh) : null;
           if (mail && reservation)
             await strapi
               .plugin('email')
               .service('email')
-              .send({ to: reservation.email, ...mail });
+              .send({ to: reservation.email, ...sender(), ...mail });
         }
       } catch (error) {
         const attempts = message.attempts + 1;
