@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { demoSeason } from '../src/demo-season';
 import { smtpTlsOptions } from '../src/env/mail';
 
 const allowedMediaTypes = ['image/*', 'application/pdf', 'text/plain', 'text/csv'];
@@ -68,7 +69,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
           colors: { primary: '#8a1c1c', background: '#faf8f5', text: '#1a1a1a' },
           logoUrl: null,
         },
-        // The demo season on an empty database, in development only.
+        // AzioneLab's demo season (src/demo-season.ts), seeded into an empty database in
+        // development only.
+        demoSeason,
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
       },
     },

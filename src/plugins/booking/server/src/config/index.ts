@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { env } from '@strapi/utils';
+import type { DemoSeason } from '../services/demo-data';
 
 /** The theatre's name and look: what the mails, the calendar file, the door list and the pages show. */
 export interface BrandConfig {
@@ -41,6 +42,8 @@ export interface BookingConfig {
   timezone: string;
   /** Seed the demo season on an empty database (development only, never production). */
   seedDemoData: boolean;
+  /** The season to seed, supplied by the app (venues and shows, keyed by slug); null: none. */
+  demoSeason: DemoSeason | null;
   /** Run the housekeeping job (expiry, e-mail retries) on this instance. */
   scheduledJobs: boolean;
   /** Scans per staff member per minute; 0 turns the limit off. */
@@ -100,6 +103,7 @@ const defaults = ({ env }: { env: Env }): BookingConfig => {
     pendingPerEmail: env.int('BOOKING_PENDING_PER_EMAIL', 3),
     timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
     seedDemoData: false,
+    demoSeason: null,
     scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
     publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
     accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
@@ -175,6 +179,12 @@ export default {
       if (typeof config[key] !== 'boolean') fail(`${key} must be true or false, got ${String(config[key])}`);
     }
     if (!Array.isArray(config.allowedOrigins)) fail('allowedOrigins must be a list of origins');
+    if (
+      config.demoSeason !== null &&
+      (typeof config.demoSeason !== 'object' || !Array.isArray(config.demoSeason.venues) || !Array.isArray(config.demoSeason.shows))
+    ) {
+      fail('demoSeason must be null or { venues: [...], shows: [...] }');
+    }
     for (const origin of config.allowedOrigins) absoluteUrl(origin, 'allowedOrigins');
     for (const key of positiveInteger) {
       if (!Number.isInteger(config[key]) || config[key] < 1) {

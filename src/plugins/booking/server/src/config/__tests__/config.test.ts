@@ -35,6 +35,7 @@ describe('the plugin settings', () => {
     [{ metricsToken: 'short' }, /metricsToken/],
     [{ scheduledJobs: 'yes' as unknown as boolean }, /scheduledJobs must be true or false/],
     [{ pagesPath: 'site/' }, /pagesPath must be a path/],
+    [{ demoSeason: { shows: [] } } as unknown as Partial<BookingConfig>, /demoSeason must be null or/],
     [{ maxPartySise: 4 } as Partial<BookingConfig>, /unknown setting "maxPartySise"/],
   ])('a wrong setting stops the start with a message naming it: %j', (wrong, message) => {
     expect(() => config.validator(settings(wrong))).toThrow(message);
