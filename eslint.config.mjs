@@ -14,6 +14,8 @@ export default defineConfig(
   globalIgnores([
     'node_modules/',
     'dist/',
+    // The plugin's bundle (strapi-plugin build).
+    'src/plugins/*/dist/',
     'build/',
     '.cache/',
     '.tmp/',
