@@ -26,7 +26,9 @@ const root = path.join(__dirname, '..', '..');
 const pluginDir = path.join(root, 'src', 'plugins', 'booking');
 // Outside this repository: no node_modules of AzioneLab's up the tree can lend the new app a
 // package the plugin forgot to declare.
-const work = mkdtempSync(path.join(os.tmpdir(), 'booking-fresh-app-'));
+// FRESH_APP_REUSE=<a folder kept by FRESH_APP_KEEP=1> starts that app again without making it anew.
+const reuse = process.env.FRESH_APP_REUSE;
+const work = reuse ?? mkdtempSync(path.join(os.tmpdir(), 'booking-fresh-app-'));
 const appDir = path.join(work, 'theatre');
 
 const BRAND = {
@@ -92,56 +94,58 @@ let output = '';
 beforeAll(async () => {
   smtp = await startSmtpSink();
 
-  step('plugin build and pack', () => {
-    sh('npm', ['run', '--silent', 'build'], pluginDir);
-    sh('npm', ['pack', '--pack-destination', work], pluginDir);
-  });
-  const tarball = readdirSync(work).find((name) => /^strapi-plugin-booking-.*\.tgz$/.test(name));
-  if (!tarball) throw new Error('npm pack wrote no tarball');
+  if (!reuse) {
+    step('plugin build and pack', () => {
+      sh('npm', ['run', '--silent', 'build'], pluginDir);
+      sh('npm', ['pack', '--pack-destination', work], pluginDir);
+    });
+    const tarball = readdirSync(work).find((name) => /^strapi-plugin-booking-.*\.tgz$/.test(name));
+    if (!tarball) throw new Error('npm pack wrote no tarball');
 
-  step('create-strapi-app@5.54.0', () =>
-    sh(
-      'npx',
-      [
-        '-y',
-        'create-strapi-app@5.54.0',
-        'theatre',
-        '--no-run',
-        '--skip-cloud',
-        '--no-example',
-        '--typescript',
-        '--use-npm',
-        '--no-git-init',
-        '--no-install',
-        '--dbclient=sqlite',
-        '--non-interactive',
-      ],
-      work
-    )
-  );
-  // The app's own dependencies, the packed plugin, PostgreSQL's driver and an SMTP provider: one
-  // install, as a theatre would run it.
-  step('npm install (the new app, the plugin tarball, pg, the nodemailer provider)', () =>
-    sh(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        path.join(work, tarball),
-        'pg@8.20.0',
-        '@strapi/provider-email-nodemailer@5.54.0',
-      ],
-      appDir
-    )
-  );
-  writeFileSync(path.join(appDir, 'config', 'plugins.ts'), pluginsConfig);
-  step('strapi build (production)', () =>
-    sh(process.execPath, [path.join(appDir, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'], appDir, {
-      NODE_ENV: 'production',
-    })
-  );
+    step('create-strapi-app@5.54.0', () =>
+      sh(
+        'npx',
+        [
+          '-y',
+          'create-strapi-app@5.54.0',
+          'theatre',
+          '--no-run',
+          '--skip-cloud',
+          '--no-example',
+          '--typescript',
+          '--use-npm',
+          '--no-git-init',
+          '--no-install',
+          '--dbclient=sqlite',
+          '--non-interactive',
+        ],
+        work
+      )
+    );
+    // The app's own dependencies, the packed plugin, PostgreSQL's driver and an SMTP provider: one
+    // install, as a theatre would run it.
+    step('npm install (the new app, the plugin tarball, pg, the nodemailer provider)', () =>
+      sh(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          path.join(work, tarball),
+          'pg@8.20.0',
+          '@strapi/provider-email-nodemailer@5.54.0',
+        ],
+        appDir
+      )
+    );
+    writeFileSync(path.join(appDir, 'config', 'plugins.ts'), pluginsConfig);
+    step('strapi build (production)', () =>
+      sh(process.execPath, [path.join(appDir, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'build'], appDir, {
+        NODE_ENV: 'production',
+      })
+    );
+  }
 
   database = await createDatabase();
   const port = await freePort();
@@ -156,6 +160,8 @@ beforeAll(async () => {
       STRAPI_TELEMETRY_DISABLED: 'true',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // The theatre's public address: the e-mailed links' base (the plugin's publicUrl default).
+      PUBLIC_URL: baseUrl,
       DATABASE_CLIENT: 'postgres',
       DATABASE_URL: databaseUrlFor(database),
       SMTP_HOST: '127.0.0.1',
@@ -188,7 +194,7 @@ afterAll(async () => {
   }
   if (database) await dropDatabase(database);
   await smtp?.stop();
-  if (process.env.FRESH_APP_KEEP !== '1') rmSync(work, { recursive: true, force: true });
+  if (process.env.FRESH_APP_KEEP !== '1' && !reuse) rmSync(work, { recursive: true, force: true });
 });
 
 const call = async (method: string, url: string, body?: unknown, token?: string) => {
