@@ -9,8 +9,9 @@
  * confirmation mail read off a real SMTP server (the brand's name, no "AzioneLab"), the confirm,
  * the ticket's QR code, and a check-in by a Door staff user: `ok`.
  *
- * Slow by nature: the new app's `npm install` (1,600 packages; ~2 min with a warm npm cache,
- * ~11 min cold on the 2-core machine) and its admin build (~2 min). The app is made under
+ * Slow by nature: the new app's `npm install` (1,600 packages: 4.5 min on the 2-core machine
+ * with npm's cache warm, 11 min while other tests ran) and its admin build (1 to 5 min); 7.5 min
+ * in all when the machine is otherwise quiet. The app is made under
  * a temporary folder outside the repository and removed afterwards unless FRESH_APP_KEEP=1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
