@@ -79,6 +79,39 @@ export default defineConfig(
     },
   },
   {
+    // Raw SQL only in server/src/data/ (one module per table; CONTRIBUTING.md, "Where things
+    // live"): everywhere else reaches the database through a data module, the Query Engine or the
+    // Document Service. Passing `strapi.db.connection` to a data function is fine; querying it is
+    // not. tests/layers.test.ts proves these selectors catch what they name.
+    files: ['src/plugins/booking/server/src/**/*.ts'],
+    ignores: ['src/plugins/booking/server/src/data/**', '**/__tests__/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          ["CallExpression[callee.type='Identifier'][callee.name=/^(knex|trx)$/]", 'a knex query'],
+          ["CallExpression[callee.type='MemberExpression'][callee.property.name='raw']", '`.raw(...)`'],
+          [
+            "CallExpression[callee.type='MemberExpression'][callee.property.name='connection'][callee.object.property.name='db']",
+            'a query on `strapi.db.connection`',
+          ],
+          [
+            "MemberExpression[object.type='MemberExpression'][object.property.name='connection'][object.object.property.name='db']",
+            'raw use of `strapi.db.connection`',
+          ],
+          ["MemberExpression[property.name='schema'][object.type='Identifier'][object.name=/^(knex|trx)$/]", 'knex schema building'],
+          [
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(transacting|forUpdate|forShare|whereRaw|joinRaw|havingRaw|orderByRaw)$/]",
+            'knex query building',
+          ],
+        ].map(([selector, what]) => ({
+          selector,
+          message: `Raw SQL only in server/src/data/: ${what} belongs in a data module (one per table), called with the transaction.`,
+        })),
+      ],
+    },
+  },
+  {
     // Request/response types grouped per route, as Strapi's own plugins write their contracts.
     files: ['src/plugins/*/shared/**/*.ts'],
     rules: { '@typescript-eslint/no-namespace': 'off' },

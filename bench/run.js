@@ -22,6 +22,8 @@ const CONFIRMATIONS = 2000; // pending one-seat reservations per run, for CAPACI
 const DOOR_PACE = { perSecond: 20, scans: 200 }; // 10 scanners, one scan each every half second
 const CAPACITY = 1000;
 const STORM_CONNECTIONS = 64;
+// The offline door's snapshot: a performance of 1,000 tickets per run, then 50 of them checked in.
+const SNAPSHOT = { tickets: 1000, changed: 50, reads: 15 };
 // At least 16 characters each: production refuses shorter secrets (src/env/secrets.ts).
 const secrets = {
   APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
@@ -189,6 +191,18 @@ const main = async () => {
     purpose: 'check_in',
     tokenExpires: new Date(Date.now() + 6 * 3600_000),
   });
+  // Issued ten minutes ago, before any cursor the bench reads (a cursor reaches back one minute).
+  const snapshotRuns = [];
+  for (let run = 0; run < RUNS; run++) {
+    const perf = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
+    const tokens = await addReservations(knex, t, perf.id, SNAPSHOT.tickets, {
+      status: 'confirmed',
+      purpose: 'check_in',
+      tokenExpires: new Date(Date.now() + 6 * 3600_000),
+      stampedAt: new Date(Date.now() - 10 * 60_000),
+    });
+    snapshotRuns.push({ perf, tokens });
+  }
   const role = await seeder.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
   // Straight through the query engine: admin::user.create would fire a metrics call after we close.
   const password = await seeder.service('admin::auth').hashPassword('Bench-password-1');
@@ -215,6 +229,24 @@ const main = async () => {
     avail: { 100: [], 10000: [], 100000: [] },
     checkIn: [],
     doorPace: [],
+    snapshot: [],
+  };
+
+  /** `reads` sequential reads of a snapshot: the median time, the bytes of the JSON, its entries. */
+  const readSnapshot = async (documentId, since) => {
+    const times = [];
+    let body = '';
+    for (let i = 0; i < SNAPSHOT.reads; i++) {
+      const started = process.hrtime.bigint();
+      const res = await fetch(`${a.url}/booking/performances/${documentId}/door-snapshot${since ? `?since=${since}` : ''}`, {
+        headers: { authorization: `Bearer ${jwt}`, 'accept-encoding': 'identity' },
+      });
+      body = await res.text();
+      if (res.status !== 200) throw new Error(`door-snapshot answered ${res.status}: ${body.slice(0, 200)}`);
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    const data = JSON.parse(body).data;
+    return { ms: median(times), bytes: Buffer.byteLength(body), entries: data.tickets.length, cursor: data.cursor };
   };
 
   for (let run = 0; run < RUNS; run++) {
@@ -294,6 +326,23 @@ const main = async () => {
       .slice(1000 * RUNS + run * DOOR_PACE.scans, 1000 * RUNS + (run + 1) * DOOR_PACE.scans)
       .map((token) => ({ token, performance: door.documentId, source: 'qr_scan' }));
     results.doorPace.push(await postQueue(a.url, '/booking/check-ins', paced, 10, { authorization: `Bearer ${jwt}` }, DOOR_PACE.perSecond));
+
+    // 6. The offline door's snapshot of 1,000 tickets, whole; then 50 check-ins; then what changed.
+    const snap = snapshotRuns[run];
+    const full = await readSnapshot(snap.perf.documentId);
+    if (full.entries !== SNAPSHOT.tickets) throw new Error(`snapshot: ${full.entries} entries for ${SNAPSHOT.tickets} tickets`);
+    for (const token of snap.tokens.slice(0, SNAPSHOT.changed)) {
+      const res = await fetch(`${a.url}/booking/check-ins`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ token, performance: snap.perf.documentId }),
+      });
+      if ((await res.json()).data?.result !== 'ok') throw new Error('snapshot: a check-in was refused');
+    }
+    const incremental = await readSnapshot(snap.perf.documentId, full.cursor);
+    if (incremental.entries !== SNAPSHOT.changed)
+      throw new Error(`snapshot since: ${incremental.entries} entries, not ${SNAPSHOT.changed}`);
+    results.snapshot.push({ full, incremental });
     log(`run ${run + 1}/${RUNS} done`);
   }
   const rssAfterLoad = [rssMb(a.child.pid), rssMb(b.child.pid)];
@@ -418,6 +467,20 @@ const main = async () => {
       '< 400 MB',
       yes(Math.max(...rssAfterStart, ...rssAfterLoad) < 400),
     ],
+    [
+      `door snapshot of ${SNAPSHOT.tickets} tickets, whole: time (median of ${SNAPSHOT.reads} reads) and JSON bytes`,
+      `${m(results.snapshot, (r) => r.full.ms).toFixed(1)} ms, ${m(results.snapshot, (r) => r.full.bytes)} bytes`,
+      `${(m(results.snapshot, (r) => r.full.bytes) / SNAPSHOT.tickets).toFixed(0)} bytes a ticket`,
+      'reported',
+      '',
+    ],
+    [
+      `door snapshot since its cursor, after ${SNAPSHOT.changed} check-ins: time and JSON bytes`,
+      `${m(results.snapshot, (r) => r.incremental.ms).toFixed(1)} ms, ${m(results.snapshot, (r) => r.incremental.bytes)} bytes`,
+      `${m(results.snapshot, (r) => r.incremental.entries)} entries`,
+      'reported',
+      '',
+    ],
     ['start to healthy: fresh database / set-up database', `${a.startMs} ms / ${restartMs} ms`, '', 'reported', ''],
     [
       'admin login with a wrong password: unknown address / staff address (median of 4)',
@@ -454,6 +517,10 @@ const main = async () => {
         availabilityP50: Object.fromEntries(Object.entries(results.avail).map(([n, list]) => [n, list.map((r) => r.latency.p50)])),
         checkIn: results.checkIn.map((r) => ({ p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx })),
         doorPace: results.doorPace.map((r) => ({ p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx })),
+        snapshot: results.snapshot.map(({ full, incremental }) => ({
+          full: { ms: full.ms, bytes: full.bytes, entries: full.entries },
+          incremental: { ms: incremental.ms, bytes: incremental.bytes, entries: incremental.entries },
+        })),
       },
       null,
       2

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { createStrapi } = require('@strapi/strapi');
 
 const root = path.join(__dirname, '..');
+const pluginDist = path.join(root, 'dist/src/plugins/booking/server/src');
 const hash = (raw) => createHash('sha256').update(raw).digest('hex');
 const docId = () => randomBytes(12).toString('hex');
 const idOf = (row) => (typeof row === 'object' ? Number(row.id) : Number(row));
@@ -73,10 +74,14 @@ const createPerformance = async (knex, t, { capacity, startsInMinutes }) => {
 
 /**
  * Adds `count` one-seat reservations of a status to a performance, with a token of `purpose`
- * each when asked; returns the raw tokens.
+ * each when asked; returns the raw tokens. A check-in token carries its sealed door record, as
+ * the app seals it at issue (the compiled `utils/door-seal`). `stampedAt`: the time the rows say
+ * they were written (default now).
  */
-const addReservations = async (knex, t, performanceId, count, { status, purpose, tokenExpires }) => {
-  const now = new Date();
+const addReservations = async (knex, t, performanceId, count, { status, purpose, tokenExpires, stampedAt }) => {
+  const now = stampedAt ?? new Date();
+  const { sealDoorRecord } = require(path.join(pluginDist, 'utils/door-seal'));
+  const { holderOf } = require(path.join(pluginDist, 'utils/holder'));
   const raws = [];
   for (let offset = 0; offset < count; offset += 1000) {
     const size = Math.min(1000, count - offset);
@@ -98,11 +103,15 @@ const addReservations = async (knex, t, performanceId, count, { status, purpose,
     await knex(t.resPerf.table).insert(ids.map((id) => ({ [t.resPerf.from]: id, [t.resPerf.to]: performanceId })));
     if (purpose) {
       const batch = ids.map(() => randomBytes(32).toString('base64url'));
+      const sealed = (raw, i) =>
+        purpose === 'check_in'
+          ? sealDoorRecord(raw, { reference: rows[i].reference, holder: holderOf(rows[i].name), access_needs: [] })
+          : null;
       raws.push(...batch);
       const tokenIds = (
         await knex(t.tokens)
           .insert(
-            batch.map((raw) => ({
+            batch.map((raw, i) => ({
               document_id: docId(),
               created_at: now,
               updated_at: now,
@@ -110,6 +119,7 @@ const addReservations = async (knex, t, performanceId, count, { status, purpose,
               purpose,
               token_hash: hash(raw),
               expires_at: tokenExpires,
+              door_sealed: sealed(raw, i),
             }))
           )
           .returning('id')

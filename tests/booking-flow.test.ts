@@ -102,8 +102,9 @@ describe('the public catalogue', () => {
     expect(ids).not.toContain(past.documentId);
     const p = res.body.data.performances[1];
     expect(Object.keys(p).sort()).toEqual(
-      ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue', 'waitlist_open'].sort()
+      ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'status', 'venue', 'waitlist_open'].sort()
     );
+    expect(p.status).toBe('scheduled');
     expect(p.available_seats).toBe(28);
     expect(p.venue).toEqual({ name: venue.name, slug: venue.slug, address: 'Via Roma 1', city: 'Bologna' });
     expect(JSON.stringify(res.body)).not.toContain('portineria'); // the venue's internal notes

@@ -34,7 +34,7 @@ const logIn = async (page: Page, email: string) => {
 maybe('the door list and the box office in the admin panel', () => {
   let perf: PerformanceFixture;
   let doorStaff: { id: number; email: string };
-  let clerk: { email: string };
+  let clerk: { id: number; email: string };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -99,7 +99,7 @@ maybe('the door list and the box office in the admin panel', () => {
     await page.close();
   });
 
-  test('the door overview at phone size: the four counts, the chart, the downloads one click away, scans that fit', async () => {
+  test('the door overview at phone size: the four counts, the chart, the downloads one click away, scans that fit, a ticket let in twice', async () => {
     const page = await browser.newPage({
       viewport: { width: 390, height: 844 },
       isMobile: true,
@@ -118,6 +118,19 @@ maybe('the door list and the box office in the admin panel', () => {
         source: 'manual',
         staff: { id: doorStaff.id },
       });
+    // A second door admitted the same party with no network, and uploads it now: let in twice.
+    const offlineAt = new Date(Date.now() - 60_000);
+    await app.strapi
+      .plugin('booking')
+      .service('door')
+      .checkInTicket({
+        reference: last.reference,
+        performance: perf.documentId,
+        source: 'manual',
+        idempotencyKey: 'browser-door-offline-1',
+        offline: { scannedAt: offlineAt },
+        staff: { id: clerk.id },
+      });
     await logIn(page, doorStaff.email);
     await page.goto(`${baseUrl}/admin/plugins/booking/overview?performance=${perf.documentId}`);
     await page.getByTestId('confirmations-chart').locator('canvas').waitFor({ timeout: 30_000 });
@@ -129,6 +142,13 @@ maybe('the door list and the box office in the admin panel', () => {
       '30',
     ]);
     await page.getByTestId('recent-scans').locator('li').first().waitFor({ timeout: 15_000 });
+    // The overview names the ticket let in twice, with both staff members.
+    const conflicts = page.getByTestId('offline-conflicts');
+    await conflicts.locator('li').first().waitFor({ timeout: 15_000 });
+    expect(await conflicts.locator('li').count()).toBe(1);
+    const line = (await conflicts.locator('li').first().textContent()) ?? '';
+    expect(line).toContain(last.reference);
+    expect(line).toMatch(/checked in at .* by Paolo R\.; admitted again offline at .* by Bruna R\./);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const problems: string[] = [];
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));

@@ -2,7 +2,7 @@
  * Door staff at the door, in a real browser: Debian's Chromium at phone size, its fake camera fed
  * a video of a real ticket's QR code. Green and the count going up; amber on the second scan; red
  * for a typed unknown code; a refusal of the staff member (403), too many scans (429) or a busy
- * server (503) each said as such; a scan kept while offline and sent once back. Screenshots and the measured scan-to-answer latency are kept in
+ * server (503) each said as such; a scan the server cannot be reached for judged on the phone, kept and sent once back. Screenshots and the measured scan-to-answer latency are kept in
  * tests/artifacts/. Needs the admin panel built (scripts/test.js runs `strapi build`).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,10 @@ maybe('the scanner page', () => {
   let page: Page;
   let printedReference: string;
   let otherEveningReference: string;
+  let spareToken: string;
+  let spareReservation: number;
+  let slowToken: string;
+  let slowReservation: number;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -38,6 +42,12 @@ maybe('the scanner page', () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 30, startsInHours: 1 });
     const confirmed = await confirmedReservation(app.strapi, perf.documentId, 3);
     checkInToken = confirmed.checkInToken;
+    const spare = await confirmedReservation(app.strapi, perf.documentId, 2);
+    spareToken = spare.checkInToken;
+    spareReservation = spare.reservation.id;
+    const slow = await confirmedReservation(app.strapi, perf.documentId, 1);
+    slowToken = slow.checkInToken;
+    slowReservation = slow.reservation.id;
     // A party booked at the box office, holding only the reference printed in its mail; one with access needs.
     const boxOffice = app.strapi.plugin('booking').service('box-office');
     const printed = await boxOffice.book(perf.documentId, { name: 'Lucia Bianchi', party_size: 2, access_needs: ['wheelchair'] });
@@ -157,19 +167,40 @@ maybe('the scanner page', () => {
     }
   });
 
-  test('a scan that cannot be sent is kept and sent again once the connection is back', async () => {
-    const invalidScans = () => app.strapi.db.query('plugin::booking.scan').count({ where: { result: 'invalid' } });
-    const before = await invalidScans();
+  test('a scan that cannot reach the server is judged on the phone, kept, and sent once the connection is back', async () => {
+    // The browser thinks it is online, but the check-in route does not answer: the phone judges
+    // the ticket from its snapshot, lets the party in, and sends the admission when it can.
     await page.route('**/booking/check-ins', (route) => route.abort('internetdisconnected'));
-    await page.getByLabel('Ticket code').fill('sent-when-back');
+    await page.getByLabel('Ticket code').fill(spareToken);
     await page.getByRole('button', { name: 'Check' }).click();
+    const answer = page.getByTestId('scan-answer').and(page.locator('[data-result="ok"][data-offline="true"]'));
+    await answer.waitFor({ timeout: 10_000 });
     await page.getByTestId('offline').waitFor({ timeout: 10_000 });
-    await expect(page.getByTestId('offline').textContent()).resolves.toMatch(/^No connection: \d+ scan\(s\) kept, sending again…$/);
+    await expect(page.getByTestId('offline-waiting').textContent()).resolves.toBe('1 scan waiting to be sent');
+    expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: spareReservation } } })).toBe(0);
     await page.unroute('**/booking/check-ins');
-    // The page retries every 3 s with the same idempotency key; the server then answers it.
+    // The page tries again every few seconds with the same idempotency key; the server then answers it.
     await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 15_000 });
     // Once, however often it was sent: the retries carry one idempotency key.
-    expect(await invalidScans()).toBe(before + 1);
+    expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: spareReservation } } })).toBe(1);
+    expect(
+      await app.strapi.db.query('plugin::booking.scan').count({ where: { offline: true, reservation: { id: spareReservation } } })
+    ).toBe(1);
+  });
+
+  test('a server that does not answer within 6 s: the phone judges the ticket instead of leaving the door waiting', async () => {
+    // A network that is up but reaches nothing: the request hangs.
+    await page.route('**/booking/check-ins', () => undefined);
+    const sent = Date.now();
+    await page.getByLabel('Ticket code').fill(slowToken);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByTestId('scan-answer').and(page.locator('[data-result="ok"][data-offline="true"]')).waitFor({ timeout: 15_000 });
+    const waited = Date.now() - sent;
+    expect(waited).toBeGreaterThanOrEqual(5_500);
+    expect(waited).toBeLessThan(12_000);
+    await page.unroute('**/booking/check-ins');
+    await page.getByTestId('offline').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: slowReservation } } })).toBe(1);
   });
 });
 

@@ -88,7 +88,7 @@ describeInBrowser('the waiting list on the demo pages', () => {
     expect((await entry()).waitlist_status).toBe('waiting');
 
     // Seats free up: the offer goes out at once.
-    await app.strapi.plugin('booking').service('reservations').cancelReservation(holder.cancellationToken);
+    await app.strapi.plugin('booking').service('cancellations').cancelReservation(holder.cancellationToken);
     const offer = await smtp.waitFor(
       (m) => (m.subject ?? '').startsWith('Si sono liberati') && (m.text ?? '').includes('/site/confirm?token=')
     );

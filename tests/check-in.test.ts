@@ -74,6 +74,7 @@ describe('result codes', () => {
       held_seats: 0,
       waiting_entries: 0,
       waiting_seats: 0,
+      offline_conflicts: 0,
     });
   });
 
@@ -98,7 +99,7 @@ describe('result codes', () => {
 
   test('not_confirmed for a cancelled reservation', async () => {
     const { token, reservation } = await ticket();
-    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
+    await service(app.strapi, 'cancellations').cancelByStaff(reservation.id);
     const res = await scan({ token });
     expect(res.body.data.result).toBe('not_confirmed');
     expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: reservation.id } } })).toBe(0);
@@ -109,7 +110,7 @@ describe('result codes', () => {
     const tonight = await createPerformance(app.strapi, { startsInHours: 1 });
     // Live, it is for another evening; cancelled, it is no good on any.
     expect((await scan({ token, performance: tonight.documentId })).body.data.result).toBe('wrong_performance');
-    await service(app.strapi, 'reservations').cancelByStaff(reservation.id);
+    await service(app.strapi, 'cancellations').cancelByStaff(reservation.id);
     const res = await scan({ token, performance: tonight.documentId });
     expect(res.body.data.result).toBe('not_confirmed');
     expect(res.body.data).not.toHaveProperty('check_in_opens_at');

@@ -157,7 +157,7 @@ describe('a reservation keeps its links, whichever side an edit comes from', () 
       }
     } finally {
       // Cancel the extra reservation again so that the other tests' snapshot holds.
-      if (other) await service(app.strapi, 'reservations').cancelByStaff(other.reservation.id);
+      if (other) await service(app.strapi, 'cancellations').cancelByStaff(other.reservation.id);
     }
     expect(await snapshot()).toEqual(before);
   });

@@ -117,7 +117,7 @@ describe('retention', () => {
     const b = await confirmed(old, { name: 'Luca Bianchi', email: 'luca.bianchi@example.test', party_size: 2 });
     await pending(old, { name: 'Sara Neri', email: 'sara.neri@example.test', notes: 'arrivo tardi', party_size: 4 });
     const d = await confirmed(old, { name: 'Gino Gialli', email: 'gino.gialli@example.test', party_size: 1 });
-    expect((await service('reservations').cancelReservation(d.cancellationToken)).ok).toBe(true);
+    expect((await service('cancellations').cancelReservation(d.cancellationToken)).ok).toBe(true);
     const kept = await confirmed(recent, { name: 'Anna Blu', email: 'anna.blu@example.test', phone: '051 123456', party_size: 2 });
     const scan = await http()
       .post('/booking/check-ins')

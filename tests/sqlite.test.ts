@@ -2,7 +2,8 @@
  * `npm run develop` runs on SQLite, where the plugin's raw SQL takes its other branches: no
  * data-modifying CTEs, a single connection, RETURNING through better-sqlite3. The booking and
  * door flow on a throwaway SQLite file: confirm until sold out, check in, replay a scan by its
- * idempotency key, refuse an invalid ticket twice, and keep the seat counter true.
+ * idempotency key, refuse an invalid ticket twice, record an offline conflict, read the offline
+ * door's snapshot, and keep the seat counter true.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,8 +87,41 @@ test('confirm, sell out, check in, replay and refuse on SQLite', async () => {
   expect(await scan(invalid, 'scan-3')).toEqual({ result: 'invalid' });
   expect(await scan(invalid, 'scan-3')).toEqual({ result: 'invalid' });
 
+  // An offline admission of the same ticket, uploaded later: the conflict is counted and listed.
+  const offlineAt = new Date(Date.now() - 60_000);
+  const late = await door.checkInTicket({
+    text: confirmed.checkInToken,
+    performance: perf.documentId,
+    staff: { id: staff.id, firstname: 'Paolo', lastname: 'Rossi' },
+    idempotencyKey: 'scan-4',
+    offline: { scannedAt: offlineAt },
+  });
+  expect(late).toMatchObject({ result: 'already_checked_in' });
+  expect(await service(strapi, 'door-reports').offlineConflicts(perf.documentId)).toEqual([
+    {
+      reference: confirmed.reservation.reference,
+      checked_in_at: first.checked_in_at,
+      checked_in_by: 'Paolo R.',
+      scanned_at: offlineAt.toISOString(),
+      scanned_by: 'Paolo R.',
+    },
+  ]);
+  expect((await service(strapi, 'door-reports').statistics(perf.documentId))?.offline_conflicts).toBe(1);
+  // The offline door's snapshot: the one check-in token, sealed, checked in; nothing changed since a cursor of now.
+  const snapshot = await service(strapi, 'door-snapshot').snapshot(perf.documentId, null);
+  expect(snapshot?.tickets).toEqual([
+    {
+      id: expect.stringMatching(/^[0-9a-f]{64}$/),
+      party_size: 2,
+      status: 'confirmed',
+      checked_in_at: first.checked_in_at,
+      sealed: expect.any(String),
+    },
+  ]);
+  expect((await service(strapi, 'door-snapshot').snapshot(perf.documentId, Date.now() + 1000))?.tickets).toEqual([]);
+
   expect(await strapi.db.query('plugin::booking.check-in').count()).toBe(1);
-  expect(await strapi.db.query('plugin::booking.scan').count()).toBe(3);
+  expect(await strapi.db.query('plugin::booking.scan').count()).toBe(4);
   expect((await seatsOf(strapi, perf.id)).confirmedSeats).toBe(2);
   expect([...(await service(strapi, 'availability').recount())]).toEqual([]);
 });
@@ -227,7 +261,7 @@ test('the demo season seeds on SQLite with its sold-out performance; a link is p
   expect(seen).toMatchObject({ ok: true, reservation: { reservation_status: 'pending', party_size: 3 } });
   const confirmed = await reservations.confirmReservation(pending.confirmationToken);
   if (!confirmed.ok) throw new Error(confirmed.code);
-  expect(await reservations.reduceReservation(confirmed.cancellationToken, 1)).toMatchObject({ ok: true });
+  expect(await service(strapi, 'cancellations').reduceReservation(confirmed.cancellationToken, 1)).toMatchObject({ ok: true });
   const mails = await strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'reduced' } });
   expect(mails).toBe(1);
 });

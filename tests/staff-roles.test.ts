@@ -105,6 +105,8 @@ describe('Box office', () => {
       'plugin::booking.box-office.create',
       'plugin::booking.check-in.create',
       'plugin::booking.door-list.read',
+      // Writing to a performance's audience (issue 22).
+      'plugin::booking.performance.message',
       'plugin::booking.performance.stats',
       'plugin::content-manager.explorer.read plugin::booking.reservation',
       // Who may see reservations sees the waiting list too.

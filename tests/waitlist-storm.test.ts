@@ -99,7 +99,7 @@ test('a hold that ends on one instance shows on the other within a second, whate
   expect(held.ok).toBe(true);
   expect((await service('waitlist').confirm(held.confirmationToken)).ok).toBe(true);
   // The seat goes from confirmed to held: still none available.
-  expect((await service('reservations').cancelReservation(confirmed.cancellationToken)).ok).toBe(true);
+  expect((await service('cancellations').cancelReservation(confirmed.cancellationToken)).ok).toBe(true);
   const read = async () => (await request(second.url).get(`/api/booking/performances/${perf.documentId}`)).body.data;
   expect(await read()).toMatchObject({ available_seats: 0, waitlist_open: true });
   // The offer lapses with nobody after it: only the held seats change, and the seat is free.

@@ -416,7 +416,7 @@ describe('offers', () => {
     const second = await joinAs(perf.documentId, newEmail(), 2);
     await cancel(cancellationToken);
     const offer = (await entryOf(first.body.data.reference)).offer!;
-    await service('reservations').cancelByStaff(offer.id);
+    await service('cancellations').cancelByStaff(offer.id);
     expect((await entryOf(first.body.data.reference)).waitlist_status).toBe('expired');
     expect((await entryOf(second.body.data.reference)).waitlist_status).toBe('offered');
     await expectInvariants(app.strapi, perf.id, 2);
@@ -521,7 +521,7 @@ describe('a smaller party', () => {
     expect((await entryOf(waiting.body.data.reference)).waitlist_status).toBe('offered');
     expect(await stats(perf.documentId)).toMatchObject({ confirmed_seats: 2, held_seats: 2, available_seats: 0 });
 
-    const tooLate = await service('reservations').reduceReservation(cancellationToken, 1, new Date(Date.now() + 100 * 3600_000));
+    const tooLate = await service('cancellations').reduceReservation(cancellationToken, 1, new Date(Date.now() + 100 * 3600_000));
     expect(tooLate).toMatchObject({ ok: false, code: 'too_late' });
 
     expect((await cancel(cancellationToken)).status).toBe(200);

@@ -107,7 +107,7 @@ describe('what each event sends', () => {
     if (!first.ok) throw new Error(first.code);
     const confirmed = await reservations.confirmReservation(first.confirmationToken);
     if (!confirmed.ok) throw new Error(confirmed.code);
-    const cancelled = await reservations.cancelReservation(confirmed.cancellationToken);
+    const cancelled = await service(app.strapi, 'cancellations').cancelReservation(confirmed.cancellationToken);
     expect(cancelled.ok).toBe(true);
 
     // Booked, then lapsed.
@@ -182,7 +182,7 @@ describe('what each event sends', () => {
     if (!joined.ok) throw new Error(joined.code);
     expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
     // The cancellation frees the two seats and offers them, in its own transaction.
-    expect((await service(app.strapi, 'reservations').cancelReservation(taken.cancellationToken)).ok).toBe(true);
+    expect((await service(app.strapi, 'cancellations').cancelReservation(taken.cancellationToken)).ok).toBe(true);
     await settle();
     const got = verifiedAt('/offers', hook.secret);
     expect(got.map((g) => g.payload.type)).toEqual(['waitlist.offered']);
@@ -279,7 +279,7 @@ describe('delivery', () => {
     await createWebhook('/everything');
     const perf = await createPerformance(app.strapi);
     const confirmed = await confirmedReservation(app.strapi, perf.documentId, 2);
-    await service(app.strapi, 'reservations').cancelReservation(confirmed.cancellationToken as string);
+    await service(app.strapi, 'cancellations').cancelReservation(confirmed.cancellationToken as string);
     await settle();
 
     const cancels = verifiedAt('/cancels', cancelsOnly.secret);

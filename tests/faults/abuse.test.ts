@@ -569,7 +569,9 @@ describe("a stranger with someone's address (issue 18)", () => {
     return { perf, cancellationToken: confirmed.cancellationToken as string };
   };
   const hasRoom = (email: string, now: Date) =>
-    app.strapi.db.transaction(({ trx }) => reservations().addressHasRoom(trx, email, now)) as Promise<boolean>;
+    app.strapi.db.transaction(({ trx }) =>
+      app.strapi.plugin('booking').service('admission').addressHasRoom(trx, email, now)
+    ) as Promise<boolean>;
 
   test('three sold-out waiting lists joined with my address hold me back an hour at most, and not at all once their performances start', async () => {
     const victim = 'victim.owner@example.test';

@@ -84,8 +84,13 @@ test('each route answers each caller as it must', async () => {
     { method: 'get', path: '/api/booking/openapi.json', expect: visitors([200]) },
     { method: 'post', path: '/booking/check-ins', body: { token: 'x' }, expect: adminOnly([200], [403]) },
     { method: 'get', path: '/booking/door/performances', expect: adminOnly([200], [403]) },
+    // The scanner's service worker: public on purpose (a browser fetches a worker without a token); code, no data.
+    { method: 'get', path: '/booking/door/service-worker.js', expect: everyone([200]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/stats`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/scans`, expect: adminOnly([200], [403]) },
+    // The offline door: its snapshot (check-in.create) and the conflicts the overview lists (stats).
+    { method: 'get', path: `/booking/performances/${perf.documentId}/door-snapshot`, expect: adminOnly([200], [403]) },
+    { method: 'get', path: `/booking/performances/${perf.documentId}/offline-conflicts`, expect: adminOnly([200], [403]) },
     // The door list: Door staff and above (plugin::booking.door-list.read), CSV and XLSX alike.
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list`, expect: adminOnly([200], [403]) },
     { method: 'get', path: `/booking/performances/${perf.documentId}/door-list?format=csv`, expect: adminOnly([200], [403]) },
@@ -113,6 +118,19 @@ test('each route answers each caller as it must', async () => {
       method: 'post',
       path: '/booking/visitor-data/erase',
       body: { email: 'nobody@example.test' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
+    },
+    // Writing to a performance's audience (issue 22): Super Admin and Box office
+    // (plugin::booking.performance.message); a bad body is 400 for who may write.
+    {
+      method: 'post',
+      path: `/booking/performances/${perf.documentId}/messages`,
+      body: { subject: '' },
+      expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [400] },
+    },
+    {
+      method: 'get',
+      path: `/booking/performances/${perf.documentId}/messages`,
       expect: { anonymous: [401], endUser: [401], editor: [403], doorStaff: [403], superAdmin: [200] },
     },
   ];
@@ -161,7 +179,16 @@ test('each route answers each caller as it must', async () => {
 });
 
 test('public answers hold exactly the keys of the contract', async () => {
-  const performanceKeys = ['available_seats', 'bookable', 'documentId', 'is_booking_enabled', 'starts_at', 'venue', 'waitlist_open'];
+  const performanceKeys = [
+    'available_seats',
+    'bookable',
+    'documentId',
+    'is_booking_enabled',
+    'starts_at',
+    'status',
+    'venue',
+    'waitlist_open',
+  ];
   const venueKeys = ['address', 'city', 'name', 'slug'];
   const list = await http().get('/api/booking/shows');
   for (const show of list.body.data) {

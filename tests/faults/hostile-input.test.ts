@@ -78,7 +78,21 @@ const bodies = {
   '/api/booking/waitlist/confirm': fc.oneof(value, fc.record({ token: value }, { requiredKeys: [] })),
   '/booking/check-ins': fc.oneof(
     value,
-    fc.record({ token: value, performance: value, source: value, idempotency_key: value }, { requiredKeys: [] })
+    fc.record(
+      {
+        token: value,
+        performance: value,
+        source: value,
+        idempotency_key: value,
+        // An offline upload: its device time anywhere from 1970 to 2100, well-formed or not.
+        offline: fc.oneof(value, fc.constant(true)),
+        scanned_at: fc.oneof(
+          value,
+          fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => new Date(ms).toISOString())
+        ),
+      },
+      { requiredKeys: [] }
+    )
   ),
 };
 

@@ -641,6 +641,7 @@ export interface PluginBookingReservationToken extends Struct.CollectionTypeSche
   attributes: {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    door_sealed: Schema.Attribute.Text & Schema.Attribute.Private;
     expires_at: Schema.Attribute.DateTime;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.reservation-token'> & Schema.Attribute.Private;
@@ -681,6 +682,7 @@ export interface PluginBookingScan extends Struct.CollectionTypeSchema {
   attributes: {
     createdAt: Schema.Attribute.DateTime;
     createdBy: Schema.Attribute.Relation<'oneToOne', 'admin::user'> & Schema.Attribute.Private;
+    device_scanned_at: Schema.Attribute.DateTime;
     idempotency_key: Schema.Attribute.String &
       Schema.Attribute.Private &
       Schema.Attribute.SetMinMaxLength<{
@@ -692,6 +694,8 @@ export interface PluginBookingScan extends Struct.CollectionTypeSchema {
       }>;
     locale: Schema.Attribute.String & Schema.Attribute.Private;
     localizations: Schema.Attribute.Relation<'oneToMany', 'plugin::booking.scan'> & Schema.Attribute.Private;
+    offline: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
+    offline_conflict: Schema.Attribute.Boolean & Schema.Attribute.DefaultTo<false>;
     performance: Schema.Attribute.Relation<'manyToOne', 'plugin::booking.performance'>;
     publishedAt: Schema.Attribute.DateTime;
     reservation: Schema.Attribute.Relation<'manyToOne', 'plugin::booking.reservation'>;

@@ -84,10 +84,13 @@ var pages = {
     api.show(params.get('slug') || '').then(function (res) {
       var s = res.data;
       var rows = s.performances.map(function (p) {
-        var state = p.bookable ? el('span', { class: 'seats', text: p.available_seats + ' ' + t.seatsLeft })
+        // A cancelled performance stays listed until its date, struck through: not sold out, cancelled.
+        var cancelled = p.status === 'cancelled';
+        var state = cancelled ? el('span', { class: 'seats cancelled-note', text: t.performanceCancelled })
+          : p.bookable ? el('span', { class: 'seats', text: p.available_seats + ' ' + t.seatsLeft })
           : el('span', { class: 'seats', text: p.is_booking_enabled ? t.soldOut : t.closed });
-        return el('article', { class: 'card' }, [
-          el('h2', { text: when(p.starts_at) }),
+        return el('article', { class: cancelled ? 'card cancelled' : 'card', 'data-status': p.status || 'scheduled' }, [
+          el('h2', {}, [el(cancelled ? 's' : 'span', { text: when(p.starts_at) })]),
           el('p', { class: 'muted', text: p.venue ? p.venue.name + ', ' + p.venue.address + ', ' + p.venue.city : '' }),
           state,
           p.bookable ? el('div', {}, [el('a', { class: 'button', href: withLang(base + '/book/?performance=' + p.documentId), text: t.book })]) : null,
@@ -103,6 +106,10 @@ var pages = {
     var id = params.get('performance') || '';
     api.performance(id).then(function (res) {
       var p = res.data;
+      if (p.status === 'cancelled') {
+        show([el('h1', {}, [el('s', { text: p.show.title + ' · ' + when(p.starts_at) })]), message('warn', t.cancelledText)]);
+        return;
+      }
       var field = function (name, label, input) {
         input.id = name; input.name = name;
         return el('div', {}, [el('label', { for: name, text: label }), input, el('div', { class: 'field-error', id: name + '-error' })]);

@@ -26,7 +26,7 @@ var STYLE =
   '[aria-invalid=true]{border-color:#a4161a}:focus-visible{outline:3px solid var(--azionelab-focus,#1a5fb4);outline-offset:2px}' +
   '.status:not(:empty){margin-top:12px;padding:10px 12px;border-radius:var(--azionelab-radius,6px);background:var(--azionelab-note,#f3efe9)}' +
   '.poster{display:block;max-width:100%;height:auto;border-radius:var(--azionelab-radius,6px);margin:0 0 10px}.description{margin:0 0 12px}' +
-  '.hint{font-size:.9em;margin:4px 0 0}';
+  '.hint{font-size:.9em;margin:4px 0 0}.perf.cancelled label{color:var(--azionelab-muted,#555)}';
 
 var el = core.el;
 
@@ -97,8 +97,9 @@ class AzioneLabBooking extends HTMLElement {
     var t = this.t, id = this.uid;
     // Whom to call for a party larger than the form offers: the page's `group-contact`.
     var contact = this.getAttribute('group-contact') || '';
-    var performances = show.performances.filter(function (p) { return p.bookable || p.waitlist_open; });
-    if (!performances.length) {
+    // A cancelled performance is listed, struck through and not to be chosen (not as sold out).
+    var performances = show.performances.filter(function (p) { return p.bookable || p.waitlist_open || p.status === 'cancelled'; });
+    if (!performances.some(function (p) { return p.status !== 'cancelled'; })) {
       this.body.replaceChildren(el('p', { text: t.noUpcoming }));
       return;
     }
@@ -115,16 +116,18 @@ class AzioneLabBooking extends HTMLElement {
       ]);
     };
     // The first performance with seats is chosen, not a sold-out one before it.
-    var first = Math.max(0, performances.findIndex(function (p) { return p.bookable; }));
+    var first = performances.findIndex(function (p) { return p.bookable; });
+    if (first < 0) first = performances.findIndex(function (p) { return p.status !== 'cancelled'; });
     var choices = performances.map(function (p, i) {
+      var cancelled = p.status === 'cancelled';
       var radio = el('input', { type: 'radio', name: 'performance', value: p.documentId, id: id + '-p' + i });
+      if (cancelled) radio.disabled = true;
       if (i === first) radio.checked = true;
-      var seats = p.bookable ? p.available_seats + ' ' + t.seatsLeft : t.waitlistOpen;
       var where = p.venue ? ' · ' + p.venue.name : '';
-      return el('div', { class: 'perf' }, [
-        radio,
-        el('label', { for: radio.id, text: core.formatWhen(this.lang_, p.starts_at) + where + ' · ' + seats })
-      ]);
+      var label = cancelled
+        ? el('label', { for: radio.id, class: 'cancelled' }, [el('s', { text: core.formatWhen(this.lang_, p.starts_at) + where }), document.createTextNode(' · ' + t.performanceCancelled)])
+        : el('label', { for: radio.id, text: core.formatWhen(this.lang_, p.starts_at) + where + ' · ' + (p.bookable ? p.available_seats + ' ' + t.seatsLeft : t.waitlistOpen) });
+      return el('div', { class: cancelled ? 'perf cancelled' : 'perf', 'data-status': p.status || 'scheduled' }, [radio, label]);
     }, this);
     var size = el('select', {});
     var button = el('button', { type: 'submit' });

@@ -63,6 +63,8 @@ export interface PerformanceStats {
   /** Entries still waiting (not yet offered), and their seats. */
   waiting_entries: number;
   waiting_seats: number;
+  /** Tickets let in twice: an offline scan uploaded after another scan had checked the ticket in. */
+  offline_conflicts: number;
 }
 
 export interface ScanRecord {

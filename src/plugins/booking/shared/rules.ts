@@ -84,11 +84,19 @@ export interface BookingState {
   is_booking_enabled: boolean | number | null;
   /** The show's `is_published`; a performance of an unpublished show does not exist publicly. */
   is_published: boolean | number | null;
+  /** Set when the performance was cancelled (issue 22): closed for good. */
+  cancelled_at?: string | Date | null;
+  /** The public performance's `status` (issue 22), where `cancelled_at` is not at hand. */
+  status?: string;
 }
 
-/** Open for booking: booking on, its show published, not started. */
+/** Open for booking: booking on, its show published, not started, not cancelled. */
 export const isOpenForBooking = (p: BookingState, now: Date): boolean =>
-  Boolean(p.is_booking_enabled) && Boolean(p.is_published) && !hasStarted(p.starts_at, now);
+  Boolean(p.is_booking_enabled) && Boolean(p.is_published) && !p.cancelled_at && p.status !== 'cancelled' && !hasStarted(p.starts_at, now);
+
+/** The public `status` of a performance (issue 22). */
+export const performanceStatus = (p: { cancelled_at?: string | Date | null }): 'scheduled' | 'cancelled' =>
+  p.cancelled_at ? 'cancelled' : 'scheduled';
 
 /** The public `bookable`: open for booking and a seat left. */
 export const isBookable = (p: BookingState, left: number, now: Date): boolean => isOpenForBooking(p, now) && left > 0;

@@ -4,14 +4,29 @@ import { PluginIcon } from './components/PluginIcon';
 import { PLUGIN_ID } from './pluginId';
 import { extendContentManager, type AdminApp as ContentManagerApp } from './content-manager';
 import { contentManagerMessages } from './translations/content-manager';
+import { wipeDoorData } from './door/store';
 
 type TranslationModule = { default: Record<string, string> };
 
 const prefixed = (messages: Record<string, string>) =>
   Object.fromEntries(Object.entries(messages).map(([key, value]) => [`${PLUGIN_ID}.${key}`, value]));
 
+/** A Redux middleware as Strapi's admin store takes it (a factory: the store calls it once). */
+type StoreMiddleware = () => () => (next: (action: unknown) => unknown) => (action: unknown) => unknown;
+
+/**
+ * Logging out (the menu's "Log out", a session that ended, a logout in another tab: each is the
+ * admin store's `admin/logout` action) wipes the door's data from the device: the snapshots, the
+ * waiting scans and the worker's cached start-up answers.
+ */
+const wipeDoorOnLogout: StoreMiddleware = () => () => (next) => (action) => {
+  if ((action as { type?: string } | null)?.type === 'admin/logout') void wipeDoorData().catch(() => undefined);
+  return next(action);
+};
+
 interface AdminApp extends ContentManagerApp {
   registerPlugin(plugin: { id: string; name: string }): void;
+  addMiddlewares(middlewares: StoreMiddleware[]): void;
   addMenuLink(link: Record<string, unknown>): void;
   widgets: { register(widget: Record<string, unknown>): void };
 }
@@ -46,6 +61,7 @@ export default {
       component: () => import('./components/DoorWidget').then((module) => module.default),
       permissions: PERMISSIONS.checkIn,
     });
+    app.addMiddlewares([wipeDoorOnLogout]);
     app.registerPlugin({ id: PLUGIN_ID, name: 'Booking' });
   },
 

@@ -5,6 +5,9 @@ import { registerLifecycles } from './lifecycles';
 import { registerLabelLifecycles } from './lifecycles/labels';
 import { registerWebhookLifecycles } from './lifecycles/webhooks';
 import { registerWaitlistLifecycles } from './lifecycles/waitlist';
+import { registerScheduleChangeLifecycles } from './lifecycles/schedule-changes';
+import { dataOf } from './data';
+import { registerEveningChangeLifecycles } from './lifecycles/evening-changes';
 import { getConfig, getService } from './utils/get-service';
 import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
 
@@ -18,16 +21,23 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerLabelLifecycles(strapi);
   registerWebhookLifecycles(strapi);
   registerWaitlistLifecycles(strapi);
+  // When the evening changes (issue 22): after the locale relinks, so a venue reads as its document.
+  registerScheduleChangeLifecycles(strapi);
+  registerEveningChangeLifecycles(strapi);
 
   await strapi.db.transaction(async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').backfillEmailKeys(trx);
     await getService(strapi, 'schema').ensureSeatCounters(trx);
+    // When the evening changes (issue 22): pending change notices, messages to the audience.
+    await dataOf(strapi).scheduleChanges.ensureTable(trx);
+    await dataOf(strapi).performanceMessages.ensureTable(trx);
     await getService(strapi, 'public-cache').ensureTriggers(trx);
     await setUpLocales(strapi);
     await getService(strapi, 'roles').ensureDoorStaffRole();
     await getService(strapi, 'roles').ensureBoxOfficeRole();
+    await getService(strapi, 'roles').grantPerformanceCancelOnce();
     await getService(strapi, 'roles').restrictEditorialRoles();
     await getService(strapi, 'roles').grantEditorialLocalesOnce();
     await getService(strapi, 'roles').grantPublicRoutesOnce();
@@ -73,6 +83,8 @@ const scheduleJobs = (strapi: Core.Strapi) => {
           await getService(strapi, 'waitlist').expireOverdueOffers(now);
           await getService(strapi, 'waitlist').expireUnconfirmed(now);
           await getService(strapi, 'reminders').queueDue(now);
+          // A booked performance that moved: its holders told once the notice delay has passed (issue 22).
+          await getService(strapi, 'schedule-changes').sendDue(now);
           await getService(strapi, 'mailer').deliverDue(now);
           await getService(strapi, 'webhooks').deliverDue(now);
           await getService(strapi, 'rate-limit').clearExpired();

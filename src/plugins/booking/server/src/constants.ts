@@ -102,6 +102,8 @@ export const ERROR_CODES = {
   reservationNotFound: 'reservation_not_found',
   notConfirmed: 'not_confirmed',
   noEmail: 'no_email',
+  /** A performance cancelled once is not cancelled again (issue 22). */
+  alreadyCancelled: 'already_cancelled',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
@@ -144,6 +146,20 @@ export const ACTIONS = [
     uid: 'visitor-data.manage',
     pluginName: PLUGIN_ID,
   },
+  // When the evening changes (issue 22): writing to a performance's audience.
+  {
+    section: 'plugins',
+    displayName: "Write to a performance's audience",
+    uid: 'performance.message',
+    pluginName: PLUGIN_ID,
+  },
+  // Issue 22 item 1: cancel a performance and tell everyone.
+  {
+    section: 'plugins',
+    displayName: 'Cancel a performance',
+    uid: 'performance.cancel',
+    pluginName: PLUGIN_ID,
+  },
 ] as const;
 
 export const PERMISSIONS = {
@@ -153,6 +169,10 @@ export const PERMISSIONS = {
   boxOffice: 'plugin::booking.box-office.create',
   /** Held by Super Admin only (Strapi gives it every action); no role the plugin makes has it. */
   visitorData: 'plugin::booking.visitor-data.manage',
+  /** Writing to a performance's audience, and reading what was written (Super Admin, Box office). */
+  message: 'plugin::booking.performance.message',
+  /** Super Admin and Editor by default (roles.ts `grantPerformanceCancelOnce`). */
+  performanceCancel: 'plugin::booking.performance.cancel',
 } as const;
 
 export const DOOR_STAFF_ROLE = {
@@ -229,6 +249,14 @@ export const MAIL_KINDS = [
   'offer',
   'reduced',
   'waitlist_confirm',
+  // When the evening changes (issue 22): the performance moved (new date or place, the calendar
+  // file updated), and a message staff wrote to the performance's audience.
+  'moved',
+  'message',
+  // Issue 22 items 1 and 4: a cancelled performance (to a holder or a waiting party), a
+  // reservation cancelled by staff.
+  'performance_cancelled',
+  'cancelled_by_staff',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
@@ -240,6 +268,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'reservation.expired',
   'check-in.created',
   'waitlist.offered',
+  // When the evening changes (issue 22): the performance's date or venue changed.
+  'performance.rescheduled',
+  // Issue 22 item 1.
+  'performance.cancelled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

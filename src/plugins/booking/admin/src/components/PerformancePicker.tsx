@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { useSearchParams } from 'react-router-dom';
+import { useQuery } from 'react-query';
 import { useFetchClient } from '@strapi/strapi/admin';
 import { Alert, Combobox, ComboboxOption, Field, Typography } from '@strapi/design-system';
 import { API } from '../api';
@@ -22,18 +23,17 @@ export const useDoorPerformances = () => {
   const { get } = useFetchClient();
   const [params, setParams] = useSearchParams();
   const asked = params.get(PERFORMANCE_PARAM);
-  const [performances, setPerformances] = React.useState<DoorPerformance[] | null>(null);
-  const [fallback, setFallback] = React.useState('');
-  const [failed, setFailed] = React.useState(false);
-  React.useEffect(() => {
-    get<{ data: DoorPerformance[] }>(API.doorPerformances)
-      .then(({ data }) => {
-        setPerformances(data.data);
-        const first = data.data.find((p) => p.check_in_open) ?? data.data.find((p) => !p.past) ?? data.data[0];
-        setFallback(first?.documentId ?? '');
-      })
-      .catch(() => setFailed(true));
-  }, [get]);
+  const query = useQuery(
+    ['booking', 'door-performances'],
+    async () => (await get<{ data: DoorPerformance[] }>(API.doorPerformances)).data.data,
+    {
+      staleTime: 60_000,
+    }
+  );
+  const performances = query.data ?? null;
+  const failed = query.isError;
+  const first = performances?.find((p) => p.check_in_open) ?? performances?.find((p) => !p.past) ?? performances?.[0];
+  const fallback = first?.documentId ?? '';
 
   const known = asked !== null && (performances === null || performances.some((p) => p.documentId === asked));
   const performance = asked === null ? fallback : known ? asked : '';

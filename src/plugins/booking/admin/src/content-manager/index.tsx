@@ -6,6 +6,7 @@ import { SeatsFreeCell } from './SeatsFreeCell';
 import { UpcomingFirst } from './UpcomingFirst';
 import { CancelReservationAction } from './CancelReservationAction';
 import { ResendTicketAction } from './ResendTicketAction';
+import { CancelPerformanceAction } from './CancelPerformanceAction';
 import { AccessNeeds } from './AccessNeedsPanel';
 import { useSlugFollowsTitle } from './useSlugFollowsTitle';
 import { usePrefillCapacity } from './usePrefillCapacity';
@@ -124,7 +125,7 @@ export const extendContentManager = (app: AdminApp) => {
     ),
   ]);
   // Cancel keeps its button beside Save; Resend ticket is in the "..." menu beside it.
-  cm.apis.addDocumentAction([CancelReservationAction, ResendTicketAction]);
+  cm.apis.addDocumentAction([CancelReservationAction, ResendTicketAction, CancelPerformanceAction]);
   cm.injectComponent('listView', 'actions', { name: 'booking-upcoming-first', Component: UpcomingFirst });
 
   // Hints (the metadata descriptions) by translation key, like the labels Strapi already translates.

@@ -1,11 +1,13 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
+import { useMutation, useQuery, useQueryClient } from 'react-query';
 import { Layouts, Page, useFetchClient } from '@strapi/strapi/admin';
-import { Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/design-system';
 import { API } from '../api';
 import { AccessNeedsSign } from '../components/AccessNeedsSign';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
-import { useT } from '../utils';
+import { useResultText, useT } from '../utils';
+import { requestProblem } from '../door/errors';
 import type { CreateCheckIn, DoorListEntry } from '../../../shared/contracts';
 
 /** Lower case without accents, as the server searches. */
@@ -64,32 +66,32 @@ export const DoorListPage = () => {
   const t = useT();
   const { get, post } = useFetchClient();
   const { performances, performance, chosen, unknown, setPerformance, failed } = useDoorPerformances();
-  const [entries, setEntries] = React.useState<DoorListEntry[] | null>(null);
   const [search, setSearch] = React.useState('');
   const [answer, setAnswer] = React.useState<{ reference: string; result: string } | null>(null);
-  const [loadedAt, setLoadedAt] = React.useState(new Date());
+  const resultText = useResultText();
+  const client = useQueryClient();
+  const listKey = ['booking', 'door-list', performance];
+  const list = useQuery(listKey, async () => (await get<{ data: DoorListEntry[] }>(API.doorList(performance))).data.data, {
+    enabled: performance !== '',
+    retry: 1,
+    // Fresh ticks while the list is open; a failed read is tried again.
+    refetchInterval: 30_000,
+  });
+  const entries = list.data ?? null;
+  const loadedAt = list.dataUpdatedAt ? new Date(list.dataUpdatedAt) : null;
 
-  const load = React.useCallback(() => {
-    if (!performance) return;
-    get<{ data: DoorListEntry[] }>(API.doorList(performance))
-      .then(({ data }) => {
-        setEntries(data.data);
-        setLoadedAt(new Date());
-      })
-      .catch(() => setEntries([]));
-  }, [get, performance]);
-  React.useEffect(load, [load]);
-
-  const checkIn = async (reference: string) => {
-    const body: CreateCheckIn.Request = { reference, performance, source: 'manual', idempotency_key: newKey() };
-    try {
-      const { data } = await post<CreateCheckIn.Response>(API.checkIn, body);
-      setAnswer({ reference, result: data.data.result });
-    } catch {
-      setAnswer({ reference, result: 'invalid' });
+  const checkIn = useMutation(
+    async (reference: string) => {
+      const body: CreateCheckIn.Request = { reference, performance, source: 'manual', idempotency_key: newKey() };
+      return (await post<CreateCheckIn.Response>(API.checkIn, body)).data.data.result;
+    },
+    {
+      onSuccess: (result, reference) => setAnswer({ reference, result }),
+      // Said as what it is (refused, too many, server busy, no network), not as an invalid ticket.
+      onError: (error, reference) => setAnswer({ reference, result: requestProblem(error) ?? 'server_busy' }),
+      onSettled: () => void client.invalidateQueries(listKey),
     }
-    load();
-  };
+  );
 
   if (failed) return <Page.Error />;
   if (!performances) return <Page.Loading />;
@@ -120,9 +122,14 @@ export const DoorListPage = () => {
             <Field.Label>{t('doorList.search', 'Search name or reference')}</Field.Label>
             <TextInput value={search} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setSearch(e.target.value)} autoComplete="off" />
           </Field.Root>
+          {list.isError && (
+            <Alert variant="danger" closeLabel="" title="" data-testid="load-error">
+              {t('common.loadFailed', 'Could not load ({message}): trying again…', { message: (list.error as Error).message })}
+            </Alert>
+          )}
           {answer && (
             <Typography role="status" data-testid="door-list-answer" data-result={answer.result}>
-              {`${answer.reference}: ${t(`result.${answer.result}`, answer.result)}`}
+              {`${answer.reference}: ${resultText(answer.result)}`}
             </Typography>
           )}
           <Box id="door-list-print" background="neutral0" padding={4} hasRadius shadow="tableShadow">
@@ -131,7 +138,7 @@ export const DoorListPage = () => {
                 {chosen ? `${chosen.show_title} · ${when(chosen.starts_at)} · ${chosen.venue_name}` : ''}
               </Typography>
               <Typography variant="pi" data-testid="door-list-printed-at">
-                {t('doorList.printedAt', 'Printed {time}', { time: when(loadedAt.toISOString()) })}
+                {t('doorList.printedAt', 'Printed {time}', { time: loadedAt ? when(loadedAt.toISOString()) : '–' })}
               </Typography>
             </Flex>
             <Typography variant="pi" tag="p">
@@ -168,7 +175,7 @@ export const DoorListPage = () => {
                         {entry.checked_in_at ? (
                           <Typography variant="pi">{`${formatDate(entry.checked_in_at, { hour: '2-digit', minute: '2-digit' })} · ${entry.checked_in_by ?? ''}`}</Typography>
                         ) : (
-                          <Button size="S" variant="secondary" onClick={() => void checkIn(entry.reference)} data-testid="tap-check-in">
+                          <Button size="S" variant="secondary" onClick={() => checkIn.mutate(entry.reference)} data-testid="tap-check-in">
                             {t('doorList.checkIn', 'Check in')}
                           </Button>
                         )}

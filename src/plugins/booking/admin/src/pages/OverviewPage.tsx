@@ -1,14 +1,18 @@
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router-dom';
+import { useQuery } from 'react-query';
 import { Layouts, Page, useFetchClient, useRBAC } from '@strapi/strapi/admin';
-import { Box, Button, Flex, Grid, LinkButton, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Flex, Grid, LinkButton, Typography } from '@strapi/design-system';
 import { API, PERMISSIONS } from '../api';
-import { useT } from '../utils';
+import { useResultText, useT, type MessageId } from '../utils';
 import type { ConfirmationsPerDay, PerformanceStats, ScanRecord } from '../../../shared/contracts';
 import { seatsOffered } from '../../../shared/rules';
 import { ConfirmationsChart } from '../components/ConfirmationsChart';
+import { OfflineConflicts } from '../components/OfflineConflicts';
+import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { PerformancePicker, useDoorPerformances } from '../components/PerformancePicker';
+import { AudienceMessages } from '../components/AudienceMessages';
 
 /**
  * What the overview offers beyond the counts. Strapi's useRBAC names each check by the last part
@@ -32,30 +36,37 @@ export const OverviewPage = () => {
   const t = useT();
   const { get } = useFetchClient();
   const { performances, performance, unknown, setPerformance, failed } = useDoorPerformances();
-  const [stats, setStats] = React.useState<OverviewStats | null>(null);
-  const [scans, setScans] = React.useState<ScanRecord[]>([]);
-  const [days, setDays] = React.useState<ConfirmationsPerDay[] | null>(null);
+  const resultText = useResultText();
+  // Every 10 seconds while the page is open; a failed read is said on the page and tried again.
+  const live = { enabled: performance !== '', refetchInterval: 10_000, retry: 1 };
+  const statsQuery = useQuery(
+    ['booking', 'stats', performance],
+    async () => (await get<{ data: OverviewStats }>(API.stats(performance))).data.data,
+    live
+  );
+  const scansQuery = useQuery(
+    ['booking', 'scans', performance],
+    async () => (await get<{ data: ScanRecord[] }>(API.scans(performance))).data.data,
+    live
+  );
+  const daysQuery = useQuery(
+    ['booking', 'confirmations-per-day', performance],
+    async () => (await get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))).data.data,
+    live
+  );
+  const conflictsQuery = useQuery(
+    ['booking', 'offline-conflicts', performance],
+    async () => (await get<{ data: OfflineConflict[] }>(API.offlineConflicts(performance))).data.data,
+    live
+  );
+  const stats = statsQuery.data ?? null;
+  const conflicts = conflictsQuery.data ?? null;
+  const scans = scansQuery.data ?? [];
+  const days = daysQuery.data ?? null;
+  const loadError = [statsQuery, scansQuery, daysQuery, conflictsQuery].find((q) => q.isError)?.error as Error | undefined;
   const { allowedActions } = useRBAC(OFFERS);
   const mayReadDoorList = allowedActions.canRead === true;
   const mayBook = allowedActions.canCreate === true;
-
-  React.useEffect(() => {
-    if (!performance) return;
-    const load = () => {
-      get<{ data: OverviewStats }>(API.stats(performance))
-        .then(({ data }) => setStats(data.data))
-        .catch(() => undefined);
-      get<{ data: ScanRecord[] }>(API.scans(performance))
-        .then(({ data }) => setScans(data.data))
-        .catch(() => undefined);
-      get<{ data: ConfirmationsPerDay[] }>(API.confirmationsPerDay(performance))
-        .then(({ data }) => setDays(data.data))
-        .catch(() => undefined);
-    };
-    load();
-    const timer = window.setInterval(load, 10_000);
-    return () => window.clearInterval(timer);
-  }, [get, performance]);
 
   /**
    * The export arrives with the admin's token, then is saved under the name the server gives it
@@ -79,7 +90,7 @@ export const OverviewPage = () => {
   if (failed) return <Page.Error />;
   if (!performances) return <Page.Loading />;
 
-  const figures: Array<[string, string, number | undefined]> = [
+  const figures: Array<[MessageId, string, number | undefined]> = [
     ['overview.capacity', 'Seats', stats ? seatsOffered(stats) : undefined],
     ['overview.confirmed', 'Confirmed', stats?.confirmed_seats],
     ['overview.held', 'Held', stats ? (stats.held_seats ?? 0) : undefined],
@@ -95,6 +106,11 @@ export const OverviewPage = () => {
       <Layouts.Content>
         <Flex direction="column" alignItems="stretch" gap={4}>
           <PerformancePicker performances={performances} value={performance} unknown={unknown} onChange={setPerformance} />
+          {loadError && (
+            <Alert variant="danger" closeLabel="" title="" data-testid="load-error">
+              {t('common.loadFailed', 'Could not load ({message}): trying again…', { message: loadError.message })}
+            </Alert>
+          )}
           {mayReadDoorList && performance && (
             <Flex gap={2} wrap="wrap" data-testid="door-list-actions">
               <LinkButton
@@ -126,6 +142,7 @@ export const OverviewPage = () => {
               )}
             </Flex>
           )}
+          <OfflineConflicts conflicts={conflicts} />
           <Grid.Root gap={3}>
             {figures.map(([id, label, value]) => (
               <Grid.Item key={id} col={2} s={6} xs={6}>
@@ -146,6 +163,8 @@ export const OverviewPage = () => {
             </Typography>
             {days && <ConfirmationsChart days={days} capacity={stats ? seatsOffered(stats) : null} />}
           </Box>
+          {/* Writing to the audience (issue 22): shown to who may (plugin::booking.performance.message). */}
+          {performance && <AudienceMessages key={performance} performance={performance} />}
           <Typography variant="delta" tag="h2">
             {t('overview.recent', 'Recent scans')}
           </Typography>
@@ -155,7 +174,7 @@ export const OverviewPage = () => {
               <Box tag="li" key={`${scan.scanned_at}-${i}`} background="neutral0" padding={2} marginBottom={1} hasRadius>
                 <Flex gap={2} wrap="wrap" justifyContent="space-between">
                   <Typography fontWeight="bold">
-                    {`${formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })} · ${t(`result.${scan.result}`, scan.result)}`}
+                    {`${formatTime(scan.scanned_at, { hour: '2-digit', minute: '2-digit', second: '2-digit' })} · ${resultText(scan.result)}`}
                   </Typography>
                   <Typography variant="pi" textColor="neutral600" style={{ overflowWrap: 'anywhere' }}>
                     {[scan.reference, scan.party_size !== null ? `×${scan.party_size}` : null, scan.scanned_by].filter(Boolean).join(' · ')}

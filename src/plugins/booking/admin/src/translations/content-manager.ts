@@ -63,6 +63,16 @@ const FIELDS: Record<string, Words> = {
       'Se spento, i visitatori non possono prenotare questa replica.',
       'Off: visitors cannot book this performance.',
     ],
+    cancelled_at: ['Annullata il', 'Cancelled at'],
+    'cancelled_at.description': [
+      "La scrive l'azione «Annulla replica»; vuota finché la replica è in programma.",
+      'Set by the "Cancel performance" action; empty while it is scheduled.',
+    ],
+    cancellation_message: ["Messaggio dell'annullamento", 'Cancellation message'],
+    'cancellation_message.description': [
+      "Il testo inviato con le e-mail dell'annullamento.",
+      'The words sent with the cancellation e-mails.',
+    ],
   },
   reservation: {
     reference: ['Codice', 'Reference'],
@@ -179,6 +189,9 @@ const VALUES: Words = {
   reminder: ['Promemoria', 'Reminder'],
   waitlist_joined: ["Iscrizione alla lista d'attesa", 'Joined the waiting list'],
   offer: ["Posti offerti dalla lista d'attesa", 'Seats offered from the waiting list'],
+  // Issue 22: a cancelled performance's notice, a reservation cancelled by staff.
+  performance_cancelled: ['Replica annullata', 'Performance cancelled'],
+  cancelled_by_staff: ['Annullata dalla biglietteria', 'Cancelled by the box office'],
   // The waiting list's states.
   waiting: ['In attesa', 'Waiting'],
   offered: ['Posti offerti', 'Seats offered'],

@@ -78,6 +78,11 @@ export interface BookingConfig {
    * characters: it guards numbers an outsider should not watch.
    */
   metricsToken: string | null;
+  /**
+   * Minutes after the last change of a booked performance's date or venue when its holders are
+   * told (one mail with the final state; none when it was changed back). May be a fraction.
+   */
+  changeNoticeMinutes: number;
 }
 
 type Env = Core.Config.Shared.ConfigParams['env'];
@@ -115,6 +120,7 @@ const defaults = ({ env }: { env: Env }): BookingConfig => {
     webhookAllowPrivate: env.bool('BOOKING_WEBHOOK_ALLOW_PRIVATE', false),
     // Unset or empty: GET /metrics is not served (404).
     metricsToken: env('BOOKING_METRICS_TOKEN', '') || null,
+    changeNoticeMinutes: env.float('BOOKING_CHANGE_NOTICE_MINUTES', 2),
   };
 };
 
@@ -195,6 +201,11 @@ export default {
       if (!Number.isInteger(config[key]) || config[key] < 0) {
         throw new Error(`booking: ${key} must be a non-negative integer, got ${config[key]}`);
       }
+    }
+    if (typeof config.changeNoticeMinutes !== 'number' || !Number.isFinite(config.changeNoticeMinutes) || config.changeNoticeMinutes < 0) {
+      throw new Error(
+        `booking: changeNoticeMinutes (BOOKING_CHANGE_NOTICE_MINUTES) must be a number of minutes, 0 or more, got ${config.changeNoticeMinutes}`
+      );
     }
     if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || config.metricsToken.length < 16)) {
       throw new Error('booking: metricsToken (BOOKING_METRICS_TOKEN) must be at least 16 characters');

@@ -20,7 +20,12 @@ const boxOfficeController = ({ strapi }: { strapi: Core.Strapi }) => ({
           available_seats: result.availableSeats,
         });
       }
-      return ctx.conflict('Lo spettacolo è già iniziato / The performance has already started', { code: result.code });
+      return ctx.conflict(
+        'Prenotazioni chiuse: la replica è iniziata o annullata / Booking is closed: the performance has started or was cancelled',
+        {
+          code: result.code,
+        }
+      );
     }
     const body: CreateBoxOfficeBooking.Response = {
       data: {

@@ -22,6 +22,13 @@ const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = { data: stats };
   },
 
+  /** GET /booking/performances/:documentId/offline-conflicts (admin; plugin::booking.performance.stats) */
+  async offlineConflicts(ctx: Ctx) {
+    const conflicts = await getService(strapi, 'door-reports').offlineConflicts(String(ctx.params.documentId));
+    if (!conflicts) throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
+    ctx.body = { data: conflicts };
+  },
+
   /** GET /booking/performances/:documentId/scans (admin; plugin::booking.performance.stats) */
   async scans(ctx: Ctx) {
     ctx.body = { data: await getService(strapi, 'door-reports').recentScans(String(ctx.params.documentId)) };

@@ -123,7 +123,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /api/booking/reservations/reduce */
     async reduce(ctx: Ctx) {
       const { token, party_size } = parseOrThrow(reduceInput, ctx.request.body);
-      const result = await getService(strapi, 'reservations').reduceReservation(token, party_size);
+      const result = await getService(strapi, 'cancellations').reduceReservation(token, party_size);
       if (!result.ok) {
         if (result.code === ERROR_CODES.validation) {
           throw new errors.ValidationError('party_size must be smaller than the current party', {
@@ -152,7 +152,7 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /api/booking/reservations/cancel */
     async cancel(ctx: Ctx) {
       const { token } = parseOrThrow(tokenInput, ctx.request.body);
-      const result = await getService(strapi, 'reservations').cancelReservation(token);
+      const result = await getService(strapi, 'cancellations').cancelReservation(token);
       if (!result.ok) return answerFailure(ctx, result);
       ctx.body = {
         data: {

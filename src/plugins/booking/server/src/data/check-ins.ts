@@ -21,15 +21,16 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
     /** Records a check-in with its links, in one statement on PostgreSQL. */
     async insert(
       knex: Knex,
-      checkIn: { reservationId: number; staffId: number; source: CheckInSource; label: string },
+      checkIn: { reservationId: number; staffId: number; source: CheckInSource; label: string; checkedInAt?: Date },
       now: Date
     ): Promise<number> {
       const tables = t();
       const cr = tables.checkInReservation;
+      // `checkedInAt`: an offline scan's time on the device; the row's own times are the server's.
       return dialectOf(strapi).insertWithLinks(
         knex,
         tables.checkIns,
-        { ...systemColumns(now), label: checkIn.label, checked_in_at: now, source: checkIn.source },
+        { ...systemColumns(now), label: checkIn.label, checked_in_at: checkIn.checkedInAt ?? now, source: checkIn.source },
         [
           { table: cr.table, from: cr.checkIn, to: cr.reservation, target: checkIn.reservationId },
           { ...tables.checkInStaff, target: checkIn.staffId },

@@ -5,12 +5,19 @@
  * and SQLite is in dialect.ts.
  */
 import type { Core } from '@strapi/strapi';
+import { createChangeNoticesData } from './change-notices';
 import { createCheckInsData } from './check-ins';
 import { dialectOf } from './dialect';
+import { createDoorSnapshotData } from './door-snapshot';
 import { createOutboxData } from './outbox';
+import { createPerformanceMessagesData } from './performance-messages';
+import { createPerformanceCancelData } from './performance-cancel';
 import { createPerformancesData } from './performances';
+import { createRateLimitsData } from './rate-limits';
 import { createReservationsData } from './reservations';
 import { createScansData } from './scans';
+import { createSchemaData } from './schema';
+import { createScheduleChangesData } from './schedule-changes';
 import { createSeatsData } from './seats';
 import { createTokensData } from './tokens';
 import { createWebhookDeliveriesData } from './webhook-deliveries';
@@ -18,15 +25,24 @@ import { createWaitlistEntriesData } from './waitlist-entries';
 
 const createData = (strapi: Core.Strapi) => ({
   dialect: dialectOf(strapi),
+  changeNotices: createChangeNoticesData(strapi),
   checkIns: createCheckInsData(strapi),
+  doorSnapshot: createDoorSnapshotData(strapi),
   outbox: createOutboxData(strapi),
   performances: createPerformancesData(strapi),
+  /** Issue 22: a performance's cancel. */
+  performanceCancel: createPerformanceCancelData(strapi),
+  rateLimits: createRateLimitsData(),
   reservations: createReservationsData(strapi),
   scans: createScansData(strapi),
+  schema: createSchemaData(strapi),
   seats: createSeatsData(strapi),
   tokens: createTokensData(strapi),
   webhookDeliveries: createWebhookDeliveriesData(strapi),
   waitlistEntries: createWaitlistEntriesData(strapi),
+  // When the evening changes (issue 22).
+  scheduleChanges: createScheduleChangesData(strapi),
+  performanceMessages: createPerformanceMessagesData(strapi),
 });
 
 export type BookingData = ReturnType<typeof createData>;

@@ -14,7 +14,7 @@ export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'faile
 
 /** A message with the reservation it is about, as the mail is composed from it. */
 export interface MessageForMail {
-  message: { id: number; kind: MailKind; attempts: number };
+  message: { id: number; kind: MailKind; attempts: number; performanceMessage?: number | null };
   reservation: {
     id: number;
     reference: string;
@@ -27,6 +27,23 @@ export interface MessageForMail {
     held_until: string | null;
     performanceId: number | null;
   } | null;
+}
+
+/** A mail sent (or owed) for a reservation, as a visitor's export shows it. */
+export interface VisitorEmail {
+  reservation: string;
+  kind: string;
+  delivery_status: string;
+  attempts: number;
+  created_at: string | null;
+  sent_at: string | null;
+}
+
+const iso = (value: unknown) => (value ? new Date(value as string | Date).toISOString() : null);
+
+/** Columns some kinds add: the staff message a `message` mail carries (issue 22). */
+export interface OutboxExtra {
+  performance_message?: number;
 }
 
 export const createOutboxData = (strapi: Core.Strapi) => {
@@ -57,7 +74,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed for a reservation; returns its id. */
-    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date): Promise<number> {
+    async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -68,6 +85,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -79,7 +97,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     },
 
     /** Records a mail owed about a waiting-list entry; returns its id. */
-    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date): Promise<number> {
+    async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       const id = insertedId(
         await knex(tables.outbox)
@@ -90,6 +108,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
             delivery_status: 'queued',
             attempts: 0,
             next_attempt_at: now,
+            ...extra,
           })
           .returning('id')
       );
@@ -140,6 +159,53 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .update({ ...data, label: outboxLabel(message.kind, reference, data.delivery_status), updated_at: new Date() });
     },
 
+    /**
+     * The mails of these reservations lose what may name their holder: the ones still owed are
+     * dropped (they would go to the erased placeholder: no longer anyone's to receive), and an
+     * error text, which may quote the address, becomes `note`.
+     */
+    async dropForReservations(knex: Knex, reservationIds: number[], note: string, now: Date): Promise<void> {
+      const tables = t();
+      const ol = tables.outboxReservation;
+      const messages = knex(ol.table).select(ol.message).whereIn(ol.reservation, reservationIds);
+      await knex(tables.outbox)
+        .whereIn('id', messages)
+        .whereIn('delivery_status', ['queued', 'retrying'])
+        .update({ delivery_status: 'dropped', lease_until: null, last_error: note, updated_at: now });
+      await knex(tables.outbox)
+        .whereIn('id', knex(ol.table).select(ol.message).whereIn(ol.reservation, reservationIds))
+        .whereNotNull('last_error')
+        .whereNot('last_error', note)
+        .update({ last_error: null, updated_at: now });
+    },
+
+    /** The mails of these reservations (by id, in `references`), oldest first, as a visitor's export shows them. */
+    async ofReservations(knex: Knex, references: Map<number, string>): Promise<VisitorEmail[]> {
+      if (references.size === 0) return [];
+      const tables = t();
+      const ol = tables.outboxReservation;
+      const mails: Array<Record<string, unknown>> = await knex({ o: tables.outbox })
+        .join({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
+        .whereIn(`ol.${ol.reservation}`, [...references.keys()])
+        .orderBy('o.id')
+        .select({
+          reservation: `ol.${ol.reservation}`,
+          kind: 'o.kind',
+          delivery_status: 'o.delivery_status',
+          attempts: 'o.attempts',
+          created_at: 'o.created_at',
+          sent_at: 'o.sent_at',
+        });
+      return mails.map((mail) => ({
+        reservation: references.get(Number(mail.reservation)) ?? '',
+        kind: String(mail.kind),
+        delivery_status: String(mail.delivery_status),
+        attempts: Number(mail.attempts ?? 0),
+        created_at: iso(mail.created_at),
+        sent_at: iso(mail.sent_at),
+      }));
+    },
+
     /** Ids of the messages whose time has come, oldest first. */
     async due(knex: Knex, now: Date, limit: number): Promise<number[]> {
       const rows: Array<{ id: number }> = await takeable(knex(t().outbox), now)
@@ -162,6 +228,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .first({
           kind: 'o.kind',
           attempts: 'o.attempts',
+          performanceMessage: 'o.performance_message',
           id: 'r.id',
           reference: 'r.reference',
           status: 'r.reservation_status',
@@ -174,7 +241,12 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           performanceId: `rl.${rl.performance}`,
         });
       if (!row) return null;
-      const message = { id: messageId, kind: row.kind as MailKind, attempts: Number(row.attempts ?? 0) };
+      const message = {
+        id: messageId,
+        kind: row.kind as MailKind,
+        attempts: Number(row.attempts ?? 0),
+        performanceMessage: row.performanceMessage === null || row.performanceMessage === undefined ? null : Number(row.performanceMessage),
+      };
       if (row.id === null || row.id === undefined) return { message, reservation: null };
       return {
         message,

@@ -17,6 +17,9 @@ export interface PerformanceFacts {
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
+/** A performance's capacities, and whether it was cancelled (closed for good: issue 22). */
+export type Capacity = Omit<SeatFigures, 'confirmed_seats'> & { cancelled: boolean };
+
 export const createPerformancesData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   return {
@@ -25,7 +28,7 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * cancellation and capacity edit of this performance queues here, on any number of
      * instances. (SQLite has one connection: already serial.)
      */
-    async lock(knex: Knex, performanceId: number): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
+    async lock(knex: Knex, performanceId: number): Promise<Capacity | null> {
       return this.capacity(knex, performanceId, { forUpdate: true });
     },
 
@@ -34,18 +37,17 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
      * transaction that already holds the lock (services/seat-ledger.ts): capacities read again,
      * since the transaction may have changed them since (a Content Manager edit).
      */
-    async capacity(
-      knex: Knex,
-      performanceId: number,
-      { forUpdate = false }: { forUpdate?: boolean } = {}
-    ): Promise<Omit<SeatFigures, 'confirmed_seats'> | null> {
-      const query = knex(t().performances).where('id', performanceId).first('room_capacity', 'additional_seats', 'manually_occupied_seats');
+    async capacity(knex: Knex, performanceId: number, { forUpdate = false }: { forUpdate?: boolean } = {}): Promise<Capacity | null> {
+      const query = knex(t().performances)
+        .where('id', performanceId)
+        .first('room_capacity', 'additional_seats', 'manually_occupied_seats', 'cancelled_at');
       const row = (await (forUpdate ? query.forUpdate() : query)) as Record<string, unknown> | undefined;
       if (!row) return null;
       return {
         room_capacity: Number(row.room_capacity),
         additional_seats: Number(row.additional_seats),
         manually_occupied_seats: Number(row.manually_occupied_seats),
+        cancelled: row.cancelled_at !== null && row.cancelled_at !== undefined,
       };
     },
 
@@ -53,7 +55,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
     async bookingState(
       knex: Knex,
       performanceId: number
-    ): Promise<{ documentId: string; starts_at: Date; is_booking_enabled: boolean; is_published: boolean; seats: SeatCounts } | null> {
+    ): Promise<{
+      documentId: string;
+      starts_at: Date;
+      is_booking_enabled: boolean;
+      is_published: boolean;
+      cancelled_at: Date | null;
+      seats: SeatCounts;
+    } | null> {
       const tables = t();
       const ps = tables.performanceShow;
       const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
@@ -61,13 +70,14 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         .leftJoin({ show: tables.shows }, 'show.id', `performance_show.${ps.show}`)
         .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
         .where('p.id', performanceId)
-        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'show.is_published', ...seatColumns(knex));
+        .first('p.id', 'p.document_id', 'p.starts_at', 'p.is_booking_enabled', 'p.cancelled_at', 'show.is_published', ...seatColumns(knex));
       if (!row) return null;
       return {
         documentId: String(row.document_id),
         starts_at: new Date(row.starts_at as string),
         is_booking_enabled: Boolean(row.is_booking_enabled),
         is_published: Boolean(row.is_published),
+        cancelled_at: row.cancelled_at ? new Date(row.cancelled_at as string) : null,
         seats: countsOf(row),
       };
     },
@@ -122,6 +132,78 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
             }
           : null,
       };
+    },
+
+    /** Ids of the performances that started at or before `cutoff`, in order. */
+    async startedBy(knex: Knex, cutoff: Date): Promise<number[]> {
+      const rows: Array<{ id: number }> = await knex(t().performances).where('starts_at', '<=', cutoff).orderBy('id').select('id');
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
+     * Points every performance linked to a copy of a show or venue in another locale than `base`
+     * at the `base` row of the same document instead (a link already held to that row: the link to
+     * the copy goes). One pass per link table, on the caller's transaction; returns how many links
+     * moved.
+     */
+    async relinkToBaseRows(trx: Knex, base: string): Promise<number> {
+      const tables = t();
+      const links = [
+        {
+          table: tables.performanceShow.table,
+          from: tables.performanceShow.performance,
+          column: tables.performanceShow.show,
+          target: tables.shows,
+        },
+        {
+          table: tables.performanceVenue.table,
+          from: tables.performanceVenue.from,
+          column: tables.performanceVenue.to,
+          target: tables.venues,
+        },
+      ];
+      let moved = 0;
+      for (const link of links) {
+        // Each link to a copy, with the base row of the copy's document (none: left alone).
+        const stray: Array<{ id: number; performance: number; base: number }> = await trx({ l: link.table })
+          .join({ c: link.target }, 'c.id', `l.${link.column}`)
+          .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', trx.raw('?', [base])))
+          .whereNot('c.locale', base)
+          .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' });
+        for (const row of stray) {
+          const held = await trx(link.table)
+            .where({ [link.from]: row.performance, [link.column]: row.base })
+            .first('id');
+          // Already linked to the base row too: the link to the copy goes.
+          if (held) await trx(link.table).where('id', row.id).delete();
+          else
+            await trx(link.table)
+              .where('id', row.id)
+              .update({ [link.column]: row.base });
+          moved += 1;
+        }
+      }
+      return moved;
+    },
+
+    /**
+     * Issue 22: closes a performance for good (`cancelled_at`, the editor's message), under the
+     * row lock the caller holds (the seat ledger's). True when this call closed it.
+     */
+    async markCancelled(trx: Knex, performanceId: number, now: Date, message: string | null): Promise<boolean> {
+      const changed = await trx(t().performances)
+        .where('id', performanceId)
+        .whereNull('cancelled_at')
+        .update({ cancelled_at: now, cancellation_message: message, updated_at: now });
+      return Number(changed) === 1;
+    },
+
+    /** Issue 22: the editor's message of a cancelled performance, for its mails (null when none). */
+    async cancellationMessage(knex: Knex, performanceId: number): Promise<string | null> {
+      const row: { message: string | null } | undefined = await knex(t().performances)
+        .where('id', performanceId)
+        .first({ message: 'cancellation_message' });
+      return row?.message ?? null;
     },
 
     /** The internal id of a performance by its documentId, or null. */

@@ -8,6 +8,7 @@ import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
 import {
   ACCESS_NEEDS,
+  ERASED,
   ERROR_CODES,
   UID,
   type AccessNeed,
@@ -17,6 +18,8 @@ import {
   type TokenPurpose,
 } from '../constants';
 import { canTransition } from '../rules';
+import { withEmailKeys } from '../utils/email-keys';
+import { emailKey } from '../validation/email';
 import { dialectOf } from './dialect';
 import { bookingTables } from './strapi-internals';
 
@@ -102,6 +105,33 @@ export const reservationFromRow = (row: Record<string, unknown>): ReservationRow
   held_until: iso(row.held_until),
 });
 
+/** One reservation of an address, as a visitor's export shows it. */
+export interface VisitorReservation {
+  reference: string;
+  status: ReservationStatus;
+  party_size: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  language: string;
+  created_at: string | null;
+  confirm_by: string | null;
+  confirmed_at: string | null;
+  cancelled_at: string | null;
+  checked_in_at: string | null;
+  performance: { documentId: string; starts_at: string | null; show_title: string | null; venue_name: string | null } | null;
+}
+
+/** Rows still holding something personal (an erased row never matches again). */
+const holdsPersonalData = (alias: string) => (qb: Knex.QueryBuilder) => {
+  void qb
+    .whereNot(`${alias}.email`, ERASED.email)
+    .orWhereNot(`${alias}.name`, ERASED.name)
+    .orWhereNotNull(`${alias}.phone`)
+    .orWhereNotNull(`${alias}.notes`);
+};
+
 /**
  * Which reservations a transition moves: one by id, or the ordinary pending ones whose link
  * lapsed (a lapsed offer frees held seats and passes them on: services/waitlist.ts, one by one).
@@ -126,6 +156,15 @@ export interface NewReservationRow {
 
 export const createReservationsData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
+  /** Reservations whose e-mail is this address, compared by its one normalised form (`email_key`), as `r` with `p`. */
+  const ofAddressQuery = (knex: Knex, email: string) => {
+    const tables = t();
+    const rl = tables.reservationPerformance;
+    return knex({ r: tables.reservations })
+      .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+      .leftJoin({ p: tables.performances }, 'p.id', `rl.${rl.performance}`)
+      .where('r.email_key', emailKey(email));
+  };
   return {
     /**
      * The one insert of a reservation row (public booking, box office, waiting-list offer), pending.
@@ -317,6 +356,118 @@ export const createReservationsData = (strapi: Core.Strapi) => {
     async isCheckedIn(knex: Knex, reservationId: number): Promise<boolean> {
       const cr = t().checkInReservation;
       return (await knex(cr.table).where(cr.reservation, reservationId).first(cr.checkIn)) !== undefined;
+    },
+
+    /** The reservations of an address with their status and their performance's start, for an erasure. */
+    async ofAddress(knex: Knex, email: string): Promise<Array<{ id: number; status: ReservationStatus; starts_at: string | Date | null }>> {
+      const rows: Array<{ id: number; status: ReservationStatus; starts_at: string | Date | null }> = await ofAddressQuery(
+        knex,
+        email
+      ).select({
+        id: 'r.id',
+        status: 'r.reservation_status',
+        starts_at: 'p.starts_at',
+      });
+      return rows.map((row) => ({ ...row, id: Number(row.id) }));
+    },
+
+    /** The reservations of an address as its export shows them (with their ids), the latest performance first. */
+    async exportOfAddress(knex: Knex, email: string): Promise<Array<VisitorReservation & { id: number }>> {
+      const tables = t();
+      const ps = tables.performanceShow;
+      const pv = tables.performanceVenue;
+      const cr = tables.checkInReservation;
+      const rows: Array<Record<string, unknown>> = await ofAddressQuery(knex, email)
+        .leftJoin({ ps: ps.table }, `ps.${ps.performance}`, 'p.id')
+        .leftJoin({ s: tables.shows }, 's.id', `ps.${ps.show}`)
+        .leftJoin({ pv: pv.table }, `pv.${pv.from}`, 'p.id')
+        .leftJoin({ v: tables.venues }, 'v.id', `pv.${pv.to}`)
+        .leftJoin({ cr: cr.table }, `cr.${cr.reservation}`, 'r.id')
+        .leftJoin({ c: tables.checkIns }, 'c.id', `cr.${cr.checkIn}`)
+        .orderBy([
+          { column: 'p.starts_at', order: 'desc' },
+          { column: 'r.id', order: 'asc' },
+        ])
+        .select({
+          id: 'r.id',
+          reference: 'r.reference',
+          status: 'r.reservation_status',
+          party_size: 'r.party_size',
+          name: 'r.name',
+          email: 'r.email',
+          phone: 'r.phone',
+          notes: 'r.notes',
+          language: 'r.language',
+          created_at: 'r.created_at',
+          confirm_by: 'r.confirm_by',
+          confirmed_at: 'r.confirmed_at',
+          cancelled_at: 'r.cancelled_at',
+          checked_in_at: 'c.checked_in_at',
+          performance: 'p.document_id',
+          starts_at: 'p.starts_at',
+          show_title: 's.title',
+          venue_name: 'v.name',
+        });
+      return rows.map((row) => ({
+        id: Number(row.id),
+        reference: String(row.reference),
+        status: row.status as ReservationStatus,
+        party_size: Number(row.party_size),
+        name: String(row.name),
+        email: String(row.email),
+        phone: (row.phone as string | null) ?? null,
+        notes: (row.notes as string | null) ?? null,
+        language: String(row.language),
+        created_at: iso(row.created_at),
+        confirm_by: iso(row.confirm_by),
+        confirmed_at: iso(row.confirmed_at),
+        cancelled_at: iso(row.cancelled_at),
+        checked_in_at: iso(row.checked_in_at),
+        performance: row.performance
+          ? {
+              documentId: row.performance as string,
+              starts_at: iso(row.starts_at),
+              show_title: (row.show_title as string | null) ?? null,
+              venue_name: (row.venue_name as string | null) ?? null,
+            }
+          : null,
+      }));
+    },
+
+    /** Ids (after `after`, at most `limit`, in order) of a performance's reservations that still hold personal data. */
+    async withPersonalData(knex: Knex, performanceId: number, after: number, limit: number): Promise<number[]> {
+      const tables = t();
+      const rl = tables.reservationPerformance;
+      const rows: Array<{ id: number }> = await knex({ rl: rl.table })
+        .join({ r: tables.reservations }, 'r.id', `rl.${rl.reservation}`)
+        .where(`rl.${rl.performance}`, performanceId)
+        .where('r.id', '>', after)
+        .where(holdsPersonalData('r'))
+        .orderBy('r.id')
+        .limit(limit)
+        .select('r.id');
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
+     * Writes the placeholder over these reservations' personal data (name, e-mail, phone, notes,
+     * and the label the Content Manager lists a reservation by, 'REF · Name', which names the
+     * holder too). Conditional: a row already erased no longer matches, so a second instance
+     * sweeping the same batch waits, then changes nothing.
+     */
+    async erase(knex: Knex, ids: number[], now: Date): Promise<void> {
+      const table = t().reservations;
+      await knex(table)
+        .whereIn('id', ids)
+        .where(holdsPersonalData(table))
+        .update({
+          name: ERASED.name,
+          ...withEmailKeys({ email: ERASED.email }),
+          phone: null,
+          notes: null,
+          label: knex.raw('?? || ?', ['reference', ` · ${ERASED.name}`]),
+          updated_at: now,
+        });
     },
 
     /**

@@ -79,8 +79,8 @@ export const countsOf = (row: Record<string, unknown>, performanceId = toInt(row
 /**
  * The availability formula of the domain model, computed by the database in one query for any
  * number of performances. Confirmed seats are kept per performance in a counter row
- * (`booking_performance_seats`), changed only by the reservations service in the same
- * transaction that holds the performance row lock and moves a reservation in or out of
+ * (`booking_performance_seats`), changed only by the seat ledger (services/seat-ledger.ts) in
+ * the same transaction that holds the performance row lock and moves a reservation in or out of
  * `confirmed`: so reading seats costs the same with 100 or 100,000 reservations. `recount`
  * proves the counter against the reservations themselves.
  */
@@ -112,6 +112,36 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
       result.set(counts.performanceId, counts);
     }
     return result;
+  },
+
+  /**
+   * Creates the counter table and a row for every performance that lacks one, counted from its
+   * confirmed reservations (so an existing database, or a performance created since, starts
+   * right). Rows that exist are left as they are: the counter is their truth.
+   */
+  async ensureCounters(knex: Knex): Promise<void> {
+    const t = bookingTables(strapi);
+    if (!(await knex.schema.hasTable(SEATS_TABLE))) {
+      await knex.schema.createTable(SEATS_TABLE, (table) => {
+        table.integer('performance_id').primary();
+        table.integer('confirmed_seats').notNullable().defaultTo(0);
+        table.integer('held_seats').notNullable().defaultTo(0);
+      });
+    } else if (!(await knex.schema.hasColumn(SEATS_TABLE, 'held_seats'))) {
+      // Seats held by waiting-list offers live beside the confirmed ones, so the counter's
+      // change notice (public-cache triggers) covers holds too. No offer exists before this column.
+      await knex.schema.alterTable(SEATS_TABLE, (table) => {
+        table.integer('held_seats').notNullable().defaultTo(0);
+      });
+    }
+    const link = t.reservationPerformance;
+    await knex.raw(
+      `INSERT INTO ?? (performance_id, confirmed_seats)
+       SELECT p.id, COALESCE((SELECT SUM(r.party_size) FROM ?? l JOIN ?? r ON r.id = l.??
+                              WHERE l.?? = p.id AND r.reservation_status = 'confirmed'), 0)
+       FROM ?? p WHERE NOT EXISTS (SELECT 1 FROM ?? s WHERE s.performance_id = p.id)`,
+      [SEATS_TABLE, link.table, t.reservations, link.reservation, link.performance, t.performances, SEATS_TABLE]
+    );
   },
 
   /** Seat counts of one performance, or null when it does not exist. */

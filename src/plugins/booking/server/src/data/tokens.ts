@@ -6,6 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { TokenPurpose } from '../constants';
+import type { DoorRecord } from '../../../shared/door-snapshot';
+import { sealDoorRecord } from '../utils/door-seal';
+import { holderOf } from '../utils/holder';
+import { accessNeedsOf } from './reservations';
 import { bookingTables, systemColumns } from './strapi-internals';
 
 /** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
@@ -32,6 +36,18 @@ const dateOrNull = (value: unknown) => (value === null || value === undefined ? 
 
 export const createTokensData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
+
+  /**
+   * What the door may see of a reservation (API.md: reference, holder as in the check-in answer,
+   * access needs), read on the issuing transaction so it is what the ticket is issued with.
+   */
+  const doorRecordOf = async (knex: Knex, reservationId: number): Promise<DoorRecord | null> => {
+    const row: { reference: string; name: string | null; access_needs: unknown } | undefined = await knex(t().reservations)
+      .where('id', reservationId)
+      .first('reference', 'name', 'access_needs');
+    return row ? { reference: row.reference, holder: holderOf(row.name ?? ''), access_needs: accessNeedsOf(row.access_needs) } : null;
+  };
+
   return {
     /**
      * Issues tokens for a reservation in two statements (the tokens, their links) and returns the
@@ -41,9 +57,17 @@ export const createTokensData = (strapi: Core.Strapi) => {
       const tables = t();
       const raws = wanted.map(newRawToken);
       const hashes = raws.map(hashToken);
+      const record = wanted.some(({ purpose }) => purpose === 'check_in') ? await doorRecordOf(knex, reservationId) : null;
       const inserted: Array<{ id: number; token_hash: string }> = await knex(tables.tokens)
         .insert(
-          wanted.map(({ purpose, expiresAt }, i) => ({ ...systemColumns(now), purpose, token_hash: hashes[i], expires_at: expiresAt }))
+          wanted.map(({ purpose, expiresAt }, i) => ({
+            ...systemColumns(now),
+            purpose,
+            token_hash: hashes[i],
+            expires_at: expiresAt,
+            // The offline door's record, sealed while the raw token exists (it is never stored).
+            door_sealed: purpose === 'check_in' && record ? sealDoorRecord(raws[i], record) : null,
+          }))
         )
         .returning(['id', 'token_hash']);
       // Matched by hash, not by position: the order of RETURNING rows is not a promise.
@@ -83,6 +107,15 @@ export const createTokensData = (strapi: Core.Strapi) => {
     async markUsed(knex: Knex, tokenId: number, now: Date): Promise<boolean> {
       const changed = await knex(t().tokens).where('id', tokenId).whereNull('used_at').update({ used_at: now, updated_at: now });
       return Number(changed) === 1;
+    },
+
+    /** Erasure: the sealed door records of these reservations' tokens go (they name the holder). */
+    async forgetDoorRecords(knex: Knex, reservationIds: number[], now: Date): Promise<void> {
+      const tl = t().tokenReservation;
+      await knex(t().tokens)
+        .whereIn('id', knex(tl.table).select(tl.token).whereIn(tl.reservation, reservationIds))
+        .whereNotNull('door_sealed')
+        .update({ door_sealed: null, updated_at: now });
     },
 
     /** Closes every unused token of a reservation (for example when it is cancelled). */

@@ -24,12 +24,27 @@ export interface DeliveryToSend {
   createdAt: Date;
   attempts: number;
   data: { reference: string | null; performance: string | null; party_size: number | null; status: string | null };
+  /** An event about a performance (not a reservation): the body's `data` as written (issue 22). */
+  payload?: Record<string, unknown> | null;
   webhook: { url: string; secret: string; enabled: boolean } | null;
 }
 
 /** The Content Manager's name of a delivery: `reservation.confirmed · K7Q2XM3A · delivered`. */
 export const deliveryLabel = (eventType: string, reference: string | null, status: WebhookDeliveryStatus) =>
   [eventType, reference ?? '—', status].join(' · ').slice(0, 120);
+
+/** A stored JSON payload (PostgreSQL answers it parsed, SQLite as text). */
+const payloadOf = (value: unknown): Record<string, unknown> | null => {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    try {
+      return JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+  return typeof value === 'object' ? (value as Record<string, unknown>) : null;
+};
 
 export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
@@ -95,6 +110,49 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
       return rows.map((row) => Number(row.id));
     },
 
+    /**
+     * When the evening changes (issue 22): an event about a performance, not a reservation, for
+     * every enabled webhook listening to it; the body's `data` is `payload` as given (nothing
+     * personal, no message text). Returns the new deliveries' ids.
+     */
+    async enqueueAboutPerformance(
+      trx: Knex,
+      type: WebhookEventType,
+      performanceDocumentId: string,
+      payload: Record<string, unknown>,
+      now: Date
+    ): Promise<number[]> {
+      const tables = t();
+      const dialect = dialectOf(strapi);
+      const sql = `
+        INSERT INTO ?? (document_id, created_at, updated_at, published_at, label, webhook_entry, event_type, message_id,
+                        performance, payload, occurred_at, delivery_status, attempts, next_attempt_at)
+        SELECT ${dialect.sql.randomDocumentId}, ?, ?, ?, ?, w.id, ?, 'msg_' || ${dialect.sql.randomHex32},
+               ?, ?, ?, 'pending', 0, ?
+        FROM ?? AS w
+        WHERE w.enabled = ? AND ${dialect.sql.jsonListAllowsAll('w.events')}
+        ORDER BY w.id
+        RETURNING id`;
+      const bindings: Knex.RawBinding[] = [
+        tables.webhookDeliveries,
+        now,
+        now,
+        now,
+        deliveryLabel(type, performanceDocumentId, 'pending'),
+        type,
+        performanceDocumentId,
+        JSON.stringify(payload),
+        now,
+        now,
+        tables.webhooks,
+        true,
+        dialect.jsonListBinding(type),
+      ];
+      const result: { rows: Array<{ id: number }> } | Array<{ id: number }> = await trx.raw(sql, bindings);
+      const rows = Array.isArray(result) ? result : result.rows;
+      return rows.map((row) => Number(row.id));
+    },
+
     /** Takes the lease of a delivery until `until`; false when it is settled or leased elsewhere. */
     async lease(knex: Knex, id: number, now: Date, until: Date): Promise<boolean> {
       const changed = await takeable(knex(t().webhookDeliveries).where('id', id), now).update({ lease_until: until });
@@ -127,6 +185,7 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
           performance: 'd.performance',
           partySize: 'd.party_size',
           status: 'd.reservation_status',
+          payload: 'd.payload',
           webhookId: 'w.id',
           url: 'w.url',
           secret: 'w.secret',
@@ -147,6 +206,7 @@ export const createWebhookDeliveriesData = (strapi: Core.Strapi) => {
           party_size: row.partySize === null || row.partySize === undefined ? null : Number(row.partySize),
           status: (row.status as string | null) ?? null,
         },
+        payload: payloadOf(row.payload),
         webhook: present
           ? { url: (row.url as string | null) ?? '', secret: (row.secret as string | null) ?? '', enabled: Boolean(row.enabled) }
           : null,

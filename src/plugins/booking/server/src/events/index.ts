@@ -32,7 +32,15 @@ export type DomainEvent =
       /** false: no ticket e-mail (a box-office booking without an address, or not wanted). */
       sendTicket?: boolean;
     }
-  | { type: 'reservation.cancelled'; reservationId: number; performanceId: number; freedSeats: number; by: 'visitor' | 'staff' }
+  | {
+      type: 'reservation.cancelled';
+      reservationId: number;
+      performanceId: number;
+      freedSeats: number;
+      by: 'visitor' | 'staff';
+      /** Staff's cancel of a ticket: its holder is told (issue 22 item 4); never for an erasure. */
+      notify?: boolean;
+    }
   | { type: 'reservation.expired'; reservationIds: number[] }
   | { type: 'reservation.reduced'; reservationId: number; performanceId: number; freedSeats: number; partySize: number }
   | { type: 'check-in.created'; reservationId: number; performanceId: number | null }
@@ -47,7 +55,28 @@ export type DomainEvent =
   /** Seats held for an entry: a pending reservation with `held_until`, its confirmation link. */
   | { type: 'waitlist.offered'; entryId: number; reservationId: number; performanceId: number; partySize: number; tokens: FreshTokens }
   /** An offer ended unconfirmed (lapsed or cancelled): its held seats went back or on. */
-  | { type: 'waitlist.offer_ended'; entryId: number | null; reservationId: number; performanceId: number };
+  | { type: 'waitlist.offer_ended'; entryId: number | null; reservationId: number; performanceId: number }
+  // When the evening changes (issue 22).
+  /** A booked performance moved (date or venue), told once the notice delay passed: one mail per holder. */
+  | {
+      type: 'performance.rescheduled';
+      performanceId: number;
+      reservationIds: number[];
+      webhook: { documentId: string; starts_at: string; venue: Record<string, unknown> | null };
+    }
+  /** Staff wrote to a performance's audience: one mail per reservation and entry. */
+  | { type: 'performance.messaged'; messageId: number; performanceId: number; reservationIds: number[]; entryIds: number[] }
+  /**
+   * Issue 22: a performance cancelled, with what the cancel ended: every reservation cancelled,
+   * the confirmed ones' holders and the waiting (or offered) entries, each owed one mail.
+   */
+  | {
+      type: 'performance.cancelled';
+      performanceId: number;
+      reservationIds: number[];
+      holderReservationIds: number[];
+      entryIds: number[];
+    };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

@@ -24,3 +24,6 @@ export const brandToken = () =>
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '') || 'Booking';
+
+/** The mails' From: the brand's sender when set; otherwise the e-mail plugin's defaultFrom. */
+export const brandSender = (): { from?: string } => (current.sender ? { from: current.sender } : {});

@@ -13,6 +13,12 @@ export interface CalendarFacts {
   venueName: string;
   venueAddress: string;
   venueCity: string;
+  /**
+   * How many times the holders have been told the performance moved (issue 22): the event's
+   * SEQUENCE, so a calendar replaces the event it has (same UID) instead of adding one. 0 for a
+   * performance that never moved.
+   */
+  sequence?: number;
 }
 
 /**
@@ -38,6 +44,7 @@ export const ticketCalendar = (facts: CalendarFacts): string => {
     productId: `${brandToken().toLowerCase()}/booking`,
     method: 'PUBLISH',
     uid: `${facts.reference}@booking.${brandToken().toLowerCase()}`,
+    sequence: facts.sequence ?? 0,
     title: calendarText(facts.showTitle),
     location: calendarText([facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(', ')),
     start,

@@ -121,7 +121,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
       );
     }
     return strapi.db.transaction(async () => {
-      await getService(strapi, 'reservations').cancelByStaff(Number(current.id));
+      await getService(strapi, 'cancellations').cancelByStaff(Number(current.id));
       return next();
     });
   });

@@ -49,8 +49,13 @@ const schemas = (maxPartySize: number): Record<string, JsonSchema> => {
     starts_at: isoTime,
     venue: { oneOf: [ref('Venue'), { type: 'null' }] },
     is_booking_enabled: { type: 'boolean' },
+    status: {
+      type: 'string',
+      enum: ['scheduled', 'cancelled'],
+      description: '`cancelled`: listed on its show until its date, never bookable (booking or joining its list: `409 booking_closed`).',
+    },
     available_seats: { type: 'integer', minimum: 0 },
-    bookable: { type: 'boolean', description: 'Booking enabled, not started, a seat left.' },
+    bookable: { type: 'boolean', description: 'Booking enabled, not started, not cancelled, a seat left.' },
     waitlist_open: { type: 'boolean', description: 'Booking enabled, not started, no seat left: the waiting list takes names.' },
   };
   const showListItem = {

@@ -23,7 +23,21 @@ export default {
       handler: 'check-in.create',
       config: guard(PERMISSIONS.checkIn, ['plugin::booking.scan-rate']),
     },
+    // The scanner's service worker: public, as a browser fetches a worker without the admin's token.
+    { method: 'GET', path: '/door/service-worker.js', handler: 'door-app.serviceWorker', config: { auth: false } },
     { method: 'GET', path: '/door/performances', handler: 'check-in.doorPerformances', config: guard(PERMISSIONS.checkIn) },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/door-snapshot',
+      handler: 'check-in.doorSnapshot',
+      config: guard(PERMISSIONS.checkIn),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/offline-conflicts',
+      handler: 'performance.offlineConflicts',
+      config: guard(PERMISSIONS.stats),
+    },
     { method: 'GET', path: '/performances/:documentId/stats', handler: 'performance.stats', config: guard(PERMISSIONS.stats) },
     { method: 'GET', path: '/performances/:documentId/scans', handler: 'performance.scans', config: guard(PERMISSIONS.stats) },
     {
@@ -49,6 +63,32 @@ export default {
       path: '/reservations/:documentId/resend-ticket',
       handler: 'box-office.resendTicket',
       config: guard(PERMISSIONS.boxOffice),
+    },
+    // When the evening changes (issue 22): writing to a performance's audience, and what was written.
+    {
+      method: 'POST',
+      path: '/performances/:documentId/messages',
+      handler: 'messages.create',
+      config: guard(PERMISSIONS.message),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/messages',
+      handler: 'messages.find',
+      config: guard(PERMISSIONS.message),
+    },
+    // Issue 22 item 1: cancel a performance; the dialog's count of who will be written to.
+    {
+      method: 'POST',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.cancel',
+      config: guard(PERMISSIONS.performanceCancel),
+    },
+    {
+      method: 'GET',
+      path: '/performances/:documentId/cancel',
+      handler: 'performance-cancel.preview',
+      config: guard(PERMISSIONS.performanceCancel),
     },
     {
       method: 'GET',

@@ -15,6 +15,7 @@ export interface PerformanceRow {
   additional_seats: number;
   manually_occupied_seats: number;
   is_booking_enabled: boolean;
+  cancelled_at?: string | null;
   show: { id: number; title: string; slug: string; is_published: boolean } | null;
   venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
 }

@@ -54,7 +54,8 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
         // performance takes a key-share lock on that row, and two bookings each holding one while
         // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
         // no one else, so this order cannot deadlock with a confirmation (reservation, then performance).
-        await ledger().lock(trx, performance.id);
+        // A cancelled performance books no one (issue 22), read under the lock.
+        if ((await ledger().lock(trx, performance.id))?.cancelled !== false) return { ok: false, code: ERROR_CODES.bookingClosed };
         // Seats only go under this lock: a party that does not fit now is refused before anything is written.
         const seats = await data().seats.forPerformance(performance.id, trx);
         const available = seats?.availableSeats ?? 0;
@@ -80,6 +81,7 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (!issued.ok) {
           await rollback();
+          if (issued.reason === 'closed') return { ok: false, code: ERROR_CODES.bookingClosed };
           return { ok: false, code: ERROR_CODES.soldOut, availableSeats: issued.reason === 'sold_out' ? issued.availableSeats : 0 };
         }
         return {

@@ -43,7 +43,8 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     trx: Knex.Transaction,
     reservationId: number,
     by: 'visitor' | 'staff',
-    now: Date
+    now: Date,
+    notify = false
   ): Promise<
     | { ok: true; reservation: ReservationRow; performance: { id: number; documentId: string } }
     | { ok: false; reason: 'not_cancellable' | 'too_late' | 'gone' }
@@ -67,7 +68,11 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     await data().reservations.transition(trx, { id: reservationId }, locked.reservation_status, 'cancelled', now, { cancelled_at: now });
     const freedSeats = verdict.frees ? locked.party_size : 0;
     await data().tokens.revokeAll(trx, reservationId, now);
-    await events().announce(trx, { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by }, now);
+    await events().announce(
+      trx,
+      { type: 'reservation.cancelled', reservationId, performanceId, freedSeats, by, ...(notify ? { notify } : {}) },
+      now
+    );
     // Freed seats go to the waiting list in this transaction, before any public booking sees
     // them; a cancelled offer (staff) gives back the seats it held, and they go on the same way.
     if (locked.reservation_status === 'pending' && locked.held_until) {
@@ -146,11 +151,13 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Cancels a reservation on an editor's word (Content Manager), pending or confirmed, unless
-     * the party is already inside. Cancelling a cancelled reservation changes nothing.
+     * the party is already inside. Cancelling a cancelled reservation changes nothing. The holder
+     * of a confirmed one is told by mail (issue 22 item 4), unless `notify` is false (an erasure
+     * the visitor asked for).
      */
-    async cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
+    async cancelByStaff(reservationId: number, now = new Date(), { notify = true }: { notify?: boolean } = {}): Promise<ReservationRow> {
       return strapi.db.transaction(async ({ trx }) => {
-        const result = await cancel(trx, reservationId, 'staff', now);
+        const result = await cancel(trx, reservationId, 'staff', now, notify);
         if (result.ok) return result.reservation;
         const current = await data().reservations.lock(trx, reservationId);
         if (!current) throw new errors.NotFoundError('Reservation not found');

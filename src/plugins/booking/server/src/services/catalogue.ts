@@ -6,10 +6,10 @@ import { dataOf } from '../data';
 import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
 import { seatsTag } from './public-cache';
-import { isBookable, isWaitlistOpen } from '../rules';
+import { isBookable, isWaitlistOpen, performanceStatus, type BookingState } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
-import { baseLocale, type TextLanguage } from '../utils/locales';
+import { baseLocale, readEnglishTexts, SHOW_TEXTS, translated, VENUE_TEXTS, type Texts, type TextLanguage } from '../utils/locales';
 
 export type { PerformanceFacts } from '../data/performances';
 
@@ -25,6 +25,7 @@ export interface PublicPerformance {
   starts_at: string;
   venue: PublicVenue | null;
   is_booking_enabled: boolean;
+  status: 'scheduled' | 'cancelled'; // cancelled: listed until its date, never bookable (issue 22)
   available_seats: number;
   bookable: boolean;
   /** Booking open and no seat left: the waiting list takes names. */
@@ -61,25 +62,8 @@ const publicVenue = (venue: PerformanceRow['venue']): PublicVenue | null =>
 const poster = (media: MediaRow | null) =>
   media ? { url: media.url, alternativeText: media.alternativeText, width: media.width, height: media.height } : null;
 
-const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled'] as const;
+const PERFORMANCE_FIELDS = ['id', 'documentId', 'starts_at', 'is_booking_enabled', 'cancelled_at'] as const;
 const VENUE_POPULATE = { select: ['documentId', 'name', 'slug', 'address', 'city'] } as const;
-
-/** The texts an English copy may give; any other field is the Italian row's. */
-const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
-const VENUE_TEXTS = ['name', 'address', 'city'] as const;
-type Texts = Map<string, Record<string, unknown>>;
-
-/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
-const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
-  const english = documentId ? texts.get(documentId) : undefined;
-  if (!english) return row;
-  const out = { ...row } as Record<string, unknown>;
-  for (const field of fields) {
-    const value = english[field];
-    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
-  }
-  return out as T;
-};
 
 /**
  * What visitors may see: published shows, their performances that have not started, seats left.
@@ -103,30 +87,15 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const seatTags = (value: object) => (seatIds.get(value) ?? []).map(seatsTag);
 
   /** Whether a visitor may book now; the performances answered here are all of published shows. */
-  const bookable = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
+  const bookable = (performance: Omit<BookingState, 'is_published'>, availableSeats: number, now: Date) =>
     isBookable({ ...performance, is_published: true }, availableSeats, now);
 
-  const waitlistOpen = (performance: { is_booking_enabled: boolean; starts_at: string }, availableSeats: number, now: Date) =>
+  const waitlistOpen = (performance: Omit<BookingState, 'is_published'>, availableSeats: number, now: Date) =>
     isWaitlistOpen({ ...performance, is_published: true }, availableSeats, now);
 
-  /**
-   * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
-   * for Italian. One query however many rows.
-   */
-  const englishTexts = async (
-    uid: typeof UID.show | typeof UID.venue,
-    documentIds: Array<string | undefined>,
-    lang: TextLanguage
-  ): Promise<Texts> => {
-    const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
-    if (lang !== 'en' || ids.length === 0) return new Map();
-    const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
-    const rows = (await strapi.db.query(uid).findMany({
-      where: { documentId: { $in: ids }, locale: 'en' },
-      select: ['documentId', ...fields],
-    })) as Array<Record<string, unknown> & { documentId: string }>;
-    return new Map(rows.map((row) => [row.documentId, row]));
-  };
+  /** The English copies' texts of these shows or venues (utils/locales.ts). */
+  const englishTexts = (uid: typeof UID.show | typeof UID.venue, documentIds: Array<string | undefined>, lang: TextLanguage) =>
+    readEnglishTexts(strapi, uid, documentIds, lang);
   const venueTexts = (rows: PerformanceRow[], lang: TextLanguage) =>
     englishTexts(
       UID.venue,
@@ -143,6 +112,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       starts_at: iso(row.starts_at),
       venue: publicVenue(row.venue),
       is_booking_enabled: Boolean(row.is_booking_enabled),
+      status: performanceStatus(row),
       available_seats: available,
       bookable: bookable(row, available, now),
       waitlist_open: waitlistOpen(row, available, now),
@@ -166,7 +136,7 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
         strapi.db.query(UID.show).count({ where }),
       ]);
       const upcoming = (await strapi.db.query(UID.performance).findMany({
-        where: { show: { id: { $in: rows.map((row) => row.id) } }, starts_at: { $gt: now } },
+        where: { show: { id: { $in: rows.map((row) => row.id) } }, starts_at: { $gt: now }, cancelled_at: { $null: true } },
         select: ['starts_at'],
         populate: { show: { select: ['id'] } },
         orderBy: { starts_at: 'asc' },

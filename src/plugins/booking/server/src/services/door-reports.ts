@@ -4,6 +4,7 @@ import type { StaffMember } from '../data/check-ins';
 import { checkInTiming } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import type { DoorPerformance, PerformanceStats, ScanRecord } from '../../../shared/contracts';
+import type { OfflineConflict } from '../../../shared/door-snapshot';
 import { staffName } from './door';
 import { dataOf } from '../data';
 
@@ -42,7 +43,26 @@ const createDoorReportsService = ({ strapi }: { strapi: Core.Strapi }) => ({
       held_seats: seats.heldSeats,
       waiting_entries: waiting.entries,
       waiting_seats: waiting.seats,
+      offline_conflicts: await dataOf(strapi).scans.offlineConflictCount(strapi.db.connection, performance.id),
     };
+  },
+
+  /**
+   * The offline conflicts of a performance (someone let in twice: an offline scan admitted a
+   * ticket already checked in), latest first, with both times and both staff members; null when
+   * the performance is unknown.
+   */
+  async offlineConflicts(performanceDocumentId: string, limit = 200): Promise<OfflineConflict[] | null> {
+    const performanceId = await dataOf(strapi).performances.idOf(strapi.db.connection, performanceDocumentId);
+    if (performanceId === null) return null;
+    const rows = await dataOf(strapi).scans.offlineConflicts(strapi.db.connection, performanceId, limit);
+    return rows.map((row) => ({
+      reference: row.reference,
+      checked_in_at: row.checkedInAt ? row.checkedInAt.toISOString() : null,
+      checked_in_by: row.checkInStaff ? staffName(row.checkInStaff) : null,
+      scanned_at: row.scannedAt.toISOString(),
+      scanned_by: staffName(row.scanStaff),
+    }));
   },
 
   /**

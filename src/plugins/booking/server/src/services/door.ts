@@ -11,6 +11,7 @@ import { getConfig, getService } from '../utils/get-service';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 import { doorLabel } from './labels';
 import { extractToken } from './tokens';
+import { holderOf } from '../utils/holder';
 
 export type CheckInAnswer = CreateCheckIn.Response['data'];
 
@@ -23,24 +24,16 @@ export interface ScanRequest {
   source?: CheckInSource;
   idempotencyKey?: string;
   staff: { id: number; firstname?: string | null; lastname?: string | null; username?: string | null };
+  /**
+   * A scan the device admitted on its own judgment with no network, uploaded later: judged at the
+   * time the device scanned it (the door window, the check-in time), and recorded as an offline
+   * conflict when the ticket had already been checked in by another scan.
+   */
+  offline?: { scannedAt: Date };
   now?: Date;
 }
 
-/**
- * "Maria Rossi" -> "Maria R.", "Maria" -> "Maria": enough for the door, no more. Names can no
- * longer hold '@', but older rows may: whatever follows an '@' is never shown, so a holder is
- * never an e-mail address.
- */
-export const holderOf = (name: string) => {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  // Words with an '@' go; a name that was only an address keeps what came before the '@'.
-  const kept = words.filter((word) => !word.includes('@'));
-  const parts = kept.length > 0 || words.length === 0 ? kept : [words[0].split('@')[0]].filter(Boolean);
-  if (parts.length <= 1) return parts[0] ?? '';
-  // The initial by code point: a surname starting outside the BMP is not cut in half.
-  const initial = Array.from(parts[parts.length - 1])[0].toUpperCase();
-  return `${parts[0]} ${initial}.`;
-};
+export { holderOf };
 
 /** How the door names a staff member. */
 export const staffName = (user: StaffMember | null) =>
@@ -94,6 +87,7 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
         performanceId: chosen ?? ticketPerformance?.id ?? null,
         reservationId: ticket?.reservation.id ?? null,
         staffId: request.staff.id,
+        ...(request.offline ? { offline: { scannedAt: request.offline.scannedAt, conflict: answer.result === 'already_checked_in' } } : {}),
       },
       now
     );
@@ -140,7 +134,9 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
             checked_in_by: staffName(existing.staff),
           };
         }
-        const timing = checkInTiming(performance?.starts_at ?? new Date(0), now, config);
+        // An offline scan is judged, and dated, when the device admitted the holder.
+        const at = request.offline?.scannedAt ?? now;
+        const timing = checkInTiming(performance?.starts_at ?? new Date(0), at, config);
         if (timing !== 'open') return { result: timing, ticket, ...when };
 
         // The unique index on the reservation's link is the last word if two scans ever got past the lock.
@@ -150,7 +146,8 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
             reservationId: reservation.id,
             staffId: request.staff.id,
             source: request.source ?? 'qr_scan',
-            label: doorLabel(reservation.reference, now, config.timezone),
+            label: doorLabel(reservation.reference, at, config.timezone),
+            checkedInAt: at,
           },
           now
         );
@@ -168,7 +165,7 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
                 username: request.staff.username ?? null,
               }
             : await data().checkIns.staffMember(trx, request.staff.id);
-        return { result: 'ok', ticket, checked_in_at: now.toISOString(), checked_in_by: staffName(staff) };
+        return { result: 'ok', ticket, checked_in_at: at.toISOString(), checked_in_by: staffName(staff) };
       })();
       await record(trx, request, key, answer, { reservation, performance }, now);
       return answer;

@@ -8,6 +8,7 @@ import demoData from './demo-data';
 import door from './door';
 import doorList from './door-list';
 import doorReports from './door-reports';
+import doorSnapshot from './door-snapshot';
 import events from './events';
 import editorViews from './editor-views';
 import labels from './labels';
@@ -15,6 +16,7 @@ import mailer from './mailer';
 import metrics from './metrics';
 import openapi from './openapi';
 import operations from './operations';
+import performanceCancel from './performance-cancel';
 import performances from './performances';
 import privacy from './privacy';
 import publicCache from './public-cache';
@@ -22,6 +24,8 @@ import rateLimit from './rate-limit';
 import reminders from './reminders';
 import reservations from './reservations';
 import schema from './schema';
+import scheduleChanges from './schedule-changes';
+import audienceMessages from './audience-messages';
 import seatLedger from './seat-ledger';
 import roles from './roles';
 import tokens from './tokens';
@@ -39,6 +43,7 @@ export default {
   door,
   'door-list': doorList,
   'door-reports': doorReports,
+  'door-snapshot': doorSnapshot,
   events,
   'editor-views': editorViews,
   labels,
@@ -46,6 +51,7 @@ export default {
   metrics,
   openapi,
   operations,
+  'performance-cancel': performanceCancel,
   performances,
   privacy,
   'public-cache': publicCache,
@@ -53,6 +59,9 @@ export default {
   reminders,
   reservations,
   schema,
+  // When the evening changes (issue 22).
+  'schedule-changes': scheduleChanges,
+  'audience-messages': audienceMessages,
   'seat-ledger': seatLedger,
   roles,
   tokens,

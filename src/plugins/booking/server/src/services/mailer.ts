@@ -5,8 +5,10 @@ import type { MessageForMail } from '../data/outbox';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
-import { brand } from '../mail/brand';
+import { brandSender } from '../mail/brand';
 import { ticketCalendar } from '../mail/calendar';
+import { composeEvening, EVENING_KINDS, type EveningTools } from '../mail/compose-evening';
+import { CANCEL_KINDS, composeCancel } from '../mail/compose-cancel';
 import { calendarFileName, renderCancelled, renderConfirmation, renderTicket, ticketFileName, type TicketFacts } from '../mail/templates';
 import { renderOffer, renderWaitlistConfirm, renderWaitlistJoined } from '../mail/waitlist-templates';
 import { hashToken, newRawToken } from '../data/tokens';
@@ -20,12 +22,6 @@ type ReservationForMail = NonNullable<MessageForMail['reservation']> & { perform
 
 const LEASE_MS = 2 * 60_000;
 const QR_CID = 'ticket-qr@booking';
-
-/** The brand's sender when set; otherwise the e-mail plugin's defaultFrom. */
-const sender = (): { from?: string } => {
-  const from = brand().sender;
-  return from ? { from } : {};
-};
 
 /** 30 s, 1 min, 2 min, ... up to 30 min between attempts: the mail is retried until it goes. */
 export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
@@ -90,7 +86,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     `${getConfig(strapi).publicUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}${language === 'en' ? '&lang=en' : ''}`;
 
   /** The calendar file of a ticket mail (text/calendar, one VEVENT). */
-  const calendarOf = (reservation: ReservationForMail) => ({
+  const calendarOf = (reservation: ReservationForMail, sequence = 0) => ({
     filename: calendarFileName(reservation.language, reservation.performance?.show?.slug),
     content: ticketCalendar({
       reference: reservation.reference,
@@ -100,6 +96,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       venueName: reservation.performance?.venue?.name ?? '',
       venueAddress: reservation.performance?.venue?.address ?? '',
       venueCity: reservation.performance?.venue?.city ?? '',
+      sequence,
     }),
     contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
   });
@@ -162,7 +159,8 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
         : renderConfirmation(language, facts, link('confirm', token, language), reservation.confirm_by);
     }
     if (kind === 'cancelled') return reservation.reservation_status === 'cancelled' ? renderCancelled(language, facts) : null;
-    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm') return null; // about an entry: composeForEntry
+    if (kind === 'waitlist_joined' || kind === 'waitlist_confirm' || kind === 'moved' || kind === 'message') return null; // elsewhere
+    if (kind === 'performance_cancelled' || kind === 'cancelled_by_staff') return null; // compose-cancel.ts
     if (reservation.reservation_status !== 'confirmed') return null;
     const startsAt = new Date(facts.startsAt);
     // A lost ticket or a reminder after the start is no longer any use.
@@ -171,10 +169,27 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     const cancellation = fresh.cancellation ?? (await issue('cancellation', startsAt));
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);
+    // A performance that moved: the ticket's calendar file is its latest version (issue 22).
+    const sequence =
+      reservation.performanceId === null
+        ? 0
+        : await dataOf(strapi).scheduleChanges.version(strapi.db.connection, reservation.performanceId);
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
-      attachments: [{ filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID }, calendarOf(reservation)],
+      attachments: [
+        { filename: ticketFileName(language), content: qr, contentType: 'image/png', cid: QR_CID },
+        calendarOf(reservation, sequence),
+      ],
     };
+  };
+
+  /** What the mails of issue 22 (a performance moved, a message to the audience) need of the mailer. */
+  const eveningTools: EveningTools = {
+    factsOf,
+    link,
+    calendarOf,
+    issueCancellation: async (reservationId, expiresAt) =>
+      (await getService(strapi, 'tokens').issue(strapi.db.connection, reservationId, [{ purpose: 'cancellation', expiresAt }]))[0],
   };
 
   return {
@@ -194,25 +209,24 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       // The label the Content Manager lists it by follows its state; the reference is known by now.
       const settle = (data: Parameters<typeof outbox.settle>[3]) =>
         outbox.settle(strapi.db.connection, message, reservation?.reference ?? null, data);
-      let mail: Awaited<ReturnType<typeof compose>>;
+      let mail: object | null;
       try {
-        if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
+        let composed: { to: string; mail: object } | null;
+        if (EVENING_KINDS.has(message.kind)) composed = await composeEvening(strapi, eveningTools, message, reservation, now);
+        else if (CANCEL_KINDS.has(message.kind)) composed = await composeCancel(strapi, eveningTools, message, reservation);
+        else if (message.kind === 'waitlist_joined' || message.kind === 'waitlist_confirm') {
           const entryId = await outbox.entryOf(strapi.db.connection, message.id);
-          const composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
-          mail = composed?.mail ?? null;
-          if (composed)
-            await strapi
-              .plugin('email')
-              .service('email')
-              .send({ to: composed.to, ...sender(), ...composed.mail });
+          composed = entryId === null ? null : await composeForEntry(message.kind, entryId, fresh, now);
         } else {
-          mail = reservation ? await compose(message.kind, reservation, fresh) : null;
-          if (mail && reservation)
-            await strapi
-              .plugin('email')
-              .service('email')
-              .send({ to: reservation.email, ...sender(), ...mail });
+          const ticket = reservation ? await compose(message.kind, reservation, fresh) : null;
+          composed = ticket && reservation ? { to: reservation.email, mail: ticket } : null;
         }
+        mail = composed?.mail ?? null;
+        if (composed)
+          await strapi
+            .plugin('email')
+            .service('email')
+            .send({ to: composed.to, ...brandSender(), ...composed.mail });
       } catch (error) {
         const attempts = message.attempts + 1;
         if (isPermanentRefusal(error)) {

@@ -1,23 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { dataOf } from '../data';
+import { CATALOGUE_CHANGED as ALL, type NoticeClient as Client } from '../data/change-notices';
 import { dialectOf } from '../data/dialect';
 import { getConfig } from '../utils/get-service';
 import { createMicroCache, type MicroCache } from '../utils/micro-cache';
-import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
 
-/** The PostgreSQL channel on which committed changes of public answers are announced. */
-export const PUBLIC_CHANGES_CHANNEL = 'booking_public_changes';
+export { PUBLIC_CHANGES_CHANNEL } from '../data/change-notices';
 /** A payload: `all` (the catalogue changed) or `seats:<performance id>`. */
 export const seatsTag = (performanceId: number) => `seats:${performanceId}`;
-const ALL = 'all';
-
-/** The part of a `pg` client that listening needs (knex hands out a raw `pg` client). */
-interface Client {
-  query(sql: string): Promise<unknown>;
-  end(): Promise<void>;
-  on(event: 'notification', listener: (notice: { payload?: string }) => void): unknown;
-  on(event: 'error' | 'end', listener: () => void): unknown;
-}
 /** How long to wait before listening again after the connection dropped (doubling up to 5 s). */
 const RECONNECT_MS = { first: 250, max: 5000 };
 
@@ -76,13 +67,13 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     let client: Client | null = null;
     try {
       // A connection of its own, outside the pool: LISTEN belongs to one session for its life.
-      client = (await strapi.db.connection.client.acquireRawConnection()) as Client;
+      client = await dataOf(strapi).changeNotices.rawConnection();
       const onDrop = dropped(client);
       client.on('error', onDrop);
       client.on('end', onDrop);
       client.on('notification', (notice) => apply(notice.payload ?? ALL));
       listener = client;
-      await client.query(`LISTEN ${PUBLIC_CHANGES_CHANNEL}`);
+      await dataOf(strapi).changeNotices.listen(client);
       if (stopped) {
         await client.end().catch(() => undefined);
         return;
@@ -139,37 +130,12 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Creates, idempotently, the triggers that announce committed changes (PostgreSQL). The seat
-     * counter announces per performance and per row; the catalogue tables once per statement.
+     * Creates, idempotently, the triggers that announce committed changes (PostgreSQL; nothing on
+     * SQLite): data/change-notices.ts.
      */
     async ensureTriggers(knex: Knex) {
       if (!dialectOf(strapi).postgres) return;
-      const t = bookingTables(strapi);
-      await knex.raw(`
-        CREATE OR REPLACE FUNCTION booking_announce_seats() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          PERFORM pg_notify('${PUBLIC_CHANGES_CHANNEL}', 'seats:' || COALESCE(NEW.performance_id, OLD.performance_id));
-          RETURN NULL;
-        END $$`);
-      await knex.raw(`
-        CREATE OR REPLACE FUNCTION booking_announce_catalogue() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          PERFORM pg_notify('${PUBLIC_CHANGES_CHANNEL}', '${ALL}');
-          RETURN NULL;
-        END $$`);
-      await knex.raw(
-        `CREATE OR REPLACE TRIGGER booking_announce_seats AFTER INSERT OR UPDATE OR DELETE ON ??
-         FOR EACH ROW EXECUTE FUNCTION booking_announce_seats()`,
-        [SEATS_TABLE]
-      );
-      const catalogue = [t.shows, t.venues, t.performances, t.performanceShow.table, t.performanceVenue.table];
-      for (const table of catalogue) {
-        await knex.raw(
-          `CREATE OR REPLACE TRIGGER booking_announce_catalogue AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ??
-           FOR EACH STATEMENT EXECUTE FUNCTION booking_announce_catalogue()`,
-          [table]
-        );
-      }
+      await dataOf(strapi).changeNotices.ensureTriggers(knex);
     },
   };
 };

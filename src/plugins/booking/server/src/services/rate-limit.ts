@@ -5,6 +5,8 @@ import { isIPv6 } from 'node:net';
 import { ADMIN_LOGIN_LIMITS } from '../constants';
 import { getConfig } from '../utils/get-service';
 import { dialectOf } from '../data/dialect';
+import { dataOf } from '../data';
+import { RATE_LIMITS_TABLE } from '../data/rate-limits';
 
 /**
  * An address as a proxy may write it into X-Forwarded-For with the client's source port
@@ -46,7 +48,7 @@ export const clientKey = (ip: string): string => {
  * The key an admin login's e-mail address is counted under: a hash of it as typed, trimmed and
  * in lower case (as Strapi looks it up), so that the counters' table holds no staff address.
  */
-export const emailKey = (email: string): string => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+const loginEmailHash = (email: string): string => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -72,7 +74,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
           ...options,
           storeClient: strapi.db.connection,
           storeType: 'knex',
-          tableName: 'booking_rate_limits',
+          tableName: RATE_LIMITS_TABLE,
           // Its own hourly clean-up timer would keep the process (and jest) alive: the
           // plugin's scheduled job clears old rows instead.
           clearExpiredByTimeout: false,
@@ -123,7 +125,7 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
     async consumeAdminLogin(email: string, ip: string): Promise<RateDecision> {
       const decisions = await Promise.all([
         consumeFrom(loginByAddress, clientKey(ip)),
-        email ? consumeFrom(loginByEmail, emailKey(email)) : Promise.resolve<RateDecision>({ allowed: true }),
+        email ? consumeFrom(loginByEmail, loginEmailHash(email)) : Promise.resolve<RateDecision>({ allowed: true }),
       ]);
       const waits = decisions.flatMap((d) => (d.allowed ? [] : [d.retryAfterSeconds]));
       return waits.length ? { allowed: false, retryAfterSeconds: Math.max(...waits) } : { allowed: true };
@@ -131,16 +133,13 @@ const createRateLimitService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A login that succeeded: its attempt does not count, and the address typed starts afresh. */
     async forgiveAdminLogin(email: string, ip: string): Promise<void> {
-      await Promise.all([loginByAddress?.reward(clientKey(ip), 1), email ? loginByEmail?.delete(emailKey(email)) : undefined]);
+      await Promise.all([loginByAddress?.reward(clientKey(ip), 1), email ? loginByEmail?.delete(loginEmailHash(email)) : undefined]);
     },
 
     /** Deletes expired counters (PostgreSQL); the scheduled job calls it. */
     async clearExpired(): Promise<void> {
       if (!dialectOf(strapi).sharedAcrossInstances) return;
-      await strapi.db
-        .connection('booking_rate_limits')
-        .where('expire', '<', Date.now() - 3600_000)
-        .delete(); // ms since the epoch, as rate-limiter-flexible writes it
+      await dataOf(strapi).rateLimits.clearExpired(strapi.db.connection, Date.now() - 3600_000);
     },
   };
 };

@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
 import type { ReservationRow } from '../data/reservations';
@@ -8,7 +7,6 @@ import { isOpenForBooking, partyFits, seatsToConfirm } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey, emailLimitKey } from '../validation/email';
 import type { NewReservation, PerformanceRow } from './admission';
-import type { CancelResult, ReduceResult } from './cancellations';
 
 export type { ReservationRow } from '../data/reservations';
 export type { NewReservation, PerformanceRow } from './admission';
@@ -48,7 +46,6 @@ export type PreviewResult =
   | { ok: false; code: typeof ERROR_CODES.tokenExpired };
 
 export { newReference } from '../data/reservations';
-export type { CancelResult, ReduceResult } from './cancellations';
 
 /**
  * A reservation's life: create, confirm, expire (cancel and reduce: cancellations.ts). Every
@@ -67,19 +64,8 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const waitlist = () => getService(strapi, 'waitlist');
   const ledger = () => getService(strapi, 'seat-ledger');
   const admission = () => getService(strapi, 'admission');
-  const cancellations = () => getService(strapi, 'cancellations');
 
   return {
-    /** A performance a visitor may book or wait for (admission.ts). */
-    publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
-      return admission().publicPerformance(documentId, now);
-    },
-
-    /** Whether an address may make one more unconfirmed request (admission.ts). */
-    addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
-      return admission().addressHasRoom(trx, email, now);
-    },
-
     /**
      * Records a pending reservation and its confirmation token. Holds no seat: the binding check
      * is at confirmation. Answers sold_out early, as a courtesy, when the party cannot fit now,
@@ -88,14 +74,16 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async createReservation(input: NewReservation, now = new Date()): Promise<CreateResult> {
       const config = getConfig(strapi);
-      const performance = await this.publicPerformance(input.performance, now);
+      const performance = await admission().publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const seats = await data().seats.forPerformance(performance.id);
       const availableSeats = seats?.availableSeats ?? 0;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
       return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
-        if (!(await this.addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
+        if (!(await admission().addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
+        // Waits for a cancel holding the performance, and sees it (issue 22).
+        if (await data().performanceCancel.cancelledForNewRow(trx, performance.id)) return { ok: false, code: ERROR_CODES.bookingClosed };
         const reference = await data().reservations.uniqueReference(trx);
         const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
         const reservation = await data().reservations.insert({
@@ -203,6 +191,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         );
         if (!issued.ok) {
           if (issued.reason === 'moved') return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
+          if (issued.reason === 'closed') return refuse({ ok: false, code: ERROR_CODES.bookingClosed });
           return refuse(soldOut(issued.availableSeats));
         }
         // An accepted offer: its entry is booked.
@@ -242,21 +231,6 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const performance = await data().performances.bookingState(strapi.db.connection, performanceId);
       if (!performance) return { ok: false, code: ERROR_CODES.tokenInvalid };
       return { ok: true, reservation, performance: { id: performanceId, documentId: performance.documentId } };
-    },
-
-    /** Cancels by a cancellation link (cancellations.ts). */
-    cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
-      return cancellations().cancelReservation(rawToken, now);
-    },
-
-    /** Makes a confirmed party smaller by its cancellation link (cancellations.ts). */
-    reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
-      return cancellations().reduceReservation(rawToken, partySize, now);
-    },
-
-    /** Cancels on an editor's word (cancellations.ts). */
-    cancelByStaff(reservationId: number, now = new Date()): Promise<ReservationRow> {
-      return cancellations().cancelByStaff(reservationId, now);
     },
 
     /**

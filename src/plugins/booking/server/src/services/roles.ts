@@ -188,6 +188,8 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (existing) {
         await addPermissionOnce(existing.id, PERMISSIONS.doorList);
         await addPermissionOnce(existing.id, PERMISSIONS.boxOffice);
+        // When the evening changes (issue 22): the box office writes to a performance's audience.
+        await addPermissionOnce(existing.id, PERMISSIONS.message);
         return existing.id;
       }
       const role = await roles().create({ ...BOX_OFFICE_ROLE });
@@ -205,9 +207,20 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
         { action: PERMISSIONS.stats, subject: null },
         { action: PERMISSIONS.doorList, subject: null },
         { action: PERMISSIONS.boxOffice, subject: null },
+        { action: PERMISSIONS.message, subject: null },
         ...readReservations,
       ]);
       return role.id;
+    },
+
+    /**
+     * Issue 22: the Editor role may cancel a performance (Super Admin holds every action). Added
+     * once: an administrator who takes it away keeps it taken away.
+     */
+    async grantPerformanceCancelOnce(): Promise<void> {
+      await roles().createRolesIfNoneExist();
+      const editor = await roles().findOne({ code: 'strapi-editor' });
+      if (editor) await addPermissionOnce(editor.id, PERMISSIONS.performanceCancel);
     },
   };
 };

@@ -1,19 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { dialectOf } from '../data/dialect';
-import { bookingTables, SEATS_TABLE } from '../data/strapi-internals';
-import { emailKeys } from '../utils/email-keys';
+import { dataOf } from '../data';
+import type { IndexSpec } from '../data/schema';
+import { bookingTables } from '../data/strapi-internals';
 
-export interface IndexSpec {
-  name: string;
-  table: string;
-  columns: string[];
-  unique?: boolean;
-  /** A partial index's predicate, in SQL both PostgreSQL and SQLite read. */
-  where?: string;
-  /** What the index protects or speeds up. */
-  why: string;
-}
+export type { IndexSpec } from '../data/schema';
 
 /**
  * What Strapi's schema sync cannot express. Created after the sync, in bootstrap, because
@@ -138,6 +129,13 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
         why: 'the readiness probe and the metrics count the mails still owed, and their age, from this small index alone',
       },
       {
+        name: 'booking_outbox_messages_dedupe_key',
+        table: t.outbox,
+        columns: ['dedupe_key'],
+        unique: true,
+        why: 'a mail owed once (a cancelled performance: one per person) is recorded once, however often its change is tried',
+      },
+      {
         name: 'booking_webhook_deliveries_owed',
         table: t.webhookDeliveries,
         columns: ['created_at'],
@@ -149,32 +147,10 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /**
    * Creates the confirmed-seat counter table and a row for every performance that lacks one,
-   * counted from its confirmed reservations (so an existing database, or a performance created
-   * since, starts right). Rows that exist are left as they are: the counter is their truth.
+   * counted from its confirmed reservations (data/seats.ts `ensureCounters`).
    */
   async ensureSeatCounters(knex: Knex = strapi.db.connection): Promise<void> {
-    const t = bookingTables(strapi);
-    if (!(await knex.schema.hasTable(SEATS_TABLE))) {
-      await knex.schema.createTable(SEATS_TABLE, (table) => {
-        table.integer('performance_id').primary();
-        table.integer('confirmed_seats').notNullable().defaultTo(0);
-        table.integer('held_seats').notNullable().defaultTo(0);
-      });
-    } else if (!(await knex.schema.hasColumn(SEATS_TABLE, 'held_seats'))) {
-      // Seats held by waiting-list offers live beside the confirmed ones, so the counter's
-      // change notice (public-cache triggers) covers holds too. No offer exists before this column.
-      await knex.schema.alterTable(SEATS_TABLE, (table) => {
-        table.integer('held_seats').notNullable().defaultTo(0);
-      });
-    }
-    const link = t.reservationPerformance;
-    await knex.raw(
-      `INSERT INTO ?? (performance_id, confirmed_seats)
-       SELECT p.id, COALESCE((SELECT SUM(r.party_size) FROM ?? l JOIN ?? r ON r.id = l.??
-                              WHERE l.?? = p.id AND r.reservation_status = 'confirmed'), 0)
-       FROM ?? p WHERE NOT EXISTS (SELECT 1 FROM ?? s WHERE s.performance_id = p.id)`,
-      [SEATS_TABLE, link.table, t.reservations, link.reservation, link.performance, t.performances, SEATS_TABLE]
-    );
+    await dataOf(strapi).seats.ensureCounters(knex);
   },
 
   /**
@@ -184,41 +160,20 @@ const createSchemaService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async backfillEmailKeys(knex: Knex = strapi.db.connection): Promise<number> {
     const t = bookingTables(strapi);
-    let filled = 0;
-    for (const table of [t.reservations, t.waitlistEntries]) {
-      for (;;) {
-        const rows: Array<{ id: number; email: string }> = await knex(table)
-          .whereNull('email_key')
-          .whereNotNull('email')
-          .orderBy('id')
-          .limit(500)
-          .select('id', 'email');
-        if (rows.length === 0) break;
-        for (const row of rows) await knex(table).where('id', row.id).update(emailKeys(row.email));
-        filled += rows.length;
-      }
-    }
-    return filled;
+    return dataOf(strapi).schema.backfillEmailKeys(knex, [t.reservations, t.waitlistEntries]);
   },
 
   /** Creates every missing index; safe to run on each boot and from several instances. */
   async ensureIndexes(knex: Knex = strapi.db.connection): Promise<void> {
     // Replaced by the indexes on the stored normalised address (email_key, email_limit_key).
-    for (const retired of ['booking_reservations_email_lower', 'booking_waitlist_entries_email_lower']) {
-      await knex.raw('DROP INDEX IF EXISTS ??', [retired]);
-    }
-    for (const index of this.indexes()) {
-      const columns = index.columns.map(() => '??').join(', ');
-      const sql =
-        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ?? ON ?? (${columns})` + (index.where ? ` WHERE ${index.where}` : '');
-      await knex.raw(sql, [index.name, index.table, ...index.columns]);
-    }
+    await dataOf(strapi).schema.dropIndexes(knex, ['booking_reservations_email_lower', 'booking_waitlist_entries_email_lower']);
+    await dataOf(strapi).schema.createIndexes(knex, this.indexes());
   },
 
   /** The names of the plugin's indexes present in the database (for tests and health checks). */
   async presentIndexes(): Promise<string[]> {
     const names = this.indexes().map((index) => index.name);
-    return (await dialectOf(strapi).presentIndexes(strapi.db.connection, names)).sort();
+    return (await dataOf(strapi).schema.presentIndexes(strapi.db.connection, names)).sort();
   },
 });
 

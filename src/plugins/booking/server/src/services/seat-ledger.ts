@@ -24,6 +24,8 @@ export interface TicketToIssue {
 export type IssueResult =
   | { ok: true; checkInToken: string; cancellationToken: string; availableSeats: number }
   | { ok: false; reason: 'moved' }
+  /** The performance was cancelled (issue 22): seen under its lock, so never after the cancel committed. */
+  | { ok: false; reason: 'closed' }
   | { ok: false; reason: 'sold_out'; availableSeats: number };
 
 /**
@@ -34,7 +36,9 @@ export type IssueResult =
  * - hold: a waiting-list offer (made only here, by `offer`);
  * - confirmHold: an accepted offer, its held seats become confirmed (fewer: the rest freed);
  * - free: a cancellation, a smaller party, a lapsed or cancelled offer;
- * - capacityChanged: a performance's capacity saved.
+ * - capacityChanged: a performance's capacity saved;
+ * - close: a cancelled performance's reservations and offers, their seats freed at once and
+ *   offered to no one (issue 22).
  *
  * Freed seats are offered to the waiting list here, in the same transaction, every time, before
  * any public booking can see them. Each transaction locks a performance once (remembered per
@@ -72,7 +76,10 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * which sees every confirmation committed before the lock was granted.
      */
     async take(trx: Knex.Transaction, performanceId: number, seats: number) {
-      return data().seats.takeSeats(trx, performanceId, seats, await ledger.lockOffered(trx, performanceId));
+      const capacity = await ledger.lock(trx, performanceId);
+      // A cancelled performance takes no seat (issue 22), read with the lock: no extra statement.
+      if (!capacity || capacity.cancelled) return { taken: false, available: 0, closed: true };
+      return { ...(await data().seats.takeSeats(trx, performanceId, seats, Math.max(0, seatsOffered(capacity)))), closed: false };
     },
 
     /**
@@ -154,6 +161,18 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * Issue 22: a performance cancelled. Under its lock (taken here if the caller has not), gives
+     * back at once the confirmed and held seats of every reservation the caller has cancelled, in
+     * two statements, and offers nothing: the performance is closed for good. The caller has
+     * already marked it cancelled in this transaction, so `offer` would find it closed anyway.
+     */
+    async close(trx: Knex.Transaction, performanceId: number, freed: { confirmed: number; held: number }): Promise<void> {
+      await ledger.lock(trx, performanceId);
+      if (freed.confirmed > 0) await data().seats.adjustConfirmedSeats(trx, performanceId, -freed.confirmed);
+      if (freed.held > 0) await data().seats.adjustHeldSeats(trx, performanceId, -freed.held);
+    },
+
+    /**
      * After a performance's capacity was saved: offers what a raise freed. Inside the saving
      * transaction when there is one (the Document Service's), else in one of its own.
      */
@@ -198,11 +217,15 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
         },
         now
       );
+      // A cancelled performance takes no seat, read under its lock: a confirmation that queued
+      // behind the cancel finds it closed and rolls back (issue 22).
       if (ticket.heldSeats !== undefined) {
+        if ((await ledger.lock(trx, performanceId))?.cancelled !== false) return { ok: false, reason: 'closed' };
         const availableSeats = await ledger.confirmHold(trx, performanceId, partySize, ticket.heldSeats, now);
         return { ok: true, checkInToken, cancellationToken, availableSeats };
       }
       const taken = await ledger.take(trx, performanceId, partySize);
+      if (taken.closed) return { ok: false, reason: 'closed' };
       if (!taken.taken) return { ok: false, reason: 'sold_out', availableSeats: taken.available };
       return { ok: true, checkInToken, cancellationToken, availableSeats: taken.available };
     },

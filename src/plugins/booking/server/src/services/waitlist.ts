@@ -90,7 +90,8 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (await data().waitlistEntries.addressWaits(trx, performance.id, emailKey(input.email), since, now)) {
           return { ok: false, code: ERROR_CODES.alreadyWaiting };
         }
-        await ledger().lock(trx, performance.id);
+        // A cancel that committed while this join queued on the lock closes the list (issue 22).
+        if ((await ledger().lock(trx, performance.id))?.cancelled !== false) return { ok: false, code: ERROR_CODES.bookingClosed };
         const seats = await data().seats.forPerformance(performance.id, trx);
         const available = seats?.availableSeats ?? 0;
         if (partyFits(input.party_size, available)) return { ok: false, code: ERROR_CODES.seatsAvailable, availableSeats: available };
@@ -154,8 +155,10 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
           { status: entry.waitlist_status, confirmedAt: entry.confirmed_at, confirmBy: entry.confirm_by, startsAt: entry.startsAt },
           now
         );
-        if (!verdict.ok) {
-          if (verdict.reason === 'token_used') return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
+        const closed = (await ledger().lock(trx, entry.performanceId))?.cancelled !== false;
+        if (!verdict.ok || closed) {
+          if (verdict.ok === false && verdict.reason === 'token_used')
+            return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
           if (entry.waitlist_status === 'unconfirmed') await data().waitlistEntries.move(trx, entry.id, 'unconfirmed', 'expired', now);
           return { ok: false, code: ERROR_CODES.tokenExpired };
         }

@@ -45,11 +45,12 @@ export const signWebhook = (secret: string, messageId: string, timestampSeconds:
 };
 
 /** The body a receiver gets: what happened, when, to which reservation; nothing personal. */
-export const webhookBody = (delivery: Pick<DeliveryToSend, 'eventType' | 'occurredAt' | 'data'>) =>
+export const webhookBody = (delivery: Pick<DeliveryToSend, 'eventType' | 'occurredAt' | 'data' | 'payload'>) =>
   JSON.stringify({
     type: delivery.eventType,
     timestamp: delivery.occurredAt.toISOString(),
-    data: {
+    // An event about a performance (performance.rescheduled) carries its own facts.
+    data: delivery.payload ?? {
       reference: delivery.data.reference,
       performance: delivery.data.performance,
       party_size: delivery.data.party_size,
@@ -143,7 +144,11 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
       const delivery = await deliveries().loadForSending(strapi.db.connection, id);
       if (!delivery) return 'skipped';
       const settle = (data: Parameters<ReturnType<typeof deliveries>['settle']>[2]) =>
-        deliveries().settle(strapi.db.connection, { id, eventType: delivery.eventType, reference: delivery.data.reference }, data);
+        deliveries().settle(
+          strapi.db.connection,
+          { id, eventType: delivery.eventType, reference: delivery.data.reference ?? delivery.data.performance },
+          data
+        );
 
       const webhook = delivery.webhook;
       if (!webhook || !webhook.enabled) {

@@ -7,7 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
-import { bookingTables } from '../data/strapi-internals';
+import { dataOf } from '../data';
 
 export const BASE_LOCALE = 'it';
 export const TEXT_LOCALES = [
@@ -24,6 +24,44 @@ export const baseLocale = { locale: BASE_LOCALE } as const;
 
 /** `?lang=en` asks for English; anything else is Italian. */
 export const textLanguage = (lang: unknown): TextLanguage => (lang === 'en' ? 'en' : 'it');
+
+/** The texts an English copy may give; any other field is the Italian row's. */
+export const SHOW_TEXTS = ['title', 'summary', 'description'] as const;
+export const VENUE_TEXTS = ['name', 'address', 'city'] as const;
+/** English texts by documentId. */
+export type Texts = Map<string, Record<string, unknown>>;
+
+/** `row` with each text of its English copy that is there (not empty) in place of the Italian. */
+export const translated = <T extends object>(row: T, texts: Texts, documentId: string | undefined, fields: readonly string[]): T => {
+  const english = documentId ? texts.get(documentId) : undefined;
+  if (!english) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const field of fields) {
+    const value = english[field];
+    if (typeof value === 'string' && value.trim() !== '') out[field] = value;
+  }
+  return out as T;
+};
+
+/**
+ * The English copies' texts of these shows or venues (by documentId), for `?lang=en`; nothing
+ * for Italian. One query however many rows.
+ */
+export const readEnglishTexts = async (
+  strapi: Core.Strapi,
+  uid: typeof UID.show | typeof UID.venue,
+  documentIds: Array<string | undefined>,
+  lang: TextLanguage
+): Promise<Texts> => {
+  const ids = [...new Set(documentIds.filter((id): id is string => Boolean(id)))];
+  if (lang !== 'en' || ids.length === 0) return new Map();
+  const fields = uid === UID.show ? SHOW_TEXTS : VENUE_TEXTS;
+  const rows = (await strapi.db.query(uid).findMany({
+    where: { documentId: { $in: ids }, locale: 'en' },
+    select: ['documentId', ...fields],
+  })) as Array<Record<string, unknown> & { documentId: string }>;
+  return new Map(rows.map((row) => [row.documentId, row]));
+};
 
 interface LocaleRow {
   code: string;
@@ -53,10 +91,9 @@ export const ensureLocales = async (strapi: Core.Strapi): Promise<void> => {
 export const registerLocaleSetup = (strapi: Core.Strapi) => {
   strapi.hook('strapi::content-types.beforeSync').register(async ({ oldContentTypes }: { oldContentTypes?: unknown }) => {
     if (!oldContentTypes) return;
-    const knex = strapi.db.connection;
     const localeTable = strapi.db.metadata.get('plugin::i18n.locale').tableName;
     const storeTable = strapi.db.metadata.get('strapi::core-store').tableName;
-    if (!(await knex.schema.hasTable(localeTable)) || !(await knex.schema.hasTable(storeTable))) return;
+    if (!(await dataOf(strapi).schema.hasTables(strapi.db.connection, [localeTable, storeTable]))) return;
     await ensureLocales(strapi);
   });
   strapi.hook('strapi::content-types.afterSync').register(async () => {
@@ -74,42 +111,9 @@ export const registerLocaleSetup = (strapi: Core.Strapi) => {
  * link table, bound to the write's transaction; nothing to do is a cheap no-op.
  */
 export const relinkToBaseRows = async (strapi: Core.Strapi): Promise<number> => {
-  const tables = bookingTables(strapi);
-  const links = [
-    {
-      table: tables.performanceShow.table,
-      from: tables.performanceShow.performance,
-      column: tables.performanceShow.show,
-      target: tables.shows,
-    },
-    { table: tables.performanceVenue.table, from: tables.performanceVenue.from, column: tables.performanceVenue.to, target: tables.venues },
-  ];
   let moved = 0;
   await strapi.db.transaction(async ({ trx }) => {
-    const knex = strapi.db.connection;
-    for (const link of links) {
-      // Each link to a copy, with the Italian row of the copy's document (none: left alone).
-      const stray: Array<{ id: number; performance: number; base: number }> = await knex({ l: link.table })
-        .transacting(trx)
-        .join({ c: link.target }, 'c.id', `l.${link.column}`)
-        .join({ b: link.target }, (join) => join.on('b.document_id', 'c.document_id').andOn('b.locale', knex.raw('?', [BASE_LOCALE])))
-        .whereNot('c.locale', BASE_LOCALE)
-        .select({ id: 'l.id', performance: `l.${link.from}`, base: 'b.id' });
-      for (const row of stray) {
-        const held = await knex(link.table)
-          .transacting(trx)
-          .where({ [link.from]: row.performance, [link.column]: row.base })
-          .first('id');
-        // Already linked to the Italian row too: the link to the copy goes.
-        if (held) await knex(link.table).transacting(trx).where('id', row.id).delete();
-        else
-          await knex(link.table)
-            .transacting(trx)
-            .where('id', row.id)
-            .update({ [link.column]: row.base });
-        moved += 1;
-      }
-    }
+    moved = await dataOf(strapi).performances.relinkToBaseRows(trx, BASE_LOCALE);
   });
   return moved;
 };

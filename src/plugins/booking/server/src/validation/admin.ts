@@ -1,6 +1,11 @@
 import { yup } from '@strapi/utils';
 import { CHECK_IN_SOURCES, type CheckInSource } from '../constants';
 
+/** How far ahead of the server's clock an offline scan's device time may be (clocks drift). */
+export const SCANNED_AT_MAX_AHEAD_MS = 5 * 60_000;
+/** 2026-12-06T20:31:05Z, with optional fractions of a second, and Z or an offset. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 /**
  * A scan (`token`: the scanned text) or a typed reference (`reference`, with `performance`: the
  * door list's and the scanner's manual check-in). Exactly one of the two.
@@ -27,7 +32,34 @@ export const checkInInput = yup.object({
     .string()
     .min(8, 'must be at least 8 characters')
     .max(64, 'must be at most 64 characters')
-    .matches(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _'),
+    .matches(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, - or _')
+    .when('offline', { is: true, then: (schema) => schema.required('is required with offline') }),
+  /** When the device judged the scan (an offline scan's upload): an ISO time with its offset, not ahead of the server. */
+  scanned_at: yup
+    .string()
+    .max(40, 'must be at most 40 characters')
+    .matches(ISO_TIME, 'must be an ISO time with a time zone, like 2026-12-06T20:31:05.120Z')
+    .test('real', 'is not a real time', (value) => value === undefined || !Number.isNaN(Date.parse(value)))
+    .test(
+      'not-ahead',
+      `must not be more than ${SCANNED_AT_MAX_AHEAD_MS / 60_000} minutes ahead of the server's clock`,
+      (value) => value === undefined || Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now() + SCANNED_AT_MAX_AHEAD_MS
+    )
+    .when('offline', { is: true, then: (schema) => schema.required('is required with offline') }),
+  /** A scan the device admitted with no network and uploads now (API.md, "The door when the network drops"). */
+  offline: yup.boolean(),
+});
+
+/** `?since=` of the door snapshot: the cursor of an earlier answer. */
+export const doorSnapshotQuery = yup.object({
+  since: yup
+    .string()
+    .matches(/^[0-9]{1,15}$/, 'is not a cursor of this route')
+    .test(
+      'not-ahead',
+      'is a cursor from the future',
+      (value) => value === undefined || Number(value) <= Date.now() + SCANNED_AT_MAX_AHEAD_MS
+    ),
 });
 
 /** What the schema lets through, inferred from it. */

@@ -24,6 +24,8 @@ describe('the plugin settings', () => {
     expect(fromEnv.maxPartySize).toBe(4);
     expect(fromEnv.timezone).toBe('Europe/London');
     expect(fromEnv.metricsToken).toBeNull();
+    expect(plain.changeNoticeMinutes).toBe(2);
+    expect(settings({}, { BOOKING_CHANGE_NOTICE_MINUTES: '0.5' }).changeNoticeMinutes).toBe(0.5);
   });
 
   it.each([
@@ -33,6 +35,7 @@ describe('the plugin settings', () => {
     [{ publicUrl: 'site' }, /publicUrl must be an absolute http\(s\) URL/],
     [{ allowedOrigins: ['javascript:alert(1)'] }, /allowedOrigins must be an absolute/],
     [{ metricsToken: 'short' }, /metricsToken/],
+    [{ changeNoticeMinutes: -1 }, /changeNoticeMinutes \(BOOKING_CHANGE_NOTICE_MINUTES\) must be a number of minutes/],
     [{ scheduledJobs: 'yes' as unknown as boolean }, /scheduledJobs must be true or false/],
     [{ pagesPath: 'site/' }, /pagesPath must be a path/],
     [{ demoSeason: { shows: [] } } as unknown as Partial<BookingConfig>, /demoSeason must be null or/],

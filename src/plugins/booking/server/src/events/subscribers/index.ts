@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { BookingEvents } from '..';
+import { subscribeEveningChanges } from './evening-changes';
 import { subscribeMail } from './mail';
 import { subscribeMetrics } from './metrics';
+import { subscribePerformanceCancelled } from './performance-cancelled';
 import { subscribePublicCache } from './public-cache';
 import { subscribeWebhooks } from './webhooks';
 import { subscribeWaitlist } from './waitlist';
@@ -13,4 +15,6 @@ export const subscribeAll = (strapi: Core.Strapi, events: BookingEvents) => {
   subscribeWebhooks(strapi, events);
   subscribeWaitlist(strapi, events);
   subscribeMetrics(strapi, events);
+  subscribeEveningChanges(strapi, events);
+  subscribePerformanceCancelled(strapi, events);
 };

@@ -24,11 +24,13 @@ export const subscribeMail = (strapi: Core.Strapi, events: BookingEvents) => {
   });
 
   // A receipt for a visitor's cancelled booking that held seats (a pending one never had a
-  // ticket). Staff cancellations (the Content Manager, an erasure on the visitor's request) send
-  // none: an erasure must not race a mail to the address it is erasing.
+  // ticket), and a notice to the holder of a ticket staff cancelled in the Content Manager (issue
+  // 22 item 4). An erasure on the visitor's request sends none: it must not race a mail to the
+  // address it is erasing.
   events.on('reservation.cancelled', async (event, trx, now) => {
-    if (event.freedSeats <= 0 || event.by !== 'visitor') return undefined;
-    const messageId = await dataOf(strapi).outbox.insert(trx, 'cancelled', event.reservationId, now);
+    if (event.freedSeats <= 0 || (event.by !== 'visitor' && !event.notify)) return undefined;
+    const kind = event.by === 'visitor' ? 'cancelled' : 'cancelled_by_staff';
+    const messageId = await dataOf(strapi).outbox.insert(trx, kind, event.reservationId, now);
     return () => mailer().deliverLater(messageId);
   });
 

@@ -1,0 +1,332 @@
+/**
+ * Issue 22: a performance cancelled, against the real app on PostgreSQL, a real SMTP server and
+ * a real HTTP webhook receiver: the route and its permission, the answers (`already_cancelled`,
+ * `too_late`), the mails in each person's language with the editor's message, the webhooks
+ * without it, the public performance's `status`, booking and joining closed, its ticket refused
+ * at the door; and item 4: a reservation cancelled by staff tells its holder, a show with booked
+ * upcoming performances is not unpublished, on either write path.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { startApp, service, type TestApp } from './support/app';
+import { createAdmin } from './support/admin';
+import { createPerformance, seatsOf } from './support/factories';
+import { startSmtpSink, type SmtpSink } from './support/smtp';
+
+const PUBLIC_URL = 'https://teatro.example.test/prenota';
+const MESSAGE = 'L’attore protagonista è malato. / The lead actor is ill. <b>niente HTML</b>';
+let app: TestApp;
+let smtp: SmtpSink;
+let receiver: http.Server;
+let receiverUrl: string;
+let received: Array<{ path: string; body: string }> = [];
+let superToken: string;
+let counter = 0;
+const api = () => request(app.strapi.server.httpServer);
+const email = (tag: string) => `${tag}${(counter += 1)}@example.test`;
+const settle = async () => {
+  await service(app.strapi, 'events').settle();
+  await service(app.strapi, 'mailer').settle();
+  await service(app.strapi, 'webhooks').settle();
+};
+const cancel = (documentId: string, token = superToken, body: unknown = { message: MESSAGE }) =>
+  api()
+    .post(`/booking/performances/${documentId}/cancel`)
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
+
+const book = async (performance: string, address: string, locale: 'it' | 'en' = 'it', party_size = 2) => {
+  const created = await service(app.strapi, 'reservations').createReservation({
+    performance,
+    name: 'Luca Neri',
+    email: address,
+    party_size,
+    locale,
+  });
+  if (!created.ok) throw new Error(created.code);
+  const confirmed = await service(app.strapi, 'reservations').confirmReservation(created.confirmationToken);
+  if (!confirmed.ok) throw new Error(confirmed.code);
+  return confirmed as { reservation: { id: number; documentId: string; reference: string }; checkInToken: string };
+};
+
+const cancelMails = (address: string) => smtp.to(address).filter((m) => /Replica annullata|Performance cancelled/.test(m.subject ?? ''));
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  app = await startApp({
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      BOOKING_PUBLIC_URL: PUBLIC_URL,
+      BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+      BOOKING_PENDING_PER_EMAIL: '0',
+      BOOKING_SCHEDULED_JOBS: 'false',
+      BOOKING_WEBHOOK_ALLOW_PRIVATE: 'true',
+    },
+  });
+  superToken = (await createAdmin(app.strapi)).token;
+});
+afterAll(async () => {
+  await app?.stop();
+  await smtp?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe('cancel a performance', () => {
+  test('holders and waiting parties are written to once, in their language, with the message; the webhooks carry none of it', async () => {
+    await app.strapi.db.query('plugin::booking.webhook').create({ data: { url: `${receiverUrl}/all`, events: [] } });
+    const perf = await createPerformance(app.strapi, { room_capacity: 4 });
+    const [it, en] = [email('holder-it'), email('holder-en')];
+    const first = await book(perf.documentId, it, 'it');
+    await book(perf.documentId, en, 'en');
+    const waiting = email('waiting');
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: perf.documentId,
+      name: 'In Attesa',
+      email: waiting,
+      party_size: 1,
+      locale: 'en',
+    });
+    if (!joined.ok) throw new Error(joined.code);
+    expect((await service(app.strapi, 'waitlist').confirm(joined.confirmationToken)).ok).toBe(true);
+    const unconfirmed = email('unconfirmed');
+    expect(
+      (
+        await service(app.strapi, 'waitlist').join({
+          performance: perf.documentId,
+          name: 'Mai Confermato',
+          email: unconfirmed,
+          party_size: 1,
+        })
+      ).ok
+    ).toBe(true);
+    await settle();
+    received = [];
+
+    // The dialog's count: two holders, one waiting party (the unconfirmed join is not written to).
+    const preview = await api().get(`/booking/performances/${perf.documentId}/cancel`).set('Authorization', `Bearer ${superToken}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.data).toMatchObject({ status: 'scheduled', started: false, holders: 2, waiting: 1, recipients: 3 });
+
+    const res = await cancel(perf.documentId);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      documentId: perf.documentId,
+      status: 'cancelled',
+      reservations_cancelled: 2,
+      waitlist_entries_closed: 2,
+    });
+    await settle();
+
+    const [toIt] = cancelMails(it);
+    expect(cancelMails(it)).toHaveLength(1);
+    expect(toIt.subject).toBe(`Replica annullata: ${perf.showTitle}`);
+    expect(toIt.text).toContain('La tua prenotazione è annullata');
+    expect(toIt.text).toContain(MESSAGE);
+    expect(toIt.html).toContain('&lt;b&gt;niente HTML&lt;/b&gt;');
+    expect(toIt.html).not.toContain('<b>niente');
+    const [toEn] = cancelMails(en);
+    expect(cancelMails(en)).toHaveLength(1);
+    expect(toEn.subject).toBe(`Performance cancelled: ${perf.showTitle}`);
+    expect(toEn.text).toContain('Your booking is cancelled');
+    const [toWaiting] = cancelMails(waiting);
+    expect(cancelMails(waiting)).toHaveLength(1);
+    expect(toWaiting.text).toContain('The waiting list is closed');
+    expect(toWaiting.text).toContain(MESSAGE);
+    expect(cancelMails(unconfirmed)).toHaveLength(0);
+
+    // Webhooks: the performance's and each reservation's, and never the message.
+    const bodies = received
+      .filter((r) => r.path === '/all')
+      .map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> });
+    expect(bodies.filter((b) => b.type === 'performance.cancelled')).toEqual([
+      expect.objectContaining({ data: { reference: null, performance: perf.documentId, party_size: null, status: 'cancelled' } }),
+    ]);
+    expect(bodies.filter((b) => b.type === 'reservation.cancelled')).toHaveLength(2);
+    for (const r of received) expect(r.body).not.toMatch(/malato|ill|HTML/);
+
+    // Seats: all back, the counter and the recount agree, nothing was offered.
+    const seats = await seatsOf(app.strapi, perf.id);
+    expect([seats.confirmedSeats, seats.heldSeats]).toEqual([0, 0]);
+    expect([...(await service(app.strapi, 'availability').recount()).entries()]).toEqual([]);
+
+    // Twice: 409, and nobody is written to again, even when the outbox is run by the job.
+    const again = await cancel(perf.documentId);
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.code).toBe('already_cancelled');
+    // The mails' dedupe key: the same cancel announced again (a retry) owes nobody a second mail.
+    const outbox = () => app.strapi.db.query('plugin::booking.outbox-message').count({ where: { kind: 'performance_cancelled' } });
+    const owed = await outbox();
+    const holderIds = (
+      (await app.strapi.db
+        .query('plugin::booking.reservation')
+        .findMany({ where: { performance: { id: perf.id } }, select: ['id'] })) as Array<{
+        id: number;
+      }>
+    ).map((r) => r.id);
+    const entryIds = [joined.entry.id];
+    await app.strapi.db.transaction(({ trx }) =>
+      service(app.strapi, 'events').announce(trx, {
+        type: 'performance.cancelled',
+        performanceId: perf.id,
+        reservationIds: [],
+        holderReservationIds: holderIds,
+        entryIds,
+      })
+    );
+    expect(await outbox()).toBe(owed);
+    await service(app.strapi, 'mailer').deliverDue(new Date(Date.now() + 3600_000));
+    await settle();
+    expect([cancelMails(it), cancelMails(en), cancelMails(waiting)].map((m) => m.length)).toEqual([1, 1, 1]);
+
+    // The public performance: listed on its show, cancelled, not bookable; booking and joining closed.
+    const shown = await api().get(`/api/booking/performances/${perf.documentId}`);
+    expect(shown.body.data).toMatchObject({ status: 'cancelled', bookable: false, waitlist_open: false });
+    const show = await api().get(`/api/booking/shows/${perf.showSlug}`);
+    expect(show.body.data.performances).toEqual([
+      expect.objectContaining({ documentId: perf.documentId, status: 'cancelled', bookable: false }),
+    ]);
+    const data = { performance: perf.documentId, name: 'Tar Divo', email: email('late'), party_size: 1 };
+    const booking = await api().post('/api/booking/reservations').send({ data });
+    expect([booking.status, booking.body.error?.details?.code]).toEqual([409, 'booking_closed']);
+    const join = await api().post('/api/booking/waitlist').send({ data });
+    expect([join.status, join.body.error?.details?.code]).toEqual([409, 'booking_closed']);
+
+    // Its ticket at the door.
+    const door = await api().post('/booking/check-ins').set('Authorization', `Bearer ${superToken}`).send({ token: first.checkInToken });
+    expect(door.body.data?.result ?? door.body.error?.details?.code).toBe('not_confirmed');
+  });
+
+  test('a performance that has started is too late; an unknown one is 404; a long message is 400', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 4 });
+    await app.strapi.db
+      .query('plugin::booking.performance')
+      .update({ where: { id: perf.id }, data: { starts_at: new Date(Date.now() - 60_000) } });
+    const late = await cancel(perf.documentId);
+    expect([late.status, late.body.error.details.code]).toEqual([409, 'too_late']);
+    expect((await cancel('nosuchperformance0000000')).status).toBe(404);
+    const other = await createPerformance(app.strapi, { room_capacity: 4 });
+    const long = await cancel(other.documentId, superToken, { message: 'x'.repeat(1001) });
+    expect([long.status, long.body.error.details.code]).toEqual([400, 'validation']);
+    expect((await cancel(other.documentId, superToken, { message: 'x'.repeat(1000) })).status).toBe(200);
+  });
+
+  test('Editors may cancel by default; Authors and the box office may not; an editor cannot write cancelled_at by hand', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 4 });
+    const author = await createAdmin(app.strapi, { roleCode: 'strapi-author' });
+    const boxOffice = await createAdmin(app.strapi, { roleCode: 'booking-box-office' });
+    expect((await cancel(perf.documentId, author.token)).status).toBe(403);
+    expect((await cancel(perf.documentId, boxOffice.token)).status).toBe(403);
+    await expect(
+      app.strapi
+        .documents('plugin::booking.performance')
+        .update({ documentId: perf.documentId, data: { cancelled_at: new Date() } as never })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    await expect(
+      app.strapi.db.query('plugin::booking.performance').update({ where: { id: perf.id }, data: { cancellation_message: 'x' } })
+    ).rejects.toMatchObject({ details: { code: 'read_only' } });
+    const editor = await createAdmin(app.strapi, { roleCode: 'strapi-editor' });
+    expect((await cancel(perf.documentId, editor.token, {})).status).toBe(200);
+  });
+
+  test('a pending reservation of a cancelled performance cannot be confirmed', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 4 });
+    const created = await service(app.strapi, 'reservations').createReservation({
+      performance: perf.documentId,
+      name: 'Pen Ding',
+      email: email('pending'),
+      party_size: 1,
+    });
+    if (!created.ok) throw new Error(created.code);
+    expect((await cancel(perf.documentId)).body.data.reservations_cancelled).toBe(1);
+    const res = await api().post('/api/booking/reservations/confirm').send({ token: created.confirmationToken });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(['booking_closed', 'token_used']).toContain(res.body.error.details.code);
+    const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { id: created.reservation.id } });
+    expect(row.reservation_status).toBe('cancelled');
+  });
+});
+
+describe('every change a ticket holder must know of is told (item 4)', () => {
+  test('a confirmed reservation cancelled by staff in the Content Manager sends its holder a notice in their language; an erasure sends none', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const address = email('staff-cancel');
+    const booked = await book(perf.documentId, address, 'en');
+    await settle();
+    await app.strapi
+      .documents('plugin::booking.reservation')
+      .update({ documentId: booked.reservation.documentId, data: { reservation_status: 'cancelled' } as never });
+    await settle();
+    const notices = smtp.to(address).filter((m) => (m.subject ?? '').startsWith('Booking cancelled'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0].text).toContain('the box office has cancelled your booking');
+    expect(notices[0].text).toContain(booked.reservation.reference);
+
+    // An erasure the visitor asked for cancels without a word.
+    const erased = email('erase-me');
+    await book(perf.documentId, erased, 'it');
+    await settle();
+    const before = smtp.to(erased).length;
+    await service(app.strapi, 'privacy').eraseVisitor(erased);
+    await settle();
+    expect(smtp.to(erased)).toHaveLength(before);
+  });
+
+  test('a show with an upcoming booked performance is not unpublished, by the Document Service or the Query Engine; named in the refusal', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const show = (await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } })) as {
+      id: number;
+      documentId: string;
+    };
+    const label = ((await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } })) as { label: string })
+      .label;
+    await book(perf.documentId, email('keeps-show'));
+    const refused = { details: { code: 'capacity_below_confirmed' }, message: expect.stringContaining(label) };
+    await expect(
+      app.strapi
+        .documents('plugin::booking.show')
+        .update({ documentId: show.documentId, locale: 'it', data: { is_published: false } as never })
+    ).rejects.toMatchObject(refused);
+    await expect(
+      app.strapi.db.query('plugin::booking.show').update({ where: { id: show.id }, data: { is_published: false } })
+    ).rejects.toMatchObject(refused);
+    await expect(
+      app.strapi.db.query('plugin::booking.show').updateMany({ where: { id: { $in: [show.id] } }, data: { is_published: false } })
+    ).rejects.toMatchObject(refused);
+    // The Content Manager: the editor's save answers 400 naming the performance, in their language;
+    // its bulk unpublish of a show (a type without drafts) changes nothing either.
+    const editor = await createAdmin(app.strapi, { roleCode: 'strapi-editor', preferedLanguage: 'en' });
+    const saved = await api()
+      .put(`/content-manager/collection-types/plugin::booking.show/${show.documentId}?locale=it`)
+      .set('Authorization', `Bearer ${editor.token}`)
+      .send({ is_published: false });
+    expect([saved.status, saved.body.error?.details?.code]).toEqual([400, 'capacity_below_confirmed']);
+    expect(saved.body.error.message).toContain(`This show has upcoming performances with confirmed seats: ${label} (2)`);
+    const bulk = await api()
+      .post('/content-manager/collection-types/plugin::booking.show/actions/bulkUnpublish')
+      .set('Authorization', `Bearer ${editor.token}`)
+      .send({ documentIds: [show.documentId] });
+    expect(bulk.status).toBe(400);
+    expect((await app.strapi.db.query('plugin::booking.show').findOne({ where: { id: show.id } })).is_published).toBe(true);
+    expect((await api().get(`/api/booking/shows/${perf.showSlug}`)).status).toBe(200);
+
+    // Once the performance is cancelled, the show may go.
+    expect((await cancel(perf.documentId)).status).toBe(200);
+    await app.strapi
+      .documents('plugin::booking.show')
+      .update({ documentId: show.documentId, locale: 'it', data: { is_published: false } as never });
+    expect((await app.strapi.db.query('plugin::booking.show').findOne({ where: { id: show.id } })).is_published).toBe(false);
+  });
+});
