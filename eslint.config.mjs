@@ -14,6 +14,8 @@ export default defineConfig(
   globalIgnores([
     'node_modules/',
     'dist/',
+    // The plugin's bundle (strapi-plugin build).
+    'src/plugins/*/dist/',
     'build/',
     '.cache/',
     '.tmp/',
@@ -38,7 +40,7 @@ export default defineConfig(
   },
   {
     // The demo booking pages and the widget: ES modules in the visitor's browser, no build.
-    files: ['public/**/*.js'],
+    files: ['public/**/*.js', 'src/plugins/*/pages/**/*.js'],
     languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {

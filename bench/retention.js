@@ -7,7 +7,8 @@
  * app instance in its own process. Measures the job's time and the confirmations' latency, first
  * without the job (the baseline), then while it runs. Writes bench/RETENTION.md.
  *
- * Needs the compiled app in dist/ (`npx tsc -p tsconfig.json` or bench/run.js's build).
+ * Needs the plugin built and the app compiled (`npm run -w strapi-plugin-booking build` and
+ * `npx tsc -p tsconfig.json`, or bench/run.js's build).
  * PostgreSQL is TEST_DATABASE_URL when set, otherwise a throwaway embedded server.
  */
 const { spawn } = require('node:child_process');

@@ -21,6 +21,10 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Admin => 
     promoteEE: env.bool('FLAG_PROMOTE_EE', false),
     docLinks: env.bool('FLAG_DOC_LINKS', true),
   },
+  // `npm run develop` rebuilds the booking plugin (an npm workspace) with `strapi-plugin watch`
+  // and restarts Strapi when the new bundle is written (scripts/develop.js): Strapi's own watcher
+  // would restart on the plugin's sources, before the bundle it loads is rebuilt.
+  watchIgnoreFiles: ['**/src/plugins/**'],
 });
 
 export default config;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { demoSeason } from '../src/demo-season';
 import { smtpTlsOptions } from '../src/env/mail';
 
 const allowedMediaTypes = ['image/*', 'application/pdf', 'text/plain', 'text/csv'];
@@ -15,8 +16,6 @@ const deniedTypes = [
 ];
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => {
-  const port = env.int('PORT', 1337);
-  const ownUrl = env('PUBLIC_URL', `http://localhost:${port}`);
   const development = (process.env.NODE_ENV ?? 'development') === 'development';
   const smtpHost = env('SMTP_HOST', development ? '127.0.0.1' : undefined);
 
@@ -57,32 +56,23 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         },
       },
     },
+    // The npm workspace src/plugins/booking (package strapi-plugin-booking), found in
+    // node_modules as any installed plugin. Its settings read the BOOKING_* variables themselves
+    // (the plugin's README); here only what is AzioneLab's.
     booking: {
       enabled: true,
-      resolve: './src/plugins/booking',
       config: {
-        publicUrl: env('BOOKING_PUBLIC_URL', `${ownUrl}/site`),
-        allowedOrigins: env.array('BOOKING_ALLOWED_ORIGINS', []),
-        confirmationTtlMinutes: env.int('BOOKING_CONFIRMATION_TTL_MINUTES', 60),
-        maxPartySize: env.int('BOOKING_MAX_PARTY_SIZE', 10),
-        checkInOpensMinutesBefore: env.int('BOOKING_CHECKIN_OPENS_MINUTES_BEFORE', 120),
-        checkInClosesMinutesAfter: env.int('BOOKING_CHECKIN_CLOSES_MINUTES_AFTER', 240),
-        rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
-        pendingPerEmail: env.int('BOOKING_PENDING_PER_EMAIL', 3),
-        checkInRateLimitPerMinute: env.int('BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE', 120),
-        timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
+        brand: {
+          name: 'AzioneLab',
+          // The mails' From: the e-mail plugin's defaultFrom (EMAIL_FROM).
+          sender: null,
+          colors: { primary: '#8a1c1c', background: '#faf8f5', text: '#1a1a1a' },
+          logoUrl: null,
+        },
+        // AzioneLab's demo season (src/demo-season.ts), seeded into an empty database in
+        // development only.
+        demoSeason,
         seedDemoData: env.bool('BOOKING_SEED_DEMO', development),
-        scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
-        publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
-        accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
-        retentionDays: env.int('BOOKING_RETENTION_DAYS', 30),
-        waitlistOfferMinutes: env.int('BOOKING_WAITLIST_OFFER_MINUTES', 120),
-        reminderHoursBefore: env.int('BOOKING_REMINDER_HOURS_BEFORE', 24),
-        resendPerHour: env.int('BOOKING_RESEND_PER_HOUR', 3),
-        webhookAllowPrivate: env.bool('BOOKING_WEBHOOK_ALLOW_PRIVATE', false),
-        // Unset or empty: GET /metrics is not served (404).
-        metricsToken: env('BOOKING_METRICS_TOKEN', '') || null,
-        changeNoticeMinutes: env.float('BOOKING_CHANGE_NOTICE_MINUTES', 2),
       },
     },
   };

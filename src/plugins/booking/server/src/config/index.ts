@@ -1,8 +1,28 @@
+import type { Core } from '@strapi/strapi';
+import { env } from '@strapi/utils';
+import type { DemoSeason } from '../services/demo-data';
+
+/** The theatre's name and look: what the mails, the calendar file, the door list and the pages show. */
+export interface BrandConfig {
+  /** The theatre's name, in mails, calendar entries, file metadata and page titles. */
+  name: string;
+  /** The From of the plugin's mails (`Name <address>`); null: the e-mail plugin's defaultFrom. */
+  sender: string | null;
+  /** Colours of the mails and the pages (CSS hex). */
+  colors: { primary: string; background: string; text: string };
+  /** An absolute URL of the logo shown atop mails and pages; null: the name only. */
+  logoUrl: string | null;
+}
+
 /**
- * The plugin's settings. `config/plugins.ts` fills them from the environment (the variables of
- * docs/api.md); these defaults apply when the plugin is installed in an app that sets none.
+ * The plugin's settings. Their defaults read the environment (the variables of API.md), so an
+ * app sets in `config/plugins.ts` only what differs (`booking: { config: { brand: {...} } }`);
+ * a wrong value stops the start with a message naming it.
  */
 export interface BookingConfig {
+  brand: BrandConfig;
+  /** Path under which the plugin serves the pages that e-mailed links open (confirm, cancel, leave). */
+  pagesPath: string;
   /** Base URL of the booking pages that e-mail links open (`/confirm`, `/cancel`). */
   publicUrl: string;
   /** Browser origins allowed to call the public routes; empty means the origin of publicUrl. */
@@ -22,6 +42,8 @@ export interface BookingConfig {
   timezone: string;
   /** Seed the demo season on an empty database (development only, never production). */
   seedDemoData: boolean;
+  /** The season to seed, supplied by the app (venues and shows, keyed by slug); null: none. */
+  demoSeason: DemoSeason | null;
   /** Run the housekeeping job (expiry, e-mail retries) on this instance. */
   scheduledJobs: boolean;
   /** Scans per staff member per minute; 0 turns the limit off. */
@@ -63,28 +85,76 @@ export interface BookingConfig {
   changeNoticeMinutes: number;
 }
 
-const defaults: BookingConfig = {
-  publicUrl: 'http://localhost:1337/site',
-  allowedOrigins: [],
-  confirmationTtlMinutes: 60,
-  maxPartySize: 10,
-  checkInOpensMinutesBefore: 120,
-  checkInClosesMinutesAfter: 240,
-  rateLimitPerMinute: 20,
-  pendingPerEmail: 3,
-  timezone: 'Europe/Rome',
-  seedDemoData: false,
-  scheduledJobs: true,
-  publicCacheSeconds: 2,
-  accessCacheSeconds: 5,
-  checkInRateLimitPerMinute: 120,
-  retentionDays: 30,
-  waitlistOfferMinutes: 120,
-  reminderHoursBefore: 24,
-  resendPerHour: 3,
-  webhookAllowPrivate: false,
-  metricsToken: null,
-  changeNoticeMinutes: 2,
+type Env = Core.Config.Shared.ConfigParams['env'];
+
+/** The defaults, read from the environment where API.md names a variable. */
+const defaults = ({ env }: { env: Env }): BookingConfig => {
+  const ownUrl = env('PUBLIC_URL', `http://localhost:${env.int('PORT', 1337)}`);
+  return {
+    brand: {
+      name: 'Booking',
+      sender: null,
+      colors: { primary: '#1d3f72', background: '#f6f4ef', text: '#1f1f1f' },
+      logoUrl: null,
+    },
+    pagesPath: '/site',
+    publicUrl: env('BOOKING_PUBLIC_URL', `${ownUrl}/site`),
+    allowedOrigins: env.array('BOOKING_ALLOWED_ORIGINS', []).filter(Boolean),
+    confirmationTtlMinutes: env.int('BOOKING_CONFIRMATION_TTL_MINUTES', 60),
+    maxPartySize: env.int('BOOKING_MAX_PARTY_SIZE', 10),
+    checkInOpensMinutesBefore: env.int('BOOKING_CHECKIN_OPENS_MINUTES_BEFORE', 120),
+    checkInClosesMinutesAfter: env.int('BOOKING_CHECKIN_CLOSES_MINUTES_AFTER', 240),
+    rateLimitPerMinute: env.int('BOOKING_RATE_LIMIT_PER_MINUTE', 20),
+    pendingPerEmail: env.int('BOOKING_PENDING_PER_EMAIL', 3),
+    timezone: env('BOOKING_TIMEZONE', 'Europe/Rome'),
+    seedDemoData: false,
+    demoSeason: null,
+    scheduledJobs: env.bool('BOOKING_SCHEDULED_JOBS', true),
+    publicCacheSeconds: env.int('BOOKING_PUBLIC_CACHE_SECONDS', 2),
+    accessCacheSeconds: env.int('BOOKING_ACCESS_CACHE_SECONDS', 5),
+    checkInRateLimitPerMinute: env.int('BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE', 120),
+    retentionDays: env.int('BOOKING_RETENTION_DAYS', 30),
+    waitlistOfferMinutes: env.int('BOOKING_WAITLIST_OFFER_MINUTES', 120),
+    reminderHoursBefore: env.int('BOOKING_REMINDER_HOURS_BEFORE', 24),
+    resendPerHour: env.int('BOOKING_RESEND_PER_HOUR', 3),
+    webhookAllowPrivate: env.bool('BOOKING_WEBHOOK_ALLOW_PRIVATE', false),
+    // Unset or empty: GET /metrics is not served (404).
+    metricsToken: env('BOOKING_METRICS_TOKEN', '') || null,
+    changeNoticeMinutes: env.float('BOOKING_CHANGE_NOTICE_MINUTES', 2),
+  };
+};
+
+const KNOWN = new Set(Object.keys(defaults({ env })));
+const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const fail = (message: string): never => {
+  throw new Error(`booking: ${message}`);
+};
+const absoluteUrl = (value: unknown, name: string) => {
+  try {
+    if (typeof value !== 'string' || !/^https?:$/.test(new URL(value).protocol)) throw new Error();
+  } catch {
+    fail(`${name} must be an absolute http(s) URL, got "${String(value)}"`);
+  }
+};
+
+const validateBrand = (brand: BrandConfig) => {
+  if (!brand || typeof brand !== 'object') fail('brand must be an object { name, sender, colors, logoUrl }');
+  if (typeof brand.name !== 'string' || !brand.name.trim() || brand.name.length > 100 || /[<>\r\n]/.test(brand.name)) {
+    fail(`brand.name must be a name of 1 to 100 characters without < > or line breaks, got "${String(brand.name)}"`);
+  }
+  // A display name and an address, or an address alone; no line breaks (a header).
+  if (
+    brand.sender !== null &&
+    (typeof brand.sender !== 'string' || !/^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(brand.sender))
+  ) {
+    fail(`brand.sender must be "Name <address>" or an address, got "${String(brand.sender)}"`);
+  }
+  for (const key of ['primary', 'background', 'text'] as const) {
+    if (!HEX_COLOUR.test(String(brand.colors?.[key]))) {
+      fail(`brand.colors.${key} must be a hex colour such as #1d3f72, got "${String(brand.colors?.[key])}"`);
+    }
+  }
+  if (brand.logoUrl !== null) absoluteUrl(brand.logoUrl, 'brand.logoUrl');
 };
 
 const positiveInteger = ['confirmationTtlMinutes', 'maxPartySize', 'waitlistOfferMinutes'] as const;
@@ -104,6 +174,24 @@ const nonNegativeInteger = [
 export default {
   default: defaults,
   validator(config: BookingConfig) {
+    for (const key of Object.keys(config)) {
+      if (!KNOWN.has(key)) fail(`unknown setting "${key}" (see the plugin's README for the settings)`);
+    }
+    validateBrand(config.brand);
+    if (typeof config.pagesPath !== 'string' || !/^\/[a-z0-9-]+(?:\/[a-z0-9-]+)*$/.test(config.pagesPath)) {
+      fail(`pagesPath must be a path such as /site, got "${String(config.pagesPath)}"`);
+    }
+    for (const key of ['seedDemoData', 'scheduledJobs', 'webhookAllowPrivate'] as const) {
+      if (typeof config[key] !== 'boolean') fail(`${key} must be true or false, got ${String(config[key])}`);
+    }
+    if (!Array.isArray(config.allowedOrigins)) fail('allowedOrigins must be a list of origins');
+    if (
+      config.demoSeason !== null &&
+      (typeof config.demoSeason !== 'object' || !Array.isArray(config.demoSeason.venues) || !Array.isArray(config.demoSeason.shows))
+    ) {
+      fail('demoSeason must be null or { venues: [...], shows: [...] }');
+    }
+    for (const origin of config.allowedOrigins) absoluteUrl(origin, 'allowedOrigins');
     for (const key of positiveInteger) {
       if (!Number.isInteger(config[key]) || config[key] < 1) {
         throw new Error(`booking: ${key} must be a positive integer, got ${config[key]}`);
@@ -122,11 +210,7 @@ export default {
     if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || config.metricsToken.length < 16)) {
       throw new Error('booking: metricsToken (BOOKING_METRICS_TOKEN) must be at least 16 characters');
     }
-    try {
-      new URL(config.publicUrl);
-    } catch {
-      throw new Error(`booking: publicUrl must be an absolute URL, got "${config.publicUrl}"`);
-    }
+    absoluteUrl(config.publicUrl, 'publicUrl');
     try {
       new Intl.DateTimeFormat('it-IT', { timeZone: config.timezone });
     } catch {

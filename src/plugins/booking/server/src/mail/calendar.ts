@@ -1,4 +1,5 @@
 import { createEvent } from 'ics';
+import { brandToken } from './brand';
 
 /** When a show's duration is not given (Show.duration_minutes empty). */
 export const DEFAULT_DURATION_MINUTES = 120;
@@ -40,9 +41,9 @@ export const ticketCalendar = (facts: CalendarFacts): string => {
   const start = new Date(facts.startsAt).getTime();
   const minutes = facts.durationMinutes && facts.durationMinutes > 0 ? facts.durationMinutes : DEFAULT_DURATION_MINUTES;
   const { error, value } = createEvent({
-    productId: 'azionelab/booking',
+    productId: `${brandToken().toLowerCase()}/booking`,
     method: 'PUBLISH',
-    uid: `${facts.reference}@booking.azionelab`,
+    uid: `${facts.reference}@booking.${brandToken().toLowerCase()}`,
     sequence: facts.sequence ?? 0,
     title: calendarText(facts.showTitle),
     location: calendarText([facts.venueName, facts.venueAddress, facts.venueCity].filter(Boolean).join(', ')),

@@ -4,6 +4,7 @@
  * staff. Italian and English; plain text and HTML; the editor's message is text, escaped in HTML.
  */
 import type { Language } from '../constants';
+import { brand } from './brand';
 import { detailsHtml, detailsText, escapeHtml, layout, oneLine, type RenderedMail, type TicketFacts } from './templates';
 
 const WORDS = {
@@ -17,7 +18,9 @@ const WORDS = {
     staffSubject: (show: string) => `Prenotazione annullata: ${show}`,
     staffIntro: 'la biglietteria ha annullato la tua prenotazione. Il biglietto non vale più.',
     staffQuestion: 'Se non te lo aspettavi, rispondi a questa e-mail.',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
   en: {
     hello: (name: string) => `Hello ${name},`,
@@ -29,13 +32,15 @@ const WORDS = {
     staffSubject: (show: string) => `Booking cancelled: ${show}`,
     staffIntro: 'the box office has cancelled your booking. The ticket no longer works.',
     staffQuestion: 'If you did not expect this, reply to this e-mail.',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
 } as const;
 
 /** The editor's message as paragraphs: its own line breaks kept, nothing else of its text interpreted. */
 const messageHtml = (message: string) =>
-  `<blockquote style="margin:16px 0;padding:8px 16px;border-left:4px solid #8a1c1c;white-space:pre-line">${escapeHtml(message)}</blockquote>`;
+  `<blockquote style="margin:16px 0;padding:8px 16px;border-left:4px solid ${brand().colors.primary};white-space:pre-line">${escapeHtml(message)}</blockquote>`;
 
 /** A cancelled performance, to a ticket holder (`holder`) or a waiting party (`waiting`). */
 export const renderPerformanceCancelled = (

@@ -4,6 +4,7 @@
  * wrote to a performance's audience (plain text, with the visitor's own link at the foot).
  */
 import type { Language } from '../constants';
+import { brand } from './brand';
 import { button, detailsHtml, detailsText, escapeHtml, layout, oneLine, type RenderedMail, type TicketFacts } from './templates';
 
 const WORDS = {
@@ -18,7 +19,9 @@ const WORDS = {
     messageFootReservation: (reference: string) => `La tua prenotazione ${reference}. Non puoi più venire? Annullala o riduci i posti qui:`,
     leaveButton: 'Esci dalla lista d’attesa',
     messageFootEntry: (reference: string) => `Sei in lista d’attesa (${reference}). Non ti interessa più? Esci dalla lista qui:`,
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
   en: {
     hello: (name: string) => `Hello ${name},`,
@@ -31,7 +34,9 @@ const WORDS = {
     messageFootReservation: (reference: string) => `Your booking ${reference}. Can no longer come? Cancel it or reduce the seats here:`,
     leaveButton: 'Leave the waiting list',
     messageFootEntry: (reference: string) => `You are on the waiting list (${reference}). No longer interested? Leave the list here:`,
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
 } as const;
 

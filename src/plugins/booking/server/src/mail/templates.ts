@@ -1,4 +1,5 @@
 import type { Language } from '../constants';
+import { brand } from './brand';
 
 export interface TicketFacts {
   reference: string;
@@ -79,7 +80,9 @@ const WORDS = {
     cancelledSubject: (show: string) => `Prenotazione annullata: ${show}`,
     cancelledIntro: 'la tua prenotazione è annullata e i posti sono stati liberati. Il biglietto non vale più.',
     cancelledNotYou: 'Se non l’hai annullata tu, rispondi a questa e-mail.',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
     ticketFile: 'biglietto.png',
   },
   en: {
@@ -110,7 +113,9 @@ const WORDS = {
     cancelledSubject: (show: string) => `Booking cancelled: ${show}`,
     cancelledIntro: 'your booking is cancelled and the seats have been freed. The ticket no longer works.',
     cancelledNotYou: 'If you did not cancel it, reply to this e-mail.',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
     ticketFile: 'ticket.png',
   },
 } as const;
@@ -122,11 +127,14 @@ export const ticketFileName = (language: Language) => WORDS[language].ticketFile
 export const calendarFileName = (language: Language, showSlug: string | null | undefined) =>
   showSlug && /^[a-z0-9][a-z0-9-]{0,80}$/i.test(showSlug) ? `${showSlug}.ics` : language === 'it' ? 'spettacolo.ics' : 'show.ics';
 
-export const layout = (language: Language, body: string) =>
-  `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1a1a1a;max-width:560px;margin:auto;padding:16px">${body}</body></html>`;
+export const layout = (language: Language, body: string) => {
+  const { colors, logoUrl, name } = brand();
+  const logo = logoUrl ? `<p><img src="${escapeHtml(logoUrl)}" alt="${escapeHtml(name)}" style="max-height:48px"></p>` : '';
+  return `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body style="font-family:system-ui,sans-serif;line-height:1.5;color:${colors.text};background:${colors.background};max-width:560px;margin:auto;padding:16px">${logo}${body}</body></html>`;
+};
 
 export const button = (href: string, label: string) =>
-  `<p><a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;background:#8a1c1c;color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>` +
+  `<p><a href="${escapeHtml(href)}" style="display:inline-block;padding:12px 20px;background:${brand().colors.primary};color:#fff;text-decoration:none;border-radius:6px">${escapeHtml(label)}</a></p>` +
   `<p style="font-size:13px;color:#555;word-break:break-all">${escapeHtml(href)}</p>`;
 
 export const renderConfirmation = (language: Language, facts: TicketFacts, link: string, confirmBy: string): RenderedMail => {

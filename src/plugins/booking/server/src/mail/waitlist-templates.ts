@@ -1,3 +1,4 @@
+import { brand } from './brand';
 import type { Language } from '../constants';
 import {
   button,
@@ -32,7 +33,9 @@ const WORDS = {
     offerButton: 'Conferma i posti',
     offerBy: (when: string) => `Li teniamo fino a ${when}; poi passano a chi è in lista dopo di te.`,
     reference: 'Codice',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
   en: {
     confirmSubject: (show: string) => `Confirm the waiting list: ${show}`,
@@ -52,7 +55,9 @@ const WORDS = {
     offerButton: 'Confirm the seats',
     offerBy: (when: string) => `We keep them until ${when}; then they go to the next person on the list.`,
     reference: 'Reference',
-    signature: 'AzioneLab',
+    get signature() {
+      return brand().name;
+    },
   },
 } as const;
 

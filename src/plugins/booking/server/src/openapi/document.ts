@@ -1,5 +1,6 @@
 import { ERROR_CODES, LANGUAGES, RESERVATION_STATUSES, WAITLIST_STATUSES, type ErrorCode } from '../constants';
 import contentApi from '../routes/content-api';
+import { brand } from '../mail/brand';
 import { confirmInput, reduceInput, reservationInput, resendInput, tokenInput } from '../validation/public';
 import { objectSchemaFromYup, type JsonSchema } from './from-yup';
 
@@ -429,7 +430,7 @@ export const buildOpenApiDocument = ({ maxPartySize }: { maxPartySize: number })
   return {
     openapi: '3.1.0',
     info: {
-      title: 'AzioneLab booking: public API',
+      title: `${brand().name} booking: public API`,
       version: '2.0.0',
       description:
         'The public booking routes (visitors, the static site, the widget). docs/api.md is the human-readable twin. ' +

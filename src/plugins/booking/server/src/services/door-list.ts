@@ -6,6 +6,7 @@ import type { StaffMember } from '../data/check-ins';
 import { accessNeedsOf } from '../data/reservations';
 import type { ConfirmationsPerDay, DoorListEntry } from '../../../shared/contracts';
 import { getConfig } from '../utils/get-service';
+import { brand } from '../mail/brand';
 import { staffName } from './door';
 
 /** The door list's columns, in order: the CSV header and the workbook's first row. */
@@ -214,7 +215,7 @@ const createDoorListService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const { timezone } = getConfig(strapi);
     const words = XLSX_WORDS[language];
     const workbook = new ExcelJS.Workbook();
-    workbook.creator = 'AzioneLab';
+    workbook.creator = brand().name;
     const sheet = workbook.addWorksheet(doorListSheetName(performance, timezone));
     sheet.columns = DOOR_LIST_COLUMNS.map((key, i) => ({ header: words.columns[i], key, width: key === 'name' ? 32 : 18 }));
     for (const entry of entries) {

@@ -5,6 +5,7 @@ import type { MessageForMail } from '../data/outbox';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
+import { brandSender } from '../mail/brand';
 import { ticketCalendar } from '../mail/calendar';
 import { composeEvening, EVENING_KINDS, type EveningTools } from '../mail/compose-evening';
 import { CANCEL_KINDS, composeCancel } from '../mail/compose-cancel';
@@ -20,7 +21,7 @@ export type { FreshTokens } from '../events';
 type ReservationForMail = NonNullable<MessageForMail['reservation']> & { performance: PerformanceFacts | null };
 
 const LEASE_MS = 2 * 60_000;
-const QR_CID = 'ticket-qr@azionelab';
+const QR_CID = 'ticket-qr@booking';
 
 /** 30 s, 1 min, 2 min, ... up to 30 min between attempts: the mail is retried until it goes. */
 export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
@@ -225,7 +226,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
           await strapi
             .plugin('email')
             .service('email')
-            .send({ to: composed.to, ...composed.mail });
+            .send({ to: composed.to, ...brandSender(), ...composed.mail });
       } catch (error) {
         const attempts = message.attempts + 1;
         if (isPermanentRefusal(error)) {

@@ -90,21 +90,34 @@ const createRolesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const granted = new Set<string>(Array.isArray(stored) ? (stored as string[]) : stored ? PUBLIC_ACTIONS.slice(0, 7) : []);
       const missing = PUBLIC_ACTIONS.filter((action) => !granted.has(action));
       if (missing.length === 0) return;
-      const publicRoles = (await strapi.db
-        .query('plugin::users-permissions.role')
-        .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
-      if (publicRoles.length === 0) return;
-      for (const role of publicRoles) {
+      const grantTo = async (roleId: number) => {
         for (const action of missing) {
           const granted = await strapi.db
             .query('plugin::users-permissions.permission')
-            .findOne({ where: { action, role: { id: role.id } }, select: ['id'] });
+            .findOne({ where: { action, role: { id: roleId } }, select: ['id'] });
           if (!granted) {
-            await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+            await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: roleId } });
           }
         }
+        await store.set({ key: STORE_KEY, value: [...PUBLIC_ACTIONS] });
+      };
+      const publicRoles = (await strapi.db
+        .query('plugin::users-permissions.role')
+        .findMany({ where: { type: { $in: ['public', 'authenticated'] } }, select: ['id'] })) as Array<{ id: number }>;
+      if (publicRoles.length === 0) {
+        // A new database, where Users & Permissions starts after this plugin (an app whose
+        // config/plugins does not list it first) and has not made its roles yet: each is granted
+        // the routes when it is made.
+        strapi.db.lifecycles.subscribe({
+          models: ['plugin::users-permissions.role'],
+          async afterCreate(event) {
+            const role = event.result as { id: number; type?: string };
+            if (role.type === 'public' || role.type === 'authenticated') await grantTo(role.id);
+          },
+        });
+        return;
       }
-      await store.set({ key: STORE_KEY, value: [...PUBLIC_ACTIONS] });
+      for (const role of publicRoles) await grantTo(role.id);
     },
 
     /**

@@ -5,6 +5,7 @@ import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import type { DeliveryToSend } from '../data/webhook-deliveries';
 import { getConfig, getService } from '../utils/get-service';
+import { brandToken } from '../mail/brand';
 import { ipLiteralRefused, PrivateAddressError, publicOnlyLookup } from './webhook-address';
 
 /** A receiver that has not answered in this long has not answered: the delivery is retried. */
@@ -112,7 +113,7 @@ const createWebhooksService = ({ strapi }: { strapi: Core.Strapi }) => {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            'user-agent': 'AzioneLab-Booking-Webhooks/1',
+            'user-agent': `${brandToken()}-Booking-Webhooks/1`,
             'webhook-id': delivery.messageId,
             'webhook-timestamp': String(timestamp),
             'webhook-signature': signWebhook(delivery.webhook.secret, delivery.messageId, timestamp, body),

@@ -21,8 +21,8 @@ export const isBookingPath = (path: string): boolean => {
   return p.startsWith(PUBLIC_API) || p.startsWith(STAFF_API);
 };
 
-/** The routes a visitor's browser calls: the public booking routes and the pages under `/site`. */
-export const isVisitorPath = (path: string): boolean => {
+/** The routes a visitor's browser calls: the public booking routes and the pages (`pagesPath`, `/site`). */
+export const isVisitorPath = (path: string, pagesPath = SITE.slice(0, -1)): boolean => {
   const p = lower(path);
-  return p.startsWith(PUBLIC_API) || p.startsWith(SITE);
+  return p.startsWith(PUBLIC_API) || p.startsWith(`${lower(pagesPath)}/`);
 };

@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { useBrand } from '../brand';
 import { ticketCalendar } from '../calendar';
 import { renderAudienceMessage, renderMoved } from '../evening-templates';
 
@@ -13,6 +14,11 @@ const facts = {
   venueCity: 'Milano',
   timezone: 'Europe/Rome',
 };
+
+// The theatre's name (the brand setting) signs the mails and names the calendar entry.
+beforeAll(() => {
+  useBrand({ name: 'Teatro Esempio', sender: null, colors: { primary: '#8a1c1c', background: '#faf8f5', text: '#1a1a1a' }, logoUrl: null });
+});
 
 describe('when the evening changes (issue 22)', () => {
   test('the calendar file of a moved performance keeps its UID and carries the SEQUENCE it is given; 0 before any move', () => {
@@ -33,8 +39,8 @@ describe('when the evening changes (issue 22)', () => {
           )
         ).getFirstSubcomponent('vevent')!
       );
-    expect([event().uid, event().sequence]).toEqual(['AB12CD34@booking.azionelab', 0]);
-    expect([event(3).uid, event(3).sequence]).toEqual(['AB12CD34@booking.azionelab', 3]);
+    expect([event().uid, event().sequence]).toEqual(['AB12CD34@booking.teatro-esempio', 0]);
+    expect([event(3).uid, event(3).sequence]).toEqual(['AB12CD34@booking.teatro-esempio', 3]);
   });
 
   test.each([
@@ -47,6 +53,9 @@ describe('when the evening changes (issue 22)', () => {
     expect(mail.text).toContain('Teatro Piccolo, Via Roma 1, Milano');
     expect(mail.text).toContain('https://teatro.example.test/cancel?token=x');
     expect(mail.html).toContain(button);
+    expect(mail.text.trimEnd().endsWith('Teatro Esempio')).toBe(true);
+    expect(mail.html).toContain('Teatro Esempio');
+    expect(mail.text + mail.html).not.toContain('AzioneLab');
   });
 
   test("a message stays the staff's plain text: line breaks kept, control characters dropped, nothing typed becomes markup; the foot in the visitor's language", () => {

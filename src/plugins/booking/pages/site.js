@@ -1,5 +1,5 @@
 /*
- * AzioneLab's demo booking pages: the reference client of the public booking API that the
+ * The plugin's booking pages (served at its pagesPath, /site by default): the reference client of the public booking API that the
  * company's static site copies. Plain JavaScript as an ES module, no build; the words and the API
  * calls are booking-core.js's, shared with the widget. Pages: list (with the lost-ticket
  * form), show, book (or join the waiting list when sold out or for a party larger than the seats
@@ -11,6 +11,8 @@
 import * as core from './booking-core.js';
 
 var script = document.querySelector('script[data-api]');
+// Where the plugin serves these pages (its pagesPath setting, /site by default).
+var base = (script && script.getAttribute('data-base')) || '/site';
 var params = new URLSearchParams(location.search);
 var lang = core.chooseLanguage(location.search, localStorage.getItem('booking-lang'), navigator.language);
 localStorage.setItem('booking-lang', lang);
@@ -69,7 +71,7 @@ var pages = {
       });
       var cards = sorted.map(function (s) {
         return el('article', { class: 'card' }, [
-          el('h2', {}, [el('a', { href: withLang('/site/show/?slug=' + encodeURIComponent(s.slug)), text: s.title })]),
+          el('h2', {}, [el('a', { href: withLang(base + '/show/?slug=' + encodeURIComponent(s.slug)), text: s.title })]),
           s.summary ? el('p', { text: s.summary }) : null,
           el('p', { class: 'muted', text: s.next_performance_at ? t.next + ': ' + when(s.next_performance_at) : t.none })
         ]);
@@ -91,11 +93,11 @@ var pages = {
           el('h2', {}, [el(cancelled ? 's' : 'span', { text: when(p.starts_at) })]),
           el('p', { class: 'muted', text: p.venue ? p.venue.name + ', ' + p.venue.address + ', ' + p.venue.city : '' }),
           state,
-          p.bookable ? el('div', {}, [el('a', { class: 'button', href: withLang('/site/book/?performance=' + p.documentId), text: t.book })]) : null,
-          p.waitlist_open ? el('div', {}, [el('a', { class: 'button secondary', href: withLang('/site/book/?performance=' + p.documentId), text: t.waitlist })]) : null
+          p.bookable ? el('div', {}, [el('a', { class: 'button', href: withLang(base + '/book/?performance=' + p.documentId), text: t.book })]) : null,
+          p.waitlist_open ? el('div', {}, [el('a', { class: 'button secondary', href: withLang(base + '/book/?performance=' + p.documentId), text: t.waitlist })]) : null
         ]);
       });
-      show([el('p', {}, [el('a', { href: withLang('/site/'), text: t.back })]), el('h1', { text: s.title })]
+      show([el('p', {}, [el('a', { href: withLang(base + '/'), text: t.back })]), el('h1', { text: s.title })]
         .concat(core.showIntro(t, s, location.href), [el('h2', { text: t.performances })], rows.length ? rows : [el('p', { text: t.none })]));
     }, function (e) { show([message('error', explain(e))]); });
   },
@@ -159,14 +161,14 @@ var pages = {
           // The "sent" page recalls what was asked for, and leads back to the show.
           show([el('h1', { text: waiting ? t.waitlistTitle : t.bookTitle }), message('ok', sent),
             core.bookingSummary(t, lang, { reference: res.data.reference, party_size: res.data.party_size, performance: res.data.performance || p }),
-            el('p', {}, [el('a', { href: withLang('/site/show/?slug=' + encodeURIComponent(p.show.slug)), text: t.backToShow })])]);
+            el('p', {}, [el('a', { href: withLang(base + '/show/?slug=' + encodeURIComponent(p.show.slug)), text: t.backToShow })])]);
           app.querySelector('h1').scrollIntoView();
         }, function (e) {
           button.disabled = false;
           markFields(form, serverFields(e));
           var text = explain(e);
           if (e.details && e.details.code === 'seats_available') {
-            status.replaceChildren(message('warn', text), el('p', {}, [el('a', { class: 'button', href: withLang('/site/book/?performance=' + p.documentId), text: t.book })]));
+            status.replaceChildren(message('warn', text), el('p', {}, [el('a', { class: 'button', href: withLang(base + '/book/?performance=' + p.documentId), text: t.book })]));
           } else {
             status.replaceChildren(message('error', text));
           }
@@ -280,7 +282,7 @@ function fewerSeats(error, token, succeed) {
     nodes.push(el('p', {}, [fewer]));
   }
   if (d.performance) {
-    nodes.push(el('p', {}, [el('a', { class: 'button secondary', href: withLang('/site/book/?performance=' + encodeURIComponent(d.performance)), text: t.waitlistInstead })]));
+    nodes.push(el('p', {}, [el('a', { class: 'button secondary', href: withLang(base + '/book/?performance=' + encodeURIComponent(d.performance)), text: t.waitlistInstead })]));
   }
   return el('div', { class: 'fewer' }, nodes);
 }

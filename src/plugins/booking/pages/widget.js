@@ -86,7 +86,7 @@ class AzioneLabBooking extends HTMLElement {
   explainUnreachable(t, lang) {
     var base = this.getAttribute('api') || DEFAULT_API;
     fetch(base + '/openapi.json', { mode: 'no-cors', cache: 'no-store' }).then(() => {
-      var where = new URL('../site/show/?slug=' + encodeURIComponent(this.getAttribute('show') || '') + '&lang=' + lang, import.meta.url);
+      var where = new URL('./show/?slug=' + encodeURIComponent(this.getAttribute('show') || '') + '&lang=' + lang, import.meta.url);
       this.status.replaceChildren(document.createTextNode(t.notAllowed + ' '), el('a', { href: where.href, text: t.bookThere }));
     }, () => this.say(t.network));
   }

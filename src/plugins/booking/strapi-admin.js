@@ -1,2 +1,0 @@
-// The admin panel is bundled by Vite, which reads TypeScript directly.
-export { default } from './admin/src';
