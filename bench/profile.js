@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench:profile [-- confirm|reserve|check-in]`: where an instance spends its time under
+ * one load. Starts one production instance (the command of `npm start`) with `--cpu-prof` on a
+ * fresh PostgreSQL database (TEST_DATABASE_URL, else a throwaway embedded server), seeds with
+ * plain SQL (bench/seed.js), fires the load with autocannon, waits for the outbox's mails to
+ * reach the in-process SMTP sink, stops the instance and prints a summary of its CPU profile:
+ * self time by package and by source file, and the hottest functions. The `.cpuprofile` stays in
+ * bench/profiles/ (ignored by git) for Chrome's DevTools or speedscope. Needs a built app
+ * (`npm run build`, or `BENCH_SKIP_BUILD=1` when dist/ is current).
+ *
+ * - confirm: 2,000 confirmation links of pending one-seat reservations for 1,000 seats, 32
+ *   connections (the bench's confirmation storm on one instance);
+ * - reserve: 1,000 new reservations for a 200-seat performance, 32 connections;
+ * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+const { SMTPServer } = require('smtp-server');
+const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
+
+const root = path.join(__dirname, '..');
+const scenario = process.argv[2] ?? 'confirm';
+const SCENARIOS = ['confirm', 'reserve', 'check-in'];
+if (!SCENARIOS.includes(scenario)) {
+  console.error(`bench/profile.js: one of ${SCENARIOS.join(', ')}, not ${scenario}`);
+  process.exit(2);
+}
+const profiles = path.join(root, 'bench/profiles');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...args) => console.log('[profile]', ...args);
+const secrets = {
+  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
+  API_TOKEN_SALT: 'bench-api-token-salt-0123',
+  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
+  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
+  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
+  JWT_SECRET: 'bench-jwt-secret-0123456789',
+};
+
+const startSink = () =>
+  new Promise((resolve) => {
+    const sink = { mails: 0 };
+    sink.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _s, cb) {
+        stream.on('data', () => {});
+        stream.on('end', () => {
+          sink.mails += 1;
+          cb();
+        });
+      },
+    });
+    sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
+  });
+
+const post = (url, pathname, bodies, connections, headers = {}) =>
+  new Promise((resolve, reject) =>
+    autocannon(
+      {
+        url,
+        connections,
+        amount: bodies.length,
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            path: pathname,
+            headers: { 'content-type': 'application/json', ...headers },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify(bodies.pop()) }),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result))
+    )
+  );
+
+/** Self time per node of a V8 CPU profile, gathered by a key of its call frame. */
+const summarise = (profile, keyOf) => {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const key = keyOf(node.callFrame);
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
+};
+
+const packageOf = ({ url, functionName }) => {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const file = url.replace(/^file:\/\//, '');
+  const modules = file.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const rest = file.slice(modules + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (file.includes('/dist/src/plugins/booking/') || file.includes('/src/plugins/booking/')) return 'booking plugin';
+  if (file.startsWith('node:')) return 'node';
+  return path.relative(root, file) || file;
+};
+const fileOf = ({ url, functionName }) => {
+  if (!url) return functionName;
+  const file = url.replace(/^file:\/\//, '');
+  const modules = file.lastIndexOf('node_modules/');
+  return modules >= 0 ? file.slice(modules + 'node_modules/'.length) : path.relative(root, file);
+};
+const functionOf = (frame) => `${frame.functionName || '(anonymous)'} ${fileOf(frame)}:${frame.lineNumber + 1}`;
+
+const print = (title, { total, rows }, limit) => {
+  console.log(`\n${title} (self time, ${(total / 1e6).toFixed(1)} s sampled)`);
+  for (const [key, us] of rows.slice(0, limit)) {
+    console.log(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+  }
+};
+
+const main = async () => {
+  if (process.env.BENCH_SKIP_BUILD !== '1') {
+    log('building…');
+    const build = spawnSync('npm', ['run', '--silent', 'build'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  let embedded = null;
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres();
+    serverUrl = embedded.url;
+  }
+  const database = `booking_profile_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${database}`;
+  const sink = await startSink();
+  const env = {
+    ...secrets,
+    NODE_ENV: 'production',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    DATABASE_CLIENT: 'postgres',
+    DATABASE_URL: dbUrl.toString(),
+    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    SMTP_ALLOW_PLAINTEXT: 'true',
+    BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+    BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
+    BOOKING_SEED_DEMO: 'false',
+    ALLOW_HTTP_LINKS: 'true',
+  };
+
+  rmSync(profiles, { recursive: true, force: true });
+  mkdirSync(profiles, { recursive: true });
+  const start = require('../package.json')
+    .scripts.start.split(/\s+/)
+    .filter((w) => !/^[A-Z_]+=/.test(w));
+  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...start.slice(1)], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: '4111', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = 'http://127.0.0.1:4111';
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/_health`)).status === 204) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+
+  log('seeding…');
+  Object.assign(process.env, env, { NODE_ENV: 'test' });
+  const seeder = await loadApp();
+  const knex = seeder.db.connection;
+  const t = tablesOf(seeder);
+  let fire;
+  if (scenario === 'confirm') {
+    const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
+    const tokens = await addReservations(knex, t, perf.id, 2000, {
+      status: 'pending',
+      purpose: 'confirmation',
+      tokenExpires: new Date(Date.now() + 3600_000),
+    });
+    fire = () =>
+      post(
+        url,
+        '/api/booking/reservations/confirm',
+        tokens.map((token) => ({ token })),
+        32
+      );
+  } else if (scenario === 'reserve') {
+    const perf = await createPerformance(knex, t, { capacity: 200, startsInMinutes: 3 * 24 * 60 });
+    const bodies = Array.from({ length: 1000 }, (_, i) => ({
+      performance: perf.documentId,
+      name: `Spettatore ${i}`,
+      email: `rush${i}@example.test`,
+      party_size: 1,
+      locale: 'it',
+    }));
+    fire = () => post(url, '/api/booking/reservations', bodies, 32);
+  } else {
+    const perf = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
+    const tokens = await addReservations(knex, t, perf.id, 1000, {
+      status: 'confirmed',
+      purpose: 'check_in',
+      tokenExpires: new Date(Date.now() + 6 * 3600_000),
+    });
+    const role = await seeder.db.query('admin::role').findOne({ where: { code: 'booking-door-staff' } });
+    const password = await seeder.service('admin::auth').hashPassword('Bench-password-1');
+    await seeder.db.query('admin::user').create({
+      data: { email: 'door@example.test', firstname: 'Paolo', lastname: 'Rossi', password, isActive: true, roles: [role.id] },
+    });
+    const login = await fetch(`${url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'door@example.test', password: 'Bench-password-1' }),
+    });
+    const jwt = (await login.json()).data.token;
+    const scans = tokens.map((token) => ({ token, performance: perf.documentId, source: 'qr_scan' }));
+    fire = () => post(url, '/booking/check-ins', scans, 10, { authorization: `Bearer ${jwt}` });
+  }
+  await seeder.destroy();
+
+  log(`firing ${scenario}…`);
+  const window = { from: Number(process.hrtime.bigint() / 1000n), to: 0 };
+  const started = Date.now();
+  const result = await fire();
+  const seconds = (Date.now() - started) / 1000;
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
+  log(
+    `${result.requests.sent} requests in ${seconds.toFixed(1)} s (${(result.requests.sent / seconds).toFixed(0)}/s), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; ${statuses}`
+  );
+  // The mails the load owes, handed to the sink (the outbox drains after the answers).
+  const mailStart = Date.now();
+  let last = -1;
+  while (sink.mails !== last || Date.now() - mailStart < 2000) {
+    last = sink.mails;
+    await sleep(1000);
+  }
+  window.to = Number(process.hrtime.bigint() / 1000n);
+  log(`${sink.mails} mails reached the SMTP sink`);
+
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  sink.server.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+  if (embedded) await embedded.stop();
+
+  const file = readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no .cpuprofile written (did the instance exit cleanly?)');
+  const profile = JSON.parse(readFileSync(path.join(profiles, file), 'utf8'));
+  // Only the load's window, from its first request to the last mail: V8's profile clock and
+  // process.hrtime are both the system's monotonic clock (microseconds here).
+  const cut = { ...profile, samples: [], timeDeltas: [] };
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i];
+    if (at < window.from || at > window.to) continue;
+    cut.samples.push(profile.samples[i]);
+    cut.timeDeltas.push(profile.timeDeltas[i]);
+  }
+  if (cut.samples.length === 0) throw new Error("no sample in the load's window");
+  print('By package', summarise(cut, packageOf), 25);
+  print('By file', summarise(cut, fileOf), 30);
+  print('Hottest functions', summarise(cut, functionOf), 40);
+  console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))}`);
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
