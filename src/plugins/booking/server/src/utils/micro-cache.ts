@@ -11,7 +11,11 @@
  * - Each entry may carry tags (the performances its seats come from): `invalidate(tag)` drops
  *   the entries with that tag, `invalidate()` drops everything. A load still running when an
  *   invalidation comes is answered but not kept, since it may have read the database before
- *   the change was committed.
+ *   the change was committed: after `invalidate()` every such load; after `invalidate(tag)` only
+ *   the loads whose answer turns out to carry that tag. An entry loaded without `tagsOf` carries
+ *   no tag and depends on no seats: a storm of confirmations, each saying its performance's
+ *   seats changed, leaves it alone (it was dropped at each one, and every confirmation's answer
+ *   loaded its performance again: issue 20).
  */
 export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFound = 200 } = {}) => {
   interface Entry {
@@ -19,10 +23,15 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
     value: Promise<T>;
     tags: readonly string[];
     settled: boolean;
+    /** Loaded with `tagsOf`: its tags are known once it settles. */
+    tagged: boolean;
   }
   const entries = new Map<string, Entry>();
   const notFound = new Map<string, Entry>();
+  /** Raised by every invalidation; `cleared` and `tagInvalidated` say which generation did what. */
   let generation = 0;
+  let cleared = 0;
+  const tagInvalidated = new Map<string, number>();
 
   /** Map order is insertion order: re-inserting a hit makes it the most recent. */
   const touch = (map: Map<string, Entry>, key: string, entry: Entry) => {
@@ -34,7 +43,7 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
   };
 
   return {
-    get(key: string, load: () => Promise<T>, tagsOf: (value: T) => readonly string[] = () => []): Promise<T> {
+    get(key: string, load: () => Promise<T>, tagsOf?: (value: T) => readonly string[]): Promise<T> {
       if (ttlMs <= 0) return load();
       const now = Date.now();
       for (const map of [entries, notFound]) {
@@ -46,15 +55,17 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
         if (hit) map.delete(key);
       }
       const started = generation;
-      const entry: Entry = { expires: now + ttlMs, value: load(), tags: [], settled: false };
+      const entry: Entry = { expires: now + ttlMs, value: load(), tags: [], settled: false, tagged: tagsOf !== undefined };
       entries.set(key, entry);
       trim(entries, maxEntries);
       entry.value.then(
         (value) => {
           entry.settled = true;
           if (entries.get(key) !== entry) return;
-          if (generation !== started) entries.delete(key);
-          else entry.tags = tagsOf(value);
+          const tags = tagsOf ? tagsOf(value) : [];
+          // Dropped if what it read may have changed while it was loading.
+          if (cleared > started || tags.some((tag) => (tagInvalidated.get(tag) ?? 0) > started)) entries.delete(key);
+          else entry.tags = tags;
         },
         (error: { name?: string }) => {
           entry.settled = true;
@@ -62,7 +73,7 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
           entries.delete(key);
           // A failure that is not an answer (the database away) is not kept; a not-found is,
           // apart from the real pages.
-          if (error?.name === 'NotFoundError' && generation === started) {
+          if (error?.name === 'NotFoundError' && cleared <= started) {
             notFound.set(key, entry);
             trim(notFound, maxNotFound);
           }
@@ -75,12 +86,15 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
     invalidate(tag?: string) {
       generation += 1;
       if (tag === undefined) {
+        cleared = generation;
+        tagInvalidated.clear();
         entries.clear();
         notFound.clear();
         return;
       }
-      // A load in flight has no tags yet: it may be for this tag, so it goes too.
-      for (const [key, entry] of entries) if (!entry.settled || entry.tags.includes(tag)) entries.delete(key);
+      tagInvalidated.set(tag, generation);
+      // A tagged load in flight has no tags yet: it may be for this tag, so it goes too.
+      for (const [key, entry] of entries) if ((!entry.settled && entry.tagged) || entry.tags.includes(tag)) entries.delete(key);
     },
 
     /** How many answers are kept (for tests). */

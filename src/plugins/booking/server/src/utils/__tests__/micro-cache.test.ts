@@ -92,9 +92,46 @@ describe('createMicroCache: eviction and invalidation', () => {
     const cache = createMicroCache<string>(60_000);
     let release: (value: string) => void = () => undefined;
     const first = cache.get('k', () => new Promise<string>((resolve) => (release = resolve)));
-    cache.invalidate('seats:1');
+    cache.invalidate();
     release('read before the change');
     expect(await first).toBe('read before the change');
     expect(await cache.get('k', async () => 'fresh')).toBe('fresh');
+  });
+
+  test('a seat change drops every seat-tagged load in flight (its tags are not known yet), never an untagged one', async () => {
+    const cache = createMicroCache<{ seats: number[] }>(60_000);
+    const tagsOf = (value: { seats: number[] }) => value.seats.map((id) => `seats:${id}`);
+    const releases: Array<() => void> = [];
+    const pending = (value: { seats: number[] }) => () =>
+      new Promise<{ seats: number[] }>((resolve) => releases.push(() => resolve(value)));
+    const readsOne = cache.get('p1', pending({ seats: [1] }), tagsOf);
+    const readsTwo = cache.get('p2', pending({ seats: [2] }), tagsOf);
+    // Loaded without tagsOf: depends on no seats (a confirmation's answer replaces them).
+    const info = cache.get('info1', pending({ seats: [] }));
+    cache.invalidate('seats:1');
+    for (const release of releases) release();
+    await Promise.all([readsOne, readsTwo, info]);
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('p1', async () => ({ seats: [100] }), tagsOf)).toEqual({ seats: [100] });
+    expect(await cache.get('p2', async () => ({ seats: [200] }), tagsOf)).toEqual({ seats: [200] });
+    expect(await cache.get('info1', async () => ({ seats: [300] }))).toEqual({ seats: [] });
+  });
+
+  test('a storm of seat changes does not empty an answer that depends on no seats', async () => {
+    const cache = createMicroCache<string>(60_000);
+    let loads = 0;
+    const load = () =>
+      new Promise<string>((resolve) => {
+        loads += 1;
+        setImmediate(() => resolve('performance'));
+      });
+    const answers = [];
+    for (let i = 0; i < 20; i += 1) {
+      answers.push(cache.get('performance-info', load));
+      cache.invalidate(`seats:${i % 3}`);
+    }
+    await Promise.all(answers);
+    expect(await cache.get('performance-info', load)).toBe('performance');
+    expect(loads).toBe(1);
   });
 });
