@@ -34,30 +34,41 @@ export interface StoredToken {
 
 const dateOrNull = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
 
+/**
+ * What the door may see of a reservation (API.md: reference, holder as in the check-in answer,
+ * access needs), sealed into its check-in tokens.
+ */
+export const doorRecordFrom = (row: { reference: string; name: string | null; access_needs: unknown }): DoorRecord => ({
+  reference: row.reference,
+  holder: holderOf(row.name ?? ''),
+  access_needs: accessNeedsOf(row.access_needs),
+});
+
 export const createTokensData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
 
   /**
-   * What the door may see of a reservation (API.md: reference, holder as in the check-in answer,
-   * access needs), read on the issuing transaction so it is what the ticket is issued with.
+   * What the door may see of a reservation, read on the issuing transaction so it is what the
+   * ticket is issued with (unless the caller read it on that reservation already).
    */
   const doorRecordOf = async (knex: Knex, reservationId: number): Promise<DoorRecord | null> => {
     const row: { reference: string; name: string | null; access_needs: unknown } | undefined = await knex(t().reservations)
       .where('id', reservationId)
       .first('reference', 'name', 'access_needs');
-    return row ? { reference: row.reference, holder: holderOf(row.name ?? ''), access_needs: accessNeedsOf(row.access_needs) } : null;
+    return row ? doorRecordFrom(row) : null;
   };
 
   return {
     /**
      * Issues tokens for a reservation in two statements (the tokens, their links) and returns the
-     * raw tokens in the order asked: they exist in the visitor's mail and nowhere else.
+     * raw tokens in the order asked: they exist in the visitor's mail and nowhere else. A check-in
+     * token is sealed with `record` (what the door may see), or with the reservation's as read now.
      */
-    async insert(knex: Knex, reservationId: number, wanted: WantedToken[], now: Date): Promise<string[]> {
+    async insert(knex: Knex, reservationId: number, wanted: WantedToken[], now: Date, record?: DoorRecord): Promise<string[]> {
       const tables = t();
       const raws = wanted.map(newRawToken);
       const hashes = raws.map(hashToken);
-      const record = wanted.some(({ purpose }) => purpose === 'check_in') ? await doorRecordOf(knex, reservationId) : null;
+      const sealWith = !wanted.some(({ purpose }) => purpose === 'check_in') ? null : (record ?? (await doorRecordOf(knex, reservationId)));
       const inserted: Array<{ id: number; token_hash: string }> = await knex(tables.tokens)
         .insert(
           wanted.map(({ purpose, expiresAt }, i) => ({
@@ -66,7 +77,7 @@ export const createTokensData = (strapi: Core.Strapi) => {
             token_hash: hashes[i],
             expires_at: expiresAt,
             // The offline door's record, sealed while the raw token exists (it is never stored).
-            door_sealed: purpose === 'check_in' && record ? sealDoorRecord(raws[i], record) : null,
+            door_sealed: purpose === 'check_in' && sealWith ? sealDoorRecord(raws[i], sealWith) : null,
           }))
         )
         .returning(['id', 'token_hash']);

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { dataOf } from '../data';
+import type { DoorRecord } from '../../../shared/door-snapshot';
 import { checkInWindow, isOpenForBooking, offerHeldUntil, pickOffers, seatsLeft, seatsOffered } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 
@@ -19,6 +20,8 @@ export interface TicketToIssue {
   fields?: Record<string, unknown>;
   /** false: no ticket e-mail (box office). Left out of the event when not given. */
   sendTicket?: boolean;
+  /** What the door may see, when the caller has just read the reservation (one read fewer). */
+  doorRecord?: DoorRecord;
 }
 
 export type IssueResult =
@@ -76,6 +79,17 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * which sees every confirmation committed before the lock was granted.
      */
     async take(trx: Knex.Transaction, performanceId: number, seats: number) {
+      let locked = lockedBy.get(trx);
+      if (!locked) lockedBy.set(trx, (locked = new Set()));
+      if (data().dialect.postgres && !locked.has(performanceId)) {
+        // The lock and the take in one statement: one round trip under the lock (issue 20).
+        const fused = await data().seats.lockAndTake(trx, performanceId, seats);
+        locked.add(performanceId);
+        if (!fused.capacity || fused.capacity.cancelled) return { taken: false, available: 0, closed: true };
+        const limit = Math.max(0, seatsOffered(fused.capacity));
+        if (fused.counts) return { taken: true, available: Math.max(0, limit - fused.counts.confirmed - fused.counts.held), closed: false };
+        return { ...(await data().seats.takeSeats(trx, performanceId, seats, limit)), closed: false };
+      }
       const capacity = await ledger.lock(trx, performanceId);
       // A cancelled performance takes no seat (issue 22), read with the lock: no extra statement.
       if (!capacity || capacity.cancelled) return { taken: false, available: 0, closed: true };
@@ -203,7 +217,8 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
           { purpose: 'check_in', expiresAt: checkInWindow(ticket.startsAt, getConfig(strapi)).closesAt },
           { purpose: 'cancellation', expiresAt: ticket.startsAt },
         ],
-        now
+        now,
+        ticket.doorRecord
       );
       await events().announce(
         trx,
