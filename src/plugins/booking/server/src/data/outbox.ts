@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Language, MailKind } from '../constants';
 import { outboxLabel } from '../services/labels';
 import { insertedId } from './dialect';
+import { SCHEDULE_CHANGES_TABLE } from './schedule-changes';
 import { bookingTables, systemColumns } from './strapi-internals';
 
 export type DeliveryStatus = 'queued' | 'retrying' | 'sent' | 'dropped' | 'failed';
@@ -26,6 +27,8 @@ export interface MessageForMail {
     confirm_by: string | null;
     held_until: string | null;
     performanceId: number | null;
+    /** How many times its holders were told the performance moved: the calendar's SEQUENCE. */
+    scheduleVersion?: number;
   } | null;
 }
 
@@ -224,6 +227,8 @@ export const createOutboxData = (strapi: Core.Strapi) => {
         .leftJoin({ ol: ol.table }, `ol.${ol.message}`, 'o.id')
         .leftJoin({ r: tables.reservations }, 'r.id', `ol.${ol.reservation}`)
         .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+        // Read with the message rather than once more for each ticket (issue 22's SEQUENCE).
+        .leftJoin({ sc: SCHEDULE_CHANGES_TABLE }, 'sc.performance_id', `rl.${rl.performance}`)
         .where('o.id', messageId)
         .first({
           kind: 'o.kind',
@@ -239,6 +244,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           confirmBy: 'r.confirm_by',
           heldUntil: 'r.held_until',
           performanceId: `rl.${rl.performance}`,
+          scheduleVersion: 'sc.schedule_version',
         });
       if (!row) return null;
       const message = {
@@ -261,6 +267,7 @@ export const createOutboxData = (strapi: Core.Strapi) => {
           confirm_by: row.confirmBy ? new Date(row.confirmBy as string).toISOString() : null,
           held_until: row.heldUntil ? new Date(row.heldUntil as string).toISOString() : null,
           performanceId: row.performanceId === null || row.performanceId === undefined ? null : Number(row.performanceId),
+          scheduleVersion: Number(row.scheduleVersion ?? 0),
         },
       };
     },

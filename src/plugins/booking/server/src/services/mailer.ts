@@ -5,6 +5,7 @@ import type { MessageForMail } from '../data/outbox';
 import type { PerformanceFacts } from '../data/performances';
 import type { FreshTokens } from '../events';
 import { qrPng } from '../mail/qr';
+import { describe, isPermanentRefusal, retryDelayMs } from '../mail/delivery-errors';
 import { brandSender } from '../mail/brand';
 import { ticketCalendar } from '../mail/calendar';
 import { composeEvening, EVENING_KINDS, type EveningTools } from '../mail/compose-evening';
@@ -15,33 +16,18 @@ import { hashToken, newRawToken } from '../data/tokens';
 import type { Language } from '../constants';
 import { checkInWindow, queuePosition } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { createOrderedQueue } from '../utils/ordered-queue';
 
 export type { FreshTokens } from '../events';
 
 type ReservationForMail = NonNullable<MessageForMail['reservation']> & { performance: PerformanceFacts | null };
 
 const LEASE_MS = 2 * 60_000;
+/** Mails being composed and sent at once by one instance (SMTP_MAX_CONNECTIONS is 5 by default). */
+const SENDING_AT_ONCE = 4;
 const QR_CID = 'ticket-qr@booking';
 
-/** 30 s, 1 min, 2 min, ... up to 30 min between attempts: the mail is retried until it goes. */
-export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
-
-/** Error text for operators, without the addresses an SMTP refusal may quote. */
-const describe = (error: unknown) =>
-  String(error instanceof Error ? error.message : error)
-    .replace(/[^\s<>"']+@[^\s<>"']+/g, '<address>')
-    .slice(0, 500);
-
-/**
- * Whether the SMTP server refused this very mail for good: a 5xx reply to its envelope (MAIL
- * FROM, RCPT TO: no such mailbox) or to its content (DATA). Retrying it would be refused again,
- * every 30 minutes for weeks. A 5xx at login (EAUTH) or at the greeting is the server's set-up,
- * not the mail's fault: those, and every 4xx or network failure, are retried as before.
- */
-export const isPermanentRefusal = (error: unknown): boolean => {
-  const { code, responseCode } = (error ?? {}) as { code?: unknown; responseCode?: unknown };
-  return (code === 'EENVELOPE' || code === 'EMESSAGE') && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
-};
+export { isPermanentRefusal, retryDelayMs } from '../mail/delivery-errors';
 
 /**
  * E-mail to visitors through Strapi's e-mail plugin, with an outbox: the message is recorded in
@@ -50,7 +36,10 @@ export const isPermanentRefusal = (error: unknown): boolean => {
  * hashes are ever stored): a retry issues fresh tokens for the mail it renders.
  */
 const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const inFlight = new Set<Promise<unknown>>();
+  /** deliverLater's sends, SENDING_AT_ONCE at a time. */
+  const later = createOrderedQueue<{ messageId: number; fresh: FreshTokens }>(SENDING_AT_ONCE, ({ messageId, fresh }) =>
+    service.deliver(messageId, fresh).catch((error) => strapi.log.error(`[booking] e-mail ${messageId}: ${describe(error)}`))
+  );
 
   /**
    * The message and the reservation it is about (one query), with what the mail says of its
@@ -170,10 +159,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
     // The QR code holds the bare opaque token: nothing personal, nothing guessable.
     const qr = qrPng(checkIn);
     // A performance that moved: the ticket's calendar file is its latest version (issue 22).
-    const sequence =
-      reservation.performanceId === null
-        ? 0
-        : await dataOf(strapi).scheduleChanges.version(strapi.db.connection, reservation.performanceId);
+    const sequence = reservation.scheduleVersion ?? 0;
     return {
       ...renderTicket(language, facts, QR_CID, link('cancel', cancellation, language), kind),
       attachments: [
@@ -192,7 +178,7 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       (await getService(strapi, 'tokens').issue(strapi.db.connection, reservationId, [{ purpose: 'cancellation', expiresAt }]))[0],
   };
 
-  return {
+  const service = {
     /**
      * Tries to send one queued message now. A lease taken by a conditional UPDATE makes sure one
      * instance at a time works on it; a failure leaves it for the retry job, never lost. Only a
@@ -270,27 +256,31 @@ const createMailerService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
-    /** Sends after the response, keeping track so that shutdown waits for it. */
+    /**
+     * Sends after the response, at most SENDING_AT_ONCE at a time per instance, the rest in
+     * order behind them; shutdown waits for all. In a storm (an on-sale rush) the answers go
+     * first and the mails follow at the SMTP pool's pace, instead of a thousand renderings (QR
+     * code, calendar file, MIME) at once on the event loop that answers the requests. The outbox
+     * row is already committed: a crash loses nothing, the retry job sends what is left.
+     */
     deliverLater(messageId: number, fresh: FreshTokens = {}): void {
-      const sending = this.deliver(messageId, fresh)
-        .catch((error) => strapi.log.error(`[booking] e-mail ${messageId}: ${describe(error)}`))
-        .finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
+      later.push({ messageId, fresh });
     },
 
     /** Sends every message whose time has come (the retry job). Returns what happened to each. */
     async deliverDue(now = new Date(), limit = 50): Promise<Array<'sent' | 'failed' | 'skipped'>> {
       const due = await dataOf(strapi).outbox.due(strapi.db.connection, now, limit);
       const results: Array<'sent' | 'failed' | 'skipped'> = [];
-      for (const id of due) results.push(await this.deliver(id, {}, now));
+      for (const id of due) results.push(await service.deliver(id, {}, now));
       return results;
     },
 
     /** Waits for the sends started by deliverLater (called on shutdown and by tests). */
-    async settle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    settle(): Promise<void> {
+      return later.settle();
     },
   };
+  return service;
 };
 
 export type MailerService = ReturnType<typeof createMailerService>;
