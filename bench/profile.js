@@ -13,10 +13,14 @@
  * - confirm: 2,000 confirmation links of pending one-seat reservations for 1,000 seats, 32
  *   connections (the bench's confirmation storm on one instance);
  * - reserve: 1,000 new reservations for a 200-seat performance, 32 connections;
- * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out.
+ * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out;
+ * - floor: 2,000 confirmations of well-formed links that match no reservation (one indexed read,
+ *   a 404): what the framework and the plugin's route cost around the work.
  */
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { createServer } = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
@@ -26,12 +30,18 @@ const { loadApp, tablesOf, createPerformance, addReservations } = require('./see
 
 const root = path.join(__dirname, '..');
 const scenario = process.argv[2] ?? 'confirm';
-const SCENARIOS = ['confirm', 'reserve', 'check-in'];
+const SCENARIOS = ['confirm', 'reserve', 'check-in', 'floor'];
 if (!SCENARIOS.includes(scenario)) {
   console.error(`bench/profile.js: one of ${SCENARIOS.join(', ')}, not ${scenario}`);
   process.exit(2);
 }
 const profiles = path.join(root, 'bench/profiles');
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  if (process.env.BENCH_CPU_SPLIT) console.log('[profile] utime', fields[11], 'stime', fields[12]);
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...args) => console.log('[profile]', ...args);
 const secrets = {
@@ -54,6 +64,7 @@ const startSink = () =>
         stream.on('data', () => {});
         stream.on('end', () => {
           sink.mails += 1;
+          sink.lastAt = Date.now();
           cb();
         });
       },
@@ -148,7 +159,7 @@ const main = async () => {
   const sink = await startSink();
   const env = {
     ...secrets,
-    NODE_ENV: 'production',
+    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
     STRAPI_TELEMETRY_DISABLED: 'true',
     DATABASE_CLIENT: 'postgres',
     DATABASE_URL: dbUrl.toString(),
@@ -167,14 +178,26 @@ const main = async () => {
   const start = require('../package.json')
     .scripts.start.split(/\s+/)
     .filter((w) => !/^[A-Z_]+=/.test(w));
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...start.slice(1)], {
+  // A free port: another bench may be running on this machine.
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  // BENCH_PROFILE=0: the same load without the profiler, for its figures alone.
+  const profiling = process.env.BENCH_PROFILE !== '0';
+  const flags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [];
+  const child = spawn(process.execPath, [...flags, ...start.slice(1)], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: '4111', HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = 'http://127.0.0.1:4111';
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => (exited = true));
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
+    if (exited || child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/_health`)).status === 204) break;
     } catch {
@@ -190,12 +213,23 @@ const main = async () => {
   const t = tablesOf(seeder);
   let fire;
   if (scenario === 'confirm') {
-    const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
-    const tokens = await addReservations(knex, t, perf.id, 2000, {
+    // BENCH_CAPACITY / BENCH_REQUESTS: e.g. 0 seats for sold-out answers only.
+    const capacity = Number(process.env.BENCH_CAPACITY ?? 1000);
+    const perf = await createPerformance(knex, t, { capacity, startsInMinutes: 3 * 24 * 60 });
+    const tokens = await addReservations(knex, t, perf.id, Number(process.env.BENCH_REQUESTS ?? 2000), {
       status: 'pending',
       purpose: 'confirmation',
       tokenExpires: new Date(Date.now() + 3600_000),
     });
+    fire = () =>
+      post(
+        url,
+        '/api/booking/reservations/confirm',
+        tokens.map((token) => ({ token })),
+        32
+      );
+  } else if (scenario === 'floor') {
+    const tokens = Array.from({ length: 2000 }, () => randomBytes(32).toString('base64url'));
     fire = () =>
       post(
         url,
@@ -237,10 +271,12 @@ const main = async () => {
   await seeder.destroy();
 
   log(`firing ${scenario}…`);
+  const cpuBefore = cpuMs(child.pid);
   const window = { from: Number(process.hrtime.bigint() / 1000n), to: 0 };
   const started = Date.now();
   const result = await fire();
   const seconds = (Date.now() - started) / 1000;
+  const cpuAnswers = cpuMs(child.pid) - cpuBefore;
   const statuses = Object.entries(result.statusCodeStats ?? {})
     .map(([code, { count }]) => `${code}×${count}`)
     .join(' ');
@@ -255,7 +291,13 @@ const main = async () => {
     await sleep(1000);
   }
   window.to = Number(process.hrtime.bigint() / 1000n);
-  log(`${sink.mails} mails reached the SMTP sink`);
+  const cpuAll = cpuMs(child.pid) - cpuBefore;
+  const afterAnswers = sink.mails > 0 ? ((sink.lastAt - started) / 1000 - seconds).toFixed(1) : '0';
+  log(`${sink.mails} mails reached the SMTP sink, the last ${afterAnswers} s after the last answer`);
+  // CPU the instance spent per request: steadier than times on a shared machine.
+  log(
+    `instance CPU per request: ${(cpuAnswers / result.requests.sent).toFixed(2)} ms until the last answer, ${(cpuAll / result.requests.sent).toFixed(2)} ms with the mails`
+  );
 
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -264,6 +306,7 @@ const main = async () => {
   await admin.end();
   if (embedded) await embedded.stop();
 
+  if (!profiling) return;
   const file = readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written (did the instance exit cleanly?)');
   const profile = JSON.parse(readFileSync(path.join(profiles, file), 'utf8'));
