@@ -7,6 +7,7 @@
  * measured side by side in the same run. See bench/README.md.
  */
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -222,6 +223,7 @@ const main = async () => {
   await pool.query('ANALYZE');
   const results = {
     storm: [],
+    floor: [],
     raw: [],
     health: [],
     show: [],
@@ -268,6 +270,16 @@ const main = async () => {
     if (rows[0].seats !== CAPACITY) throw new Error(`overbooked or underbooked: ${rows[0].seats} confirmed for ${CAPACITY} seats`);
     const errors = ra.errors + rb.errors + ra.non2xx + rb.non2xx - (CONFIRMATIONS - CAPACITY);
     results.storm.push({ perSecond: CONFIRMATIONS / seconds, seconds, confirmed: rows[0].seats, unexpected: errors });
+
+    // 1b. The framework's floor for the same route: as many links that match nothing (one indexed
+    // read, a 404), same split and connections: no confirmation can be faster than this.
+    const unknown = () => Array.from({ length: CONFIRMATIONS / 2 }, () => ({ token: randomBytes(32).toString('base64url') }));
+    const floorStarted = Date.now();
+    await Promise.all([
+      postQueue(a.url, '/api/booking/reservations/confirm', unknown(), STORM_CONNECTIONS / 2),
+      postQueue(b.url, '/api/booking/reservations/confirm', unknown(), STORM_CONNECTIONS / 2),
+    ]);
+    results.floor.push({ perSecond: CONFIRMATIONS / ((Date.now() - floorStarted) / 1000) });
 
     // 2. The raw ceiling: the same locked transaction straight to PostgreSQL, same concurrency.
     const { rows: pending } = await pool.query(`SELECT l.${t.resPerf.from} AS id FROM ${t.resPerf.table} l WHERE l.${t.resPerf.to} = $1`, [
@@ -416,6 +428,16 @@ const main = async () => {
       `ratio to raw ceiling ${stormRatio.toFixed(2)}`,
       '≥ 0.4',
       yes(stormRatio >= 0.4),
+    ],
+    [
+      "the same route's floor: 2,000 well-formed links that match nothing (one read, 404), same connections",
+      `${m(results.floor, (r) => r.perSecond).toFixed(0)}/s`,
+      `ratio to raw ceiling ${m(
+        results.floor.map((f, i) => f.perSecond / results.raw[i].perSecond),
+        (x) => x
+      ).toFixed(2)}`,
+      'reported',
+      '',
     ],
     [
       'raw ceiling: lock the performance, read its confirmed seats, confirm one, straight to PostgreSQL (pg, 64 clients)',
