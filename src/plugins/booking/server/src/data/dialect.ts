@@ -58,6 +58,30 @@ export const createDialect = (strapi: Core.Strapi) => {
     },
 
     /**
+     * Inserts rows of a content type, each linked to the same target (`link.target`): on
+     * PostgreSQL one statement, on SQLite two.
+     */
+    async insertRowsLinkedTo(knex: Knex, table: string, rows: Array<Record<string, unknown>>, link: LinkTo): Promise<void> {
+      if (!postgres) {
+        const ids = (await knex(table).insert(rows).returning('id')).map((row: unknown) => insertedId([row]));
+        if (link.target !== null) await knex(link.table).insert(ids.map((id) => ({ [link.from]: id, [link.to]: link.target })));
+        return;
+      }
+      const insert = knex(table).insert(rows).returning('id').toSQL();
+      if (link.target === null) {
+        await knex.raw(insert.sql, insert.bindings as Knex.RawBinding[]);
+        return;
+      }
+      await knex.raw(`WITH "new_rows" AS (${insert.sql}) INSERT INTO ?? (??, ??) SELECT "id", ? FROM "new_rows"`, [
+        ...(insert.bindings as Knex.RawBinding[]),
+        link.table,
+        link.from,
+        link.to,
+        link.target,
+      ]);
+    },
+
+    /**
      * Serialises the caller's transaction with every other holder of `key` on PostgreSQL (held
      * until it ends). SQLite has one connection: transactions are already serial.
      */

@@ -7,7 +7,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { Language, MailKind } from '../constants';
 import { outboxLabel } from '../services/labels';
-import { insertedId } from './dialect';
+import { dialectOf, insertedId } from './dialect';
 import { SCHEDULE_CHANGES_TABLE } from './schedule-changes';
 import { bookingTables, systemColumns } from './strapi-internals';
 
@@ -79,24 +79,28 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     /** Records a mail owed for a reservation; returns its id. */
     async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
-      const id = insertedId(
-        await knex(tables.outbox)
-          .insert({
-            ...systemColumns(now),
-            label: outboxLabel(kind, null, 'queued'),
-            kind,
-            delivery_status: 'queued',
-            attempts: 0,
-            next_attempt_at: now,
-            ...extra,
-          })
-          .returning('id')
+      // The message and its link to the reservation: one statement on PostgreSQL.
+      return dialectOf(strapi).insertWithLinks(
+        knex,
+        tables.outbox,
+        {
+          ...systemColumns(now),
+          label: outboxLabel(kind, null, 'queued'),
+          kind,
+          delivery_status: 'queued',
+          attempts: 0,
+          next_attempt_at: now,
+          ...extra,
+        },
+        [
+          {
+            table: tables.outboxReservation.table,
+            from: tables.outboxReservation.message,
+            to: tables.outboxReservation.reservation,
+            target: reservationId,
+          },
+        ]
       );
-      await knex(tables.outboxReservation.table).insert({
-        [tables.outboxReservation.message]: id,
-        [tables.outboxReservation.reservation]: reservationId,
-      });
-      return id;
     },
 
     /** Records a mail owed about a waiting-list entry; returns its id. */

@@ -10,6 +10,7 @@ import type { DoorRecord } from '../../../shared/door-snapshot';
 import { sealDoorRecord } from '../utils/door-seal';
 import { holderOf } from '../utils/holder';
 import { accessNeedsOf } from './reservations';
+import { dialectOf } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
 
 /** 32 bytes = 256 bits from the operating system's CSPRNG, base64url (43 characters). */
@@ -60,7 +61,7 @@ export const createTokensData = (strapi: Core.Strapi) => {
 
   return {
     /**
-     * Issues tokens for a reservation in two statements (the tokens, their links) and returns the
+     * Issues tokens for a reservation (the tokens and their links: one statement on PostgreSQL) and returns the
      * raw tokens in the order asked: they exist in the visitor's mail and nowhere else. A check-in
      * token is sealed with `record` (what the door may see), or with the reservation's as read now.
      */
@@ -69,22 +70,24 @@ export const createTokensData = (strapi: Core.Strapi) => {
       const raws = wanted.map(newRawToken);
       const hashes = raws.map(hashToken);
       const sealWith = !wanted.some(({ purpose }) => purpose === 'check_in') ? null : (record ?? (await doorRecordOf(knex, reservationId)));
-      const inserted: Array<{ id: number; token_hash: string }> = await knex(tables.tokens)
-        .insert(
-          wanted.map(({ purpose, expiresAt }, i) => ({
-            ...systemColumns(now),
-            purpose,
-            token_hash: hashes[i],
-            expires_at: expiresAt,
-            // The offline door's record, sealed while the raw token exists (it is never stored).
-            door_sealed: purpose === 'check_in' && sealWith ? sealDoorRecord(raws[i], sealWith) : null,
-          }))
-        )
-        .returning(['id', 'token_hash']);
-      // Matched by hash, not by position: the order of RETURNING rows is not a promise.
-      const idOf = new Map(inserted.map((row) => [row.token_hash, Number(row.id)]));
-      await knex(tables.tokenReservation.table).insert(
-        hashes.map((hash) => ({ [tables.tokenReservation.token]: idOf.get(hash), [tables.tokenReservation.reservation]: reservationId }))
+      // The tokens and their links to the reservation: one statement on PostgreSQL.
+      await dialectOf(strapi).insertRowsLinkedTo(
+        knex,
+        tables.tokens,
+        wanted.map(({ purpose, expiresAt }, i) => ({
+          ...systemColumns(now),
+          purpose,
+          token_hash: hashes[i],
+          expires_at: expiresAt,
+          // The offline door's record, sealed while the raw token exists (it is never stored).
+          door_sealed: purpose === 'check_in' && sealWith ? sealDoorRecord(raws[i], sealWith) : null,
+        })),
+        {
+          table: tables.tokenReservation.table,
+          from: tables.tokenReservation.token,
+          to: tables.tokenReservation.reservation,
+          target: reservationId,
+        }
       );
       return raws;
     },
