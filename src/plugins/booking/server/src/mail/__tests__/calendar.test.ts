@@ -45,4 +45,29 @@ describe('the ticket calendar file', () => {
     expect(event.getFirstPropertyValue('summary')).toBe('Amleto; atto I, scena 2 \\ prova');
     expect(event.getFirstPropertyValue('location')).toBe('Teatro Piccolo, Via Roma 1, Milano');
   });
+
+  test('tickets of one evening: each file has its own UID and a fresh stamp, and reads as the first', () => {
+    jest.useFakeTimers({ now: new Date('2027-02-01T10:00:00.000Z') });
+    try {
+      const first = ticketCalendar({ ...facts, reference: 'ZZ000001', showTitle: 'Le serve' });
+      jest.setSystemTime(new Date('2027-02-01T10:00:30.000Z'));
+      const second = ticketCalendar({ ...facts, reference: 'ZZ000002', showTitle: 'Le serve' });
+      const [a, b] = [readBack(first), readBack(second)];
+      expect(a.getFirstPropertyValue('uid')).toMatch(/^ZZ000001@booking\./);
+      expect(b.getFirstPropertyValue('uid')).toMatch(/^ZZ000002@booking\./);
+      expect(String(b.getFirstPropertyValue('dtstamp'))).toBe('2027-02-01T10:00:30Z');
+      for (const property of ['summary', 'location', 'dtstart', 'dtend', 'sequence']) {
+        expect(String(b.getFirstPropertyValue(property))).toBe(String(a.getFirstPropertyValue(property)));
+      }
+      // Apart from those two lines, the very text `ics` wrote.
+      const strip = (text: string) => text.replace(/\r\n(UID|DTSTAMP):[^\r]*/g, '');
+      expect(strip(second)).toBe(strip(first));
+      // Another evening (here a moved one: SEQUENCE 1) is written afresh.
+      const moved = readBack(ticketCalendar({ ...facts, reference: 'ZZ000003', showTitle: 'Le serve', sequence: 1 }));
+      expect(moved.getFirstPropertyValue('sequence')).toBe(1);
+      expect(moved.getFirstPropertyValue('uid')).toMatch(/^ZZ000003@/);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
