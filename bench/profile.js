@@ -17,6 +17,7 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
@@ -42,6 +43,17 @@ const secrets = {
   ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
   JWT_SECRET: 'bench-jwt-secret-0123456789',
 };
+
+/** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 
 const startSink = () =>
   new Promise((resolve) => {
@@ -167,12 +179,13 @@ const main = async () => {
   const start = require('../package.json')
     .scripts.start.split(/\s+/)
     .filter((w) => !/^[A-Z_]+=/.test(w));
+  const port = await freePort();
   const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, ...start.slice(1)], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: '4111', HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = 'http://127.0.0.1:4111';
+  const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
     try {
@@ -205,12 +218,9 @@ const main = async () => {
       );
   } else if (scenario === 'reserve') {
     const perf = await createPerformance(knex, t, { capacity: 200, startsInMinutes: 3 * 24 * 60 });
+    // The contract's envelope: { data: { performance, name, email, party_size, locale } }.
     const bodies = Array.from({ length: 1000 }, (_, i) => ({
-      performance: perf.documentId,
-      name: `Spettatore ${i}`,
-      email: `rush${i}@example.test`,
-      party_size: 1,
-      locale: 'it',
+      data: { performance: perf.documentId, name: `Spettatore ${i}`, email: `rush${i}@example.test`, party_size: 1, locale: 'it' },
     }));
     fire = () => post(url, '/api/booking/reservations', bodies, 32);
   } else {
