@@ -168,9 +168,11 @@ export const createReservationsData = (strapi: Core.Strapi) => {
   };
   return {
     /**
-     * The one insert of a reservation row (public booking, box office, waiting-list offer), pending.
+     * The insert of a reservation row for the box office and a waiting-list offer, pending.
      * Through the Query Engine, so the db lifecycles that compute stored fields (the Content
      * Manager's label) run as for any other write; it joins the caller's `strapi.db.transaction`.
+     * The public booking, the hot path of an on-sale rush, uses `insertPending` below, which
+     * writes the same fields itself.
      */
     async insert(row: NewReservationRow): Promise<ReservationRow> {
       return (await strapi.db.query(UID.reservation).create({ data: { ...row, reservation_status: 'pending' } })) as ReservationRow;
