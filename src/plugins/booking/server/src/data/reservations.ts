@@ -185,15 +185,17 @@ export const createReservationsData = (strapi: Core.Strapi) => {
      * would (so a cancel holding it is waited for, then seen), the reference checked against
      * reservations and waiting-list entries, the row written with what the database lifecycles
      * would add (label, e-mail keys), its performance link, the token and its link. `'closed'`
-     * when the performance is gone or cancelled. Elsewhere (SQLite, one writer) the same steps
-     * one by one.
+     * when the performance is gone or cancelled; with `room` (services/admission.ts `lockAddress`,
+     * whose lock the caller holds), `'rate_limited'` when the address has no room, checked in
+     * the same statement. Elsewhere (SQLite, one writer) the same steps one by one.
      */
     async insertPending(
       trx: Knex.Transaction,
       row: Omit<NewReservationRow, 'reference'>,
       token: { hash: string; expiresAt: Date | null },
-      now: Date
-    ): Promise<ReservationRow | 'closed'> {
+      now: Date,
+      room?: { limit: number; count: Knex.QueryBuilder }
+    ): Promise<ReservationRow | 'closed' | 'rate_limited'> {
       if (!Number.isInteger(row.party_size) || row.party_size < 1) {
         throw new errors.ValidationError('party_size must be a positive integer', {
           code: ERROR_CODES.validation,
@@ -221,6 +223,7 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       const tokenValues = { ...systemColumns(now), purpose: 'confirmation', token_hash: token.hash, expires_at: token.expiresAt };
 
       if (!dialectOf(strapi).postgres) {
+        if (room && (await this.countOf(trx, room.count)) >= room.limit) return 'rate_limited';
         const performance: { cancelled_at: unknown } | undefined = await trx(tables.performances)
           .where('id', row.performance)
           .first('cancelled_at');
@@ -236,6 +239,9 @@ export const createReservationsData = (strapi: Core.Strapi) => {
         return reservationFromRow(inserted);
       }
 
+      // The address's requests, counted in the statement that writes (after its lock: this
+      // statement's snapshot sees every request that held the lock before); 0 when no limit.
+      const requests = room?.count ?? trx.raw('0');
       for (;;) {
         const reference = newReference();
         const fields = values(reference);
@@ -248,12 +254,13 @@ export const createReservationsData = (strapi: Core.Strapi) => {
              INSERT INTO ?? (${list(columns)})
              SELECT ${columns.map(() => '?').join(', ')} FROM perf
              WHERE NOT EXISTS (SELECT 1 FROM ?? WHERE reference = ?) AND NOT EXISTS (SELECT 1 FROM ?? WHERE reference = ?)
+             AND (?) < ?
              RETURNING *
            ),
            rl AS (INSERT INTO ?? (??, ??) SELECT r.id, ? FROM r),
            tok AS (INSERT INTO ?? (${list(tokenColumns)}) SELECT ${tokenColumns.map(() => '?').join(', ')} FROM r RETURNING id),
            tl AS (INSERT INTO ?? (??, ??) SELECT tok.id, r.id FROM tok, r)
-           SELECT (SELECT count(*) FROM perf) AS open, (SELECT row_to_json(r) FROM r) AS reservation`,
+           SELECT (SELECT count(*) FROM perf) AS open, (?) AS requests, (SELECT row_to_json(r) FROM r) AS reservation`,
           [
             tables.performances,
             row.performance,
@@ -264,6 +271,8 @@ export const createReservationsData = (strapi: Core.Strapi) => {
             reference,
             tables.waitlistEntries,
             reference,
+            requests,
+            room?.limit ?? 1,
             rl.table,
             rl.reservation,
             rl.performance,
@@ -274,10 +283,12 @@ export const createReservationsData = (strapi: Core.Strapi) => {
             tl.table,
             tl.token,
             tl.reservation,
+            requests,
           ]
         );
         const inserted = rows[0]?.reservation as Record<string, unknown> | null | undefined;
         if (inserted) return reservationFromRow(inserted);
+        if (room && Number(rows[0]?.requests ?? 0) >= room.limit) return 'rate_limited';
         if (Number(rows[0]?.open ?? 0) === 0) return 'closed';
         // The reference was taken: another one.
       }
@@ -466,13 +477,16 @@ export const createReservationsData = (strapi: Core.Strapi) => {
 
     /**
      * `pendingForAddress` plus another count of the address (`others`, a query counting `n`: its
-     * unconfirmed waiting-list joins) in one statement: one round trip fewer inside the booking's
-     * transaction.
+     * unconfirmed waiting-list joins), as one query counting `n`: one statement, or a condition
+     * inside the booking's insert (`insertPending`).
      */
-    async pendingForAddressWith(knex: Knex, limitKey: string, now: Date, since: Date, others: Knex.QueryBuilder): Promise<number> {
-      const row = (await knex
-        .select(knex.raw('(?) + (?) as n', [this.pendingForAddressQuery(knex, limitKey, now, since), others]))
-        .first()) as { n: unknown } | undefined;
+    requestsOfAddressQuery(knex: Knex, limitKey: string, now: Date, since: Date, others: Knex.QueryBuilder): Knex.QueryBuilder {
+      return knex.select(knex.raw('(?) + (?) as n', [this.pendingForAddressQuery(knex, limitKey, now, since), others]));
+    },
+
+    /** What a query counting `n` counts. */
+    async countOf(knex: Knex, count: Knex.QueryBuilder): Promise<number> {
+      const row = (await count.first()) as { n: unknown } | undefined;
       return Number(row?.n ?? 0);
     },
 

@@ -21,6 +21,12 @@ export interface PerformanceRow {
   venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
 }
 
+/** An address's limit and the query counting its requests its owner has not confirmed (`n`). */
+export interface AddressRoom {
+  limit: number;
+  count: Knex.QueryBuilder;
+}
+
 /** What a visitor asks for: a reservation, or a place on the waiting list. */
 export interface NewReservation {
   performance: string;
@@ -68,16 +74,26 @@ const createAdmissionService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the reservation or entry.
      */
     async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
+      const room = await this.lockAddress(trx, email, now);
+      return room === null || (await data().reservations.countOf(trx, room.count)) < room.limit;
+    },
+
+    /**
+     * `addressHasRoom` in two halves, for a caller that checks the count in the statement that
+     * writes (data/reservations.ts `insertPending`): takes the address's lock, and gives the
+     * limit with the query counting its requests (`n`); null when there is no limit.
+     */
+    async lockAddress(trx: Knex.Transaction, email: string, now: Date): Promise<AddressRoom | null> {
       const config = getConfig(strapi);
       const limit = config.pendingPerEmail;
-      if (limit <= 0) return true;
+      if (limit <= 0) return null;
       // `name+tag@` counts as `name@`, whatever the case it was typed in (validation/email.ts).
       const address = emailLimitKey(email);
       const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
       await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
       // Pending reservations and unconfirmed joins together, in one statement.
       const joins = data().waitlistEntries.unconfirmedForAddressQuery(trx, address, since, now);
-      return (await data().reservations.pendingForAddressWith(trx, address, now, since, joins)) < limit;
+      return { limit, count: data().reservations.requestsOfAddressQuery(trx, address, now, since, joins) };
     },
   };
 };

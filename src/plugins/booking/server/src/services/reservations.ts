@@ -82,9 +82,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const confirmationToken = newRawToken();
       const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
       return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
-        if (!(await admission().addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
-        // One statement: waits for a cancel holding the performance, and sees it (issue 22); the
-        // row, its link, its confirmation token.
+        // The address's lock; its count is a condition of the insert.
+        const room = await admission().lockAddress(trx, input.email, now);
+        // One statement: waits for a cancel holding the performance, and sees it (issue 22);
+        // counts the address's requests; the row, its link, its confirmation token.
         const reservation = await data().reservations.insertPending(
           trx,
           {
@@ -100,8 +101,10 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             confirm_by: confirmBy,
           },
           { hash: hashToken(confirmationToken), expiresAt: confirmBy },
-          now
+          now,
+          room ?? undefined
         );
+        if (reservation === 'rate_limited') return { ok: false, code: ERROR_CODES.rateLimited };
         if (reservation === 'closed') return { ok: false, code: ERROR_CODES.bookingClosed };
         await events().announce(
           trx,
