@@ -20,7 +20,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
@@ -52,6 +52,17 @@ const secrets = {
   ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
   JWT_SECRET: 'bench-jwt-secret-0123456789',
 };
+
+/** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 
 const startSink = () =>
   new Promise((resolve) => {
@@ -179,12 +190,7 @@ const main = async () => {
     .scripts.start.split(/\s+/)
     .filter((w) => !/^[A-Z_]+=/.test(w));
   // A free port: another bench may be running on this machine.
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address();
-      probe.close(() => resolve(free));
-    });
-  });
+  const port = await freePort();
   // BENCH_PROFILE=0: the same load without the profiler, for its figures alone.
   const profiling = process.env.BENCH_PROFILE !== '0';
   const flags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [];
@@ -239,12 +245,9 @@ const main = async () => {
       );
   } else if (scenario === 'reserve') {
     const perf = await createPerformance(knex, t, { capacity: 200, startsInMinutes: 3 * 24 * 60 });
+    // The contract's envelope: { data: { performance, name, email, party_size, locale } }.
     const bodies = Array.from({ length: 1000 }, (_, i) => ({
-      performance: perf.documentId,
-      name: `Spettatore ${i}`,
-      email: `rush${i}@example.test`,
-      party_size: 1,
-      locale: 'it',
+      data: { performance: perf.documentId, name: `Spettatore ${i}`, email: `rush${i}@example.test`, party_size: 1, locale: 'it' },
     }));
     fire = () => post(url, '/api/booking/reservations', bodies, 32);
   } else {

@@ -69,7 +69,13 @@ const reservationController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           ...present(result.reservation),
-          performance: await publicPerformance(result.performance.documentId, textLanguage(ctx.query.lang ?? input.locale)),
+          // From the short public cache (fresh within a second, as the performance's own route): a
+          // pending reservation changes no seat, and an on-sale rush asks for the same one a
+          // thousand times.
+          performance: await getService(strapi, 'catalogue').cachedPerformance(
+            result.performance.documentId,
+            textLanguage(ctx.query.lang ?? input.locale)
+          ),
           confirm_by: iso(result.reservation.confirm_by),
         },
       };

@@ -17,6 +17,21 @@ export interface PerformanceFacts {
   venue: { name: string; address: string | null; city: string | null } | null;
 }
 
+/** A performance as a visitor's booking checks it: its row, its show's and venue's public fields, its seats. */
+export interface PublicPerformanceRow {
+  id: number;
+  documentId: string;
+  starts_at: string;
+  room_capacity: number;
+  additional_seats: number;
+  manually_occupied_seats: number;
+  is_booking_enabled: boolean;
+  cancelled_at: string | null;
+  show: { id: number; title: string; slug: string; is_published: boolean } | null;
+  venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
+  seats: SeatCounts;
+}
+
 /** A performance's capacities, and whether it was cancelled (closed for good: issue 22). */
 export type Capacity = Omit<SeatFigures, 'confirmed_seats'> & { cancelled: boolean };
 
@@ -79,6 +94,66 @@ export const createPerformancesData = (strapi: Core.Strapi) => {
         is_published: Boolean(row.is_published),
         cancelled_at: row.cancelled_at ? new Date(row.cancelled_at as string) : null,
         seats: countsOf(row),
+      };
+    },
+
+    /**
+     * A performance by its documentId with its show's and venue's public fields and its seats,
+     * in one query (the visitor's booking and join check it before anything is written); null
+     * when no such row.
+     */
+    async publicRow(knex: Knex, documentId: string): Promise<PublicPerformanceRow | null> {
+      const tables = t();
+      const [ps, pv] = [tables.performanceShow, tables.performanceVenue];
+      const row: Record<string, unknown> | undefined = await knex({ p: tables.performances })
+        .leftJoin({ ps: ps.table }, `ps.${ps.performance}`, 'p.id')
+        .leftJoin({ sh: tables.shows }, 'sh.id', `ps.${ps.show}`)
+        .leftJoin({ pv: pv.table }, `pv.${pv.from}`, 'p.id')
+        .leftJoin({ v: tables.venues }, 'v.id', `pv.${pv.to}`)
+        .leftJoin({ s: SEATS_TABLE }, 's.performance_id', 'p.id')
+        .where('p.document_id', documentId)
+        .orderBy('p.id')
+        .first(
+          'p.id',
+          'p.document_id',
+          'p.starts_at',
+          'p.is_booking_enabled',
+          'p.cancelled_at',
+          { show_id: 'sh.id', show_title: 'sh.title', show_slug: 'sh.slug', show_is_published: 'sh.is_published' },
+          { venue_id: 'v.id', venue_name: 'v.name', venue_slug: 'v.slug', venue_address: 'v.address', venue_city: 'v.city' },
+          ...seatColumns(knex)
+        );
+      if (!row) return null;
+      const seats = countsOf(row);
+      return {
+        id: Number(row.id),
+        documentId: String(row.document_id),
+        starts_at: new Date(row.starts_at as string).toISOString(),
+        room_capacity: seats.roomCapacity,
+        additional_seats: seats.additionalSeats,
+        manually_occupied_seats: seats.manuallyOccupiedSeats,
+        is_booking_enabled: Boolean(row.is_booking_enabled),
+        cancelled_at: row.cancelled_at ? new Date(row.cancelled_at as string).toISOString() : null,
+        show:
+          row.show_id === null || row.show_id === undefined
+            ? null
+            : {
+                id: Number(row.show_id),
+                title: String(row.show_title),
+                slug: String(row.show_slug),
+                is_published: Boolean(row.show_is_published),
+              },
+        venue:
+          row.venue_id === null || row.venue_id === undefined
+            ? null
+            : {
+                id: Number(row.venue_id),
+                name: String(row.venue_name),
+                slug: String(row.venue_slug),
+                address: (row.venue_address as string | null) ?? null,
+                city: (row.venue_city as string | null) ?? null,
+              },
+        seats,
       };
     },
 

@@ -123,8 +123,14 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
      * `since`, link not lapsed, performance not started. A confirmed entry no longer counts.
      */
     async unconfirmedForAddress(knex: Knex, limitKey: string, since: Date, now: Date): Promise<number> {
+      const row = (await this.unconfirmedForAddressQuery(knex, limitKey, since, now).first()) as { n?: unknown } | undefined;
+      return Number(row?.n ?? 0);
+    },
+
+    /** `unconfirmedForAddress` as a query counting `n`, for a caller that adds it to another count in one statement. */
+    unconfirmedForAddressQuery(knex: Knex, limitKey: string, since: Date, now: Date): Knex.QueryBuilder {
       const tables = t();
-      const row: { n?: unknown } | undefined = await knex({ e: tables.waitlistEntries })
+      return knex({ e: tables.waitlistEntries })
         .join({ ep: tables.entryPerformance.table }, `ep.${tables.entryPerformance.from}`, 'e.id')
         .join({ p: tables.performances }, 'p.id', `ep.${tables.entryPerformance.to}`)
         .where('e.waitlist_status', 'unconfirmed')
@@ -132,9 +138,7 @@ export const createWaitlistEntriesData = (strapi: Core.Strapi) => {
         .andWhere('e.confirm_by', '>', now)
         .andWhere('p.starts_at', '>', now)
         .andWhere('e.email_limit_key', limitKey)
-        .count({ n: 'e.id' })
-        .first();
-      return Number(row?.n ?? 0);
+        .count({ n: 'e.id' });
     },
 
     /** Locks the entry behind a join confirmation link's hash and reads it with its performance's start, or null. */

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
-import { ERROR_CODES, UID, type AccessNeed, type Language } from '../constants';
+import { ERROR_CODES, type AccessNeed, type Language } from '../constants';
+import type { SeatCounts } from '../data/seats';
 import { dataOf } from '../data';
 import { isOpenForBooking, unconfirmedCountSince } from '../rules';
 import { getConfig } from '../utils/get-service';
@@ -20,6 +21,12 @@ export interface PerformanceRow {
   venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
 }
 
+/** An address's limit and the query counting its requests its owner has not confirmed (`n`). */
+export interface AddressRoom {
+  limit: number;
+  count: Knex.QueryBuilder;
+}
+
 /** What a visitor asks for: a reservation, or a place on the waiting list. */
 export interface NewReservation {
   performance: string;
@@ -31,11 +38,6 @@ export interface NewReservation {
   locale?: Language;
   access_needs?: AccessNeed[] | null;
 }
-
-const PERFORMANCE_POPULATE = {
-  show: { select: ['id', 'title', 'slug', 'is_published'] },
-  venue: { select: ['id', 'name', 'slug', 'address', 'city'] },
-} as const;
 
 /**
  * What a visitor's request must pass before anything is written, shared by the reservations and
@@ -49,12 +51,12 @@ const createAdmissionService = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * A performance a visitor may book or wait for: a published show's, open for booking. Throws
      * NotFoundError (404 performance_not_found) for one that does not exist publicly; null when it
-     * exists but is closed (booking off, or started).
+     * exists but is closed (booking off, or started). With its seats as they are now.
      */
-    async publicPerformance(documentId: string, now: Date): Promise<PerformanceRow | null> {
-      const performance = (await strapi.db
-        .query(UID.performance)
-        .findOne({ where: { documentId }, populate: PERFORMANCE_POPULATE })) as PerformanceRow | null;
+    async publicPerformance(documentId: string, now: Date): Promise<(PerformanceRow & { seats: SeatCounts }) | null> {
+      // One plain query (the row, its show and venue, its seats): the first thing every request
+      // of an on-sale rush does, where the Query Engine's three took longer than the insert.
+      const performance = await data().performances.publicRow(strapi.db.connection, documentId);
       if (!performance || !performance.show?.is_published) {
         throw new errors.NotFoundError('Performance not found', { code: ERROR_CODES.performanceNotFound });
       }
@@ -72,16 +74,26 @@ const createAdmissionService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the reservation or entry.
      */
     async addressHasRoom(trx: Knex.Transaction, email: string, now: Date): Promise<boolean> {
+      const room = await this.lockAddress(trx, email, now);
+      return room === null || (await data().reservations.countOf(trx, room.count)) < room.limit;
+    },
+
+    /**
+     * `addressHasRoom` in two halves, for a caller that checks the count in the statement that
+     * writes (data/reservations.ts `insertPending`): takes the address's lock, and gives the
+     * limit with the query counting its requests (`n`); null when there is no limit.
+     */
+    async lockAddress(trx: Knex.Transaction, email: string, now: Date): Promise<AddressRoom | null> {
       const config = getConfig(strapi);
       const limit = config.pendingPerEmail;
-      if (limit <= 0) return true;
+      if (limit <= 0) return null;
       // `name+tag@` counts as `name@`, whatever the case it was typed in (validation/email.ts).
       const address = emailLimitKey(email);
       const since = unconfirmedCountSince(now, config.confirmationTtlMinutes);
       await data().dialect.lockNameForTransaction(trx, `booking:pending:${address}`);
-      const pending = await data().reservations.pendingForAddress(trx, address, now, since);
-      const unconfirmed = await data().waitlistEntries.unconfirmedForAddress(trx, address, since, now);
-      return pending + unconfirmed < limit;
+      // Pending reservations and unconfirmed joins together, in one statement.
+      const joins = data().waitlistEntries.unconfirmedForAddressQuery(trx, address, since, now);
+      return { limit, count: data().reservations.requestsOfAddressQuery(trx, address, now, since, joins) };
     },
   };
 };

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { createReservationsData } from '../data/reservations';
 import { getConfig } from '../utils/get-service';
+import { clip, reservationLabel } from '../utils/reservation-label';
 
 /** What the Content Manager reads as a performance's and a reservation's name. */
 export const LABEL_FIELD = 'label';
@@ -27,19 +28,14 @@ export const formatStart = (startsAt: Date | string, timezone: string): string =
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
 };
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
 /** 'Amleto · 12/12/2026 21:00 · Sala Grande'; a missing part reads '?' so the gap is visible. */
 export const performanceLabel = (
   facts: { title?: string | null; startsAt?: Date | string | null; venue?: string | null },
   timezone: string
 ): string => clip([facts.title || '?', facts.startsAt ? formatStart(facts.startsAt, timezone) : '?', facts.venue || '?'].join(' · '), 255);
 
-/** 'K7Q2XM · Maria Bianchi' */
-const asText = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
-
-export const reservationLabel = (reference: unknown, name: unknown): string =>
-  clip(`${asText(reference) || '?'} · ${asText(name).trim() || '?'}`, 160);
+/** 'K7Q2XM · Maria Bianchi' (utils/reservation-label.ts) */
+export { reservationLabel };
 
 /** A check-in or a door scan: 'K7Q2XM · 12/12/2026 20:41' ('—' when the code matched no booking). */
 export const doorLabel = (reference: string | null | undefined, at: Date, timezone: string): string =>

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type ReservationStatus } from '../constants';
 import { dataOf } from '../data';
 import type { ReservationRow } from '../data/reservations';
-import { doorRecordFrom, hashToken, TOKEN_PATTERN } from '../data/tokens';
+import { doorRecordFrom, hashToken, newRawToken, TOKEN_PATTERN } from '../data/tokens';
 import { isOpenForBooking, partyFits, seatsToConfirm } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey, emailLimitKey } from '../validation/email';
@@ -76,35 +76,36 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = getConfig(strapi);
       const performance = await admission().publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
-      const seats = await data().seats.forPerformance(performance.id);
-      const availableSeats = seats?.availableSeats ?? 0;
+      const { availableSeats } = performance.seats;
       if (!partyFits(input.party_size, availableSeats)) return { ok: false, code: ERROR_CODES.soldOut, availableSeats };
 
+      const confirmationToken = newRawToken();
+      const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
       return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
-        if (!(await admission().addressHasRoom(trx, input.email, now))) return { ok: false, code: ERROR_CODES.rateLimited };
-        // Waits for a cancel holding the performance, and sees it (issue 22).
-        if (await data().performanceCancel.cancelledForNewRow(trx, performance.id)) return { ok: false, code: ERROR_CODES.bookingClosed };
-        const reference = await data().reservations.uniqueReference(trx);
-        const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
-        const reservation = await data().reservations.insert({
-          reference,
-          performance: performance.id,
-          name: input.name,
-          email: input.email,
-          phone: input.phone ?? null,
-          party_size: input.party_size,
-          notes: input.notes ?? null,
-          access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
-          source: 'public',
-          language: input.locale ?? DEFAULT_LANGUAGE,
-          confirm_by: confirmBy,
-        });
-        const [confirmationToken] = await data().tokens.insert(
+        // The address's lock; its count is a condition of the insert.
+        const room = await admission().lockAddress(trx, input.email, now);
+        // One statement: waits for a cancel holding the performance, and sees it (issue 22);
+        // counts the address's requests; the row, its link, its confirmation token.
+        const reservation = await data().reservations.insertPending(
           trx,
-          reservation.id,
-          [{ purpose: 'confirmation', expiresAt: confirmBy }],
-          now
+          {
+            performance: performance.id,
+            name: input.name,
+            email: input.email,
+            phone: input.phone ?? null,
+            party_size: input.party_size,
+            notes: input.notes ?? null,
+            access_needs: input.access_needs && input.access_needs.length > 0 ? input.access_needs : null,
+            source: 'public',
+            language: input.locale ?? DEFAULT_LANGUAGE,
+            confirm_by: confirmBy,
+          },
+          { hash: hashToken(confirmationToken), expiresAt: confirmBy },
+          now,
+          room ?? undefined
         );
+        if (reservation === 'rate_limited') return { ok: false, code: ERROR_CODES.rateLimited };
+        if (reservation === 'closed') return { ok: false, code: ERROR_CODES.bookingClosed };
         await events().announce(
           trx,
           {
