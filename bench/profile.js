@@ -13,10 +13,12 @@
  * - confirm: 2,000 confirmation links of pending one-seat reservations for 1,000 seats, 32
  *   connections (the bench's confirmation storm on one instance);
  * - reserve: 1,000 new reservations for a 200-seat performance, 32 connections;
- * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out.
+ * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out;
+ * - read: GET of a performance's public page, 64 connections for 10 s (the bench's read);
+ * - health: GET /_health, 64 connections for 10 s (the framework's floor, to compare with read).
  */
 const { spawn, spawnSync } = require('node:child_process');
-const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
@@ -26,7 +28,7 @@ const { loadApp, tablesOf, createPerformance, addReservations } = require('./see
 
 const root = path.join(__dirname, '..');
 const scenario = process.argv[2] ?? 'confirm';
-const SCENARIOS = ['confirm', 'reserve', 'check-in'];
+const SCENARIOS = ['confirm', 'reserve', 'check-in', 'read', 'health'];
 if (!SCENARIOS.includes(scenario)) {
   console.error(`bench/profile.js: one of ${SCENARIOS.join(', ')}, not ${scenario}`);
   process.exit(2);
@@ -79,6 +81,13 @@ const post = (url, pathname, bodies, connections, headers = {}) =>
         ],
       },
       (error, result) => (error ? reject(error) : resolve(result))
+    )
+  );
+
+const getFor = (url, pathname, seconds, connections) =>
+  new Promise((resolve, reject) =>
+    autocannon({ url: `${url}${pathname}`, connections, duration: seconds, timeout: 30 }, (error, result) =>
+      error ? reject(error) : resolve(result)
     )
   );
 
@@ -213,6 +222,10 @@ const main = async () => {
       locale: 'it',
     }));
     fire = () => post(url, '/api/booking/reservations', bodies, 32);
+  } else if (scenario === 'read' || scenario === 'health') {
+    const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
+    const pathname = scenario === 'read' ? `/api/booking/performances/${perf.documentId}` : '/_health';
+    fire = () => getFor(url, pathname, 10, 64);
   } else {
     const perf = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
     const tokens = await addReservations(knex, t, perf.id, 1000, {
@@ -278,10 +291,12 @@ const main = async () => {
     cut.timeDeltas.push(profile.timeDeltas[i]);
   }
   if (cut.samples.length === 0) throw new Error("no sample in the load's window");
+  // The window alone, for a call tree of the load without the start.
+  writeFileSync(path.join(profiles, `${scenario}-window.cpuprofile`), JSON.stringify(cut));
   print('By package', summarise(cut, packageOf), 25);
   print('By file', summarise(cut, fileOf), 30);
   print('Hottest functions', summarise(cut, functionOf), 40);
-  console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))}`);
+  console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))} (the load's window alone: ${scenario}-window.cpuprofile)`);
 };
 
 main().catch((error) => {

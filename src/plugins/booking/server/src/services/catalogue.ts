@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
@@ -248,9 +249,11 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
      * What the door and the ticket mail say of a performance (start, show, venue), from the short
      * cache: they ask for the same one or two performances over and over, and planning this
      * five-table join costs PostgreSQL more than running it. Null when there is no such row.
+     * `knex`: the caller's transaction, when it holds a connection already (the door, under its
+     * ticket's lock: a second connection per scan could exhaust the pool).
      */
-    performanceFacts(performanceId: number, lang: TextLanguage = 'it'): Promise<PerformanceFacts | null> {
-      return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(strapi.db.connection, performanceId, lang));
+    performanceFacts(performanceId: number, lang: TextLanguage = 'it', knex: Knex = strapi.db.connection): Promise<PerformanceFacts | null> {
+      return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(knex, performanceId, lang));
     },
 
     /**
