@@ -76,3 +76,28 @@ test('a public read of a cached answer sends nothing to the database', async () 
   });
   expect(read).toEqual([]);
 });
+
+test('a public answer carries an ETag; a client holding it gets 304, and the same bytes come from the cache as from the route', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 20, startsInHours: 48 });
+  await sleep(500);
+  const first = await http().get(`/api/booking/performances/${perf.documentId}`);
+  const cached = await http().get(`/api/booking/performances/${perf.documentId}`);
+  expect(first.status).toBe(200);
+  expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  expect([cached.status, cached.headers.etag, cached.text, cached.headers['content-type']]).toEqual([
+    200,
+    first.headers.etag,
+    first.text,
+    first.headers['content-type'],
+  ]);
+  const again = await http().get(`/api/booking/performances/${perf.documentId}`).set('If-None-Match', first.headers.etag);
+  expect([again.status, again.text]).toEqual([304, '']);
+  // Seats taken: a new answer, a new ETag, at once.
+  await confirmedReservation(app.strapi, perf.documentId, 2);
+  await sleep(300);
+  const after = await http().get(`/api/booking/performances/${perf.documentId}`).set('If-None-Match', first.headers.etag);
+  expect(after.status).toBe(200);
+  expect(after.body.data.available_seats).toBe(first.body.data.available_seats - 2);
+  expect(after.headers.etag).not.toBe(first.headers.etag);
+});

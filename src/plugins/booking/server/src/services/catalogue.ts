@@ -6,7 +6,7 @@ import { getService } from '../utils/get-service';
 import { dataOf } from '../data';
 import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
-import { seatsTag } from './public-cache';
+import { publicKeys, seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen, performanceStatus, type BookingState } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
@@ -240,10 +240,10 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       return cached(`shows:${lang}:${page}:${pageSize}`, () => this.listShows(page, pageSize, new Date(), lang));
     },
     cachedShowBySlug(slug: string, lang: TextLanguage = 'it') {
-      return cached(`show:${lang}:${slug}`, () => this.showBySlug(slug, new Date(), lang), seatTags);
+      return cached(publicKeys.show(lang, slug), () => this.showBySlug(slug, new Date(), lang), seatTags);
     },
     cachedPerformance(documentId: string, lang: TextLanguage = 'it') {
-      return cached(`performance:${lang}:${documentId}`, () => this.performanceByDocumentId(documentId, new Date(), lang), seatTags);
+      return cached(publicKeys.performance(lang, documentId), () => this.performanceByDocumentId(documentId, new Date(), lang), seatTags);
     },
     /**
      * What the door and the ticket mail say of a performance (start, show, venue), from the short

@@ -19,6 +19,8 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
     value: Promise<T>;
     tags: readonly string[];
     settled: boolean;
+    /** The loaded value, once settled and kept (for `peek`). */
+    loaded?: { value: T };
   }
   const entries = new Map<string, Entry>();
   const notFound = new Map<string, Entry>();
@@ -54,7 +56,10 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
           entry.settled = true;
           if (entries.get(key) !== entry) return;
           if (generation !== started) entries.delete(key);
-          else entry.tags = tagsOf(value);
+          else {
+            entry.tags = tagsOf(value);
+            entry.loaded = { value };
+          }
         },
         (error: { name?: string }) => {
           entry.settled = true;
@@ -69,6 +74,18 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
         }
       );
       return entry.value;
+    },
+
+    /**
+     * The value kept for `key` when it is loaded and fresh, else undefined; loads nothing. For an
+     * answer that need not wait for a promise (services/public-answers.ts).
+     */
+    peek(key: string): T | undefined {
+      if (ttlMs <= 0) return undefined;
+      const hit = entries.get(key);
+      if (!hit?.loaded || hit.expires <= Date.now()) return undefined;
+      touch(entries, key, hit);
+      return hit.loaded.value;
     },
 
     /** Drops the entries tagged `tag`, or every entry when no tag is given. */
