@@ -11,7 +11,10 @@ type Ctx = BookingContext;
 const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/performances/:documentId?lang= */
   async findOne(ctx: Ctx) {
-    const performance = await getService(strapi, 'catalogue').cachedPerformance(String(ctx.params.documentId), textLanguage(ctx.query.lang));
+    const performance = await getService(strapi, 'catalogue').cachedPerformance(
+      String(ctx.params.documentId),
+      textLanguage(ctx.query.lang)
+    );
     sendAnswer(ctx, getService(strapi, 'public-cache').serialise(performance));
   },
 

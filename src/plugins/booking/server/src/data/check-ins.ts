@@ -71,7 +71,13 @@ export const createCheckInsData = (strapi: Core.Strapi) => {
         .leftJoin({ cs: cs.table }, `cs.${cs.from}`, 'c.id')
         .leftJoin({ u: tables.adminUsers }, 'u.id', `cs.${cs.to}`)
         .where(`cr.${cr.reservation}`, reservationId)
-        .first({ checkedInAt: 'c.checked_in_at', staffId: 'u.id', firstname: 'u.firstname', lastname: 'u.lastname', username: 'u.username' });
+        .first({
+          checkedInAt: 'c.checked_in_at',
+          staffId: 'u.id',
+          firstname: 'u.firstname',
+          lastname: 'u.lastname',
+          username: 'u.username',
+        });
       if (!row) return undefined;
       const staff =
         row.staffId === null || row.staffId === undefined

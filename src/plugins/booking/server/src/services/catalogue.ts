@@ -252,7 +252,11 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
      * `knex`: the caller's transaction, when it holds a connection already (the door, under its
      * ticket's lock: a second connection per scan could exhaust the pool).
      */
-    performanceFacts(performanceId: number, lang: TextLanguage = 'it', knex: Knex = strapi.db.connection): Promise<PerformanceFacts | null> {
+    performanceFacts(
+      performanceId: number,
+      lang: TextLanguage = 'it',
+      knex: Knex = strapi.db.connection
+    ): Promise<PerformanceFacts | null> {
       return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(knex, performanceId, lang));
     },
 
