@@ -14,7 +14,8 @@
  *   connections (the bench's confirmation storm on one instance);
  * - reserve: 1,000 new reservations for a 200-seat performance, 32 connections;
  * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out;
- * - read: GET of a performance's public page, 64 connections for 10 s (the bench's read);
+ * - read: GET of a performance's public page (BENCH_READ=show: its show's page), 64 connections
+ *   for 10 s (the bench's reads);
  * - health: GET /_health, 64 connections for 10 s (the framework's floor, to compare with read).
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -224,7 +225,9 @@ const main = async () => {
     fire = () => post(url, '/api/booking/reservations', bodies, 32);
   } else if (scenario === 'read' || scenario === 'health') {
     const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
-    const pathname = scenario === 'read' ? `/api/booking/performances/${perf.documentId}` : '/_health';
+    // BENCH_READ=show: the show page instead of the performance.
+    const read = process.env.BENCH_READ === 'show' ? `/api/booking/shows/${perf.showSlug}` : `/api/booking/performances/${perf.documentId}`;
+    const pathname = scenario === 'read' ? read : '/_health';
     fire = () => getFor(url, pathname, 10, 64);
   } else {
     const perf = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
