@@ -15,11 +15,14 @@
  * - reserve: 1,000 new reservations for a 200-seat performance, 32 connections;
  * - check-in: 1,000 check-ins of distinct tickets by 10 scanners flat out;
  * - floor: 2,000 confirmations of well-formed links that match no reservation (one indexed read,
- *   a 404): what the framework and the plugin's route cost around the work.
+ *   a 404): what the framework and the plugin's route cost around the work;
+ * - read: GET of a performance's public page (BENCH_READ=show: its show's page), 64 connections
+ *   for 10 s (the bench's reads);
+ * - health: GET /_health, 64 connections for 10 s (the framework's floor, to compare with read).
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
@@ -30,7 +33,7 @@ const { loadApp, tablesOf, createPerformance, addReservations } = require('./see
 
 const root = path.join(__dirname, '..');
 const scenario = process.argv[2] ?? 'confirm';
-const SCENARIOS = ['confirm', 'reserve', 'check-in', 'floor'];
+const SCENARIOS = ['confirm', 'reserve', 'check-in', 'floor', 'read', 'health'];
 if (!SCENARIOS.includes(scenario)) {
   console.error(`bench/profile.js: one of ${SCENARIOS.join(', ')}, not ${scenario}`);
   process.exit(2);
@@ -101,6 +104,13 @@ const post = (url, pathname, bodies, connections, headers = {}) =>
         ],
       },
       (error, result) => (error ? reject(error) : resolve(result))
+    )
+  );
+
+const getFor = (url, pathname, seconds, connections) =>
+  new Promise((resolve, reject) =>
+    autocannon({ url: `${url}${pathname}`, connections, duration: seconds, timeout: 30 }, (error, result) =>
+      error ? reject(error) : resolve(result)
     )
   );
 
@@ -250,6 +260,12 @@ const main = async () => {
       data: { performance: perf.documentId, name: `Spettatore ${i}`, email: `rush${i}@example.test`, party_size: 1, locale: 'it' },
     }));
     fire = () => post(url, '/api/booking/reservations', bodies, 32);
+  } else if (scenario === 'read' || scenario === 'health') {
+    const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
+    // BENCH_READ=show: the show page instead of the performance.
+    const read = process.env.BENCH_READ === 'show' ? `/api/booking/shows/${perf.showSlug}` : `/api/booking/performances/${perf.documentId}`;
+    const pathname = scenario === 'read' ? read : '/_health';
+    fire = () => getFor(url, pathname, 10, 64);
   } else {
     const perf = await createPerformance(knex, t, { capacity: 5000, startsInMinutes: 30 });
     const tokens = await addReservations(knex, t, perf.id, 1000, {
@@ -324,10 +340,12 @@ const main = async () => {
     cut.timeDeltas.push(profile.timeDeltas[i]);
   }
   if (cut.samples.length === 0) throw new Error("no sample in the load's window");
+  // The window alone, for a call tree of the load without the start.
+  writeFileSync(path.join(profiles, `${scenario}-window.cpuprofile`), JSON.stringify(cut));
   print('By package', summarise(cut, packageOf), 25);
   print('By file', summarise(cut, fileOf), 30);
   print('Hottest functions', summarise(cut, functionOf), 40);
-  console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))}`);
+  console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))} (the load's window alone: ${scenario}-window.cpuprofile)`);
 };
 
 main().catch((error) => {

@@ -43,16 +43,20 @@ const tablesOf = (app) => {
 let referenceCounter = 0;
 const nextReference = (prefix) => `${prefix}${(referenceCounter++).toString(36).toUpperCase().padStart(7, '0')}`;
 
-/** Creates a show, a venue and one performance; returns { id, documentId, showSlug }. */
+/**
+ * Creates a show, a venue and one performance; returns { id, documentId, showSlug }. Shows and
+ * venues are localized (i18n): the Italian version is the one the public routes read, so
+ * without `locale` the show page would be a 404 and the bench would time the not-found answer.
+ */
 const createPerformance = async (knex, t, { capacity, startsInMinutes }) => {
   const now = new Date();
   const sys = () => ({ document_id: docId(), created_at: now, updated_at: now, published_at: now });
   const key = randomBytes(4).toString('hex');
   const [venue] = await knex(t.venues)
-    .insert({ ...sys(), name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna' })
+    .insert({ ...sys(), locale: 'it', name: `Teatro ${key}`, slug: `teatro-${key}`, address: 'Via Roma 1', city: 'Bologna' })
     .returning('id');
   const [show] = await knex(t.shows)
-    .insert({ ...sys(), title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Bench', is_published: true })
+    .insert({ ...sys(), locale: 'it', title: `Spettacolo ${key}`, slug: `spettacolo-${key}`, summary: 'Bench', is_published: true })
     .returning('id');
   const perfRow = {
     ...sys(),

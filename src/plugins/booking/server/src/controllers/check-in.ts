@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
 import { parseOrThrow } from '../validation/parse';
-import { checkInInput, doorSnapshotQuery } from '../validation/admin';
+import { checkInInput, doorSnapshotQuery, isPlainValidScan } from '../validation/admin';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
@@ -11,7 +11,8 @@ type Ctx = BookingContext;
 const checkInController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** POST /booking/check-ins (admin; plugin::booking.check-in.create) */
   async create(ctx: Ctx) {
-    const input = parseOrThrow(checkInInput, ctx.request.body);
+    const body: unknown = ctx.request.body;
+    const input = isPlainValidScan(body) ? body : parseOrThrow(checkInInput, body);
     const answer = await getService(strapi, 'door').checkInTicket({
       text: input.token,
       reference: input.reference,

@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
 import { textLanguage } from '../utils/locales';
+import { sendAnswer } from '../utils/public-answer';
 import type { BookingContext } from './context';
 
 type Ctx = BookingContext;
@@ -10,9 +11,11 @@ type Ctx = BookingContext;
 const performanceController = ({ strapi }: { strapi: Core.Strapi }) => ({
   /** GET /api/booking/performances/:documentId?lang= */
   async findOne(ctx: Ctx) {
-    ctx.body = {
-      data: await getService(strapi, 'catalogue').cachedPerformance(String(ctx.params.documentId), textLanguage(ctx.query.lang)),
-    };
+    const performance = await getService(strapi, 'catalogue').cachedPerformance(
+      String(ctx.params.documentId),
+      textLanguage(ctx.query.lang)
+    );
+    sendAnswer(ctx, getService(strapi, 'public-cache').serialise(performance));
   },
 
   /** GET /booking/performances/:documentId/stats (admin; plugin::booking.performance.stats) */

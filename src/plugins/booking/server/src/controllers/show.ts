@@ -3,6 +3,7 @@ import { errors } from '@strapi/utils';
 import { ERROR_CODES } from '../constants';
 import { getService } from '../utils/get-service';
 import { textLanguage } from '../utils/locales';
+import { sendAnswer } from '../utils/public-answer';
 import { showListQuery } from '../validation/public';
 import type { BookingContext } from './context';
 
@@ -26,7 +27,8 @@ const showController = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** GET /api/booking/shows/:slug?lang= (`en`: the English texts where there are; anything else: Italian) */
   async findOne(ctx: Ctx) {
-    ctx.body = { data: await getService(strapi, 'catalogue').cachedShowBySlug(String(ctx.params.slug), textLanguage(ctx.query.lang)) };
+    const show = await getService(strapi, 'catalogue').cachedShowBySlug(String(ctx.params.slug), textLanguage(ctx.query.lang));
+    sendAnswer(ctx, getService(strapi, 'public-cache').serialise(show));
   },
 });
 

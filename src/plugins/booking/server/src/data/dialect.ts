@@ -15,6 +15,13 @@ export interface LinkTo {
   target: number | null;
 }
 
+/** A row of a content type to insert, with its relation links. */
+export interface RowWithLinks {
+  table: string;
+  row: Record<string, unknown>;
+  links: LinkTo[];
+}
+
 /** The id of an inserted row, as PostgreSQL (`[{ id }]`) or SQLite (`[id]` / `[{ id }]`) returns it. */
 export const insertedId = (rows: unknown[]): number => {
   const first = rows[0] as number | { id: number };
@@ -38,23 +45,43 @@ export const createDialect = (strapi: Core.Strapi) => {
      * on SQLite one statement each. Pass the transaction when in one.
      */
     async insertWithLinks(knex: Knex, table: string, row: Record<string, unknown>, links: LinkTo[]): Promise<number> {
-      const present = links.filter((link) => link.target !== null);
+      const [id] = await this.insertAllWithLinks(knex, [{ table, row, links }]);
+      return id;
+    },
+
+    /**
+     * Inserts several rows, each with its links, returning their ids in order: on PostgreSQL in
+     * one statement (one round trip for a check-in and its scan), on SQLite one statement each.
+     */
+    async insertAllWithLinks(knex: Knex, inserts: RowWithLinks[]): Promise<number[]> {
       if (!postgres) {
-        const id = insertedId(await knex(table).insert(row).returning('id'));
-        for (const link of present) await knex(link.table).insert({ [link.from]: id, [link.to]: link.target });
-        return id;
+        const ids: number[] = [];
+        for (const { table, row, links } of inserts) {
+          const id = insertedId(await knex(table).insert(row).returning('id'));
+          for (const link of links) {
+            if (link.target !== null) await knex(link.table).insert({ [link.from]: id, [link.to]: link.target });
+          }
+          ids.push(id);
+        }
+        return ids;
       }
-      const insert = knex(table).insert(row).returning('id').toSQL();
-      let sql = `WITH "new_row" AS (${insert.sql})`;
-      const bindings: unknown[] = [...insert.bindings];
-      present.forEach((link, i) => {
-        sql += `, "link_${i}" AS (INSERT INTO ?? (??, ??) SELECT "id", ? FROM "new_row")`;
-        bindings.push(link.table, link.from, link.to, link.target);
+      const parts: string[] = [];
+      const bindings: unknown[] = [];
+      inserts.forEach(({ table, row, links }, n) => {
+        const insert = knex(table).insert(row).returning('id').toSQL();
+        parts.push(`"new_row_${n}" AS (${insert.sql})`);
+        bindings.push(...insert.bindings);
+        links.forEach((link, i) => {
+          if (link.target === null) return;
+          parts.push(`"link_${n}_${i}" AS (INSERT INTO ?? (??, ??) SELECT "id", ? FROM "new_row_${n}")`);
+          bindings.push(link.table, link.from, link.to, link.target);
+        });
       });
+      const ids = inserts.map((_, n) => `(SELECT "id" FROM "new_row_${n}") AS "id_${n}"`).join(', ');
       const result: {
-        rows: Array<{ id: number }>;
-      } = await knex.raw(`${sql} SELECT "id" FROM "new_row"`, bindings as Knex.RawBinding[]);
-      return Number(result.rows[0].id);
+        rows: Array<Record<string, unknown>>;
+      } = await knex.raw(`WITH ${parts.join(', ')} SELECT ${ids}`, bindings as Knex.RawBinding[]);
+      return inserts.map((_, n) => Number(result.rows[0][`id_${n}`]));
     },
 
     /**

@@ -7,7 +7,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { CheckInResult, CheckInSource } from '../constants';
 import type { StaffMember } from './check-ins';
-import { dialectOf } from './dialect';
+import { dialectOf, type RowWithLinks } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
 
 export interface OfflineConflictRow {
@@ -18,31 +18,35 @@ export interface OfflineConflictRow {
   checkInStaff: StaffMember | null;
 }
 
+/** A scan to record. */
+export interface NewScan {
+  result: CheckInResult;
+  source: CheckInSource;
+  idempotencyKey: string | null;
+  response: unknown;
+  label: string;
+  performanceId: number | null;
+  reservationId: number | null;
+  staffId: number;
+  /** An offline scan: when the device judged it, and whether it admitted a ticket already checked in. */
+  offline?: { scannedAt: Date; conflict: boolean };
+}
+
 export const createScansData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   return {
     /** Records a scan with its links, in one statement on PostgreSQL. */
-    async insert(
-      knex: Knex,
-      scan: {
-        result: CheckInResult;
-        source: CheckInSource;
-        idempotencyKey: string | null;
-        response: unknown;
-        label: string;
-        performanceId: number | null;
-        reservationId: number | null;
-        staffId: number;
-        /** An offline scan: when the device judged it, and whether it admitted a ticket already checked in. */
-        offline?: { scannedAt: Date; conflict: boolean };
-      },
-      now: Date
-    ): Promise<number> {
+    async insert(knex: Knex, scan: NewScan, now: Date): Promise<number> {
+      const { table, row, links } = this.toInsert(scan, now);
+      return dialectOf(strapi).insertWithLinks(knex, table, row, links);
+    },
+
+    /** A scan's row and links, for `dialect.insertAllWithLinks` (with the check-in it made). */
+    toInsert(scan: NewScan, now: Date): RowWithLinks {
       const tables = t();
-      return dialectOf(strapi).insertWithLinks(
-        knex,
-        tables.scans,
-        {
+      return {
+        table: tables.scans,
+        row: {
           ...systemColumns(now),
           label: scan.label,
           result: scan.result,
@@ -54,12 +58,12 @@ export const createScansData = (strapi: Core.Strapi) => {
             ? { offline: true, device_scanned_at: scan.offline.scannedAt, offline_conflict: scan.offline.conflict }
             : { offline: false, offline_conflict: false }),
         },
-        [
+        links: [
           { ...tables.scanPerformance, target: scan.performanceId },
           { ...tables.scanReservation, target: scan.reservationId },
           { ...tables.scanStaff, target: scan.staffId },
-        ]
-      );
+        ],
+      };
     },
 
     /**

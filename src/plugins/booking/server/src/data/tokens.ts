@@ -9,7 +9,7 @@ import type { TokenPurpose } from '../constants';
 import type { DoorRecord } from '../../../shared/door-snapshot';
 import { sealDoorRecord } from '../utils/door-seal';
 import { holderOf } from '../utils/holder';
-import { accessNeedsOf } from './reservations';
+import { accessNeedsOf, reservationFromRow, type ReservationRow } from './reservations';
 import { dialectOf } from './dialect';
 import { bookingTables, systemColumns } from './strapi-internals';
 
@@ -147,18 +147,32 @@ export const createTokensData = (strapi: Core.Strapi) => {
 export type TokensData = ReturnType<typeof createTokensData>;
 
 /**
- * The reservation behind a check-in token and its performance, or null: indexed joins, no lock.
- * (Apart from `find` because the door counts round trips.)
+ * The reservation behind a check-in token, locked (`FOR UPDATE`) for the door's decision, with
+ * its performance: the lookup and the lock in one statement. Null when no check-in token has this
+ * hash. Call inside the transaction that decides.
  */
-export const checkInTokenTarget = async (strapi: Core.Strapi, knex: Knex, raw: string) => {
+export const lockCheckInTarget = async (
+  strapi: Core.Strapi,
+  trx: Knex,
+  raw: string
+): Promise<{ reservation: ReservationRow; performanceId: number | null } | null> => {
   const tables = bookingTables(strapi);
   const [tl, rl] = [tables.tokenReservation, tables.reservationPerformance];
-  const row: { reservationId: number; performanceId: number | null } | undefined = await knex({ tk: tables.tokens })
-    .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
-    .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, `tl.${tl.reservation}`)
-    .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
-    .first({ reservationId: `tl.${tl.reservation}`, performanceId: `rl.${rl.performance}` });
-  return row
-    ? { reservationId: Number(row.reservationId), performanceId: row.performanceId === null ? null : Number(row.performanceId) }
-    : null;
+  const row = (await trx({ r: tables.reservations })
+    .leftJoin({ rl: rl.table }, `rl.${rl.reservation}`, 'r.id')
+    .where(
+      'r.id',
+      trx({ tk: tables.tokens })
+        .join({ tl: tl.table }, `tl.${tl.token}`, 'tk.id')
+        .where({ 'tk.token_hash': hashToken(raw), 'tk.purpose': 'check_in' })
+        .first(`tl.${tl.reservation}`)
+    )
+    .first('r.*', { __performance_id: `rl.${rl.performance}` })
+    .forUpdate('r')) as Record<string, unknown> | undefined;
+  if (!row) return null;
+  const performanceId = row.__performance_id;
+  return {
+    reservation: reservationFromRow(row),
+    performanceId: performanceId === null || performanceId === undefined ? null : Number(performanceId),
+  };
 };

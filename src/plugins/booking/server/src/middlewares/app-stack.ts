@@ -69,6 +69,8 @@ const withBookingCors = (strapi: Core.Strapi, entry: Entry): Entry => {
  *   links carry their tokens;
  * - `path-guard` right after `strapi::errors` (a control character in a path is 400);
  * - `body-errors` right before `strapi::body` (an unreadable body answers in the envelope);
+ * - `public-answers` right after `strapi::query` (cached show pages and performances answered
+ *   before the body parser, the session and the router);
  * - `email-guard` and `draft-actions` right after `strapi::body`;
  * - the booking CORS inside `strapi::cors`.
  */
@@ -89,6 +91,7 @@ export const placeAppMiddlewares = (strapi: Core.Strapi) => {
     else list.splice(logger, 1, ours('request-log'));
   }
   insert('path-guard', 'after', 'strapi::errors');
+  insert('public-answers', 'after', 'strapi::query');
   insert('body-errors', 'before', 'strapi::body');
   insert('draft-actions', 'after', 'strapi::body');
   insert('email-guard', 'after', 'strapi::body');

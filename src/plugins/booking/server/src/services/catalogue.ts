@@ -1,11 +1,12 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { dataOf } from '../data';
 import type { PerformanceFacts } from '../data/performances';
 import type { SeatCounts } from './availability';
-import { seatsTag } from './public-cache';
+import { publicKeys, seatsTag } from './public-cache';
 import { isBookable, isWaitlistOpen, performanceStatus, type BookingState } from '../rules';
 import type { PerformanceRow } from './reservations';
 import { renderMarkdown } from '../utils/markdown';
@@ -239,18 +240,24 @@ const createCatalogueService = ({ strapi }: { strapi: Core.Strapi }) => {
       return cached(`shows:${lang}:${page}:${pageSize}`, () => this.listShows(page, pageSize, new Date(), lang));
     },
     cachedShowBySlug(slug: string, lang: TextLanguage = 'it') {
-      return cached(`show:${lang}:${slug}`, () => this.showBySlug(slug, new Date(), lang), seatTags);
+      return cached(publicKeys.show(lang, slug), () => this.showBySlug(slug, new Date(), lang), seatTags);
     },
     cachedPerformance(documentId: string, lang: TextLanguage = 'it') {
-      return cached(`performance:${lang}:${documentId}`, () => this.performanceByDocumentId(documentId, new Date(), lang), seatTags);
+      return cached(publicKeys.performance(lang, documentId), () => this.performanceByDocumentId(documentId, new Date(), lang), seatTags);
     },
     /**
      * What the door and the ticket mail say of a performance (start, show, venue), from the short
      * cache: they ask for the same one or two performances over and over, and planning this
      * five-table join costs PostgreSQL more than running it. Null when there is no such row.
+     * `knex`: the caller's transaction, when it holds a connection already (the door, under its
+     * ticket's lock: a second connection per scan could exhaust the pool).
      */
-    performanceFacts(performanceId: number, lang: TextLanguage = 'it'): Promise<PerformanceFacts | null> {
-      return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(strapi.db.connection, performanceId, lang));
+    performanceFacts(
+      performanceId: number,
+      lang: TextLanguage = 'it',
+      knex: Knex = strapi.db.connection
+    ): Promise<PerformanceFacts | null> {
+      return cached(`facts:${lang}:${performanceId}`, () => dataOf(strapi).performances.facts(knex, performanceId, lang));
     },
 
     /**

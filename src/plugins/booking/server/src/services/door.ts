@@ -2,10 +2,11 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { CheckInSource } from '../constants';
 import { dataOf } from '../data';
-import type { StaffMember } from '../data/check-ins';
+import type { NewCheckIn, StaffMember } from '../data/check-ins';
 import type { PerformanceFacts } from '../data/performances';
 import type { ReservationRow } from '../data/reservations';
-import { checkInTokenTarget } from '../data/tokens';
+import type { NewScan } from '../data/scans';
+import { lockCheckInTarget } from '../data/tokens';
 import { checkInTiming, checkInWindow } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
@@ -62,6 +63,33 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
   const scanKey = (staffId: number, key?: string) => (key ? `${staffId}:${key}` : null);
   const previousAnswer = async (knex: Knex, key: string | null) => (key ? data().scans.answerOf<CheckInAnswer>(knex, key) : null);
 
+  /** The scan's row: where it is recorded (the scanner's chosen performance, else the ticket's). */
+  const scanOf = async (
+    knex: Knex,
+    request: ScanRequest,
+    key: string | null,
+    answer: CheckInAnswer,
+    ticket: { reservation: ReservationRow; performance: PerformanceFacts | null } | null,
+    now: Date
+  ): Promise<NewScan> => {
+    const ticketPerformance = ticket?.performance ?? null;
+    const chosen =
+      request.performance && ticketPerformance?.documentId !== request.performance
+        ? await data().performances.idOf(knex, request.performance)
+        : null;
+    return {
+      result: answer.result,
+      source: request.source ?? 'qr_scan',
+      idempotencyKey: key,
+      response: answer,
+      label: doorLabel(ticket?.reservation.reference, now, getConfig(strapi).timezone),
+      performanceId: chosen ?? ticketPerformance?.id ?? null,
+      reservationId: ticket?.reservation.id ?? null,
+      staffId: request.staff.id,
+      ...(request.offline ? { offline: { scannedAt: request.offline.scannedAt, conflict: answer.result === 'already_checked_in' } } : {}),
+    };
+  };
+
   const record = async (
     knex: Knex,
     request: ScanRequest,
@@ -70,56 +98,54 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
     ticket: { reservation: ReservationRow; performance: PerformanceFacts | null } | null,
     now: Date
   ) => {
-    const ticketPerformance = ticket?.performance ?? null;
-    // The scanner's chosen performance is where the scan is recorded, else the ticket's.
-    const chosen =
-      request.performance && ticketPerformance?.documentId !== request.performance
-        ? await data().performances.idOf(knex, request.performance)
-        : null;
-    await data().scans.insert(
-      knex,
-      {
-        result: answer.result,
-        source: request.source ?? 'qr_scan',
-        idempotencyKey: key,
-        response: answer,
-        label: doorLabel(ticket?.reservation.reference, now, getConfig(strapi).timezone),
-        performanceId: chosen ?? ticketPerformance?.id ?? null,
-        reservationId: ticket?.reservation.id ?? null,
-        staffId: request.staff.id,
-        ...(request.offline ? { offline: { scannedAt: request.offline.scannedAt, conflict: answer.result === 'already_checked_in' } } : {}),
-      },
-      now
-    );
+    await data().scans.insert(knex, await scanOf(knex, request, key, answer, ticket, now), now);
   };
 
-  const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> => {
-    const found = await (async () => {
-      if (request.reference !== undefined) return data().reservations.targetOfReference(strapi.db.connection, request.reference);
-      const raw = extractToken(request.text ?? '');
-      return raw ? checkInTokenTarget(strapi, strapi.db.connection, raw) : null;
-    })();
-    if (found === null) {
-      const answer: CheckInAnswer = { result: 'invalid' };
-      await record(strapi.db.connection, request, key, answer, null, now);
-      return answer;
-    }
-    // What the door shows of the performance, from the short cache (see catalogue.performanceFacts).
-    const performance = found.performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(found.performanceId);
-
-    return strapi.db.transaction(async ({ trx }) => {
-      // Every scan of this ticket queues on its reservation row.
+  /**
+   * The ticket's reservation, locked: every scan of this ticket queues on its row. A scanned
+   * token is looked up and locked in one statement; a typed reference is found first.
+   */
+  const lockTicket = async (trx: Knex, request: ScanRequest) => {
+    if (request.reference !== undefined) {
+      const found = await data().reservations.targetOfReference(trx, request.reference);
+      if (found === null) return null;
       const reservation = await data().reservations.lock(trx, found.reservationId);
-      if (!reservation) return { result: 'invalid' as const };
+      return reservation ? { reservation, performanceId: found.performanceId } : 'gone';
+    }
+    const raw = extractToken(request.text ?? '');
+    return raw ? lockCheckInTarget(strapi, trx, raw) : null;
+  };
+
+  /**
+   * One transaction, and as few statements as the answer allows (the door counts round trips):
+   * BEGIN, the ticket looked up and locked, its check-in read, the check-in and the scan written
+   * in one statement, the webhook deliveries, COMMIT. The performance's facts come from the
+   * short cache (see catalogue.performanceFacts).
+   */
+  const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> =>
+    strapi.db.transaction(async ({ trx }) => {
+      const found = await lockTicket(trx, request);
+      if (found === null) {
+        const answer: CheckInAnswer = { result: 'invalid' };
+        await record(trx, request, key, answer, null, now);
+        return answer;
+      }
+      // The reservation went between its lookup and its lock (an erasure).
+      if (found === 'gone') return { result: 'invalid' as const };
+      const { reservation } = found;
       // The idempotency key is read again under the lock.
       const replay = await previousAnswer(trx, key);
       if (replay) return replay;
+      const performance =
+        found.performanceId === null ? null : await getService(strapi, 'catalogue').performanceFacts(found.performanceId, 'it', trx);
 
       const ticket = ticketOf(reservation, performance);
       const config = getConfig(strapi);
       // The ticket's own door times, so the scanner can say when to come back or which evening it is for.
       const window = checkInWindow(performance?.starts_at ?? new Date(0), config);
       const when = { check_in_opens_at: window.opensAt.toISOString(), check_in_closes_at: window.closesAt.toISOString() };
+      /** The check-in to write with the scan, when the answer is `ok`. */
+      let checkIn: NewCheckIn | null = null;
       const answer = await (async (): Promise<CheckInAnswer> => {
         // A ticket that is no good on any evening says so first: "it is for Thursday" would send
         // the holder of a cancelled booking away to come back on Thursday.
@@ -140,22 +166,13 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (timing !== 'open') return { result: timing, ticket, ...when };
 
         // The unique index on the reservation's link is the last word if two scans ever got past the lock.
-        await data().checkIns.insert(
-          trx,
-          {
-            reservationId: reservation.id,
-            staffId: request.staff.id,
-            source: request.source ?? 'qr_scan',
-            label: doorLabel(reservation.reference, at, config.timezone),
-            checkedInAt: at,
-          },
-          now
-        );
-        await getService(strapi, 'events').announce(
-          trx,
-          { type: 'check-in.created', reservationId: reservation.id, performanceId: performance?.id ?? null },
-          now
-        );
+        checkIn = {
+          reservationId: reservation.id,
+          staffId: request.staff.id,
+          source: request.source ?? 'qr_scan',
+          label: doorLabel(reservation.reference, at, config.timezone),
+          checkedInAt: at,
+        };
         const staff =
           request.staff.firstname !== undefined
             ? {
@@ -167,10 +184,19 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
             : await data().checkIns.staffMember(trx, request.staff.id);
         return { result: 'ok', ticket, checked_in_at: at.toISOString(), checked_in_by: staffName(staff) };
       })();
-      await record(trx, request, key, answer, { reservation, performance }, now);
+      const scan = await scanOf(trx, request, key, answer, { reservation, performance }, now);
+      if (checkIn === null) {
+        await data().scans.insert(trx, scan, now);
+        return answer;
+      }
+      await data().dialect.insertAllWithLinks(trx, [data().checkIns.toInsert(checkIn, now), data().scans.toInsert(scan, now)]);
+      await getService(strapi, 'events').announce(
+        trx,
+        { type: 'check-in.created', reservationId: reservation.id, performanceId: performance?.id ?? null },
+        now
+      );
       return answer;
     });
-  };
 
   return {
     /** Checks in the ticket behind a scanned or typed text; see docs/api.md for the result codes. */

@@ -37,9 +37,21 @@ export const performanceLabel = (
 /** 'K7Q2XM · Maria Bianchi' (utils/reservation-label.ts) */
 export { reservationLabel };
 
+/** The last minute the door formatted, per time zone: a door writes two labels a scan, all in the same minute. */
+const doorMinutes = new Map<string, { minute: number; text: string }>();
+/** `formatStart` of a time to the minute (every time zone's offset is whole minutes), remembered for its minute. */
+const formatDoorMinute = (at: Date, timezone: string): string => {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = doorMinutes.get(timezone);
+  if (last?.minute === minute) return last.text;
+  const text = formatStart(at, timezone);
+  doorMinutes.set(timezone, { minute, text });
+  return text;
+};
+
 /** A check-in or a door scan: 'K7Q2XM · 12/12/2026 20:41' ('—' when the code matched no booking). */
 export const doorLabel = (reference: string | null | undefined, at: Date, timezone: string): string =>
-  clip(`${reference || '—'} · ${formatStart(at, timezone)}`, 120);
+  clip(`${reference || '—'} · ${formatDoorMinute(at, timezone)}`, 120);
 
 /** An outgoing e-mail: 'ticket · K7Q2XM · sent', its kind, booking and delivery state. */
 export const outboxLabel = (kind: string, reference: string | null | undefined, state: string): string =>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { dataOf } from '../data';
@@ -9,6 +10,18 @@ import { createMicroCache, type MicroCache } from '../utils/micro-cache';
 export { PUBLIC_CHANGES_CHANNEL } from '../data/change-notices';
 /** A payload: `all` (the catalogue changed) or `seats:<performance id>`. */
 export const seatsTag = (performanceId: number) => `seats:${performanceId}`;
+/** The cache keys of the public answers that the fast lane (middlewares/public-answers.ts) serves. */
+export const publicKeys = {
+  show: (lang: string, slug: string) => `show:${lang}:${slug}`,
+  performance: (lang: string, documentId: string) => `performance:${lang}:${documentId}`,
+};
+
+/** An answer's body as sent (`{ data }`, JSON) and its ETag, made once per cached value. */
+export interface SerialisedAnswer {
+  body: Buffer;
+  etag: string;
+}
+
 /** How long to wait before listening again after the connection dropped (doubling up to 5 s). */
 const RECONNECT_MS = { first: 250, max: 5000 };
 
@@ -37,6 +50,9 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
   let reconnectTimer: NodeJS.Timeout | null = null;
   let reconnectDelay = RECONNECT_MS.first;
   let listening = false;
+
+  /** Keyed by the cached value itself: a change makes a new value, and its bytes with it. */
+  const serialised = new WeakMap<object, SerialisedAnswer>();
 
   const store = () => (cache ??= createMicroCache<unknown>(getConfig(strapi).publicCacheSeconds * 1000));
 
@@ -94,6 +110,25 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** An answer from the cache, loaded when missing; `tagsOf` names the seat counters it read. */
     get<T>(key: string, load: () => Promise<T>, tagsOf?: (value: T) => readonly string[]): Promise<T> {
       return store().get(key, load, tagsOf as ((value: unknown) => readonly string[]) | undefined) as Promise<T>;
+    },
+
+    /**
+     * The bytes of `{ data: value }` and their ETag, serialised once per cached value rather than
+     * on every request (a show page read by thousands of visitors is the same few kilobytes).
+     */
+    serialise(value: object): SerialisedAnswer {
+      let answer = serialised.get(value);
+      if (!answer) {
+        const body = Buffer.from(JSON.stringify({ data: value }));
+        answer = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+        serialised.set(value, answer);
+      }
+      return answer;
+    },
+
+    /** The answer kept for `key`, when it is loaded and fresh; loads nothing (see micro-cache). */
+    peek<T>(key: string): T | undefined {
+      return store().peek(key) as T | undefined;
     },
 
     /**

@@ -25,6 +25,8 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
     settled: boolean;
     /** Loaded with `tagsOf`: its tags are known once it settles. */
     tagged: boolean;
+    /** The loaded value, once settled and kept (for `peek`). */
+    loaded?: { value: T };
   }
   const entries = new Map<string, Entry>();
   const notFound = new Map<string, Entry>();
@@ -65,7 +67,10 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
           const tags = tagsOf ? tagsOf(value) : [];
           // Dropped if what it read may have changed while it was loading.
           if (cleared > started || tags.some((tag) => (tagInvalidated.get(tag) ?? 0) > started)) entries.delete(key);
-          else entry.tags = tags;
+          else {
+            entry.tags = tags;
+            entry.loaded = { value };
+          }
         },
         (error: { name?: string }) => {
           entry.settled = true;
@@ -80,6 +85,18 @@ export const createMicroCache = <T>(ttlMs: number, { maxEntries = 1000, maxNotFo
         }
       );
       return entry.value;
+    },
+
+    /**
+     * The value kept for `key` when it is loaded and fresh, else undefined; loads nothing. For an
+     * answer that need not wait for a promise (services/public-answers.ts).
+     */
+    peek(key: string): T | undefined {
+      if (ttlMs <= 0) return undefined;
+      const hit = entries.get(key);
+      if (!hit?.loaded || hit.expires <= Date.now()) return undefined;
+      touch(entries, key, hit);
+      return hit.loaded.value;
     },
 
     /** Drops the entries tagged `tag`, or every entry when no tag is given. */

@@ -50,6 +50,31 @@ export const checkInInput = yup.object({
   offline: yup.boolean(),
 });
 
+const FAST_SCAN_FIELDS = new Set(['token', 'performance', 'source', 'idempotency_key']);
+const optionalString = (value: unknown, test: (text: string) => boolean) =>
+  value === undefined || (typeof value === 'string' && test(value));
+
+/**
+ * Whether a check-in body is the scanner's everyday scan (a token, the performance, the source,
+ * maybe an idempotency key, nothing else) and valid: a narrower test than `checkInInput`, which
+ * accepts everything it accepts, without yup's schema clones on each of ten scanners' requests.
+ * Anything else (a reference, an offline upload, a bad field) goes to `checkInInput` for its
+ * exact answer.
+ */
+export const isPlainValidScan = (body: unknown): body is CheckInInput => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) if (!FAST_SCAN_FIELDS.has(key)) return false;
+  return (
+    typeof fields.token === 'string' &&
+    fields.token.length > 0 &&
+    fields.token.length <= 2048 &&
+    optionalString(fields.performance, (text) => text.length <= 64 && /^[a-z0-9]+$/.test(text)) &&
+    (fields.source === undefined || (CHECK_IN_SOURCES as readonly unknown[]).includes(fields.source)) &&
+    optionalString(fields.idempotency_key, (text) => text.length >= 8 && text.length <= 64 && /^[A-Za-z0-9_-]+$/.test(text))
+  );
+};
+
 /** `?since=` of the door snapshot: the cursor of an earlier answer. */
 export const doorSnapshotQuery = yup.object({
   since: yup

@@ -38,6 +38,7 @@ describe("the plugin's app-level middlewares", () => {
       'strapi::poweredBy',
       'strapi::session',
       'strapi::query',
+      'plugin::booking.public-answers',
       'plugin::booking.body-errors',
       'strapi::body',
       'plugin::booking.email-guard',
@@ -64,7 +65,7 @@ describe("the plugin's app-level middlewares", () => {
     placeAppMiddlewares(strapi);
     const list = names(store.middlewares as Entry[]);
     expect(list.indexOf('plugin::booking.path-guard')).toBe(0);
-    expect(list.filter((n) => n.startsWith('plugin::booking.'))).toHaveLength(5);
+    expect(list.filter((n) => n.startsWith('plugin::booking.'))).toHaveLength(6);
     expect(list.indexOf('plugin::booking.request-log')).toBe(1);
   });
 
