@@ -7,7 +7,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { Language, MailKind } from '../constants';
 import { outboxLabel } from '../services/labels';
-import { dialectOf, insertedId } from './dialect';
+import { dialectOf } from './dialect';
 import { SCHEDULE_CHANGES_TABLE } from './schedule-changes';
 import { bookingTables, systemColumns } from './strapi-internals';
 
@@ -49,6 +49,17 @@ export interface OutboxExtra {
   performance_message?: number;
 }
 
+/** A new message's row, owed now. */
+const queued = (kind: MailKind, now: Date, extra: OutboxExtra) => ({
+  ...systemColumns(now),
+  label: outboxLabel(kind, null, 'queued'),
+  kind,
+  delivery_status: 'queued',
+  attempts: 0,
+  next_attempt_at: now,
+  ...extra,
+});
+
 export const createOutboxData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   /** A message the retry job may take: queued or retrying, its time come, no live lease. */
@@ -80,47 +91,22 @@ export const createOutboxData = (strapi: Core.Strapi) => {
     async insert(knex: Knex, kind: MailKind, reservationId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
       const tables = t();
       // The message and its link to the reservation: one statement on PostgreSQL.
-      return dialectOf(strapi).insertWithLinks(
-        knex,
-        tables.outbox,
+      return dialectOf(strapi).insertWithLinks(knex, tables.outbox, queued(kind, now, extra), [
         {
-          ...systemColumns(now),
-          label: outboxLabel(kind, null, 'queued'),
-          kind,
-          delivery_status: 'queued',
-          attempts: 0,
-          next_attempt_at: now,
-          ...extra,
+          table: tables.outboxReservation.table,
+          from: tables.outboxReservation.message,
+          to: tables.outboxReservation.reservation,
+          target: reservationId,
         },
-        [
-          {
-            table: tables.outboxReservation.table,
-            from: tables.outboxReservation.message,
-            to: tables.outboxReservation.reservation,
-            target: reservationId,
-          },
-        ]
-      );
+      ]);
     },
 
-    /** Records a mail owed about a waiting-list entry; returns its id. */
+    /** Records a mail owed about a waiting-list entry (its link: one statement on PostgreSQL); returns its id. */
     async insertForEntry(knex: Knex, kind: MailKind, entryId: number, now: Date, extra: OutboxExtra = {}): Promise<number> {
-      const tables = t();
-      const id = insertedId(
-        await knex(tables.outbox)
-          .insert({
-            ...systemColumns(now),
-            label: outboxLabel(kind, null, 'queued'),
-            kind,
-            delivery_status: 'queued',
-            attempts: 0,
-            next_attempt_at: now,
-            ...extra,
-          })
-          .returning('id')
-      );
-      await knex(tables.outboxEntry.table).insert({ [tables.outboxEntry.from]: id, [tables.outboxEntry.to]: entryId });
-      return id;
+      const link = t().outboxEntry;
+      return dialectOf(strapi).insertWithLinks(knex, t().outbox, queued(kind, now, extra), [
+        { table: link.table, from: link.from, to: link.to, target: entryId },
+      ]);
     },
 
     /** The waiting-list entry a message is about, or null. */

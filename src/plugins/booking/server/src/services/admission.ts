@@ -3,23 +3,14 @@ import type { Knex } from 'knex';
 import { errors } from '@strapi/utils';
 import { ERROR_CODES, type AccessNeed, type Language } from '../constants';
 import type { SeatCounts } from '../data/seats';
+import type { PublicPerformanceRow } from '../data/performances';
 import { dataOf } from '../data';
 import { isOpenForBooking, unconfirmedCountSince } from '../rules';
 import { getConfig } from '../utils/get-service';
 import { emailLimitKey } from '../validation/email';
 
-export interface PerformanceRow {
-  id: number;
-  documentId: string;
-  starts_at: string;
-  room_capacity: number;
-  additional_seats: number;
-  manually_occupied_seats: number;
-  is_booking_enabled: boolean;
-  cancelled_at?: string | null;
-  show: { id: number; title: string; slug: string; is_published: boolean } | null;
-  venue: { id: number; name: string; slug: string; address: string | null; city: string | null } | null;
-}
+/** A performance as the public reads load it (catalogue.ts): the booking's row, without its seats. */
+export type PerformanceRow = Omit<PublicPerformanceRow, 'seats' | 'cancelled_at'> & { cancelled_at?: string | null };
 
 /** An address's limit and the query counting its requests its owner has not confirmed (`n`). */
 export interface AddressRoom {

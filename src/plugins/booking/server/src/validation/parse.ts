@@ -45,7 +45,9 @@ export const parseOrThrow = <S extends yup.AnyObjectSchema>(schema: S, input: un
 };
 
 /** The `{ data: {...} }` envelope of a create request, validated with the inner schema. */
+const ENVELOPE = yup.object({ data: yup.mixed().required() });
+
 export const parseDataEnvelope = <S extends yup.AnyObjectSchema>(schema: S, body: unknown): yup.InferType<S> => {
-  const envelope = parseOrThrow(yup.object({ data: yup.mixed().required() }), body);
+  const envelope = parseOrThrow(ENVELOPE, body);
   return parseOrThrow(schema, envelope.data, ['data']);
 };
