@@ -20,15 +20,13 @@
  *   for 10 s (the bench's reads);
  * - health: GET /_health, 64 connections for 10 s (the framework's floor, to compare with read).
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
-const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
 const root = path.join(__dirname, '..');
@@ -47,26 +45,8 @@ const cpuMs = (pid) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...args) => console.log('[profile]', ...args);
-const secrets = {
-  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
-  API_TOKEN_SALT: 'bench-api-token-salt-0123',
-  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
-  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
-  JWT_SECRET: 'bench-jwt-secret-0123456789',
-};
 
 /** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 const startSink = () =>
   new Promise((resolve) => {
     const sink = { mails: 0 };
@@ -156,43 +136,10 @@ const print = (title, { total, rows }, limit) => {
 };
 
 const main = async () => {
-  if (process.env.BENCH_SKIP_BUILD !== '1') {
-    log('building…');
-    const build = spawnSync('npm', ['run', '--silent', 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
-    });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
-  let embedded = null;
-  let serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres();
-    serverUrl = embedded.url;
-  }
-  const database = `booking_profile_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${database}`;
+  buildUnlessSkipped(log);
+  const fresh = await freshDatabase('booking_profile');
   const sink = await startSink();
-  const env = {
-    ...secrets,
-    NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_URL: dbUrl.toString(),
-    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(sink.port),
-    SMTP_ALLOW_PLAINTEXT: 'true',
-    BOOKING_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_SEED_DEMO: 'false',
-    ALLOW_HTTP_LINKS: 'true',
-  };
+  const env = { ...instanceEnv(fresh.url, sink.port), NODE_ENV: process.env.BENCH_NODE_ENV ?? 'production' };
 
   rmSync(profiles, { recursive: true, force: true });
   mkdirSync(profiles, { recursive: true });
@@ -321,9 +268,7 @@ const main = async () => {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   sink.server.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
-  if (embedded) await embedded.stop();
+  await fresh.drop();
 
   if (!profiling) return;
   const file = readdirSync(profiles).find((name) => name.endsWith('.cpuprofile'));

@@ -6,15 +6,15 @@
  * bench/RESULTS.md. Every figure is the median of RUNS runs; every ratio is of two figures
  * measured side by side in the same run. See bench/README.md.
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 const { SMTPServer } = require('smtp-server');
-const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+const { buildUnlessSkipped, freshDatabase, instanceEnv } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
 const root = path.join(__dirname, '..');
@@ -25,15 +25,6 @@ const CAPACITY = 1000;
 const STORM_CONNECTIONS = 64;
 // The offline door's snapshot: a performance of 1,000 tickets per run, then 50 of them checked in.
 const SNAPSHOT = { tickets: 1000, changed: 50, reads: 15 };
-// At least 16 characters each: production refuses shorter secrets (src/env/secrets.ts).
-const secrets = {
-  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
-  API_TOKEN_SALT: 'bench-api-token-salt-0123',
-  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
-  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
-  JWT_SECRET: 'bench-jwt-secret-0123456789',
-};
 const log = (...args) => console.log('[bench]', ...args);
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -115,47 +106,12 @@ const postQueue = (url, pathname, bodies, connections, headers = {}, overallRate
 
 const main = async () => {
   const benchStarted = Date.now();
-  if (process.env.BENCH_SKIP_BUILD !== '1') {
-    log('building (the plugin, then strapi build)…');
-    const build = spawnSync('npm', ['run', '--silent', 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
-    });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
+  buildUnlessSkipped(log);
 
-  let embedded = null;
-  let serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres();
-    serverUrl = embedded.url;
-  }
-  const database = `booking_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${database}`;
+  const fresh = await freshDatabase('booking_bench');
 
   const sink = await startSink();
-  const env = {
-    ...secrets,
-    NODE_ENV: 'production',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_URL: dbUrl.toString(),
-    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(sink.port),
-    // The bench's own sink on localhost speaks no TLS.
-    SMTP_ALLOW_PLAINTEXT: 'true',
-    BOOKING_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_SEED_DEMO: 'false',
-    // Plain http://127.0.0.1 here: production needs HTTPS public URLs otherwise (src/env/secrets.ts).
-    ALLOW_HTTP_LINKS: 'true',
-  };
+  const env = instanceEnv(fresh.url, sink.port);
 
   log('starting two instances…');
   const a = await startInstance(env, 4101);
@@ -218,7 +174,7 @@ const main = async () => {
   });
   const jwt = (await login.json()).data.token;
 
-  const pool = new Pool({ connectionString: dbUrl.toString(), max: STORM_CONNECTIONS });
+  const pool = new Pool({ connectionString: fresh.url, max: STORM_CONNECTIONS });
   // Fresh statistics after the bulk load, so that both sides get the plans a live database has.
   await pool.query('ANALYZE');
   const results = {
@@ -389,9 +345,7 @@ const main = async () => {
   b.child.kill('SIGTERM');
   await Promise.all([new Promise((r) => again.child.once('exit', r)), new Promise((r) => b.child.once('exit', r))]);
   sink.server.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
-  if (embedded) await embedded.stop();
+  await fresh.drop();
 
   // Figures.
   const m = (list, f) => median(list.map(f));
@@ -519,7 +473,7 @@ const main = async () => {
     `Written by \`npm run bench\` on ${new Date().toISOString()} in ${((Date.now() - benchStarted) / 1000).toFixed(0)} s.`,
     '',
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
-      `PostgreSQL ${embedded ? 'embedded (embedded-postgres)' : `at ${new URL(serverUrl).host}`}; app instances, load generator and database share the machine.`,
+      `PostgreSQL ${fresh.where}; app instances, load generator and database share the machine.`,
     `Command: \`npm run bench\` (${RUNS} runs; each figure is the median of the runs, each ratio the median of per-run ratios).`,
     '',
     '| figure | measured | ratio | goal | |',

@@ -18,28 +18,19 @@
  * when a guarantee fails (the figures are written first). Needs a built app (`npm run build`,
  * or `BENCH_SKIP_BUILD=1` when dist/ is current).
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
-const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv } = require('./harness');
 const { loadApp, tablesOf, createPerformance } = require('./seed');
 
 const root = path.join(__dirname, '..');
 const RUSH = { requests: 1000, overMs: 1000, seats: 200, clicksOverMs: 5000 };
 const GOALS = { reserveP99Ms: 2000, confirmP99Ms: 1000, mailsWithinMs: 10_000 };
-const secrets = {
-  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
-  API_TOKEN_SALT: 'bench-api-token-salt-0123',
-  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
-  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
-  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
-  JWT_SECRET: 'bench-jwt-secret-0123456789',
-};
 const log = (...args) => console.log('[rush]', ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -70,16 +61,6 @@ const startSink = () =>
   });
 
 /** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
 const children = new Set();
 const startInstance = async (env, port) => {
   const words = require('../package.json')
@@ -170,43 +151,10 @@ const main = async () => {
   const benchStarted = Date.now();
   // Other work on the machine shows in every figure: its load when the rush began goes with them.
   const loadAtStart = os.loadavg().map((x) => x.toFixed(2));
-  if (process.env.BENCH_SKIP_BUILD !== '1') {
-    log('building (the plugin, then strapi build)…');
-    const build = spawnSync('npm', ['run', '--silent', 'build'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
-    });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
-  let embedded = null;
-  let serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    embedded = await startEmbeddedPostgres();
-    serverUrl = embedded.url;
-  }
-  const database = `booking_rush_${Date.now()}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const dbUrl = new URL(serverUrl);
-  dbUrl.pathname = `/${database}`;
+  buildUnlessSkipped(log);
+  const fresh = await freshDatabase('booking_rush');
   const sink = await startSink();
-  const env = {
-    ...secrets,
-    NODE_ENV: 'production',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    DATABASE_CLIENT: 'postgres',
-    DATABASE_URL: dbUrl.toString(),
-    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(sink.port),
-    SMTP_ALLOW_PLAINTEXT: 'true',
-    BOOKING_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
-    BOOKING_SEED_DEMO: 'false',
-    ALLOW_HTTP_LINKS: 'true',
-  };
+  const env = instanceEnv(fresh.url, sink.port);
 
   log('starting two instances…');
   const a = await startInstance(env, await freePort());
@@ -217,7 +165,7 @@ const main = async () => {
   const t = tablesOf(seeder);
   const perf = await createPerformance(seeder.db.connection, t, { capacity: RUSH.seats, startsInMinutes: 3 * 24 * 60 });
   await seeder.destroy();
-  const db = new Client({ connectionString: dbUrl.toString() });
+  const db = new Client({ connectionString: fresh.url });
   await db.connect();
   await db.query('ANALYZE');
   await sleep(1000);
@@ -308,9 +256,7 @@ const main = async () => {
   for (const child of [a.child, b.child]) child.kill('SIGTERM');
   await Promise.all([a.child, b.child].map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)));
   sink.server.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin.end();
-  if (embedded) await embedded.stop();
+  await fresh.drop();
 
   const yes = (ok) => (ok ? 'met' : '**missed**');
   const ms = (v) => `${Math.round(v)} ms`;
@@ -353,7 +299,7 @@ const main = async () => {
     `Written by \`npm run bench:rush\` (also the second step of \`npm run bench\`) on ${new Date().toISOString()} in ${((Date.now() - benchStarted) / 1000).toFixed(0)} s.`,
     '',
     `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
-      `PostgreSQL ${embedded ? 'embedded (embedded-postgres)' : `at ${new URL(serverUrl).host}`}; two production instances, the load (plain fetch on a timer) ` +
+      `PostgreSQL ${fresh.where}; two production instances, the load (plain fetch on a timer) ` +
       'and the SMTP sink (in the bench process) and the database share the machine. One run: latency from a request sent to its whole answer.',
     `Load average when the run began (1, 5, 15 min): ${loadAtStart.join(', ')}.`,
     '',

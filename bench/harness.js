@@ -1,0 +1,93 @@
+'use strict';
+/**
+ * What every bench script sets up the same way: the build, a fresh database on PostgreSQL
+ * (TEST_DATABASE_URL, else a throwaway embedded server), the production instances' environment,
+ * a free port.
+ */
+const { spawnSync } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+const { Client } = require('pg');
+const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
+
+const root = path.join(__dirname, '..');
+
+// At least 16 characters each: production refuses shorter secrets (src/env/secrets.ts).
+const secrets = {
+  APP_KEYS: 'bench-app-key-one-0123,bench-app-key-two-4567',
+  API_TOKEN_SALT: 'bench-api-token-salt-0123',
+  ADMIN_JWT_SECRET: 'bench-admin-jwt-secret-0123',
+  TRANSFER_TOKEN_SALT: 'bench-transfer-token-salt-0123',
+  ENCRYPTION_KEY: 'bench-encryption-key-0123456789',
+  JWT_SECRET: 'bench-jwt-secret-0123456789',
+};
+
+/** `npm run build` (the plugin, then strapi build) unless BENCH_SKIP_BUILD=1; exits on failure. */
+const buildUnlessSkipped = (log) => {
+  if (process.env.BENCH_SKIP_BUILD === '1') return;
+  log('building (the plugin, then strapi build)…');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+};
+
+/** A new database named `<prefix>_<time>`; `drop()` removes it (and the embedded server). */
+const freshDatabase = async (prefix) => {
+  let embedded = null;
+  let serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) {
+    embedded = await startEmbeddedPostgres();
+    serverUrl = embedded.url;
+  }
+  const database = `${prefix}_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return {
+    url: url.toString(),
+    /** Where the server is, for the results' header. */
+    where: embedded ? 'embedded (embedded-postgres)' : `at ${new URL(serverUrl).host}`,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+      if (embedded) await embedded.stop();
+    },
+  };
+};
+
+/** A production instance's environment: this database, the bench's SMTP sink, rate limits off. */
+const instanceEnv = (databaseUrl, smtpPort) => ({
+  ...secrets,
+  NODE_ENV: 'production',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  DATABASE_CLIENT: 'postgres',
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? '10',
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtpPort),
+  // The bench's own sink on localhost speaks no TLS.
+  SMTP_ALLOW_PLAINTEXT: 'true',
+  BOOKING_RATE_LIMIT_PER_MINUTE: '0',
+  BOOKING_CHECKIN_RATE_LIMIT_PER_MINUTE: '0',
+  BOOKING_SEED_DEMO: 'false',
+  // Plain http://127.0.0.1 here: production needs HTTPS public URLs otherwise (src/env/secrets.ts).
+  ALLOW_HTTP_LINKS: 'true',
+});
+
+/** A port nothing listens on now: another bench may run on this machine. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+module.exports = { secrets, buildUnlessSkipped, freshDatabase, instanceEnv, freePort };
