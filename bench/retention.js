@@ -132,7 +132,7 @@ const main = async () => {
     });
     await knex.raw('ANALYZE');
     const statsOf = async () => ({
-      past: await app.plugin('booking').service('check-in').statistics(past.documentId),
+      past: await app.plugin('booking').service('door-reports').statistics(past.documentId),
     });
     const before = await statsOf();
 

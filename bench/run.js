@@ -37,18 +37,24 @@ const rssMb = (pid) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The SMTP sink: counts the mails handed to it, and when the last one came. */
 const startSink = () =>
   new Promise((resolve) => {
-    const server = new SMTPServer({
+    const sink = { mails: 0, lastAt: 0 };
+    sink.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onData(stream, _s, cb) {
         stream.on('data', () => {});
-        stream.on('end', () => cb());
+        stream.on('end', () => {
+          sink.mails += 1;
+          sink.lastAt = Date.now();
+          cb();
+        });
       },
     });
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.server.address().port }));
+    sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
   });
 
 const children = new Set();
@@ -225,7 +231,14 @@ const main = async () => {
     );
     if (rows[0].seats !== CAPACITY) throw new Error(`overbooked or underbooked: ${rows[0].seats} confirmed for ${CAPACITY} seats`);
     const errors = ra.errors + rb.errors + ra.non2xx + rb.non2xx - (CONFIRMATIONS - CAPACITY);
-    results.storm.push({ perSecond: CONFIRMATIONS / seconds, seconds, confirmed: rows[0].seats, unexpected: errors });
+    // The tickets' mails go after the answers: wait for all of them before anything else is
+    // measured (the raw ceiling must not share the machine with them), and say how long they took.
+    const owed = CAPACITY * (run + 1);
+    const waitedFrom = Date.now();
+    while (sink.mails < owed && Date.now() - waitedFrom < 120_000) await sleep(100);
+    if (sink.mails < owed) throw new Error(`only ${sink.mails} of ${owed} ticket mails reached the SMTP sink`);
+    const mailsSeconds = (sink.lastAt - started) / 1000 - seconds;
+    results.storm.push({ perSecond: CONFIRMATIONS / seconds, seconds, confirmed: rows[0].seats, unexpected: errors, mailsSeconds });
 
     // 1b. The framework's floor for the same route: as many links that match nothing (one indexed
     // read, a 404), same split and connections: no confirmation can be faster than this.
@@ -382,6 +395,13 @@ const main = async () => {
       `ratio to raw ceiling ${stormRatio.toFixed(2)}`,
       '≥ 0.4',
       yes(stormRatio >= 0.4),
+    ],
+    [
+      'their 1,000 ticket mails handed to SMTP (sent after the answers; measured before anything else runs)',
+      `the last ${m(results.storm, (r) => r.mailsSeconds).toFixed(1)} s after the last answer`,
+      '',
+      'reported',
+      '',
     ],
     [
       "the same route's floor: 2,000 well-formed links that match nothing (one read, 404), same connections",
