@@ -155,6 +155,9 @@ export interface NewReservationRow {
   held_until?: Date | null;
 }
 
+/** How many references a booking tries before giving up (each taken one is a collision). */
+const REFERENCE_ATTEMPTS = 20;
+
 export const createReservationsData = (strapi: Core.Strapi) => {
   const t = () => bookingTables(strapi);
   /** Reservations whose e-mail is this address, compared by its one normalised form (`email_key`), as `r` with `p`. */
@@ -242,7 +245,8 @@ export const createReservationsData = (strapi: Core.Strapi) => {
       // The address's requests, counted in the statement that writes (after its lock: this
       // statement's snapshot sees every request that held the lock before); 0 when no limit.
       const requests = room?.count ?? trx.raw('0');
-      for (;;) {
+      // A new reference each time one is taken (8 characters: a second try is rare).
+      for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
         const reference = newReference();
         const fields = values(reference);
         const columns = Object.keys(fields);
@@ -292,6 +296,7 @@ export const createReservationsData = (strapi: Core.Strapi) => {
         if (Number(rows[0]?.open ?? 0) === 0) return 'closed';
         // The reference was taken: another one.
       }
+      throw new Error(`no free reference after ${REFERENCE_ATTEMPTS} tries`);
     },
 
     /**
