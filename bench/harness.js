@@ -4,10 +4,11 @@
  * (TEST_DATABASE_URL, else a throwaway embedded server), the production instances' environment,
  * a free port.
  */
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 const { Client } = require('pg');
+const { SMTPServer } = require('smtp-server');
 const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
 
 const root = path.join(__dirname, '..');
@@ -90,4 +91,64 @@ const freePort = () =>
     });
   });
 
-module.exports = { secrets, buildUnlessSkipped, freshDatabase, instanceEnv, freePort };
+/** The instances started by `startInstance`, for a bench that fails to kill. */
+const children = new Set();
+
+/**
+ * Starts a production instance exactly as `npm start` runs it (its V8 heap cap included),
+ * without npm's own process (its leading variables, NODE_ENV=${NODE_ENV:-production}, are the
+ * bench's own env here), with `nodeFlags` before the script (`--cpu-prof`); resolves once
+ * `/_health` answers 204, with how long that took.
+ */
+const startInstance = async (env, port, { nodeFlags = [] } = {}) => {
+  const started = Date.now();
+  const words = require('../package.json')
+    .scripts.start.split(/\s+/)
+    .filter((word) => !/^[A-Z_]+=/.test(word));
+  const [command, ...args] = words;
+  if (command !== 'node') throw new Error(`bench: the start script should run node, not ${command}`);
+  const child = spawn(process.execPath, [...nodeFlags, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    children.delete(child);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (exited || child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/_health`)).status === 204) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url, startMs: Date.now() - started };
+};
+
+/** An SMTP server on localhost that takes every mail, counting them and when the last came. */
+const startSink = () =>
+  new Promise((resolve) => {
+    const sink = { mails: 0, lastAt: 0 };
+    sink.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _s, cb) {
+        stream.on('data', () => {});
+        stream.on('end', () => {
+          sink.mails += 1;
+          sink.lastAt = Date.now();
+          cb();
+        });
+      },
+    });
+    sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
+  });
+
+module.exports = { secrets, buildUnlessSkipped, freshDatabase, instanceEnv, freePort, children, startInstance, startSink };

@@ -20,13 +20,11 @@
  *   for 10 s (the bench's reads);
  * - health: GET /_health, 64 connections for 10 s (the framework's floor, to compare with read).
  */
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { SMTPServer } = require('smtp-server');
-const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv } = require('./harness');
+const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv, startInstance, startSink } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
 const root = path.join(__dirname, '..');
@@ -45,26 +43,6 @@ const cpuMs = (pid) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...args) => console.log('[profile]', ...args);
-
-/** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
-const startSink = () =>
-  new Promise((resolve) => {
-    const sink = { mails: 0 };
-    sink.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _s, cb) {
-        stream.on('data', () => {});
-        stream.on('end', () => {
-          sink.mails += 1;
-          sink.lastAt = Date.now();
-          cb();
-        });
-      },
-    });
-    sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
-  });
 
 const post = (url, pathname, bodies, connections, headers = {}) =>
   new Promise((resolve, reject) =>
@@ -143,31 +121,11 @@ const main = async () => {
 
   rmSync(profiles, { recursive: true, force: true });
   mkdirSync(profiles, { recursive: true });
-  const start = require('../package.json')
-    .scripts.start.split(/\s+/)
-    .filter((w) => !/^[A-Z_]+=/.test(w));
-  // A free port: another bench may be running on this machine.
-  const port = await freePort();
   // BENCH_PROFILE=0: the same load without the profiler, for its figures alone.
   const profiling = process.env.BENCH_PROFILE !== '0';
-  const flags = profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [];
-  const child = spawn(process.execPath, [...flags, ...start.slice(1)], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const { child, url } = await startInstance(env, await freePort(), {
+    nodeFlags: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [],
   });
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (;;) {
-    if (exited || child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_health`)).status === 204) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
 
   log('seeding…');
   Object.assign(process.env, env, { NODE_ENV: 'test' });

@@ -6,18 +6,15 @@
  * bench/RESULTS.md. Every figure is the median of RUNS runs; every ratio is of two figures
  * measured side by side in the same run. See bench/README.md.
  */
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { Pool } = require('pg');
-const { SMTPServer } = require('smtp-server');
-const { buildUnlessSkipped, freshDatabase, instanceEnv } = require('./harness');
+const { buildUnlessSkipped, children, freshDatabase, instanceEnv, startInstance, startSink } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
-const root = path.join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONFIRMATIONS = 2000; // pending one-seat reservations per run, for CAPACITY seats
 const DOOR_PACE = { perSecond: 20, scans: 200 }; // 10 scanners, one scan each every half second
@@ -36,56 +33,6 @@ const rssMb = (pid) => {
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** The SMTP sink: counts the mails handed to it, and when the last one came. */
-const startSink = () =>
-  new Promise((resolve) => {
-    const sink = { mails: 0, lastAt: 0 };
-    sink.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _s, cb) {
-        stream.on('data', () => {});
-        stream.on('end', () => {
-          sink.mails += 1;
-          sink.lastAt = Date.now();
-          cb();
-        });
-      },
-    });
-    sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
-  });
-
-const children = new Set();
-const startInstance = async (env, port) => {
-  const started = Date.now();
-  // Exactly what `npm start` runs (its V8 heap cap included), without npm's own process. Its
-  // leading variables (NODE_ENV=${NODE_ENV:-production}) are the bench's own env here.
-  const words = require('../package.json')
-    .scripts.start.split(/\s+/)
-    .filter((word) => !/^[A-Z_]+=/.test(word));
-  const [command, ...args] = words;
-  if (command !== 'node') throw new Error(`bench: the start script should run node, not ${command}`);
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_health`)).status === 204) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  return { child, url, startMs: Date.now() - started };
-};
 
 const cannon = (opts) =>
   new Promise((resolve, reject) => {

@@ -18,17 +18,15 @@
  * when a guarantee fails (the figures are written first). Needs a built app (`npm run build`,
  * or `BENCH_SKIP_BUILD=1` when dist/ is current).
  */
-const { spawn } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
-const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv } = require('./harness');
+const { buildUnlessSkipped, children, freshDatabase, freePort, instanceEnv, startInstance } = require('./harness');
 const { loadApp, tablesOf, createPerformance } = require('./seed');
 
-const root = path.join(__dirname, '..');
 const RUSH = { requests: 1000, overMs: 1000, seats: 200, clicksOverMs: 5000 };
 const GOALS = { reserveP99Ms: 2000, confirmP99Ms: 1000, mailsWithinMs: 10_000 };
 const log = (...args) => console.log('[rush]', ...args);
@@ -61,31 +59,6 @@ const startSink = () =>
   });
 
 /** A port nobody listens on now (other benches may run on this machine: never a fixed port). */
-const children = new Set();
-const startInstance = async (env, port) => {
-  const words = require('../package.json')
-    .scripts.start.split(/\s+/)
-    .filter((word) => !/^[A-Z_]+=/.test(word));
-  const child = spawn(process.execPath, words.slice(1), {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`instance on ${port} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/_health`)).status === 204) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  return { child, url };
-};
-
 /**
  * Sends `bodies.length` POSTs, the i-th at `i * overMs / n` ms after the start (a timer that fires
  * every request already due), to `urls[i % urls.length]`. Resolves with each answer's status,

@@ -90,15 +90,10 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  const record = async (
-    knex: Knex,
-    request: ScanRequest,
-    key: string | null,
-    answer: CheckInAnswer,
-    ticket: { reservation: ReservationRow; performance: PerformanceFacts | null } | null,
-    now: Date
-  ) => {
-    await data().scans.insert(knex, await scanOf(knex, request, key, answer, ticket, now), now);
+  /** Records a scan that wrote nothing else (the check-in and its scan go in one statement). */
+  const record = async (...args: Parameters<typeof scanOf>) => {
+    const [knex, , , , , now] = args;
+    await data().scans.insert(knex, await scanOf(...args), now);
   };
 
   /**
