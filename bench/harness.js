@@ -7,6 +7,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
+const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
 const { startEmbeddedPostgres } = require('../tests/support/embedded-postgres');
@@ -151,4 +152,39 @@ const startSink = () =>
     sink.server.listen(0, '127.0.0.1', () => resolve(Object.assign(sink, { port: sink.server.server.address().port })));
   });
 
-module.exports = { secrets, buildUnlessSkipped, freshDatabase, instanceEnv, freePort, children, startInstance, startSink };
+/** autocannon, as a promise. */
+const cannon = (opts) =>
+  new Promise((resolve, reject) => {
+    autocannon({ ...opts }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+
+/** Fires one POST per body from a shared queue, `connections` at a time, against `url`. */
+const postQueue = (url, pathname, bodies, connections, headers = {}, overallRate = undefined) =>
+  cannon({
+    url,
+    connections,
+    overallRate,
+    amount: bodies.length,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: pathname,
+        headers: { 'content-type': 'application/json', ...headers },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(bodies.pop()) }),
+      },
+    ],
+  });
+
+module.exports = {
+  cannon,
+  postQueue,
+  secrets,
+  buildUnlessSkipped,
+  freshDatabase,
+  instanceEnv,
+  freePort,
+  children,
+  startInstance,
+  startSink,
+};

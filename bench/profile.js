@@ -24,7 +24,7 @@ const { randomBytes } = require('node:crypto');
 const { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv, startInstance, startSink } = require('./harness');
+const { buildUnlessSkipped, freshDatabase, freePort, instanceEnv, postQueue, startInstance, startSink } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
 const root = path.join(__dirname, '..');
@@ -43,27 +43,6 @@ const cpuMs = (pid) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...args) => console.log('[profile]', ...args);
-
-const post = (url, pathname, bodies, connections, headers = {}) =>
-  new Promise((resolve, reject) =>
-    autocannon(
-      {
-        url,
-        connections,
-        amount: bodies.length,
-        timeout: 30,
-        requests: [
-          {
-            method: 'POST',
-            path: pathname,
-            headers: { 'content-type': 'application/json', ...headers },
-            setupRequest: (req) => ({ ...req, body: JSON.stringify(bodies.pop()) }),
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve(result))
-    )
-  );
 
 const getFor = (url, pathname, seconds, connections) =>
   new Promise((resolve, reject) =>
@@ -143,7 +122,7 @@ const main = async () => {
       tokenExpires: new Date(Date.now() + 3600_000),
     });
     fire = () =>
-      post(
+      postQueue(
         url,
         '/api/booking/reservations/confirm',
         tokens.map((token) => ({ token })),
@@ -152,7 +131,7 @@ const main = async () => {
   } else if (scenario === 'floor') {
     const tokens = Array.from({ length: 2000 }, () => randomBytes(32).toString('base64url'));
     fire = () =>
-      post(
+      postQueue(
         url,
         '/api/booking/reservations/confirm',
         tokens.map((token) => ({ token })),
@@ -164,7 +143,7 @@ const main = async () => {
     const bodies = Array.from({ length: 1000 }, (_, i) => ({
       data: { performance: perf.documentId, name: `Spettatore ${i}`, email: `rush${i}@example.test`, party_size: 1, locale: 'it' },
     }));
-    fire = () => post(url, '/api/booking/reservations', bodies, 32);
+    fire = () => postQueue(url, '/api/booking/reservations', bodies, 32);
   } else if (scenario === 'read' || scenario === 'health') {
     const perf = await createPerformance(knex, t, { capacity: 1000, startsInMinutes: 3 * 24 * 60 });
     // BENCH_READ=show: the show page instead of the performance.
@@ -190,7 +169,7 @@ const main = async () => {
     });
     const jwt = (await login.json()).data.token;
     const scans = tokens.map((token) => ({ token, performance: perf.documentId, source: 'qr_scan' }));
-    fire = () => post(url, '/booking/check-ins', scans, 10, { authorization: `Bearer ${jwt}` });
+    fire = () => postQueue(url, '/booking/check-ins', scans, 10, { authorization: `Bearer ${jwt}` });
   }
   await seeder.destroy();
 

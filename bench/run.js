@@ -10,9 +10,8 @@ const { randomBytes } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
 const { Pool } = require('pg');
-const { buildUnlessSkipped, children, freshDatabase, instanceEnv, startInstance, startSink } = require('./harness');
+const { buildUnlessSkipped, cannon, children, freshDatabase, instanceEnv, postQueue, startInstance, startSink } = require('./harness');
 const { loadApp, tablesOf, createPerformance, addReservations } = require('./seed');
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -33,29 +32,6 @@ const rssMb = (pid) => {
   return match ? Math.round(Number(match[1]) / 1024) : NaN;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const cannon = (opts) =>
-  new Promise((resolve, reject) => {
-    autocannon({ ...opts }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-
-/** Fires one POST per body from a shared queue, `connections` at a time, against `url`. */
-const postQueue = (url, pathname, bodies, connections, headers = {}, overallRate = undefined) =>
-  cannon({
-    url,
-    connections,
-    overallRate,
-    amount: bodies.length,
-    timeout: 30,
-    requests: [
-      {
-        method: 'POST',
-        path: pathname,
-        headers: { 'content-type': 'application/json', ...headers },
-        setupRequest: (req) => ({ ...req, body: JSON.stringify(bodies.pop()) }),
-      },
-    ],
-  });
 
 const main = async () => {
   const benchStarted = Date.now();
