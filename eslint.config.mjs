@@ -108,6 +108,11 @@ export default defineConfig(
           selector,
           message: `Raw SQL only in server/src/data/: ${what} belongs in a data module (one per table), called with the transaction.`,
         })),
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='transaction'][callee.object.property.name='db']",
+          message:
+            '`strapi.db.transaction` resolves even when its COMMIT fails: use `transaction(strapi, work)` from utils/transaction.ts.',
+        },
       ],
     },
   },

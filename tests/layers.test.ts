@@ -67,7 +67,7 @@ test('no service file is over 300 lines (split by job instead)', () => {
   expect(long).toEqual([]);
 });
 
-test('the lint rule refuses each form of raw SQL in a service, and lets data/ hold it', async () => {
+test('the lint rule refuses each form of raw SQL and `strapi.db.transaction` in a service, and lets data/ hold SQL', async () => {
   const probe = [
     "import type { Core } from '@strapi/strapi';",
     'export const probe = async (strapi: Core.Strapi) => {',
@@ -75,6 +75,7 @@ test('the lint rule refuses each form of raw SQL in a service, and lets data/ ho
     "  await knex('booking_reservations').where('id', 1).first();",
     "  await strapi.db.connection('booking_reservations').delete();",
     "  await knex.raw('select 1');",
+    '  await strapi.db.transaction(async () => 1);',
     '  return strapi.db.connection.client;',
     '};',
     '',
@@ -100,6 +101,6 @@ test('the lint rule refuses each form of raw SQL in a service, and lets data/ ho
   });
   const found = JSON.parse(stdout) as Record<string, Array<[number, string]>>;
   const rule = (file: string) => found[file].filter(([, id]) => id === 'no-restricted-syntax').map(([line]) => line);
-  expect(rule('services/privacy.ts')).toEqual([4, 5, 6, 7]);
+  expect(rule('services/privacy.ts')).toEqual([4, 5, 6, 7, 8]);
   expect(rule('data/seats.ts')).toEqual([]);
 });

@@ -10,6 +10,7 @@ import { dataOf } from './data';
 import { registerEveningChangeLifecycles } from './lifecycles/evening-changes';
 import { getConfig, getService } from './utils/get-service';
 import { registerLocaleLifecycles, setUpLocales } from './utils/locales';
+import { transaction } from './utils/transaction';
 
 /** Serialises the setup below across app instances booting at once on one PostgreSQL. */
 const SETUP_LOCK_KEY = 0x626f6f6b; // "book"
@@ -25,7 +26,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   registerScheduleChangeLifecycles(strapi);
   registerEveningChangeLifecycles(strapi);
 
-  await strapi.db.transaction(async ({ trx }) => {
+  await transaction(strapi, async ({ trx }) => {
     await dialectOf(strapi).lockForTransaction(trx, SETUP_LOCK_KEY);
     await getService(strapi, 'schema').ensureIndexes(trx);
     await getService(strapi, 'schema').backfillEmailKeys(trx);

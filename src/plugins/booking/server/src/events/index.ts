@@ -11,6 +11,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import { committed, transaction } from '../utils/transaction';
 
 /** The raw tokens a mail needs, known only to the transaction that issued them. */
 export interface FreshTokens {
@@ -99,10 +100,19 @@ export const createEvents = (strapi: Core.Strapi) => {
   const subscribers = new Map<EventType, AnySubscriber[]>();
   const settling = new Set<Promise<unknown>>();
 
-  const runAfterCommit = (steps: AfterCommit[], type: EventType) => {
+  const runAfterCommit = (steps: AfterCommit[], type: EventType, trx: Knex.Transaction) => {
+    // Strapi runs its after-commit callbacks even when the COMMIT failed (utils/transaction.ts):
+    // the steps wait for the transaction's own word, and are dropped if it did not commit.
+    const didCommit = committed(trx).then(
+      () => true,
+      () => {
+        strapi.log.warn(`[booking] after ${type}: not run, the transaction did not commit`);
+        return false;
+      }
+    );
     for (const step of steps) {
-      const running = Promise.resolve()
-        .then(step)
+      const running = didCommit
+        .then((ok) => (ok ? step() : undefined))
         .catch((error) => strapi.log.error(`[booking] after ${type}: ${error instanceof Error ? error.message : error}`))
         .finally(() => settling.delete(running));
       settling.add(running);
@@ -128,7 +138,7 @@ export const createEvents = (strapi: Core.Strapi) => {
         if (step) steps.push(step);
       }
       if (steps.length === 0) return;
-      await strapi.db.transaction(({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type)));
+      await transaction(strapi, ({ onCommit }) => onCommit(() => runAfterCommit(steps, event.type, trx)));
     },
 
     /**

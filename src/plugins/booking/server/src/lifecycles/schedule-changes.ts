@@ -3,6 +3,7 @@ import { UID } from '../constants';
 import type { ScheduleState } from '../data/schedule-changes';
 import { dataOf } from '../data';
 import { getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 interface LifecycleEvent {
   params: { where?: Record<string, unknown>; data?: Record<string, unknown> };
@@ -75,7 +76,7 @@ export const registerScheduleChangeLifecycles = (strapi: Core.Strapi) => {
     }
     if (event.params.where) {
       for (const venueId of await idsWhere(UID.venue, event.params.where)) {
-        const linked = await strapi.db.transaction(({ trx }) => dataOf(strapi).scheduleChanges.performancesOfVenue(trx, { id: venueId }));
+        const linked = await transaction(strapi, ({ trx }) => dataOf(strapi).scheduleChanges.performancesOfVenue(trx, { id: venueId }));
         for (const id of linked) ids.add(id);
       }
     }

@@ -4,6 +4,7 @@ import { ERROR_CODES, UID } from '../constants';
 import { getService } from '../utils/get-service';
 import { oneLanguage } from '../utils/editor-language';
 import { changesRelation, refuseLockedRelationChanges } from '../utils/relations';
+import { transaction } from '../utils/transaction';
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'clone', 'publish', 'unpublish', 'discardDraft']);
 
@@ -120,7 +121,7 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
         }
       );
     }
-    return strapi.db.transaction(async () => {
+    return transaction(strapi, async () => {
       await getService(strapi, 'cancellations').cancelByStaff(Number(current.id));
       return next();
     });

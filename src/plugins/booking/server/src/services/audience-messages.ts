@@ -3,6 +3,7 @@ import { dataOf } from '../data';
 import type { MessageAudience, StoredMessage } from '../data/performance-messages';
 import { MESSAGES_PER_DAY, type AudienceMessageInput } from '../validation/messages';
 import { getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 export type SendResult =
   | { ok: true; recipients: number }
@@ -28,7 +29,7 @@ const createAudienceMessagesService = ({ strapi }: { strapi: Core.Strapi }) => (
     const data = dataOf(strapi);
     const performanceId = await data.performances.idOf(strapi.db.connection, documentId);
     if (performanceId === null) return { ok: false, code: 'performance_not_found' };
-    return strapi.db.transaction(async ({ trx }): Promise<SendResult> => {
+    return transaction(strapi, async ({ trx }): Promise<SendResult> => {
       // Two staff members sending at once count one after the other (no performance row lock:
       // that belongs to the seat ledger).
       await data.dialect.lockNameForTransaction(trx, `booking-message:${performanceId}`);

@@ -4,6 +4,7 @@ import { DEFAULT_LANGUAGE, ERROR_CODES, UID, type AccessNeed, type Language } fr
 import { dataOf } from '../data';
 import { partyFits } from '../rules';
 import { getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 export interface BoxOfficeBooking {
   name: string;
@@ -49,7 +50,7 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
       const email = input.email && input.email.trim() !== '' ? input.email.trim() : null;
       const sendTicket = email !== null && input.send_ticket !== false;
 
-      return strapi.db.transaction(async ({ trx, rollback }): Promise<BoxOfficeResult> => {
+      return transaction(strapi, async ({ trx, rollback }): Promise<BoxOfficeResult> => {
         // The performance row first, unlike confirmReservation: the new reservation's link to the
         // performance takes a key-share lock on that row, and two bookings each holding one while
         // waiting for the other's FOR UPDATE would deadlock. The new reservation row is locked by
@@ -100,7 +101,7 @@ const createBoxOfficeService = ({ strapi }: { strapi: Core.Strapi }) => {
      * clerk is talking to them. Throws NotFoundError for an unknown reservation.
      */
     async resendTicket(reservationDocumentId: string, now = new Date()): Promise<ResendTicketResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<ResendTicketResult> => {
+      return transaction(strapi, async ({ trx }): Promise<ResendTicketResult> => {
         const row = (await strapi.db.query(UID.reservation).findOne({
           where: { documentId: reservationDocumentId },
           select: ['id', 'reference', 'reservation_status', 'email'],

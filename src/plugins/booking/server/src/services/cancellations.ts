@@ -6,6 +6,7 @@ import { dataOf } from '../data';
 import { ForbiddenTransitionError, type ReservationRow } from '../data/reservations';
 import { cancellationVerdict, reductionVerdict } from '../rules';
 import { getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 type TokenInvalid = { ok: false; code: typeof ERROR_CODES.tokenInvalid };
 type TokenUsed = { ok: false; code: typeof ERROR_CODES.tokenUsed; status: ReservationStatus };
@@ -93,7 +94,7 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * once the performance has started or the party has been checked in.
      */
     async cancelReservation(rawToken: string, now = new Date()): Promise<CancelResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<CancelResult> => {
+      return transaction(strapi, async ({ trx }): Promise<CancelResult> => {
         const token = await data().tokens.find(trx, rawToken, 'cancellation');
         if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const result = await cancel(trx, token.reservationId, 'visitor', now);
@@ -112,7 +113,7 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * confirmed; `validation` unless the new size is smaller than the current one.
      */
     async reduceReservation(rawToken: string, partySize: number, now = new Date()): Promise<ReduceResult> {
-      return strapi.db.transaction(async ({ trx }): Promise<ReduceResult> => {
+      return transaction(strapi, async ({ trx }): Promise<ReduceResult> => {
         const token = await data().tokens.find(trx, rawToken, 'cancellation');
         if (!token) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const performanceId = await data().reservations.performanceOf(trx, token.reservationId);
@@ -156,7 +157,7 @@ const createCancellationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * the visitor asked for).
      */
     async cancelByStaff(reservationId: number, now = new Date(), { notify = true }: { notify?: boolean } = {}): Promise<ReservationRow> {
-      return strapi.db.transaction(async ({ trx }) => {
+      return transaction(strapi, async ({ trx }) => {
         const result = await cancel(trx, reservationId, 'staff', now, notify);
         if (result.ok) return result.reservation;
         const current = await data().reservations.lock(trx, reservationId);

@@ -13,6 +13,7 @@ import type { CreateCheckIn, TicketView } from '../../../shared/contracts';
 import { doorLabel } from './labels';
 import { extractToken } from './tokens';
 import { holderOf } from '../utils/holder';
+import { transaction } from '../utils/transaction';
 
 export type CheckInAnswer = CreateCheckIn.Response['data'];
 
@@ -118,7 +119,7 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
    * short cache (see catalogue.performanceFacts).
    */
   const decide = async (request: ScanRequest, key: string | null, now: Date): Promise<CheckInAnswer> =>
-    strapi.db.transaction(async ({ trx }) => {
+    transaction(strapi, async ({ trx }) => {
       const found = await lockTicket(trx, request);
       if (found === null) {
         const answer: CheckInAnswer = { result: 'invalid' };

@@ -5,6 +5,7 @@ import { ERROR_CODES, UID } from '../constants';
 import { dataOf } from '../data';
 import { hasStarted, performanceStatus } from '../rules';
 import { getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 export type CancelPerformanceResult =
   | { ok: true; documentId: string; reservationsCancelled: number; waitlistEntriesClosed: number }
@@ -104,7 +105,7 @@ const createPerformanceCancelService = ({ strapi }: { strapi: Core.Strapi }) => 
       const performanceId = await idOf(documentId);
       for (let attempt = 1; ; attempt += 1) {
         try {
-          return await strapi.db.transaction(({ trx }) => cancelIn(trx, performanceId, message, now));
+          return await transaction(strapi, ({ trx }) => cancelIn(trx, performanceId, message, now));
         } catch (error) {
           if (!isDeadlock(error) || attempt >= ATTEMPTS) throw error;
           strapi.log.warn(`[booking] cancel of performance ${documentId} met a deadlock; trying again (${attempt})`);

@@ -5,6 +5,7 @@ import { getService } from '../utils/get-service';
 import { say } from '../utils/editor-language';
 import { seatsOffered } from '../rules';
 import { baseLocale } from '../utils/locales';
+import { transaction } from '../utils/transaction';
 
 export const CAPACITY_FIELDS = ['room_capacity', 'additional_seats', 'manually_occupied_seats'] as const;
 type CapacityField = (typeof CAPACITY_FIELDS)[number];
@@ -117,7 +118,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
    */
   async checkPerformanceUpdate(where: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
     if (!CAPACITY_FIELDS.some((field) => field in data)) return;
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const found: { id: number } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
       if (!found) return;
       // Capacities read under the seat ledger's lock (this transaction's, once).
@@ -161,7 +162,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
    * their personal data is erased with it (privacy.eraseForPerformance), as retention would.
    */
   async checkPerformanceDelete(where: Record<string, unknown>): Promise<void> {
-    await strapi.db.transaction(async ({ trx }) => {
+    await transaction(strapi, async ({ trx }) => {
       const current: {
         id: number;
       } | null = await strapi.db.queryBuilder(UID.performance).select(['id']).where(where).first().execute();
@@ -184,7 +185,7 @@ const createPerformancesService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   /** A Query Engine `deleteMany`: each matching performance as `checkPerformanceDelete`, in one transaction. */
   async checkPerformancesDelete(where: Record<string, unknown>): Promise<void> {
-    await strapi.db.transaction(async () => {
+    await transaction(strapi, async () => {
       const rows = (await strapi.db.query(UID.performance).findMany({ where, select: ['id'] })) as Array<{ id: number }>;
       for (const row of rows) await this.checkPerformanceDelete({ id: row.id });
     });

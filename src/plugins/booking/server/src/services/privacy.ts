@@ -7,6 +7,7 @@ import { dataOf } from '../data';
 import type { VisitorEmail } from '../data/outbox';
 import type { VisitorReservation } from '../data/reservations';
 import { emailKey } from '../validation/email';
+import { transaction } from '../utils/transaction';
 
 export type { VisitorEmail } from '../data/outbox';
 export type { VisitorReservation } from '../data/reservations';
@@ -76,7 +77,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
   const eraseRows = async (ids: number[], now: Date, outer?: Knex.Transaction) => {
     if (ids.length === 0) return;
     const inTransaction = (work: (trx: Knex.Transaction) => Promise<void>) =>
-      outer ? work(outer) : strapi.db.transaction(({ trx }) => work(trx));
+      outer ? work(outer) : transaction(strapi, ({ trx }) => work(trx));
     await inTransaction(async (trx) => {
       // The condition again: a second instance sweeping the same batch waits, then changes nothing.
       await data().reservations.erase(trx, ids, now);
@@ -120,7 +121,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       const entries = await data().waitlistEntries.lapsedBefore(strapi.db.connection, cutoff, ERASED.email);
       for (let start = 0; start < entries.length; start += batchSize) {
         const batch = entries.slice(start, start + batchSize);
-        await strapi.db.transaction(({ trx }) => data().waitlistEntries.erase(trx, batch, ERASED, ERASED_MAIL_NOTE, now));
+        await transaction(strapi, ({ trx }) => data().waitlistEntries.erase(trx, batch, ERASED, ERASED_MAIL_NOTE, now));
       }
       for (const performanceId of performances) {
         let after = 0;
@@ -211,7 +212,7 @@ const createPrivacyService = ({ strapi }: { strapi: Core.Strapi }) => {
       // Its waiting-list entries leave the list (an offer already made is one of the reservations
       // above, cancelled and erased with them) and lose their personal data.
       const entries = (await data().waitlistEntries.ofAddress(strapi.db.connection, email)).map((entry) => entry.id);
-      await strapi.db.transaction(({ trx }) => data().waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now));
+      await transaction(strapi, ({ trx }) => data().waitlistEntries.erase(trx, entries, ERASED, ERASED_MAIL_NOTE, now));
       const found = rows.length + entries.length > 0;
       return { reservations: rows.length, waitlist_entries: entries.length, found, ...(found ? {} : { message: NOTHING_TO_ERASE }) };
     },

@@ -6,6 +6,7 @@ import { CATALOGUE_CHANGED as ALL, type NoticeClient as Client } from '../data/c
 import { dialectOf } from '../data/dialect';
 import { getConfig } from '../utils/get-service';
 import { createMicroCache, type MicroCache } from '../utils/micro-cache';
+import { transaction } from '../utils/transaction';
 
 export { PUBLIC_CHANGES_CHANNEL } from '../data/change-notices';
 /** A payload: `all` (the catalogue changed) or `seats:<performance id>`. */
@@ -138,7 +139,7 @@ const createPublicCacheService = ({ strapi }: { strapi: Core.Strapi }) => {
     changed(performanceId?: number) {
       const payload = performanceId === undefined ? ALL : seatsTag(performanceId);
       if (strapi.db.inTransaction()) {
-        void strapi.db.transaction(({ onCommit }) => onCommit(() => apply(payload)));
+        void transaction(strapi, ({ onCommit }) => onCommit(() => apply(payload)));
       } else {
         apply(payload);
       }

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { dataOf } from '../data';
 import { reminderDue } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 /**
  * The reminder e-mail, `reminderHoursBefore` hours before the start, with the QR ticket and the
@@ -19,7 +20,7 @@ const createRemindersService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const candidates = await data.reservations.reminderCandidates(strapi.db.connection, now, new Date(now.getTime() + hours * 3600_000));
     const due = candidates.filter((c) => c.confirmedAt !== null && reminderDue(c.startsAt, c.confirmedAt, now, hours)).map((c) => c.id);
     if (due.length === 0) return 0;
-    return strapi.db.transaction(async ({ trx }) => {
+    return transaction(strapi, async ({ trx }) => {
       const claimed = await data.reservations.claimReminders(trx, due, now);
       if (claimed.length > 0)
         await getService(strapi, 'events').announce(trx, { type: 'ticket.reminder_due', reservationIds: claimed }, now);

@@ -7,6 +7,7 @@ import { isOpenForBooking, partyFits, seatsToConfirm } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey, emailLimitKey } from '../validation/email';
 import type { NewReservation, PerformanceRow } from './admission';
+import { transaction } from '../utils/transaction';
 
 export type { ReservationRow } from '../data/reservations';
 export type { NewReservation, PerformanceRow } from './admission';
@@ -81,7 +82,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       const confirmationToken = newRawToken();
       const confirmBy = new Date(now.getTime() + config.confirmationTtlMinutes * 60_000);
-      return strapi.db.transaction(async ({ trx }): Promise<CreateResult> => {
+      return transaction(strapi, async ({ trx }): Promise<CreateResult> => {
         // The address's lock; its count is a condition of the insert.
         const room = await admission().lockAddress(trx, input.email, now);
         // One statement: waits for a cancel holding the performance, and sees it (issue 22);
@@ -135,7 +136,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async confirmReservation(rawToken: string, now = new Date(), options: { partySize?: number } = {}): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
-      return strapi.db.transaction(async ({ trx, rollback }): Promise<ConfirmResult> => {
+      return transaction(strapi, async ({ trx, rollback }): Promise<ConfirmResult> => {
         /** Undoes what was written before the lock, and answers. */
         const refuse = async (result: ConfirmResult) => {
           await rollback();
@@ -246,7 +247,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (limit <= 0) return 0;
       // The limit counts `name+tag@` as `name@`; the tickets are the address's own (validation/email.ts).
       const limitKey = emailLimitKey(email);
-      return strapi.db.transaction(async ({ trx }) => {
+      return transaction(strapi, async ({ trx }) => {
         // Two requests for one address at once queue here, so each counts the other's mails.
         await data().dialect.lockNameForTransaction(trx, `booking:resend:${limitKey}`);
         const sent = await data().outbox.countForAddress(trx, 'resend', limitKey, new Date(now.getTime() - 3600_000));
@@ -265,7 +266,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Marks pending reservations whose link has lapsed as expired; returns how many. */
     async expireOverdue(now = new Date()): Promise<number> {
-      return strapi.db.transaction(async ({ trx }) => {
+      return transaction(strapi, async ({ trx }) => {
         const expired = await data().reservations.transition(trx, { lapsedBefore: now }, 'pending', 'expired', now);
         if (expired.length > 0) await events().announce(trx, { type: 'reservation.expired', reservationIds: expired }, now);
         return expired.length;

@@ -3,6 +3,7 @@ import { dataOf } from '../data';
 import { sameSchedule, type ScheduleState } from '../data/schedule-changes';
 import { checkInWindow } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 /** How many due notices one housekeeping run sends. */
 const BATCH = 20;
@@ -24,7 +25,7 @@ const createScheduleChangesService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** The date and venue of these performances now (for the state before a write). */
     async snapshot(performanceIds: number[]): Promise<Map<number, ScheduleState>> {
-      return strapi.db.transaction(({ trx }) => data().states(trx, performanceIds));
+      return transaction(strapi, ({ trx }) => data().states(trx, performanceIds));
     },
 
     /**
@@ -33,7 +34,7 @@ const createScheduleChangesService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async noteWrites(before: Map<number, ScheduleState>, now = new Date()): Promise<void> {
       if (before.size === 0) return;
-      await strapi.db.transaction(async ({ trx }) => {
+      await transaction(strapi, async ({ trx }) => {
         const after = await data().states(trx, [...before.keys()]);
         const changed = [...before.keys()].filter((id) => {
           const was = before.get(id)!;
@@ -62,7 +63,7 @@ const createScheduleChangesService = ({ strapi }: { strapi: Core.Strapi }) => {
       const due = await data().due(strapi.db.connection, now.getTime(), BATCH);
       let told = 0;
       for (const performanceId of due) {
-        const sent = await strapi.db.transaction(async ({ trx }) => {
+        const sent = await transaction(strapi, async ({ trx }) => {
           const row = await data().claimDue(trx, performanceId, now.getTime());
           if (!row) return false;
           const state = (await data().states(trx, [performanceId])).get(performanceId);

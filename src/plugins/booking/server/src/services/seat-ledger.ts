@@ -4,6 +4,7 @@ import { dataOf } from '../data';
 import type { DoorRecord } from '../../../shared/door-snapshot';
 import { checkInWindow, isOpenForBooking, offerHeldUntil, pickOffers, seatsLeft, seatsOffered } from '../rules';
 import { getConfig, getService } from '../utils/get-service';
+import { transaction } from '../utils/transaction';
 
 /** The performances each transaction has locked: one FOR UPDATE per performance per transaction. */
 const lockedBy = new WeakMap<Knex.Transaction, Set<number>>();
@@ -180,7 +181,7 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * transaction when there is one (the Document Service's), else in one of its own.
      */
     async capacityChanged(performanceId: number, now = new Date()): Promise<number> {
-      return strapi.db.transaction(async ({ trx }) => ledger.offer(trx, performanceId, now));
+      return transaction(strapi, async ({ trx }) => ledger.offer(trx, performanceId, now));
     },
 
     /**

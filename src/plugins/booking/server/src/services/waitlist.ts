@@ -9,6 +9,7 @@ import { joinConfirmationVerdict, partyFits, queuePosition, unconfirmedCountSinc
 import { getConfig, getService } from '../utils/get-service';
 import { emailKey } from '../validation/email';
 import type { NewReservation, PerformanceRow } from './admission';
+import { transaction } from '../utils/transaction';
 
 export type JoinResult =
   | { ok: true; entry: WaitlistEntryRow; performance: PerformanceRow; confirmationToken: string }
@@ -81,7 +82,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
       const performance = await getService(strapi, 'admission').publicPerformance(input.performance, now);
       if (!performance) return { ok: false, code: ERROR_CODES.bookingClosed };
       const config = getConfig(strapi);
-      return strapi.db.transaction(async ({ trx }): Promise<JoinResult> => {
+      return transaction(strapi, async ({ trx }): Promise<JoinResult> => {
         // Pending reservations and unconfirmed joins count together (BOOKING_PENDING_PER_EMAIL).
         if (!(await getService(strapi, 'admission').addressHasRoom(trx, input.email, now))) {
           return { ok: false, code: ERROR_CODES.rateLimited };
@@ -148,7 +149,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async confirm(rawToken: string, now = new Date()): Promise<ConfirmJoinResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
-      return strapi.db.transaction(async ({ trx }): Promise<ConfirmJoinResult> => {
+      return transaction(strapi, async ({ trx }): Promise<ConfirmJoinResult> => {
         const entry = await data().waitlistEntries.lockByConfirmHash(trx, hashToken(rawToken));
         if (!entry) return { ok: false, code: ERROR_CODES.tokenInvalid };
         const verdict = joinConfirmationVerdict(
@@ -197,7 +198,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async leave(rawToken: string, now = new Date()): Promise<LeaveResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
-      return strapi.db.transaction(async ({ trx }): Promise<LeaveResult> => {
+      return transaction(strapi, async ({ trx }): Promise<LeaveResult> => {
         const entry = await data().waitlistEntries.lockByLeaveHash(trx, hashToken(rawToken));
         if (!entry) return { ok: false, code: ERROR_CODES.tokenInvalid };
         if (entry.waitlist_status !== 'waiting') return { ok: false, code: ERROR_CODES.tokenUsed, status: entry.waitlist_status };
@@ -246,7 +247,7 @@ const createWaitlistService = ({ strapi }: { strapi: Core.Strapi }) => {
       const lapsed = await data().reservations.lapsedOffers(strapi.db.connection, now);
       let count = 0;
       for (const { id, performanceId } of lapsed) {
-        const done = await strapi.db.transaction(async ({ trx }) => {
+        const done = await transaction(strapi, async ({ trx }) => {
           const locked = await data().reservations.lock(trx, id);
           if (!locked || locked.reservation_status !== 'pending' || !locked.held_until) return false;
           if (new Date(locked.held_until).getTime() >= now.getTime()) return false;

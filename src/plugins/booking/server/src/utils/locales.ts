@@ -8,6 +8,7 @@
 import type { Core } from '@strapi/strapi';
 import { UID } from '../constants';
 import { dataOf } from '../data';
+import { transaction } from './transaction';
 
 export const BASE_LOCALE = 'it';
 export const TEXT_LOCALES = [
@@ -112,7 +113,7 @@ export const registerLocaleSetup = (strapi: Core.Strapi) => {
  */
 export const relinkToBaseRows = async (strapi: Core.Strapi): Promise<number> => {
   let moved = 0;
-  await strapi.db.transaction(async ({ trx }) => {
+  await transaction(strapi, async ({ trx }) => {
     moved = await dataOf(strapi).performances.relinkToBaseRows(trx, BASE_LOCALE);
   });
   return moved;
