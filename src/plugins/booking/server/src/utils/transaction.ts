@@ -5,7 +5,7 @@
  * Strapi ends a transaction with knex's `trx.commit()`, and knex resolves that call even when the
  * COMMIT fails (the connection died under it in a PostgreSQL restart, a deferred constraint
  * refused it): the failure goes only to the transaction's `executionPromise`, which Strapi never
- * reads. So `strapi.db.transaction` resolves for work the database rolled back, and a visitor
+ * reads (knex/knex#3370, #3847: reading `executionPromise` after the commit is knex's own advice). So `strapi.db.transaction` resolves for work the database rolled back, and a visitor
  * would be told "confirmed" for a seat nobody holds (tests/faults/postgres-restart found it:
  * 51 answers for 50 seats). Here the outermost transaction waits for that promise, so a failed
  * COMMIT rejects like any other database error (and answers 503 service_unavailable on the
