@@ -65,6 +65,30 @@ const summarise = (profile, keyOf) => {
   return { total, rows: [...self.entries()].sort((a, b) => b[1] - a[1]) };
 };
 
+/**
+ * Total (inclusive) time per key: each sample counts once for every distinct key on its stack,
+ * so a middleware's row is what it and everything it calls (`next()` excluded when the key is
+ * the middleware's own file) cost. Keys are kept only when `keep(key)`.
+ */
+const summariseInclusive = (profile, keyOf, keep) => {
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const total = new Map();
+  let all = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    all += dt;
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const key = keyOf(byId.get(id).callFrame);
+      if (keep(key)) seen.add(key);
+    }
+    for (const key of seen) total.set(key, (total.get(key) ?? 0) + dt);
+  }
+  return { total: all, rows: [...total.entries()].sort((a, b) => b[1] - a[1]) };
+};
+
 const packageOf = ({ url, functionName }) => {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const file = url.replace(/^file:\/\//, '');
@@ -86,7 +110,7 @@ const fileOf = ({ url, functionName }) => {
 const functionOf = (frame) => `${frame.functionName || '(anonymous)'} ${fileOf(frame)}:${frame.lineNumber + 1}`;
 
 const print = (title, { total, rows }, limit) => {
-  console.log(`\n${title} (self time, ${(total / 1e6).toFixed(1)} s sampled)`);
+  console.log(`\n${title} (${title.includes('inclusive') ? '' : 'self time, '}${(total / 1e6).toFixed(1)} s sampled)`);
   for (const [key, us] of rows.slice(0, limit)) {
     console.log(`${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
   }
@@ -227,6 +251,11 @@ const main = async () => {
   print('By package', summarise(cut, packageOf), 25);
   print('By file', summarise(cut, fileOf), 30);
   print('Hottest functions', summarise(cut, functionOf), 40);
+  print(
+    "Total time under the plugin's and Strapi's functions (inclusive: with what they call)",
+    summariseInclusive(cut, functionOf, (key) => /(^| )(dist\/src\/plugins|@strapi\/(core|database|utils))/.test(key)),
+    40
+  );
   console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))} (the load's window alone: ${scenario}-window.cpuprofile)`);
 };
 
