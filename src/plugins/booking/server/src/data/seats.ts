@@ -6,6 +6,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { bookingTables, SEATS_TABLE } from './strapi-internals';
 import { seatsLeft } from '../rules';
+import type { Capacity } from './performances';
 
 export interface SeatCounts {
   performanceId: number;
@@ -147,6 +148,53 @@ export const createSeatsData = (strapi: Core.Strapi) => ({
   /** Seat counts of one performance, or null when it does not exist. */
   async forPerformance(id: number, trx?: Knex.Transaction, options: { withPending?: boolean } = {}): Promise<SeatCounts | null> {
     return (await this.forPerformances([id], trx, options)).get(id) ?? null;
+  },
+
+  /**
+   * PostgreSQL only: the performance's row lock (FOR UPDATE, as performances.lock) and the
+   * conditional take of `seats` (as takeSeats) in one statement, so that a confirmation holds
+   * the lock for this one round trip and its commit. The limit is seatsOffered (shared/rules.ts)
+   * written in SQL: room + additional - manually occupied, never below 0. `capacity` null: no
+   * such performance; `counts` null: not taken (the party does not fit, the performance is
+   * cancelled, or it has no counter row yet), and the caller, which now holds the lock, goes the
+   * two-statement way.
+   */
+  async lockAndTake(
+    trx: Knex.Transaction,
+    performanceId: number,
+    seats: number
+  ): Promise<{ capacity: Capacity | null; counts: { confirmed: number; held: number } | null }> {
+    const performances = bookingTables(strapi).performances;
+    const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
+      `WITH p AS MATERIALIZED (
+         SELECT id, COALESCE(room_capacity, 0) AS room_capacity, COALESCE(additional_seats, 0) AS additional_seats,
+                COALESCE(manually_occupied_seats, 0) AS manually_occupied_seats, cancelled_at
+         FROM ?? WHERE id = ? FOR UPDATE
+       ), taken AS (
+         UPDATE ${SEATS_TABLE} AS s SET confirmed_seats = s.confirmed_seats + ?
+         FROM p
+         WHERE s.performance_id = p.id AND p.cancelled_at IS NULL
+           AND s.confirmed_seats + s.held_seats + ? <= GREATEST(0, p.room_capacity + p.additional_seats - p.manually_occupied_seats)
+         RETURNING s.confirmed_seats, s.held_seats
+       )
+       SELECT p.room_capacity, p.additional_seats, p.manually_occupied_seats, p.cancelled_at, taken.confirmed_seats, taken.held_seats
+       FROM p LEFT JOIN taken ON true`,
+      [performances, performanceId, seats, seats]
+    );
+    const row = rows[0];
+    if (!row) return { capacity: null, counts: null };
+    return {
+      capacity: {
+        room_capacity: toInt(row.room_capacity),
+        additional_seats: toInt(row.additional_seats),
+        manually_occupied_seats: toInt(row.manually_occupied_seats),
+        cancelled: row.cancelled_at !== null && row.cancelled_at !== undefined,
+      },
+      counts:
+        row.confirmed_seats === null || row.confirmed_seats === undefined
+          ? null
+          : { confirmed: toInt(row.confirmed_seats), held: toInt(row.held_seats) },
+    };
   },
 
   /**

@@ -129,29 +129,30 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * cancellation tokens in the same transaction. A waiting-list offer confirmed for fewer
      * gives the rest of its held seats back, and they go on to the next entries.
      *
-     * Everything that does not depend on the seats is read and written before the performance
-     * lock (the token, the status, the new tokens, the ticket's outbox row), and rolled back if
-     * the seats turn out gone: every confirmation of a performance queues on that lock, so it is
-     * held for two short statements only, the ceiling of confirmations per second.
+     * The link, the reservation and the performance are read before any transaction, so a link
+     * that is used, lapsed or closed, or a party that does not fit, is answered in two reads and
+     * no transaction (half of a sold-out storm's requests). The transaction then writes only
+     * through guards that see the latest committed rows: the token is marked used only if it was
+     * not, the reservation moves only from pending (else `moved`: someone else changed it since
+     * the read), and seats are taken only under the performance lock. Everything that does not
+     * depend on the seats is written before that lock (the token, the status, the new tokens,
+     * the ticket's outbox row) and rolled back if the seats turn out gone: every confirmation of
+     * a performance queues on that lock, so it is held for one statement and the commit.
      */
     async confirmReservation(rawToken: string, now = new Date(), options: { partySize?: number } = {}): Promise<ConfirmResult> {
       if (!TOKEN_PATTERN.test(rawToken)) return { ok: false, code: ERROR_CODES.tokenInvalid };
-      return transaction(strapi, async ({ trx, rollback }): Promise<ConfirmResult> => {
-        /** Undoes what was written before the lock, and answers. */
-        const refuse = async (result: ConfirmResult) => {
-          await rollback();
-          return result;
-        };
-        const found = await data().reservations.byConfirmationToken(trx, hashToken(rawToken));
-        if (!found) return { ok: false, code: ERROR_CODES.tokenInvalid };
-        const { reservation, token, performanceId } = found;
+      const read = strapi.db.connection;
+      const found = await data().reservations.byConfirmationToken(read, hashToken(rawToken));
+      if (!found) return { ok: false, code: ERROR_CODES.tokenInvalid };
+      const { reservation, token, performanceId } = found;
 
-        const status = reservation.reservation_status;
-        // A waiting-list offer: its seats are held for it until held_until.
-        const isOffer = reservation.held_until !== null;
-        if (!token.usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
-        if (token.usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
-        if (token.expiresAt && token.expiresAt.getTime() < now.getTime()) {
+      const status = reservation.reservation_status;
+      // A waiting-list offer: its seats are held for it until held_until.
+      const isOffer = reservation.held_until !== null;
+      if (!token.usedAt && status === 'expired') return { ok: false, code: ERROR_CODES.tokenExpired };
+      if (token.usedAt || status !== 'pending') return { ok: false, code: ERROR_CODES.tokenUsed, status };
+      if (token.expiresAt && token.expiresAt.getTime() < now.getTime()) {
+        await transaction(strapi, async ({ trx }) => {
           if (isOffer) {
             // Lapsed before the job saw it: its held seats pass on now, in this transaction.
             const locked = await data().reservations.lock(trx, reservation.id);
@@ -159,24 +160,32 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           } else {
             await data().reservations.transition(trx, { id: reservation.id }, 'pending', 'expired', now);
           }
-          return { ok: false, code: ERROR_CODES.tokenExpired };
-        }
-        const seats = seatsToConfirm(reservation.party_size, options.partySize);
-        if (seats === null) return { ok: false, code: ERROR_CODES.validation, partySize: reservation.party_size };
-        const performance = await data().performances.bookingState(trx, performanceId);
-        if (!performance || !isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
-        const soldOut = (availableSeats: number): ConfirmResult => ({
-          ok: false,
-          code: ERROR_CODES.soldOut,
-          availableSeats,
-          performance: performance.documentId,
         });
-        // A party that does not fit now will not fit under the lock either (seats only go as
-        // confirmations come): answer without queueing for it. An offer's seats are its own.
-        if (!isOffer && !partyFits(seats, performance.seats.availableSeats)) return soldOut(performance.seats.availableSeats);
+        return { ok: false, code: ERROR_CODES.tokenExpired };
+      }
+      const seats = seatsToConfirm(reservation.party_size, options.partySize);
+      if (seats === null) return { ok: false, code: ERROR_CODES.validation, partySize: reservation.party_size };
+      const performance = await data().performances.bookingState(read, performanceId);
+      if (!performance || !isOpenForBooking(performance, now)) return { ok: false, code: ERROR_CODES.bookingClosed };
+      const soldOut = (availableSeats: number): ConfirmResult => ({
+        ok: false,
+        code: ERROR_CODES.soldOut,
+        availableSeats,
+        performance: performance.documentId,
+      });
+      // A party that does not fit now will not fit under the lock either, unless seats are freed
+      // meanwhile (then the visitor's next try finds them): answer without queueing for it. An
+      // offer's seats are its own.
+      if (!isOffer && !partyFits(seats, performance.seats.availableSeats)) return soldOut(performance.seats.availableSeats);
 
-        // The token and the reservation change before the lock: their row locks, taken here, make
-        // a second confirmation of the same link wait for this one and then find it used.
+      return transaction(strapi, async ({ trx, rollback }): Promise<ConfirmResult> => {
+        /** Undoes what was written before the lock, and answers. */
+        const refuse = async (result: ConfirmResult) => {
+          await rollback();
+          return result;
+        };
+        // The token changes first: its row lock makes a second confirmation of the same link
+        // wait for this one and then find it used.
         const used = await data().tokens.markUsed(trx, token.id, now);
         if (!used) return refuse({ ok: false, code: ERROR_CODES.tokenUsed, status: 'confirmed' });
         const issued = await ledger().issueTicket(
@@ -188,6 +197,7 @@ const createReservationsService = ({ strapi }: { strapi: Core.Strapi }) => {
             partySize: seats,
             ...(isOffer ? { heldSeats: reservation.party_size } : {}),
             fields: seats < reservation.party_size ? { party_size: seats } : {},
+            // Read with the link, and no one changes a pending reservation's name or needs but staff.
             doorRecord: doorRecordFrom(reservation),
           },
           now

@@ -80,6 +80,17 @@ const createSeatLedgerService = ({ strapi }: { strapi: Core.Strapi }) => {
      * which sees every confirmation committed before the lock was granted.
      */
     async take(trx: Knex.Transaction, performanceId: number, seats: number) {
+      let locked = lockedBy.get(trx);
+      if (!locked) lockedBy.set(trx, (locked = new Set()));
+      if (data().dialect.postgres && !locked.has(performanceId)) {
+        // The lock and the take in one statement: one round trip under the lock (issue 20).
+        const fused = await data().seats.lockAndTake(trx, performanceId, seats);
+        locked.add(performanceId);
+        if (!fused.capacity || fused.capacity.cancelled) return { taken: false, available: 0, closed: true };
+        const limit = Math.max(0, seatsOffered(fused.capacity));
+        if (fused.counts) return { taken: true, available: Math.max(0, limit - fused.counts.confirmed - fused.counts.held), closed: false };
+        return { ...(await data().seats.takeSeats(trx, performanceId, seats, limit)), closed: false };
+      }
       const capacity = await ledger.lock(trx, performanceId);
       // A cancelled performance takes no seat (issue 22), read with the lock: no extra statement.
       if (!capacity || capacity.cancelled) return { taken: false, available: 0, closed: true };
