@@ -253,7 +253,7 @@ const main = async () => {
   print('Hottest functions', summarise(cut, functionOf), 40);
   print(
     "Total time under the plugin's and Strapi's functions (inclusive: with what they call)",
-    summariseInclusive(cut, functionOf, (key) => /(^| )(dist\/src\/plugins|@strapi\/(core|database|utils))/.test(key)),
+    summariseInclusive(cut, functionOf, (key) => /(^| )(src\/plugins\/booking\/|@strapi\/(core|database|utils))/.test(key)),
     40
   );
   console.log(`\nProfile: ${path.relative(root, path.join(profiles, file))} (the load's window alone: ${scenario}-window.cpuprofile)`);

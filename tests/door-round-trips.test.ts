@@ -4,9 +4,9 @@
  * round trips, so a new one on the hot path must be a choice, not an accident.
  */
 import request from 'supertest';
-import { startApp, type TestApp } from './support/app';
+import { service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
-import { confirmedReservation, createPerformance } from './support/factories';
+import { confirmedReservation, createPerformance, pendingReservation } from './support/factories';
 
 let app: TestApp;
 let door: { id: number; token: string };
@@ -100,4 +100,40 @@ test('a public answer carries an ETag; a client holding it gets 304, and the sam
   expect(after.status).toBe(200);
   expect(after.body.data.available_seats).toBe(first.body.data.available_seats - 2);
   expect(after.headers.etag).not.toBe(first.headers.etag);
+});
+
+test('a public confirmation: a sold-out answer is two reads and no transaction; a ticket, two reads and one transaction of six statements', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 2, startsInHours: 48 });
+  const [warm, ticket, late] = await Promise.all(
+    [1, 2, 3].map((i) =>
+      pendingReservation(app.strapi, { performance: perf.documentId, email: `round.trip${i}@example.test`, party_size: 1 })
+    )
+  );
+  const confirm = (token: string) => http().post('/api/booking/reservations/confirm').send({ token });
+  // Warm: the Public role's grant, the performance's public facts, its seat counter's row.
+  expect((await confirm(warm.confirmationToken)).status).toBe(200);
+  await service(app.strapi, 'mailer').settle();
+  await sleep(500);
+  // The ticket mail is sent after the answer (its own statements: lease, read, mark sent).
+  const mail = /^(update "booking_outbox_messages"|select "o"\."kind")/;
+  const ofTheRequest = async (token: string) => {
+    let answer: request.Response | undefined;
+    const sent = await counted(async () => {
+      answer = await confirm(token);
+      await service(app.strapi, 'mailer').settle();
+    });
+    return { answer, statements: sent.filter((sql) => !mail.test(sql.trim())) };
+  };
+  const issued = await ofTheRequest(ticket.confirmationToken);
+  expect(issued.answer?.status).toBe(200);
+  const soldOut = await ofTheRequest(late.confirmationToken);
+  expect(soldOut.answer?.body.error?.details?.code).toBe('sold_out');
+
+  // The link with its reservation, the performance with its seats.
+  expect(soldOut.statements).toHaveLength(2);
+  expect(soldOut.statements.join('\n')).not.toMatch(/BEGIN/);
+  // The same two reads, then BEGIN, the token marked used, the reservation confirmed, its two
+  // new tokens with their links, the ticket's outbox row with its link, the webhook deliveries,
+  // the performance locked and its seats taken, COMMIT.
+  expect(issued.statements.length).toBeLessThanOrEqual(10);
 });
