@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import request from 'supertest';
 import { startApp, service, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
@@ -257,6 +258,73 @@ describe('cancel a performance', () => {
     const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { id: created.reservation.id } });
     expect(row.reservation_status).toBe('cancelled');
   });
+});
+
+test('join confirmations queued on both sides of a cancel: no deadlock (the cancel skips the entries they hold), every answer from the contract', async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 1 });
+  await book(perf.documentId, email('full'), 'it', 1);
+  const tokens: string[] = [];
+  for (let i = 0; i < 8; i += 1) {
+    const joined = await service(app.strapi, 'waitlist').join({
+      performance: perf.documentId,
+      name: 'In Coda',
+      email: email('queue'),
+      party_size: 1,
+    });
+    if (!joined.ok) throw new Error(joined.code);
+    tokens.push(joined.confirmationToken);
+  }
+  // The performance row held from outside, so that the calls queue on it in a known order: four
+  // confirmations, the cancel, four more (the app's pool has ten connections). Each
+  // confirmation locks its entry, then waits for the row; the cancel, once it has the row,
+  // locks the open entries. Were it to wait for those the confirmations behind it hold, each
+  // would wait for the other and PostgreSQL would roll one back (a 500 for the visitor, or the
+  // cancel run again): it skips them, and they find the performance closed.
+  const connection = app.strapi.db.connection.client.config.connection as { connectionString?: string } | string;
+  const holder = new Client({ connectionString: typeof connection === 'string' ? connection : connection.connectionString });
+  await holder.connect();
+  const table = app.strapi.db.metadata.get('plugin::booking.performance').tableName;
+  const waiting = async (n: number) => {
+    for (let tries = 0; tries < 200; tries += 1) {
+      const { rows } = await holder.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+      );
+      if (rows[0].n >= n) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`fewer than ${n} transactions waiting`);
+  };
+  const warnings: string[] = [];
+  const warn = jest.spyOn(app.strapi.log, 'warn').mockImplementation(((message: unknown) => void warnings.push(String(message))) as never);
+  try {
+    await holder.query('BEGIN');
+    await holder.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [perf.id]);
+    // Sent at once (supertest sends a request when it is awaited).
+    const confirm = (token: string) =>
+      api()
+        .post('/api/booking/waitlist/confirm')
+        .send({ token })
+        .then((res) => res);
+    const before = tokens.slice(0, 4).map(confirm);
+    await waiting(4);
+    const cancelling = cancel(perf.documentId).then((res) => res);
+    await waiting(5);
+    const after = tokens.slice(4).map(confirm);
+    await waiting(9);
+    await holder.query('COMMIT');
+    const [cancelled, ...answers] = await Promise.all([cancelling, ...before, ...after]);
+    expect(cancelled.status).toBe(200);
+    // Those ahead of the cancel are on the list (then ended by it); those behind it find it closed.
+    expect(answers.map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body.error?.details?.code}`))).toEqual([
+      ...Array(4).fill(200),
+      ...Array(4).fill('410 token_expired'),
+    ]);
+  } finally {
+    warn.mockRestore();
+    await holder.end();
+  }
+  expect(warnings.filter((w) => /deadlock/i.test(w))).toEqual([]);
+  await settle();
 });
 
 describe('every change a ticket holder must know of is told (item 4)', () => {
