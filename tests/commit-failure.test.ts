@@ -37,6 +37,16 @@ const refuseCommitsTouching = async (table: string) => {
   return { undo: () => pg.query(`DROP TRIGGER booking_test_refuse_commit ON ${table}`) };
 };
 
+/** `call`'s answer, made while every COMMIT touching `table` is refused. */
+const whileRefusing = async <T>(table: string, call: () => Promise<T>): Promise<T> => {
+  const refusal = await refuseCommitsTouching(table);
+  try {
+    return await call();
+  } finally {
+    await refusal.undo();
+  }
+};
+
 beforeAll(async () => {
   smtp = await startSmtpSink();
   app = await startApp({
@@ -91,13 +101,7 @@ test('a confirmation whose COMMIT fails answers 503, confirms nothing and sends 
     event.reservationId === created.reservation.id ? () => void afterCommit.push(event.reservationId) : undefined
   );
 
-  const refusal = await refuseCommitsTouching(tableOf('plugin::booking.reservation'));
-  let refused;
-  try {
-    refused = await confirm();
-  } finally {
-    await refusal.undo();
-  }
+  const refused = await whileRefusing(tableOf('plugin::booking.reservation'), confirm);
   expect([refused.status, refused.body.error?.details?.code, refused.headers['retry-after']]).toEqual([503, 'service_unavailable', '5']);
   const row = await app.strapi.db.query('plugin::booking.reservation').findOne({ where: { id: created.reservation.id } });
   expect(row.reservation_status).toBe('pending');
@@ -122,13 +126,7 @@ test('a booking whose COMMIT fails answers 503 and leaves no reservation and no 
     http()
       .post('/api/booking/reservations')
       .send({ data: { performance: perf.documentId, name: 'Anna Bianchi', email, party_size: 1 } });
-  const refusal = await refuseCommitsTouching(tableOf('plugin::booking.reservation'));
-  let refused;
-  try {
-    refused = await book();
-  } finally {
-    await refusal.undo();
-  }
+  const refused = await whileRefusing(tableOf('plugin::booking.reservation'), book);
   expect([refused.status, refused.body.error?.details?.code]).toEqual([503, 'service_unavailable']);
   await service(app.strapi, 'mailer').settle();
   await service(app.strapi, 'events').settle();
@@ -146,13 +144,7 @@ test('a check-in whose COMMIT fails answers 503; the rescan lets the party in', 
       .post('/booking/check-ins')
       .set('Authorization', `Bearer ${staff.token}`)
       .send({ token: confirmed.checkInToken, performance: perf.documentId, source: 'qr_scan' });
-  const refusal = await refuseCommitsTouching(tableOf('plugin::booking.check-in'));
-  let refused;
-  try {
-    refused = await scan();
-  } finally {
-    await refusal.undo();
-  }
+  const refused = await whileRefusing(tableOf('plugin::booking.check-in'), scan);
   expect(refused.status).toBe(503);
   expect(await app.strapi.db.query('plugin::booking.check-in').count({ where: { reservation: { id: confirmed.reservation.id } } })).toBe(0);
   const rescan = await scan();
