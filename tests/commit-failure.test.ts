@@ -13,8 +13,8 @@
  */
 import request from 'supertest';
 import type { Knex } from 'knex';
-import { Client } from 'pg';
-import { service, startApp, type TestApp } from './support/app';
+import type { Client } from 'pg';
+import { connectToDatabaseOf, service, startApp, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { confirmedReservation, createPerformance, pendingReservation, seatsOf } from './support/factories';
 import { startSmtpSink, type SmtpSink } from './support/smtp';
@@ -52,9 +52,7 @@ beforeAll(async () => {
   app = await startApp({
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), BOOKING_RATE_LIMIT_PER_MINUTE: '0' },
   });
-  const connection = app.strapi.db.connection.client.config.connection as { connectionString?: string } | string;
-  pg = new Client({ connectionString: typeof connection === 'string' ? connection : connection.connectionString });
-  await pg.connect();
+  pg = await connectToDatabaseOf(app);
 });
 afterAll(async () => {
   await pg?.end();

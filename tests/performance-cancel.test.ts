@@ -8,9 +8,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import request from 'supertest';
-import { startApp, service, type TestApp } from './support/app';
+import { connectToDatabaseOf, startApp, service, type TestApp } from './support/app';
 import { createAdmin } from './support/admin';
 import { createPerformance, seatsOf } from './support/factories';
 import { startSmtpSink, type SmtpSink } from './support/smtp';
@@ -280,9 +279,7 @@ test('join confirmations queued on both sides of a cancel: no deadlock (the canc
   // locks the open entries. Were it to wait for those the confirmations behind it hold, each
   // would wait for the other and PostgreSQL would roll one back (a 500 for the visitor, or the
   // cancel run again): it skips them, and they find the performance closed.
-  const connection = app.strapi.db.connection.client.config.connection as { connectionString?: string } | string;
-  const holder = new Client({ connectionString: typeof connection === 'string' ? connection : connection.connectionString });
-  await holder.connect();
+  const holder = await connectToDatabaseOf(app);
   const table = app.strapi.db.metadata.get('plugin::booking.performance').tableName;
   const waiting = async (n: number) => {
     for (let tries = 0; tries < 200; tries += 1) {

@@ -61,6 +61,13 @@ export const dropDatabase = async (name: string) => {
   await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 };
 
+/** A plain `pg` connection to a test app's PostgreSQL database, for what a test does beside the app. */
+export const connectToDatabaseOf = async (app: TestApp): Promise<Client> => {
+  const client = new Client({ connectionString: databaseUrlFor(app.database) });
+  await client.connect();
+  return client;
+};
+
 export interface TestApp {
   strapi: Core.Strapi;
   /** The PostgreSQL database's name, or the SQLite file's path from the app's root. */
