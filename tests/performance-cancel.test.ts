@@ -4,7 +4,7 @@
  * `too_late`), the mails in each person's language with the editor's message, the webhooks
  * without it, the public performance's `status`, booking and joining closed, its ticket refused
  * at the door; and item 4: a reservation cancelled by staff tells its holder, a show with booked
- * upcoming performances is not unpublished, on either write path.
+ * upcoming performances is not unpublished, nor is it or its venue deleted, on either write path.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -393,5 +393,47 @@ describe('every change a ticket holder must know of is told (item 4)', () => {
       .documents('plugin::booking.show')
       .update({ documentId: show.documentId, locale: 'it', data: { is_published: false } as never });
     expect((await app.strapi.db.query('plugin::booking.show').findOne({ where: { id: show.id } })).is_published).toBe(false);
+  });
+
+  test('a venue or show whose upcoming performance holds confirmed seats is not deleted, on any write path; named in the refusal', async () => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    const venue = (await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: perf.venueSlug } })) as {
+      id: number;
+      documentId: string;
+    };
+    const show = (await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } })) as {
+      id: number;
+      documentId: string;
+    };
+    const label = ((await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } })) as { label: string })
+      .label;
+    await book(perf.documentId, email('keeps-venue'));
+    const refused = { details: { code: 'capacity_below_confirmed' }, message: expect.stringContaining(label) };
+    for (const uid of ['plugin::booking.venue', 'plugin::booking.show'] as const) {
+      const row = uid === 'plugin::booking.venue' ? venue : show;
+      await expect(app.strapi.documents(uid).delete({ documentId: row.documentId, locale: 'it' })).rejects.toMatchObject(refused);
+      await expect(app.strapi.db.query(uid).delete({ where: { id: row.id } })).rejects.toMatchObject(refused);
+      await expect(app.strapi.db.query(uid).deleteMany({ where: { id: { $in: [row.id] } } })).rejects.toMatchObject(refused);
+    }
+    // The Content Manager: the editor's delete answers 400 naming the performance, in their language.
+    const editor = await createAdmin(app.strapi, { roleCode: 'strapi-editor', preferedLanguage: 'en' });
+    const deleted = await api()
+      .delete(`/content-manager/collection-types/plugin::booking.venue/${venue.documentId}?locale=it`)
+      .set('Authorization', `Bearer ${editor.token}`);
+    expect([deleted.status, deleted.body.error?.details?.code]).toEqual([400, 'capacity_below_confirmed']);
+    expect(deleted.body.error.message).toContain(`This venue has upcoming performances with confirmed seats: ${label} (2)`);
+    const linked = (await app.strapi.db
+      .query('plugin::booking.performance')
+      .findOne({ where: { id: perf.id }, populate: { venue: true, show: true } })) as {
+      venue: { id: number } | null;
+      show: { id: number } | null;
+    };
+    expect([linked.venue?.id, linked.show?.id]).toEqual([venue.id, show.id]);
+
+    // Once the performance is cancelled, both may go.
+    expect((await cancel(perf.documentId)).status).toBe(200);
+    await app.strapi.documents('plugin::booking.venue').delete({ documentId: venue.documentId, locale: 'it' });
+    await app.strapi.documents('plugin::booking.show').delete({ documentId: show.documentId, locale: 'it' });
+    expect(await app.strapi.db.query('plugin::booking.venue').findOne({ where: { id: venue.id } })).toBeNull();
   });
 });

@@ -9,6 +9,9 @@
  * - A show with upcoming performances holding confirmed seats is not unpublished: its holders'
  *   show page would say the show does not exist. The refusal names those performances (cancel or
  *   move them first), as the delete of such a performance is refused.
+ * - Nor is such a show, or a venue, deleted: its performances would lose their show or venue
+ *   (their tickets, reminders and door list would name neither) and nobody would be told. A
+ *   translation's row deleted alone is not refused: performances link to the Italian row.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -57,6 +60,31 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
     );
   };
 
+  /** Upcoming performances (matched by `where`, not cancelled) that hold confirmed seats, soonest first. */
+  const heldUpcoming = async (where: Record<string, unknown>) => {
+    const performances = (await strapi.db.query(UID.performance).findMany({
+      where: { $and: [where, { starts_at: { $gt: new Date() } }, { cancelled_at: { $null: true } }] },
+      select: ['id', 'label', 'starts_at'],
+      orderBy: { starts_at: 'asc' },
+    })) as Array<{ id: number; label: string | null; starts_at: string }>;
+    if (performances.length === 0) return [];
+    const seats = await getService(strapi, 'availability').forPerformances(performances.map((p) => p.id));
+    return performances.map((p) => ({ ...p, confirmed: seats.get(p.id)?.confirmedSeats ?? 0 })).filter((p) => p.confirmed > 0);
+  };
+
+  /** The refusal: the message names each performance and its confirmed seats. */
+  const refuseFor = (held: Awaited<ReturnType<typeof heldUpcoming>>, it: string, en: string, path: string) => {
+    const names = held.map((p) => `${p.label ?? new Date(p.starts_at).toISOString()} (${p.confirmed})`).join('; ');
+    throw new errors.ValidationError(
+      say(strapi, `${it}: ${names}. Annulla o sposta prima quelle repliche.`, `${en}: ${names}. Cancel or move those performances first.`),
+      {
+        code: ERROR_CODES.capacityBelowConfirmed,
+        errors: [{ path: [path], message: 'upcoming performances with confirmed seats', name: 'ValidationError' }],
+        performances: held.map((p) => ({ label: p.label, starts_at: new Date(p.starts_at).toISOString() })),
+      }
+    );
+  };
+
   /** Refuses to unpublish a published show (matched by `where`) while upcoming performances hold confirmed seats. */
   const refuseUnpublish = async (where: Record<string, unknown>, data: Record<string, unknown>) => {
     if (!unpublishes(data)) return;
@@ -64,34 +92,39 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
       .query(UID.show)
       .findMany({ where: { $and: [where, { is_published: true }] }, select: ['documentId'] })) as Array<{ documentId: string }>;
     if (shows.length === 0) return;
-    const now = new Date();
     // A performance links to the Italian row of its show; any locale's row names the same document.
-    const performances = (await strapi.db.query(UID.performance).findMany({
-      where: {
-        show: { documentId: { $in: shows.map((show) => show.documentId) } },
-        starts_at: { $gt: now },
-        cancelled_at: { $null: true },
-      },
-      select: ['id', 'label', 'starts_at'],
-      orderBy: { starts_at: 'asc' },
-    })) as Array<{ id: number; label: string | null; starts_at: string }>;
-    if (performances.length === 0) return;
-    const seats = await getService(strapi, 'availability').forPerformances(performances.map((p) => p.id));
-    const held = performances.filter((p) => (seats.get(p.id)?.confirmedSeats ?? 0) > 0);
+    const held = await heldUpcoming({ show: { documentId: { $in: shows.map((show) => show.documentId) } } });
     if (held.length === 0) return;
-    const names = held.map((p) => `${p.label ?? new Date(p.starts_at).toISOString()} (${seats.get(p.id)?.confirmedSeats ?? 0})`).join('; ');
-    throw new errors.ValidationError(
-      say(
-        strapi,
-        `Questo spettacolo ha repliche in programma con posti confermati: ${names}. Annulla o sposta prima quelle repliche.`,
-        `This show has upcoming performances with confirmed seats: ${names}. Cancel or move those performances first.`
-      ),
-      {
-        code: ERROR_CODES.capacityBelowConfirmed,
-        errors: [{ path: ['is_published'], message: 'upcoming performances with confirmed seats', name: 'ValidationError' }],
-        performances: held.map((p) => ({ label: p.label, starts_at: new Date(p.starts_at).toISOString() })),
-      }
+    refuseFor(
+      held,
+      'Questo spettacolo ha repliche in programma con posti confermati',
+      'This show has upcoming performances with confirmed seats',
+      'is_published'
     );
+  };
+
+  /** Refuses to delete the rows of a venue or show (matched by `where`) that upcoming booked performances link to. */
+  const refuseDelete = async (uid: typeof UID.venue | typeof UID.show, where: Record<string, unknown>) => {
+    const rows = (await strapi.db.query(uid).findMany({ where, select: ['id'] })) as Array<{ id: number }>;
+    if (rows.length === 0) return;
+    const relation = uid === UID.venue ? 'venue' : 'show';
+    const held = await heldUpcoming({ [relation]: { id: { $in: rows.map((row) => row.id) } } });
+    if (held.length === 0) return;
+    if (uid === UID.venue) {
+      refuseFor(
+        held,
+        'Questo luogo ha repliche in programma con posti confermati',
+        'This venue has upcoming performances with confirmed seats',
+        'id'
+      );
+    } else {
+      refuseFor(
+        held,
+        'Questo spettacolo ha repliche in programma con posti confermati',
+        'This show has upcoming performances with confirmed seats',
+        'id'
+      );
+    }
   };
 
   strapi.db.lifecycles.subscribe({
@@ -111,6 +144,22 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
     },
     async beforeUpdateMany(event: Event) {
       await refuseUnpublish(event.params.where ?? {}, event.params.data ?? {});
+    },
+    async beforeDelete(event: Event) {
+      await refuseDelete(UID.show, event.params.where ?? {});
+    },
+    async beforeDeleteMany(event: Event) {
+      await refuseDelete(UID.show, event.params.where ?? {});
+    },
+  });
+
+  strapi.db.lifecycles.subscribe({
+    models: [UID.venue],
+    async beforeDelete(event: Event) {
+      await refuseDelete(UID.venue, event.params.where ?? {});
+    },
+    async beforeDeleteMany(event: Event) {
+      await refuseDelete(UID.venue, event.params.where ?? {});
     },
   });
 };
