@@ -9,7 +9,8 @@
  *
  * The plugin's `transaction()` (utils/transaction.ts) rejects instead; the public routes answer
  * 503 service_unavailable, nothing is confirmed, booked or checked in, no mail or after-commit
- * step runs, and the same request succeeds once the database accepts commits again.
+ * step runs, and the same request succeeds once the database accepts commits again. An
+ * editor's save of the plugin's types (the Document Service) runs in one too.
  */
 import request from 'supertest';
 import type { Knex } from 'knex';
@@ -83,6 +84,20 @@ test("Strapi's own transaction resolves for a COMMIT the database refused; the p
   await expect(transaction(app.strapi, rename('kept'))).resolves.toBe('kept');
   const kept = await pg.query(`SELECT cancellation_message FROM ${table} WHERE id = $1`, [perf.id]);
   expect(kept.rows[0].cancellation_message).toBe('kept');
+});
+
+test("an editor's save (the Document Service) whose COMMIT fails is refused, not reported done", async () => {
+  const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+  const save = () =>
+    app.strapi
+      .documents('plugin::booking.performance')
+      .update({ documentId: perf.documentId, data: { is_booking_enabled: false } as never });
+  await expect(whileRefusing(tableOf('plugin::booking.performance'), save)).rejects.toMatchObject({ code: '57P01' });
+  const row = await pg.query(`SELECT is_booking_enabled FROM ${tableOf('plugin::booking.performance')} WHERE id = $1`, [perf.id]);
+  expect(row.rows[0].is_booking_enabled).toBe(true);
+  await save();
+  const saved = await pg.query(`SELECT is_booking_enabled FROM ${tableOf('plugin::booking.performance')} WHERE id = $1`, [perf.id]);
+  expect(saved.rows[0].is_booking_enabled).toBe(false);
 });
 
 test('a confirmation whose COMMIT fails answers 503, confirms nothing and sends no ticket; the same link works after', async () => {
