@@ -5,15 +5,17 @@
  * Strapi ends a transaction with knex's `trx.commit()`, and knex resolves that call even when the
  * COMMIT fails (the connection died under it in a PostgreSQL restart, a deferred constraint
  * refused it): the failure goes only to the transaction's `executionPromise`, which Strapi never
- * reads (knex/knex#3370, #3847: reading `executionPromise` after the commit is knex's own advice). So `strapi.db.transaction` resolves for work the database rolled back, and a visitor
+ * reads (knex/knex#3370, #3847: reading `executionPromise` after the commit is knex's own
+ * advice). So `strapi.db.transaction` resolves for work the database rolled back, and a visitor
  * would be told "confirmed" for a seat nobody holds (tests/faults/postgres-restart found it:
  * 51 answers for 50 seats). Here the outermost transaction waits for that promise, so a failed
  * COMMIT rejects like any other database error (and answers 503 service_unavailable on the
  * public routes). A nested call joins the outer transaction, whose owner does the check.
  *
  * After-commit steps (events/index.ts) read the same promise, so they never run for work that
- * was not committed. tests/commit-failure.test.ts proves both with a COMMIT that PostgreSQL
- * refuses.
+ * was not committed; the Content Manager's saves of the plugin's types run inside one of these
+ * (middlewares/document-rules.ts). tests/commit-failure.test.ts proves each with a COMMIT that
+ * PostgreSQL refuses.
  */
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
