@@ -41,11 +41,10 @@ export const registerDocumentRules = (strapi: Core.Strapi) => {
   // A write of the plugin's types (the Content Manager's saves) runs in a transaction of the
   // plugin's, which the Document Service's own joins: a COMMIT PostgreSQL refuses fails the save
   // instead of the panel saying "saved" for a change that was rolled back (utils/transaction.ts).
-  strapi.documents.use((ctx, next) =>
-    WRITE_ACTIONS.has(ctx.action) && String(ctx.uid).startsWith('plugin::booking.') && !strapi.db.inTransaction()
-      ? transaction(strapi, () => next())
-      : next()
-  );
+  strapi.documents.use(async (ctx, next) => {
+    if (!WRITE_ACTIONS.has(ctx.action) || !String(ctx.uid).startsWith('plugin::booking.') || strapi.db.inTransaction()) return next();
+    return transaction(strapi, async () => next());
+  });
   strapi.documents.use(async (ctx, next) => {
     if (!WRITE_ACTIONS.has(ctx.action)) return next();
     // Before the Document Service's required-field check: the venue's usual capacity fills a new
