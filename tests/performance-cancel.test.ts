@@ -325,6 +325,18 @@ test('join confirmations queued on both sides of a cancel: no deadlock (the canc
 });
 
 describe('every change a ticket holder must know of is told (item 4)', () => {
+  /** An upcoming performance with 2 confirmed seats, its show's and venue's rows, and the refusal that names it. */
+  const bookedPerformance = async (tag: string) => {
+    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
+    type Row = { id: number; documentId: string };
+    const show = (await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } })) as Row;
+    const venue = (await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: perf.venueSlug } })) as Row;
+    const { label } = (await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } })) as { label: string };
+    await book(perf.documentId, email(tag));
+    const refused = { details: { code: 'capacity_below_confirmed' }, message: expect.stringContaining(label) };
+    return { perf, show, venue, label, refused };
+  };
+
   test('a confirmed reservation cancelled by staff in the Content Manager sends its holder a notice in their language; an erasure sends none', async () => {
     const perf = await createPerformance(app.strapi, { room_capacity: 10 });
     const address = email('staff-cancel');
@@ -350,15 +362,7 @@ describe('every change a ticket holder must know of is told (item 4)', () => {
   });
 
   test('a show with an upcoming booked performance is not unpublished, by the Document Service or the Query Engine; named in the refusal', async () => {
-    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
-    const show = (await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } })) as {
-      id: number;
-      documentId: string;
-    };
-    const label = ((await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } })) as { label: string })
-      .label;
-    await book(perf.documentId, email('keeps-show'));
-    const refused = { details: { code: 'capacity_below_confirmed' }, message: expect.stringContaining(label) };
+    const { perf, show, label, refused } = await bookedPerformance('keeps-show');
     await expect(
       app.strapi
         .documents('plugin::booking.show')
@@ -396,19 +400,7 @@ describe('every change a ticket holder must know of is told (item 4)', () => {
   });
 
   test('a venue or show whose upcoming performance holds confirmed seats is not deleted, on any write path; named in the refusal', async () => {
-    const perf = await createPerformance(app.strapi, { room_capacity: 10 });
-    const venue = (await app.strapi.db.query('plugin::booking.venue').findOne({ where: { slug: perf.venueSlug } })) as {
-      id: number;
-      documentId: string;
-    };
-    const show = (await app.strapi.db.query('plugin::booking.show').findOne({ where: { slug: perf.showSlug } })) as {
-      id: number;
-      documentId: string;
-    };
-    const label = ((await app.strapi.db.query('plugin::booking.performance').findOne({ where: { id: perf.id } })) as { label: string })
-      .label;
-    await book(perf.documentId, email('keeps-venue'));
-    const refused = { details: { code: 'capacity_below_confirmed' }, message: expect.stringContaining(label) };
+    const { perf, show, venue, label, refused } = await bookedPerformance('keeps-venue');
     for (const uid of ['plugin::booking.venue', 'plugin::booking.show'] as const) {
       const row = uid === 'plugin::booking.venue' ? venue : show;
       await expect(app.strapi.documents(uid).delete({ documentId: row.documentId, locale: 'it' })).rejects.toMatchObject(refused);
