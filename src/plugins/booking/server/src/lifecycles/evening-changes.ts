@@ -72,11 +72,22 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
     return performances.map((p) => ({ ...p, confirmed: seats.get(p.id)?.confirmedSeats ?? 0 })).filter((p) => p.confirmed > 0);
   };
 
-  /** The refusal: the message names each performance and its confirmed seats. */
-  const refuseFor = (held: Awaited<ReturnType<typeof heldUpcoming>>, it: string, en: string, path: string) => {
+  /** Whose performances the refusal speaks of, in the editor's two languages. */
+  const OWNER = {
+    show: ['Questo spettacolo', 'This show'],
+    venue: ['Questo luogo', 'This venue'],
+  } as const;
+
+  /** Refuses the write: the message names each held performance and its confirmed seats. */
+  const refuseFor = (held: Awaited<ReturnType<typeof heldUpcoming>>, owner: keyof typeof OWNER, path: string): never => {
     const names = held.map((p) => `${p.label ?? new Date(p.starts_at).toISOString()} (${p.confirmed})`).join('; ');
+    const [it, en] = OWNER[owner];
     throw new errors.ValidationError(
-      say(strapi, `${it}: ${names}. Annulla o sposta prima quelle repliche.`, `${en}: ${names}. Cancel or move those performances first.`),
+      say(
+        strapi,
+        `${it} ha repliche in programma con posti confermati: ${names}. Annulla o sposta prima quelle repliche.`,
+        `${en} has upcoming performances with confirmed seats: ${names}. Cancel or move those performances first.`
+      ),
       {
         code: ERROR_CODES.capacityBelowConfirmed,
         errors: [{ path: [path], message: 'upcoming performances with confirmed seats', name: 'ValidationError' }],
@@ -94,37 +105,17 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
     if (shows.length === 0) return;
     // A performance links to the Italian row of its show; any locale's row names the same document.
     const held = await heldUpcoming({ show: { documentId: { $in: shows.map((show) => show.documentId) } } });
-    if (held.length === 0) return;
-    refuseFor(
-      held,
-      'Questo spettacolo ha repliche in programma con posti confermati',
-      'This show has upcoming performances with confirmed seats',
-      'is_published'
-    );
+    if (held.length > 0) refuseFor(held, 'show', 'is_published');
   };
 
   /** Refuses to delete the rows of a venue or show (matched by `where`) that upcoming booked performances link to. */
-  const refuseDelete = async (uid: typeof UID.venue | typeof UID.show, where: Record<string, unknown>) => {
-    const rows = (await strapi.db.query(uid).findMany({ where, select: ['id'] })) as Array<{ id: number }>;
+  const refuseDelete = async (owner: keyof typeof OWNER, where: Record<string, unknown>) => {
+    const rows = (await strapi.db.query(owner === 'venue' ? UID.venue : UID.show).findMany({ where, select: ['id'] })) as Array<{
+      id: number;
+    }>;
     if (rows.length === 0) return;
-    const relation = uid === UID.venue ? 'venue' : 'show';
-    const held = await heldUpcoming({ [relation]: { id: { $in: rows.map((row) => row.id) } } });
-    if (held.length === 0) return;
-    if (uid === UID.venue) {
-      refuseFor(
-        held,
-        'Questo luogo ha repliche in programma con posti confermati',
-        'This venue has upcoming performances with confirmed seats',
-        'id'
-      );
-    } else {
-      refuseFor(
-        held,
-        'Questo spettacolo ha repliche in programma con posti confermati',
-        'This show has upcoming performances with confirmed seats',
-        'id'
-      );
-    }
+    const held = await heldUpcoming({ [owner]: { id: { $in: rows.map((row) => row.id) } } });
+    if (held.length > 0) refuseFor(held, owner, 'id');
   };
 
   strapi.db.lifecycles.subscribe({
@@ -146,20 +137,20 @@ export const registerEveningChangeLifecycles = (strapi: Core.Strapi) => {
       await refuseUnpublish(event.params.where ?? {}, event.params.data ?? {});
     },
     async beforeDelete(event: Event) {
-      await refuseDelete(UID.show, event.params.where ?? {});
+      await refuseDelete('show', event.params.where ?? {});
     },
     async beforeDeleteMany(event: Event) {
-      await refuseDelete(UID.show, event.params.where ?? {});
+      await refuseDelete('show', event.params.where ?? {});
     },
   });
 
   strapi.db.lifecycles.subscribe({
     models: [UID.venue],
     async beforeDelete(event: Event) {
-      await refuseDelete(UID.venue, event.params.where ?? {});
+      await refuseDelete('venue', event.params.where ?? {});
     },
     async beforeDeleteMany(event: Event) {
-      await refuseDelete(UID.venue, event.params.where ?? {});
+      await refuseDelete('venue', event.params.where ?? {});
     },
   });
 };

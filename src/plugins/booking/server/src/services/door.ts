@@ -91,12 +91,6 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
     };
   };
 
-  /** Records a scan that wrote nothing else (the check-in and its scan go in one statement). */
-  const record = async (...args: Parameters<typeof scanOf>) => {
-    const [knex, , , , , now] = args;
-    await data().scans.insert(knex, await scanOf(...args), now);
-  };
-
   /**
    * The ticket's reservation, locked: every scan of this ticket queues on its row. A scanned
    * token is looked up and locked in one statement; a typed reference is found first.
@@ -123,7 +117,7 @@ const createDoorService = ({ strapi }: { strapi: Core.Strapi }) => {
       const found = await lockTicket(trx, request);
       if (found === null) {
         const answer: CheckInAnswer = { result: 'invalid' };
-        await record(trx, request, key, answer, null, now);
+        await data().scans.insert(trx, await scanOf(trx, request, key, answer, null, now), now);
         return answer;
       }
       // The reservation went between its lookup and its lock (an erasure).

@@ -44,9 +44,9 @@ export const parseOrThrow = <S extends yup.AnyObjectSchema>(schema: S, input: un
   return input;
 };
 
-/** The `{ data: {...} }` envelope of a create request, validated with the inner schema. */
 const ENVELOPE = yup.object({ data: yup.mixed().required() });
 
+/** The `{ data: {...} }` envelope of a create request, validated with the inner schema. */
 export const parseDataEnvelope = <S extends yup.AnyObjectSchema>(schema: S, body: unknown): yup.InferType<S> => {
   const envelope = parseOrThrow(ENVELOPE, body);
   return parseOrThrow(schema, envelope.data, ['data']);
