@@ -12,6 +12,8 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** SMTP connections opened so far. */
   readonly connections: number;
+  /** The most mails the server was receiving at one time (DATA begun, not yet answered). */
+  readonly mostAtOnce: number;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves with the first message matching, waiting up to `timeoutMs`. */
@@ -26,11 +28,14 @@ export interface SmtpSink {
   refusedCount(address: string): number;
 }
 
-export const startSmtpSink = async (): Promise<SmtpSink> => {
+/** `holdMs`: how long the server waits before it answers each mail's DATA (a slow server). */
+export const startSmtpSink = async (options: { holdMs?: number } = {}): Promise<SmtpSink> => {
   const messages: ParsedMail[] = [];
   let server: SMTPServer | null = null;
   let port = 0;
   let connections = 0;
+  let receiving = 0;
+  let mostAtOnce = 0;
   const refusals = new Map<string, number>();
   const refused = new Map<string, number>();
 
@@ -55,12 +60,19 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
           return callback(error);
         },
         onData(stream, _session, callback) {
+          receiving += 1;
+          mostAtOnce = Math.max(mostAtOnce, receiving);
           simpleParser(stream)
+            .then((mail) => new Promise<ParsedMail>((resolve) => setTimeout(() => resolve(mail), options.holdMs ?? 0)))
             .then((mail) => {
               messages.push(mail);
+              receiving -= 1;
               callback();
             })
-            .catch(callback);
+            .catch((error: Error) => {
+              receiving -= 1;
+              callback(error);
+            });
         },
       });
       server.on('error', () => {});
@@ -80,6 +92,9 @@ export const startSmtpSink = async (): Promise<SmtpSink> => {
     },
     get connections() {
       return connections;
+    },
+    get mostAtOnce() {
+      return mostAtOnce;
     },
     messages,
     start,
