@@ -86,23 +86,34 @@ const addReservations = async (knex, t, performanceId, count, { status, purpose,
   const now = stampedAt ?? new Date();
   const { sealDoorRecord } = require(path.join(pluginDist, 'utils/door-seal'));
   const { holderOf } = require(path.join(pluginDist, 'utils/holder'));
+  const { emailKeys } = require(path.join(pluginDist, 'utils/email-keys'));
+  const { reservationLabel } = require(path.join(pluginDist, 'utils/reservation-label'));
   const raws = [];
   for (let offset = 0; offset < count; offset += 1000) {
     const size = Math.min(1000, count - offset);
-    const rows = Array.from({ length: size }, (_, i) => ({
-      document_id: docId(),
-      created_at: now,
-      updated_at: now,
-      published_at: now,
-      reference: nextReference('B'),
-      reservation_status: status,
-      name: `Spettatore ${offset + i}`,
-      email: `bench${offset + i}@example.test`,
-      party_size: 1,
-      language: 'it',
-      confirm_by: new Date(Date.now() + 3600_000),
-      confirmed_at: status === 'confirmed' ? now : null,
-    }));
+    // Whole rows, as the app writes them: with their label and the stored forms of the address
+    // (else every start backfills them, and the bench's restart timed that).
+    const rows = Array.from({ length: size }, (_, i) => {
+      const reference = nextReference('B');
+      const name = `Spettatore ${offset + i}`;
+      const email = `bench${offset + i}@example.test`;
+      return {
+        document_id: docId(),
+        created_at: now,
+        updated_at: now,
+        published_at: now,
+        reference,
+        label: reservationLabel(reference, name),
+        reservation_status: status,
+        name,
+        email,
+        ...emailKeys(email),
+        party_size: 1,
+        language: 'it',
+        confirm_by: new Date(Date.now() + 3600_000),
+        confirmed_at: status === 'confirmed' ? now : null,
+      };
+    });
     const ids = (await knex(t.reservations).insert(rows).returning('id')).map(idOf);
     await knex(t.resPerf.table).insert(ids.map((id) => ({ [t.resPerf.from]: id, [t.resPerf.to]: performanceId })));
     if (purpose) {
