@@ -156,8 +156,8 @@ const startSink = () =>
  * autocannon, as a promise. Its result also holds `lastAnswerAt` (Date.now() of the last answer):
  * autocannon notices that an `amount` of requests is done only at its next once-a-second tick, so
  * it resolves up to a second after the last answer, and a rate taken to its resolution is low by
- * that much (the route's floor, 2,000 answers in about 2.3 s, read 660/s instead of 880/s). Rates
- * are taken to the last answer.
+ * that much (the route's floor, 2,000 answers, read 660/s in every run; to the last answer it
+ * reads 690-880/s). Rates are taken to the last answer.
  */
 const cannon = (opts) =>
   new Promise((resolve, reject) => {

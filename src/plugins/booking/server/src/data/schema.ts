@@ -51,7 +51,7 @@ export const createSchemaData = (strapi: Core.Strapi) => ({
    * Fills `email_key` and `email_limit_key` (validation/email.ts) of the rows of `tables` written
    * before those columns existed, in batches of 500 read forward along the id: one read and one
    * UPDATE (a CASE on the id) a batch. The first start after the upgrade of a database of 100,000
-   * reservations took 44 s with one UPDATE a row; it takes 11 s (4 s without a backfill). A row
+   * reservations took 44 s with one UPDATE a row; it takes 12 s (4 s without a backfill). A row
    * that has them is never read again. Returns how many rows it filled.
    */
   async backfillEmailKeys(knex: Knex, tables: string[]): Promise<number> {
