@@ -162,7 +162,10 @@ const startSink = () =>
 const cannon = (opts) =>
   new Promise((resolve, reject) => {
     let lastAnswerAt = null;
-    const instance = autocannon({ ...opts }, (error, result) => (error ? reject(error) : resolve({ ...result, lastAnswerAt })));
+    const instance = autocannon({ ...opts }, (error, result) =>
+      // No answer at all (every request failed): its end, as before.
+      error ? reject(error) : resolve({ ...result, lastAnswerAt: lastAnswerAt ?? Date.now() })
+    );
     instance.on('response', () => {
       lastAnswerAt = Date.now();
     });

@@ -202,7 +202,8 @@ const main = async () => {
   const window = { from: Number(process.hrtime.bigint() / 1000n), to: 0 };
   const started = Date.now();
   const result = await fire();
-  // To the last answer (autocannon resolves at its next whole-second tick: bench/harness.js).
+  // To the last answer (autocannon resolves at its next whole-second tick: bench/harness.js); the
+  // reads (getFor) run for a fixed duration and carry no last answer.
   const seconds = ((result.lastAnswerAt ?? Date.now()) - started) / 1000;
   const cpuAnswers = cpuMs(child.pid) - cpuBefore;
   const statuses = Object.entries(result.statusCodeStats ?? {})

@@ -30,7 +30,7 @@ const LEASE_MS = 2 * 60_000;
  * connections waited on the database and the rendering: the last of an on-sale rush's 1,000 mails
  * came 11-13 s after the last booking instead of 9-10 s (bench/RUSH.md).
  */
-export const sendingAtOnce = (strapi: Core.Strapi): number => {
+const sendingAtOnce = (strapi: Core.Strapi): number => {
   const connections = Number(strapi.config.get('plugin::email.providerOptions.maxConnections'));
   return 2 * (Number.isInteger(connections) && connections > 0 ? connections : 5);
 };
